@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { PlanSchema } from './plan';
+import { TaskResultSchema, FindingSchema } from './taskResult';
+import { AgentOutcomeSchema, AgentRoleSchema, UsageSchema } from './usage';
+import { ChatMessageSchema, ToolCallSchema } from './chat';
+
+/**
+ * Journal events: the one source of truth of a run. Each is appended once by the coordinator
+ * (the single writer) with a sequence number and a timestamp (ms since epoch).
+ * Names follow DESIGN.md rule 7: `domain/didX`.
+ */
+const envelope = { seq: z.number().int().nonnegative(), ts: z.number() };
+
+const agentRef = { agentId: z.string(), taskId: z.string().optional() };
+
+export const EventBodySchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('run/didStart'),
+    runId: z.string(),
+    repo: z.string(),
+    baseCommit: z.string(),
+    baseBranch: z.string(),
+    specPath: z.string(),
+    specRevision: z.string(),
+    model: z.string(),
+    concurrency: z.number().int(),
+  }),
+  z.object({ type: z.literal('spec/didParse'), requirements: z.array(z.object({ id: z.string(), title: z.string() })) }),
+  z.object({ type: z.literal('plan/didFailValidation'), attempt: z.number().int(), errors: z.array(z.string()) }),
+  z.object({ type: z.literal('plan/didAccept'), plan: PlanSchema }),
+  z.object({ type: z.literal('task/didStart'), taskId: z.string(), attempt: z.number().int() }),
+  z.object({
+    type: z.literal('lease/didCreate'),
+    taskId: z.string(),
+    /** Leases also serve verifiers; their purpose tells which. */
+    purpose: z.enum(['implement', 'verifyBase', 'verifyBranch']),
+    branch: z.string().nullable(),
+    path: z.string(),
+    startCommit: z.string(),
+  }),
+  z.object({ type: z.literal('lease/didRemove'), path: z.string() }),
+  z.object({
+    type: z.literal('agent/didStart'),
+    ...agentRef,
+    role: AgentRoleSchema,
+    threadId: z.number().int(),
+    model: z.string(),
+    budgetTokens: z.number().int(),
+    attempt: z.number().int(),
+  }),
+  z.object({
+    type: z.literal('mcp/didStart'),
+    ...agentRef,
+    server: z.string(),
+    pid: z.number().int(),
+    cwd: z.string(),
+    tools: z.array(z.string()),
+  }),
+  z.object({
+    type: z.literal('model/didRespond'),
+    ...agentRef,
+    model: z.string(),
+    turn: z.number().int(),
+    startedAt: z.number(),
+    durationMs: z.number(),
+    usage: UsageSchema,
+    finishReason: z.string(),
+    /** The whole response, journaled so a run can be replayed exactly. */
+    content: z.string().nullable(),
+    toolCalls: z.array(ToolCallSchema),
+  }),
+  z.object({
+    type: z.literal('model/didFail'),
+    ...agentRef,
+    turn: z.number().int(),
+    errorKind: z.string(),
+    message: z.string(),
+    attempt: z.number().int(),
+    willRetry: z.boolean(),
+    retryAfterMs: z.number().optional(),
+  }),
+  z.object({
+    type: z.literal('tool/didCall'),
+    ...agentRef,
+    turn: z.number().int(),
+    server: z.string(),
+    tool: z.string(),
+    callId: z.string(),
+    startedAt: z.number(),
+    durationMs: z.number(),
+    ok: z.boolean(),
+    /** Truncated result or error text. */
+    summary: z.string(),
+  }),
+  z.object({
+    type: z.literal('checkpoint/didCommit'),
+    ...agentRef,
+    turn: z.number().int(),
+    commit: z.string(),
+    /** The conversation up to this turn: with the commit, what a resume continues from. */
+    messages: z.array(ChatMessageSchema),
+  }),
+  z.object({ type: z.literal('agent/didWarn'), ...agentRef, kind: z.string(), message: z.string() }),
+  z.object({
+    type: z.literal('agent/didFinish'),
+    ...agentRef,
+    role: AgentRoleSchema,
+    outcome: AgentOutcomeSchema,
+    usage: UsageSchema,
+    startedAt: z.number(),
+    endedAt: z.number(),
+  }),
+  z.object({ type: z.literal('task/didReport'), taskId: z.string(), result: TaskResultSchema, headCommit: z.string() }),
+  z.object({
+    type: z.literal('verify/didCheck'),
+    taskId: z.string(),
+    check: z.string(),
+    passed: z.boolean(),
+    detail: z.string(),
+  }),
+  z.object({
+    type: z.literal('verify/didFinish'),
+    taskId: z.string(),
+    attempt: z.number().int(),
+    passed: z.boolean(),
+    findings: z.array(FindingSchema),
+  }),
+  z.object({ type: z.literal('task/didSucceed'), taskId: z.string(), headCommit: z.string() }),
+  z.object({ type: z.literal('task/didFail'), taskId: z.string(), reason: z.string() }),
+  z.object({ type: z.literal('task/didBlock'), taskId: z.string(), blockedBy: z.array(z.string()) }),
+  z.object({
+    type: z.literal('conflict/didDetect'),
+    taskIds: z.tuple([z.string(), z.string()]),
+    files: z.array(z.object({ path: z.string(), kind: z.string() })),
+  }),
+  z.object({ type: z.literal('merge/didMerge'), taskId: z.string(), branch: z.string(), commit: z.string() }),
+  z.object({
+    type: z.literal('escalation/didOpen'),
+    escalationId: z.string(),
+    kind: z.enum(['conflict', 'approval', 'budget', 'repeatedFailure']),
+    taskIds: z.array(z.string()),
+    question: z.string(),
+    options: z.array(z.string()),
+    files: z
+      .array(
+        z.object({
+          path: z.string(),
+          kind: z.string(),
+          base: z.string().nullable(),
+          ours: z.string().nullable(),
+          theirs: z.string().nullable(),
+        }),
+      )
+      .default([]),
+  }),
+  z.object({ type: z.literal('escalation/didResolve'), escalationId: z.string(), choice: z.string(), by: z.string() }),
+  z.object({
+    type: z.literal('run/didFinish'),
+    status: z.enum(['succeeded', 'failed', 'escalated', 'stopped']),
+    integrationBranch: z.string().nullable(),
+    integrationCommit: z.string().nullable(),
+  }),
+]);
+export type EventBody = z.infer<typeof EventBodySchema>;
+export type EventType = EventBody['type'];
+
+export const RunEventSchema = z.intersection(z.object(envelope), EventBodySchema);
+export type RunEvent = EventBody & { seq: number; ts: number };
+export type EventOf<T extends EventType> = Extract<RunEvent, { type: T }>;

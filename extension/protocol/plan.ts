@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/** A command is an argv array: never a shell string, so nothing is interpolated by a shell. */
+export const CommandSchema = z.array(z.string().min(1)).min(1);
+export type Command = z.infer<typeof CommandSchema>;
+
+/** Acceptance checks the verifier runs before any model judgment. */
+export const AcceptanceCheckSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('failToPass'),
+    /** The test command; it must fail on the base commit and pass on the task branch. */
+    command: CommandSchema,
+    /** Test files the command runs; the verifier runs its own pristine copy of them. */
+    testFiles: z.array(z.string()).default([]),
+  }),
+  z.object({
+    kind: z.literal('passToPass'),
+    command: CommandSchema,
+  }),
+  z.object({
+    kind: z.literal('lint'),
+    command: CommandSchema,
+  }),
+]);
+export type AcceptanceCheck = z.infer<typeof AcceptanceCheckSchema>;
+
+export const TaskIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'task ids are lowercase letters, digits and dashes (max 40), usable in a branch name');
+
+export const TaskSchema = z.object({
+  id: TaskIdSchema,
+  title: z.string().min(1),
+  instructions: z.string().min(1),
+  requirementIds: z.array(z.string().regex(/^R\d+$/)).min(1),
+  /** Globs (picomatch) of files the task expects to change; overlapping scopes are sequenced. */
+  fileScope: z.array(z.string().min(1)).min(1),
+  dependsOn: z.array(TaskIdSchema).default([]),
+  acceptance: z.array(AcceptanceCheckSchema).default([]),
+  /** Optional per-task token budget; the run's default applies otherwise. */
+  budgetTokens: z.number().int().positive().optional(),
+});
+export type Task = z.infer<typeof TaskSchema>;
+
+export const PlanSchema = z.object({
+  tasks: z.array(TaskSchema).min(1),
+});
+export type Plan = z.infer<typeof PlanSchema>;

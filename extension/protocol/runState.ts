@@ -1,0 +1,80 @@
+import type { Task } from './plan';
+import type { Finding, TaskResult } from './taskResult';
+import type { AgentOutcome, AgentRole, Usage } from './usage';
+import type { EventOf } from './events';
+
+export type TaskStatus = 'pending' | 'running' | 'verifying' | 'succeeded' | 'failed' | 'blocked' | 'merged' | 'conflicted';
+
+export interface TaskState {
+  task: Task;
+  status: TaskStatus;
+  attempts: number;
+  branch: string | null;
+  headCommit: string | null;
+  result: TaskResult | null;
+  findings: Finding[];
+  checks: { check: string; passed: boolean; detail: string }[];
+  failureReason: string | null;
+  startedAt: number | null;
+  endedAt: number | null;
+}
+
+export interface AgentState {
+  agentId: string;
+  role: AgentRole;
+  taskId: string | null;
+  status: 'running' | 'finished';
+  model: string;
+  threadId: number;
+  budgetTokens: number;
+  usage: Usage;
+  modelCalls: number;
+  toolCalls: number;
+  outcome: AgentOutcome | null;
+  startedAt: number;
+  endedAt: number | null;
+  mcpPids: number[];
+}
+
+export interface RunState {
+  runId: string | null;
+  status: 'idle' | 'planning' | 'running' | 'succeeded' | 'failed' | 'escalated' | 'stopped';
+  repo: string | null;
+  baseCommit: string | null;
+  specPath: string | null;
+  model: string | null;
+  requirements: { id: string; title: string }[];
+  planErrors: string[][];
+  /** Tasks in plan order. Arrays, not maps, so state crosses every boundary unchanged. */
+  tasks: TaskState[];
+  agents: AgentState[];
+  conflicts: EventOf<'conflict/didDetect'>[];
+  escalations: (EventOf<'escalation/didOpen'> & { resolution: string | null })[];
+  integrationBranch: string | null;
+  integrationCommit: string | null;
+  startedAt: number | null;
+  endedAt: number | null;
+  lastSeq: number;
+}
+
+export function initialRunState(): RunState {
+  return {
+    runId: null,
+    status: 'idle',
+    repo: null,
+    baseCommit: null,
+    specPath: null,
+    model: null,
+    requirements: [],
+    planErrors: [],
+    tasks: [],
+    agents: [],
+    conflicts: [],
+    escalations: [],
+    integrationBranch: null,
+    integrationCommit: null,
+    startedAt: null,
+    endedAt: null,
+    lastSeq: -1,
+  };
+}

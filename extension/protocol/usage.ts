@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+export const UsageSchema = z.object({
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+});
+export type Usage = z.infer<typeof UsageSchema>;
+
+export const AgentRoleSchema = z.enum(['coordinator', 'implementor', 'verifier', 'merger']);
+export type AgentRole = z.infer<typeof AgentRoleSchema>;
+
+/** How an agent ended. Every failure at an agent boundary is one of these, never a crash. */
+export const AgentOutcomeSchema = z.object({
+  kind: z.enum(['completed', 'budgetExceeded', 'iterationCap', 'loopDetected', 'modelError', 'toolError', 'invalidResult', 'stopped', 'crashed']),
+  message: z.string(),
+  /** What should happen next: retry from the last checkpoint, stop, or ask a person. */
+  next: z.enum(['none', 'retry', 'stop', 'escalate']),
+});
+export type AgentOutcome = z.infer<typeof AgentOutcomeSchema>;

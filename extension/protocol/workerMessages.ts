@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { TaskSchema } from './plan';
+import { SpecSchema } from './spec';
+import { EventBodySchema } from './events';
+import { AgentOutcomeSchema, UsageSchema } from './usage';
+import { ChatMessageSchema } from './chat';
+import { FindingSchema, TaskResultSchema } from './taskResult';
+
+/** How an agent reaches its model. The API key travels in memory only: it is never journaled. */
+export const ModelEndpointSchema = z.object({
+  baseUrl: z.string(),
+  model: z.string(),
+  apiKey: z.string(),
+  timeoutMs: z.number().int().positive(),
+  maxRetries: z.number().int().nonnegative(),
+  /** Extra headers; the simulator uses x-loom-agent to pick the scripted conversation. */
+  headers: z.array(z.tuple([z.string(), z.string()])).default([]),
+});
+export type ModelEndpoint = z.infer<typeof ModelEndpointSchema>;
+
+/** An MCP server to start per agent over stdio (the shape of an entry in .vscode/mcp.json). */
+export const McpServerConfigSchema = z.object({
+  name: z.string(),
+  command: z.string(),
+  args: z.array(z.string()).default([]),
+  /** Only these variables reach the subprocess, on top of a minimal PATH/HOME/LANG. */
+  env: z.array(z.tuple([z.string(), z.string()])).default([]),
+});
+export type McpServerConfig = z.infer<typeof McpServerConfigSchema>;
+
+export const ImplementJobSchema = z.object({
+  role: z.literal('implementor'),
+  runId: z.string(),
+  agentId: z.string(),
+  attempt: z.number().int(),
+  spec: SpecSchema,
+  task: TaskSchema,
+  worktree: z.string(),
+  endpoint: ModelEndpointSchema,
+  /** Loom's own tool server is always first; user-configured servers follow. */
+  mcpServers: z.array(McpServerConfigSchema),
+  budgetTokens: z.number().int().positive(),
+  maxTurns: z.number().int().positive(),
+  /** Findings of a failed verification, for the one retry. */
+  findings: z.array(FindingSchema).default([]),
+  /** The conversation to resume from (the last checkpoint), empty for a fresh start. */
+  resumeMessages: z.array(ChatMessageSchema).default([]),
+});
+export type ImplementJob = z.infer<typeof ImplementJobSchema>;
+
+export const PlanJobSchema = z.object({
+  role: z.literal('coordinator'),
+  runId: z.string(),
+  agentId: z.string(),
+  spec: SpecSchema,
+  /** A compact listing of the repository, so the plan names real files. */
+  repoFiles: z.array(z.string()),
+  endpoint: ModelEndpointSchema,
+  budgetTokens: z.number().int().positive(),
+});
+export type PlanJob = z.infer<typeof PlanJobSchema>;
+
+export const VerifyJobSchema = z.object({
+  role: z.literal('verifier'),
+  runId: z.string(),
+  agentId: z.string(),
+  attempt: z.number().int(),
+  spec: SpecSchema,
+  task: TaskSchema,
+  result: TaskResultSchema,
+  repo: z.string(),
+  baseCommit: z.string(),
+  /** The commit the task started from (base plus its dependencies). */
+  startCommit: z.string(),
+  headCommit: z.string(),
+  /** Folder in which the verifier makes its own worktrees. */
+  scratchDir: z.string(),
+  endpoint: ModelEndpointSchema,
+  budgetTokens: z.number().int().positive(),
+  commandAllowlist: z.array(z.string()),
+  lintCommand: z.array(z.string()).nullable(),
+  flakeReruns: z.number().int().nonnegative(),
+  commandTimeoutMs: z.number().int().positive(),
+});
+export type VerifyJob = z.infer<typeof VerifyJobSchema>;
+
+export const AgentJobSchema = z.discriminatedUnion('role', [ImplementJobSchema, PlanJobSchema, VerifyJobSchema]);
+export type AgentJob = z.infer<typeof AgentJobSchema>;
+
+/** coordinator -> worker */
+export const ToWorkerSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('agent/start'), job: AgentJobSchema }),
+  z.object({ type: z.literal('agent/stop'), reason: z.string() }),
+]);
+export type ToWorker = z.infer<typeof ToWorkerSchema>;
+
+/** worker -> coordinator */
+export const FromWorkerSchema = z.discriminatedUnion('type', [
+  /** An effect to journal; the coordinator stamps seq and ts. */
+  z.object({ type: z.literal('agent/didEmit'), event: EventBodySchema }),
+  z.object({
+    type: z.literal('agent/didEnd'),
+    outcome: AgentOutcomeSchema,
+    usage: UsageSchema,
+    /** Role-specific payload: a plan (coordinator), a task result (implementor), a verdict (verifier). */
+    output: z.unknown(),
+  }),
+]);
+export type FromWorker = z.infer<typeof FromWorkerSchema>;
