@@ -1,0 +1,136 @@
+import type { ChatMessage } from '../../protocol/chat';
+import type { EventBody } from '../../protocol/events';
+import type { ImplementJob } from '../../protocol/workerMessages';
+import type { TaskResult } from '../../protocol/taskResult';
+import type { AgentOutcome, Usage } from '../../protocol/usage';
+import { TaskResultSchema } from '../../protocol/taskResult';
+import { ModelError, type ModelProvider } from '../models/modelProvider';
+import type { AgentTools } from '../tools/agentTools';
+import { estimateTokens, TokenBudget } from './tokenBudget';
+import { LoopDetector } from './loopDetector';
+import { findingsMessage, implementorMessages, NUDGE_REPEATING, NUDGE_USE_TOOLS } from './implementorPrompt';
+
+export interface ImplementorDeps {
+  provider: ModelProvider;
+  tools: AgentTools;
+  /** Reports an effect for the journal. */
+  emit: (event: EventBody) => void;
+  /** Commits the worktree if anything changed; returns the commit or null. */
+  checkpoint: (turn: number) => Promise<string | null>;
+  signal: AbortSignal;
+  now?: () => number;
+}
+
+export interface ImplementorEnd {
+  outcome: AgentOutcome;
+  usage: Usage;
+  result: TaskResult | null;
+}
+
+const SUMMARY_LIMIT = 500;
+
+/** The implementor's turn loop: call the model, run its tool calls, checkpoint, until report_result or a stop. */
+export async function runImplementor(job: ImplementJob, deps: ImplementorDeps): Promise<ImplementorEnd> {
+  const now = deps.now ?? Date.now;
+  const budget = new TokenBudget(job.budgetTokens);
+  const loops = new LoopDetector();
+  const ref = { agentId: job.agentId, taskId: job.task.id };
+  const messages: ChatMessage[] = job.resumeMessages.length ? [...job.resumeMessages] : implementorMessages(job.spec, job.task);
+  if (job.findings.length) messages.push(findingsMessage(job.findings));
+
+  const end = (kind: AgentOutcome['kind'], message: string, next: AgentOutcome['next'], result: TaskResult | null = null): ImplementorEnd => ({
+    outcome: { kind, message, next },
+    usage: budget.usage,
+    result,
+  });
+
+  for (let turn = 1; turn <= job.maxTurns; turn++) {
+    if (deps.signal.aborted) return end('stopped', String(deps.signal.reason ?? 'stopped'), 'stop');
+    const promptEstimate = estimateTokens(JSON.stringify(messages));
+    if (budget.wouldExceed(promptEstimate)) {
+      return end('budgetExceeded', `token budget of ${budget.limit} reached (${budget.total} used, next prompt ~${promptEstimate})`, 'escalate');
+    }
+
+    const startedAt = now();
+    let response;
+    try {
+      response = await deps.provider.chat({
+        messages,
+        tools: deps.tools.specs,
+        signal: deps.signal,
+        onRetry: ({ attempt, error, delayMs }) =>
+          deps.emit({ type: 'model/didFail', ...ref, turn, errorKind: error.kind, message: error.message, attempt, willRetry: true, retryAfterMs: delayMs }),
+      });
+    } catch (err) {
+      if (err instanceof ModelError) {
+        if (err.kind === 'cancelled') return end('stopped', 'stopped while waiting for the model', 'stop');
+        deps.emit({ type: 'model/didFail', ...ref, turn, errorKind: err.kind, message: err.message, attempt: 0, willRetry: false });
+        return end('modelError', `model call failed (${err.kind}): ${err.message}`, err.retryable ? 'retry' : 'escalate');
+      }
+      throw err;
+    }
+    budget.record(response.usage);
+    deps.emit({
+      type: 'model/didRespond',
+      ...ref,
+      model: response.model,
+      turn,
+      startedAt,
+      durationMs: now() - startedAt,
+      usage: response.usage,
+      finishReason: response.finishReason,
+      content: response.content,
+      toolCalls: response.toolCalls,
+    });
+    messages.push({ role: 'assistant', content: response.content, toolCalls: response.toolCalls });
+
+    if (response.toolCalls.length === 0) {
+      if (loops.onIdleTurn() === 'stop') return end('loopDetected', 'the model stopped using tools without reporting a result', 'retry');
+      messages.push(NUDGE_USE_TOOLS);
+      continue;
+    }
+
+    let reported: TaskResult | null = null;
+    let repeating = false;
+    for (const call of response.toolCalls) {
+      const verdict = loops.onToolCall(call.name, call.arguments);
+      if (verdict === 'stop') {
+        deps.emit({ type: 'agent/didWarn', ...ref, kind: 'loop', message: `repeated ${call.name} call; stopping` });
+        await saveCheckpoint(turn);
+        return end('loopDetected', `repeated the same ${call.name} call`, 'retry');
+      }
+      if (verdict === 'nudge') repeating = true;
+      const callStarted = now();
+      const outcome = await deps.tools.call(call.name, call.arguments, { signal: deps.signal });
+      deps.emit({
+        type: 'tool/didCall',
+        ...ref,
+        turn,
+        server: outcome.server,
+        tool: call.name,
+        callId: call.id,
+        startedAt: callStarted,
+        durationMs: now() - callStarted,
+        ok: outcome.ok,
+        summary: outcome.text.slice(0, SUMMARY_LIMIT),
+      });
+      messages.push({ role: 'tool', toolCallId: call.id, content: outcome.text });
+      if (call.name === 'report_result' && outcome.ok) {
+        const parsed = TaskResultSchema.safeParse(outcome.structured);
+        if (parsed.success) reported = parsed.data;
+      }
+    }
+    if (repeating) {
+      deps.emit({ type: 'agent/didWarn', ...ref, kind: 'loop', message: 'repeated tool call; nudging' });
+      messages.push(NUDGE_REPEATING);
+    }
+    await saveCheckpoint(turn);
+    if (reported) return end('completed', reported.summary, 'none', reported);
+  }
+  return end('iterationCap', `no result after ${job.maxTurns} turns`, 'retry');
+
+  async function saveCheckpoint(turn: number): Promise<void> {
+    const commit = await deps.checkpoint(turn);
+    if (commit) deps.emit({ type: 'checkpoint/didCommit', ...ref, turn, commit, messages: [...messages] });
+  }
+}

@@ -1,0 +1,83 @@
+import { Worker } from 'node:worker_threads';
+import type { EventBody } from '../../protocol/events';
+import { FromWorkerSchema, type AgentJob, type FromWorker, type ToWorker } from '../../protocol/workerMessages';
+import type { AgentOutcome, Usage } from '../../protocol/usage';
+import { TypedChannel } from '../../base/channel';
+import type { Disposable } from '../../base/disposable';
+
+export interface AgentEnd {
+  outcome: AgentOutcome;
+  usage: Usage;
+  output: unknown;
+}
+
+/**
+ * One agent in its own worker thread. The coordinator holds this handle; the worker reports
+ * effects as events and ends with exactly one structured outcome, even if it crashes or is killed.
+ */
+export class AgentThread implements Disposable {
+  readonly threadId: number;
+  readonly done: Promise<AgentEnd>;
+  private readonly worker: Worker;
+  private readonly channel: TypedChannel<ToWorker, FromWorker>;
+  private ended = false;
+
+  constructor(workerScript: string, job: AgentJob, onEvent: (event: EventBody) => void) {
+    this.worker = new Worker(workerScript, { stdout: false, stderr: false });
+    this.threadId = this.worker.threadId;
+    let resolveDone!: (end: AgentEnd) => void;
+    this.done = new Promise((resolve) => (resolveDone = resolve));
+    const finish = (end: AgentEnd) => {
+      if (this.ended) return;
+      this.ended = true;
+      resolveDone(end);
+    };
+    this.channel = new TypedChannel<ToWorker, FromWorker>(
+      this.worker,
+      FromWorkerSchema,
+      (message) => {
+        switch (message.type) {
+          case 'agent/didEmit':
+            if (!this.ended) onEvent(message.event);
+            return;
+          case 'agent/didEnd':
+            finish({ outcome: message.outcome, usage: message.usage, output: message.output });
+            return;
+          default: {
+            const unhandled: never = message;
+            throw new Error(`unhandled worker message ${JSON.stringify(unhandled)}`);
+          }
+        }
+      },
+      (error) => onEvent({ type: 'agent/didWarn', agentId: job.agentId, kind: 'protocol', message: `invalid message from worker: ${error}` }),
+    );
+    this.worker.on('error', (err) =>
+      finish({ outcome: { kind: 'crashed', message: `worker error: ${err.message}`, next: 'retry' }, usage: zeroUsage(), output: null }),
+    );
+    this.worker.on('exit', (code) =>
+      finish({ outcome: { kind: 'crashed', message: `worker exited (code ${code}) without a result`, next: 'retry' }, usage: zeroUsage(), output: null }),
+    );
+    this.channel.send({ type: 'agent/start', job });
+  }
+
+  /** Asks the agent to stop; it ends with a `stopped` outcome. Terminates it if it does not within the grace period. */
+  async stop(reason: string, graceMs = 5000): Promise<AgentEnd> {
+    if (!this.ended) this.channel.send({ type: 'agent/stop', reason });
+    const timer = setTimeout(() => void this.worker.terminate(), graceMs);
+    try {
+      return await this.done;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    if (!this.ended) await this.stop('disposed');
+    this.channel.dispose();
+    await this.worker.terminate();
+  }
+}
+
+function zeroUsage(): Usage {
+  return { inputTokens: 0, outputTokens: 0 };
+}

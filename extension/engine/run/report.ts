@@ -1,0 +1,89 @@
+import type { RunState, TaskState } from '../../protocol/runState';
+import { costUsd, formatUsd } from '../../protocol/pricing';
+
+/**
+ * The end-of-run report, computed only from folded state: `loom run` prints it at the end and
+ * `loom status` prints the same text from the journal.
+ */
+export function formatReport(state: RunState): string {
+  const lines: string[] = [];
+  const merged = state.tasks.filter((t) => t.status === 'merged').length;
+  lines.push(`Loom run ${state.runId ?? '?'}: ${state.status} (${merged} of ${state.tasks.length} tasks merged)`);
+  lines.push(`  repo ${state.repo ?? '?'} at ${short(state.baseCommit)}; model ${state.model ?? '?'}`);
+  if (state.integrationBranch) lines.push(`  integration branch ${state.integrationBranch} at ${short(state.integrationCommit)}`);
+  if (state.planErrors.length) {
+    lines.push('', 'Plan validation');
+    state.planErrors.forEach((errors, i) => lines.push(`  attempt ${i + 1}: ${errors.join('; ')}`));
+  }
+
+  if (state.tasks.length) {
+    lines.push('', 'Tasks');
+    const width = Math.max(...state.tasks.map((t) => t.task.id.length));
+    for (const t of state.tasks) {
+      const deps = t.task.dependsOn.length ? ` after ${t.task.dependsOn.join(', ')}` : '';
+      lines.push(`  ${t.task.id.padEnd(width)}  ${t.status.padEnd(10)} ${t.task.requirementIds.join(',')}${deps}  ${taskDuration(t)}`);
+      if (t.failureReason) lines.push(`  ${''.padEnd(width)}  reason: ${t.failureReason}`);
+    }
+
+    lines.push('', 'Verification');
+    for (const t of state.tasks) {
+      if (!t.checks.length && !t.findings.length) continue;
+      for (const c of t.checks) lines.push(`  ${t.task.id}: ${c.passed ? 'PASS' : 'FAIL'} ${c.check}: ${c.detail}`);
+      for (const f of t.findings) {
+        const where = f.file ? ` ${f.file}${f.line ? `:${f.line}` : ''}` : '';
+        lines.push(`  ${t.task.id}: ${f.severity} ${f.rule}${where}: ${f.message}`);
+      }
+    }
+  }
+
+  if (state.conflicts.length) {
+    lines.push('', 'Conflicts (found before merge)');
+    for (const c of state.conflicts) lines.push(`  ${c.taskIds[0]} x ${c.taskIds[1]}: ${c.files.map((f) => `${f.path} (${f.kind})`).join(', ')}`);
+  }
+  if (state.escalations.length) {
+    lines.push('', 'Escalations');
+    for (const e of state.escalations) {
+      lines.push(`  ${e.escalationId} [${e.kind}] ${e.question}`);
+      lines.push(`    ${e.resolution ? `resolved: ${e.resolution}` : `pending; options: ${e.options.join(' | ')}`}`);
+    }
+  }
+
+  if (state.agents.length) {
+    lines.push('', 'Agents');
+    const width = Math.max(...state.agents.map((a) => a.agentId.length));
+    let inTotal = 0;
+    let outTotal = 0;
+    let costTotal: number | null = 0;
+    for (const a of state.agents) {
+      const cost = costUsd(a.model, a.usage);
+      inTotal += a.usage.inputTokens;
+      outTotal += a.usage.outputTokens;
+      costTotal = cost === null || costTotal === null ? null : costTotal + cost;
+      const outcome = a.outcome ? a.outcome.kind : a.status;
+      lines.push(
+        `  ${a.agentId.padEnd(width)}  ${a.role.padEnd(11)} ${String(a.usage.inputTokens).padStart(7)} in ${String(a.usage.outputTokens).padStart(6)} out  ${formatUsd(cost).padStart(8)}  ${a.modelCalls} model / ${a.toolCalls} tool calls  ${outcome}`,
+      );
+    }
+    lines.push(`  ${'total'.padEnd(width)}  ${''.padEnd(11)} ${String(inTotal).padStart(7)} in ${String(outTotal).padStart(6)} out  ${formatUsd(costTotal).padStart(8)}`);
+  }
+  if (state.startedAt !== null && state.endedAt !== null) {
+    lines.push('', `Wall time ${seconds(state.endedAt - state.startedAt)}; sum of task times ${seconds(sumTaskTimes(state.tasks))}`);
+  }
+  return lines.join('\n');
+}
+
+export function sumTaskTimes(tasks: readonly TaskState[]): number {
+  return tasks.reduce((sum, t) => sum + (t.startedAt !== null && t.endedAt !== null ? t.endedAt - t.startedAt : 0), 0);
+}
+
+function taskDuration(t: TaskState): string {
+  return t.startedAt !== null && t.endedAt !== null ? seconds(t.endedAt - t.startedAt) : '';
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+function short(commit: string | null): string {
+  return commit ? commit.slice(0, 10) : '?';
+}
