@@ -1,0 +1,44 @@
+import { simpleGit } from 'simple-git';
+
+export interface ChangedFile {
+  /** A added, M modified, D deleted, T type changed (renames are split into D + A). */
+  status: 'A' | 'M' | 'D' | 'T';
+  path: string;
+}
+
+/** Files that differ between two commits, renames split into a deletion and an addition. */
+export async function diffNameStatus(repoDir: string, from: string, to: string): Promise<ChangedFile[]> {
+  const out = await simpleGit(repoDir).raw(['diff', '--name-status', '--no-renames', '-z', from, to, '--']);
+  const parts = out.split('\0').filter((p) => p.length > 0);
+  const files: ChangedFile[] = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const status = parts[i][0] as ChangedFile['status'];
+    files.push({ status, path: parts[i + 1] });
+  }
+  return files;
+}
+
+/** `git diff --name-only --no-renames from to`. */
+export async function changedFiles(repoDir: string, from: string, to: string): Promise<string[]> {
+  return (await diffNameStatus(repoDir, from, to)).map((f) => f.path);
+}
+
+/** The unified diff between two commits, optionally limited to some paths. */
+export async function diffText(repoDir: string, from: string, to: string, paths: string[] = [], context = 3): Promise<string> {
+  return simpleGit(repoDir).raw(['diff', '--no-color', '--no-ext-diff', '--no-renames', `-U${context}`, from, to, '--', ...paths]);
+}
+
+/** The 1-based line of the first changed hunk of a unified diff, on the new side when it has one. */
+export function firstHunkLine(diff: string): number | undefined {
+  const m = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/m.exec(diff);
+  if (!m) return undefined;
+  const oldStart = Number(m[1]);
+  const newStart = Number(m[3]);
+  if (newStart > 0) return newStart;
+  return Math.max(oldStart, 1);
+}
+
+/** Resolves a revision to a full commit id, or throws with git's message. */
+export async function resolveCommit(repoDir: string, rev: string): Promise<string> {
+  return (await simpleGit(repoDir).raw(['rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`])).trim();
+}

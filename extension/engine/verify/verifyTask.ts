@@ -1,0 +1,195 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { throwIfAborted } from '../../base/cancellation';
+import type { AcceptanceCheck } from '../../protocol/plan';
+import type { Finding } from '../../protocol/taskResult';
+import type { Usage } from '../../protocol/usage';
+import type { VerifyJob } from '../../protocol/workerMessages';
+import type { ModelProvider } from '../models/modelProvider';
+import type { CheckReport } from './checkReport';
+import { checkClaims } from './claimsCheck';
+import { checkFailToPass, checkLint, checkPassToPass, type CheckOutcome } from './failToPass';
+import { changedFiles, diffText, resolveCommit } from './gitDiff';
+import { judge, type JudgmentRound } from './judgment';
+import { restorePristineTests } from './pristineTests';
+import { checkScope } from './scopeCheck';
+import { addScratchWorktree, type ScratchWorktree } from './scratchWorktree';
+import { detectTestEdits } from './testEdits';
+
+export type VerifyTaskInput = Pick<
+  VerifyJob,
+  'spec' | 'task' | 'result' | 'repo' | 'startCommit' | 'headCommit' | 'scratchDir' | 'commandAllowlist' | 'lintCommand' | 'flakeReruns' | 'commandTimeoutMs'
+> & {
+  /** Characters of the diff the judgment sees (head and tail). */
+  maxDiffChars?: number;
+  /** Repository paths symlinked into the scratch checkouts when present. Default: node_modules. */
+  linkFromRepo?: string[];
+};
+
+export interface VerifyTaskDeps {
+  /** The judgment model; without one, verification is deterministic only. */
+  provider?: ModelProvider;
+  signal?: AbortSignal;
+  /** Each check as it finishes, for the journal and the dashboard. */
+  onCheck?: (check: CheckReport) => void;
+  /** Each judgment response, for journaling. */
+  onResponse?: (round: JudgmentRound) => void;
+}
+
+export interface VerifyTaskOutput {
+  /** No error-severity finding. */
+  passed: boolean;
+  findings: Finding[];
+  checks: CheckReport[];
+  /** Whether the model judgment ran (only when every deterministic check passed). */
+  judged: boolean;
+  usage: Usage;
+}
+
+function label(kind: string, command: readonly string[]): string {
+  const text = command.join(' ');
+  return `${kind}: ${text.length > 80 ? `${text.slice(0, 77)}…` : text}`;
+}
+
+function hasError(findings: readonly Finding[]): boolean {
+  return findings.some((f) => f.severity === 'error');
+}
+
+/**
+ * Verifies one task branch against its start commit: test edits, the verifier's pristine tests,
+ * the task's acceptance checks in order, the configured lint command, scope and claims, then the
+ * model judgment if every deterministic check passed. The two scratch worktrees are always removed.
+ */
+export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = {}): Promise<VerifyTaskOutput> {
+  const { signal } = deps;
+  throwIfAborted(signal);
+  const findings: Finding[] = [];
+  const checks: CheckReport[] = [];
+  const usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  const report = (check: string, outcome: CheckOutcome) => {
+    findings.push(...outcome.findings);
+    const entry: CheckReport = { check, passed: outcome.passed, detail: outcome.detail };
+    checks.push(entry);
+    deps.onCheck?.(entry);
+  };
+
+  const start = await resolveCommit(input.repo, input.startCommit);
+  const head = await resolveCommit(input.repo, input.headCommit);
+  const acceptance: AcceptanceCheck[] = input.task.acceptance;
+  const testFiles = [...new Set(acceptance.flatMap((c) => (c.kind === 'failToPass' ? c.testFiles : [])))];
+  const commandOptions = { timeoutMs: input.commandTimeoutMs, allowlist: input.commandAllowlist, signal };
+
+  await fs.mkdir(input.scratchDir, { recursive: true });
+  const scratch = await fs.mkdtemp(path.join(input.scratchDir, `verify-${input.task.id}-`));
+  const worktrees: ScratchWorktree[] = [];
+  const links = input.linkFromRepo ?? ['node_modules'];
+  try {
+    const branch = await addScratchWorktree(input.repo, scratch, 'head', head, links);
+    worktrees.push(branch);
+    let base: ScratchWorktree | undefined;
+    if (acceptance.some((c) => c.kind === 'failToPass')) {
+      base = await addScratchWorktree(input.repo, scratch, 'start', start, links);
+      worktrees.push(base);
+    }
+
+    // 1. Reward-hacking guard: edited or deleted tests and test configuration.
+    const edits = await detectTestEdits(input.repo, start, head, testFiles);
+    const edited = edits.filter((f) => f.rule === 'tests/edited').length;
+    const added = edits.filter((f) => f.rule === 'tests/added').length;
+    report('testEdits', {
+      passed: !hasError(edits),
+      findings: edits,
+      detail: `${edited} existing test file(s) edited or deleted, ${added} added`,
+    });
+
+    // 2. The verifier's own copy of the tests in the branch checkout.
+    const pristine = await restorePristineTests({ dir: branch.dir, startCommit: start, testFiles });
+    report('pristineTests', {
+      passed: true,
+      findings: pristine.missingAtStart.map((file) => ({
+        severity: 'warning' as const,
+        rule: 'tests/notPristine',
+        message: `${file} does not exist at the start commit, so the verifier runs the task's own version of it`,
+        file,
+      })),
+      detail: pristine.restored.length ? `restored ${pristine.restored.join(', ')} from the start commit` : 'branch tests already match the start commit',
+    });
+
+    // 3. The task's acceptance checks, in order.
+    for (const check of acceptance) {
+      throwIfAborted(signal);
+      switch (check.kind) {
+        case 'failToPass':
+          report(
+            label('failToPass', check.command),
+            await checkFailToPass({
+              ...commandOptions,
+              command: check.command,
+              testFiles: check.testFiles,
+              baseDir: (base as ScratchWorktree).dir,
+              branchDir: branch.dir,
+              reruns: input.flakeReruns,
+            }),
+          );
+          break;
+        case 'passToPass':
+          report(label('passToPass', check.command), await checkPassToPass({ ...commandOptions, command: check.command, dir: branch.dir }));
+          break;
+        case 'lint':
+          report(label('lint', check.command), await checkLint({ ...commandOptions, command: check.command, dir: branch.dir }));
+          break;
+        default: {
+          const never: never = check;
+          throw new Error(`unknown acceptance check ${JSON.stringify(never)}`);
+        }
+      }
+    }
+
+    // 4. The run's configured lint command.
+    if (input.lintCommand && input.lintCommand.length > 0) {
+      throwIfAborted(signal);
+      report(label('lint', input.lintCommand), await checkLint({ ...commandOptions, command: input.lintCommand, dir: branch.dir }));
+    }
+
+    // 5. Scope and handoff claims against the actual diff.
+    const changed = await changedFiles(input.repo, start, head);
+    const scope = checkScope(changed, input.task.fileScope);
+    report('scope', {
+      passed: !hasError(scope),
+      findings: scope,
+      detail: scope.length ? `${scope.length} of ${changed.length} changed file(s) outside the file scope` : `${changed.length} changed file(s), all in scope`,
+    });
+    const claims = checkClaims(input.result, changed);
+    report('claims', {
+      passed: !hasError(claims),
+      findings: claims,
+      detail: claims.length ? claims.map((f) => f.message).join('; ') : `${input.result.filesChanged.length} claimed file(s) match the diff`,
+    });
+
+    // 6. Model judgment, last, and only when everything deterministic passed.
+    let judged = false;
+    if (deps.provider && !hasError(findings)) {
+      throwIfAborted(signal);
+      const outcome = await judge(
+        {
+          spec: input.spec,
+          task: input.task,
+          diff: await diffText(input.repo, start, head),
+          checks: [...checks],
+          findings: [...findings],
+          maxDiffChars: input.maxDiffChars,
+        },
+        { provider: deps.provider, signal, onResponse: deps.onResponse },
+      );
+      judged = true;
+      usage.inputTokens += outcome.usage.inputTokens;
+      usage.outputTokens += outcome.usage.outputTokens;
+      report('judgment', outcome);
+    }
+
+    return { passed: !hasError(findings), findings, checks, judged, usage };
+  } finally {
+    for (const wt of worktrees.reverse()) await wt.remove().catch(() => undefined);
+    await fs.rm(scratch, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
