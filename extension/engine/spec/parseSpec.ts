@@ -168,7 +168,12 @@ export function parseSpec(text: string, sourcePath: string): ParseSpecResult {
         continue;
       }
       if (looksLikeRequirement(content)) {
-        err(lineNo, malformedHeadingMessage(level, content, suggestId));
+        // Report it, then read on as if it were the suggested heading, so its acceptance list
+        // does not cascade into more errors.
+        const fix = malformedHeading(level, content, suggestId);
+        err(lineNo, fix.message);
+        current = { id: fix.id, title: fix.title, line: lineNo, prose: [], acceptance: [], inAcceptance: false };
+        drafts.push(current);
         continue;
       }
       if (level === 1) {
@@ -283,7 +288,7 @@ function looksLikeRequirement(content: string): boolean {
 }
 
 /** Explains what is wrong with a heading that tries to be a requirement, and the fix. */
-function malformedHeadingMessage(level: number, content: string, suggestId: () => string): string {
+function malformedHeading(level: number, content: string, suggestId: () => string): { id: string; title: string; message: string } {
   const numbered = NUMBERED_RE.exec(content);
   const missing = /^r\s*:\s*(.*)$/i.exec(content);
   let id: string;
@@ -299,11 +304,12 @@ function malformedHeadingMessage(level: number, content: string, suggestId: () =
     rest = content;
   }
   const fix = `## ${id}: ${rest || '<title>'}`;
-  if (level !== 2 && numbered) {
-    return `requirement headings are level 2 (\`##\`): write \`${fix}\``;
-  }
-  if (missing) return `malformed requirement heading \`${'#'.repeat(level)} ${content}\`: the id needs a number; write \`${fix}\``;
-  return `malformed requirement heading \`${'#'.repeat(level)} ${content}\`: write \`${fix}\` (ids are \`R<number>\`, then a colon and the title)`;
+  const heading = `${'#'.repeat(level)} ${content}`;
+  let message: string;
+  if (level !== 2 && numbered) message = `requirement headings are level 2 (\`##\`): write \`${fix}\``;
+  else if (missing) message = `malformed requirement heading \`${heading}\`: the id needs a number; write \`${fix}\``;
+  else message = `malformed requirement heading \`${heading}\`: write \`${fix}\` (ids are \`R<number>\`, then a colon and the title)`;
+  return { id, title: rest, message };
 }
 
 /** `Acceptance:` / `**Acceptance:**` / `Acceptance criteria:` → marker; `Acceptance: x` → inline. */
