@@ -1,0 +1,134 @@
+import OpenAI from 'openai';
+import type { ModelEndpoint } from '../../protocol/workerMessages';
+import { abortableDelay } from './abortableDelay';
+import { mapModelError, type AbortCause } from './mapModelError';
+import { ModelError, type ChatRequest, type ChatResponse, type ModelProvider } from './modelProvider';
+import { decideRetry, defaultRetryPolicy, type RetryPolicy } from './retryPolicy';
+import { StreamAccumulator } from './streamAccumulator';
+import { toOpenAiMessages, toOpenAiTools } from './toOpenAiMessages';
+
+export interface OpenAiProviderOptions {
+  /** Backoff tuning; maxRetries always comes from the endpoint. */
+  retry?: Partial<Omit<RetryPolicy, 'maxRetries'>>;
+  /** Jitter source, injectable for tests. */
+  random?: () => number;
+  /** Hard cap on one attempt, first byte to last chunk. Default: 10 × endpoint.timeoutMs. */
+  attemptDeadlineMs?: number;
+}
+
+/** Some local servers need no key, but the SDK refuses an empty one. */
+const NO_KEY = 'loom-no-api-key';
+
+/**
+ * The ModelProvider for any OpenAI-compatible endpoint. Always streams; retries retryable faults
+ * itself (the SDK's retries are off) so each retry can be journaled through `onRetry`.
+ *
+ * Timeouts, each `endpoint.timeoutMs`: until the response headers arrive (the SDK's timeout), and
+ * between two stream chunks (idle). An attempt as a whole is capped by `attemptDeadlineMs`.
+ */
+export class OpenAiProvider implements ModelProvider {
+  readonly model: string;
+  private readonly client: OpenAI;
+  private readonly policy: RetryPolicy;
+  private readonly random: () => number;
+  private readonly deadlineMs: number;
+
+  constructor(
+    private readonly endpoint: ModelEndpoint,
+    options: OpenAiProviderOptions = {},
+  ) {
+    this.model = endpoint.model;
+    this.client = new OpenAI({
+      baseURL: endpoint.baseUrl,
+      apiKey: endpoint.apiKey || NO_KEY,
+      timeout: endpoint.timeoutMs,
+      maxRetries: 0,
+      defaultHeaders: Object.fromEntries(endpoint.headers),
+      logLevel: 'off',
+    });
+    this.policy = { ...defaultRetryPolicy, ...options.retry, maxRetries: endpoint.maxRetries };
+    this.random = options.random ?? Math.random;
+    this.deadlineMs = options.attemptDeadlineMs ?? endpoint.timeoutMs * 10;
+  }
+
+  async chat(request: ChatRequest): Promise<ChatResponse> {
+    for (let retryNumber = 1; ; retryNumber++) {
+      if (request.signal?.aborted) throw cancelled();
+      let error: ModelError;
+      try {
+        return await this.attempt(request);
+      } catch (thrown) {
+        error = mapModelError(thrown, undefined);
+      }
+      if (error.kind === 'cancelled') throw error;
+      const decision = decideRetry({
+        retryNumber,
+        retryable: error.retryable,
+        retryAfterMs: error.retryAfterMs,
+        policy: this.policy,
+        random: this.random,
+      });
+      if (!decision.retry) throw retryNumber > 1 || error.retryable ? withReason(error, decision.reason) : error;
+      request.onRetry?.({ attempt: retryNumber, error, delayMs: decision.delayMs });
+      await abortableDelay(decision.delayMs, request.signal, cancelled);
+    }
+  }
+
+  /** One HTTP request and its stream. Throws ModelError only. */
+  private async attempt(request: ChatRequest): Promise<ChatResponse> {
+    const controller = new AbortController();
+    let cause: AbortCause | undefined;
+    let streamController: AbortController | undefined;
+    const abort = (why: AbortCause): void => {
+      if (cause) return;
+      cause = why;
+      controller.abort();
+      streamController?.abort();
+    };
+    const onCancel = (): void => abort({ kind: 'cancelled' });
+    request.signal?.addEventListener('abort', onCancel, { once: true });
+    const deadline = setTimeout(() => abort({ kind: 'deadline', timeoutMs: this.deadlineMs }), this.deadlineMs);
+    let idle: NodeJS.Timeout | undefined;
+    const armIdle = (): void => {
+      clearTimeout(idle);
+      idle = setTimeout(() => abort({ kind: 'idle', timeoutMs: this.endpoint.timeoutMs }), this.endpoint.timeoutMs);
+    };
+    try {
+      const stream = await this.client.chat.completions.create(
+        {
+          model: this.model,
+          messages: toOpenAiMessages(request.messages),
+          tools: toOpenAiTools(request.tools),
+          stream: true,
+          stream_options: { include_usage: true },
+        },
+        { signal: controller.signal, timeout: this.endpoint.timeoutMs, maxRetries: 0 },
+      );
+      streamController = stream.controller;
+      if (cause) stream.controller.abort();
+      armIdle();
+      const accumulator = new StreamAccumulator();
+      for await (const chunk of stream) {
+        armIdle();
+        accumulator.add(chunk);
+      }
+      // The SDK ends the iteration quietly when aborted; the cause says why.
+      if (cause) throw mapModelError(undefined, cause);
+      return accumulator.finish(request.messages, this.model);
+    } catch (thrown) {
+      throw mapModelError(thrown, cause);
+    } finally {
+      clearTimeout(deadline);
+      clearTimeout(idle);
+      request.signal?.removeEventListener('abort', onCancel);
+    }
+  }
+}
+
+function cancelled(): ModelError {
+  return new ModelError('cancelled', 'model request was cancelled', false);
+}
+
+function withReason(error: ModelError, reason: string): ModelError {
+  return new ModelError(error.kind, `${error.message} (${reason})`, error.retryable, error.retryAfterMs, error.status);
+}
