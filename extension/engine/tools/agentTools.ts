@@ -26,5 +26,10 @@ export interface ToolCallOutcome {
 export interface AgentTools extends Disposable {
   readonly specs: ToolSpec[];
   readonly servers: StartedServer[];
-  call(name: string, argumentsJson: string, options: { signal?: AbortSignal }): Promise<ToolCallOutcome>;
+  /**
+   * Never throws: invalid JSON, an unknown tool, a tool error, a timeout or a server crash all
+   * come back as `ok: false` with a message for the model. A crashed server is restarted once
+   * for the calls that follow.
+   */
+  call(name: string, argumentsJson: string, options?: { signal?: AbortSignal }): Promise<ToolCallOutcome>;
 }

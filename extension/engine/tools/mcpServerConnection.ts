@@ -1,0 +1,196 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { McpServerConfig } from '../../protocol/workerMessages';
+import { StdioProcessTransport, type ProcessExit } from './stdioProcessTransport';
+import type { StartedServer } from './agentTools';
+
+/** Variables of the parent's environment that reach an MCP subprocess; nothing else does. */
+export const INHERITED_ENV_VARS = ['PATH', 'HOME', 'LANG'] as const;
+
+/** PATH, HOME and LANG from `source` (when set), then the config's explicit pairs. */
+export function minimalEnv(extra: ReadonlyArray<readonly [string, string]> = [], source: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const key of INHERITED_ENV_VARS) {
+    const value = source[key];
+    if (value !== undefined) env[key] = value;
+  }
+  for (const [key, value] of extra) env[key] = value;
+  return env;
+}
+
+export type ConnectionState = 'idle' | 'connected' | 'crashed' | 'failed' | 'disposed';
+
+export interface ServerExitInfo {
+  name: string;
+  pid: number;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** False when Loom did not ask it to stop (a crash). */
+  expected: boolean;
+}
+
+export interface ConnectionHooks {
+  onStart?(server: StartedServer): void;
+  onExit?(info: ServerExitInfo): void;
+  onStderr?(server: string, chunk: string): void;
+}
+
+export class McpServerStartError extends Error {
+  constructor(
+    readonly server: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'McpServerStartError';
+  }
+}
+
+const STDERR_TAIL_CHARS = 2000;
+
+/** One MCP server subprocess and its Client, for one agent; can be restarted after a crash. */
+export class McpServerConnection {
+  state: ConnectionState = 'idle';
+  tools: Tool[] = [];
+  restarts = 0;
+  /** Why the last connection ended, for the model (set on a crash). */
+  lastExit?: ProcessExit;
+
+  private client?: Client;
+  private transport?: StdioProcessTransport;
+  private stderrTail = '';
+  private stopping = false;
+  private starting?: Promise<StartedServer>;
+
+  constructor(
+    readonly config: McpServerConfig,
+    readonly cwd: string,
+    private readonly hooks: ConnectionHooks,
+    private readonly startTimeoutMs: number,
+  ) {}
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  get pid(): number | undefined {
+    return this.transport?.pid;
+  }
+
+  get info(): StartedServer {
+    return { name: this.name, pid: this.pid ?? -1, cwd: this.cwd, tools: this.tools.map((t) => t.name) };
+  }
+
+  /** The last lines the server wrote to stderr. */
+  get recentStderr(): string {
+    return this.stderrTail.trim();
+  }
+
+  /** Starts (or restarts) the subprocess; concurrent callers share one attempt. */
+  start(): Promise<StartedServer> {
+    this.starting ??= this.doStart().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async doStart(): Promise<StartedServer> {
+    if (this.state === 'disposed') throw new McpServerStartError(this.name, `MCP server "${this.name}" is disposed`);
+    await this.closeCurrent(true);
+    this.stopping = false;
+    this.stderrTail = '';
+    const transport = new StdioProcessTransport({
+      command: this.config.command,
+      args: this.config.args,
+      cwd: this.cwd,
+      env: minimalEnv(this.config.env),
+      onStderr: (chunk) => {
+        this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL_CHARS);
+        this.hooks.onStderr?.(this.name, chunk);
+      },
+    });
+    const client = new Client({ name: 'loom', version: '0.1.0' }, { capabilities: {} });
+    this.transport = transport;
+    this.client = client;
+    client.onerror = () => {
+      // Stray output and write errors surface as a closed connection or a failed call.
+    };
+    client.onclose = () => {
+      if (this.client !== client) return;
+      if (!this.stopping && this.state === 'connected') this.state = 'crashed';
+    };
+    void transport.waitForExit().then((exit) => {
+      if (this.transport === transport) this.lastExit = exit;
+      const pid = transport.pid;
+      if (pid !== undefined) this.hooks.onExit?.({ name: this.name, pid, ...exit, expected: this.stopping || this.transport !== transport });
+    });
+    try {
+      await client.connect(transport, { timeout: this.startTimeoutMs });
+      this.tools = await this.listAllTools(client);
+    } catch (err) {
+      if ((this.state as ConnectionState) !== 'disposed') this.state = 'failed';
+      await this.closeCurrent(true);
+      const detail = (err as Error).message ?? String(err);
+      const stderr = this.recentStderr ? `\nserver stderr:\n${this.recentStderr}` : '';
+      throw new McpServerStartError(this.name, `MCP server "${this.name}" (${this.config.command}) failed to start: ${detail}${stderr}`);
+    }
+    if ((this.state as ConnectionState) === 'disposed') {
+      await this.closeCurrent(true);
+      throw new McpServerStartError(this.name, `MCP server "${this.name}" is disposed`);
+    }
+    this.state = 'connected';
+    const started = this.info;
+    this.hooks.onStart?.(started);
+    return started;
+  }
+
+  private async listAllTools(client: Client): Promise<Tool[]> {
+    const tools: Tool[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.listTools(cursor ? { cursor } : undefined, { timeout: this.startTimeoutMs });
+      tools.push(...page.tools);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return tools;
+  }
+
+  /** Throws the SDK's errors (McpError with ConnectionClosed / RequestTimeout, or an abort). */
+  async callTool(name: string, args: Record<string, unknown>, options: { signal?: AbortSignal; timeoutMs: number }): Promise<CallToolResult> {
+    const client = this.client;
+    if (!client || this.state !== 'connected') throw new Error(`MCP server "${this.name}" is not connected`);
+    const result = await client.callTool({ name, arguments: args }, undefined, {
+      signal: options.signal,
+      timeout: options.timeoutMs,
+    });
+    return result as CallToolResult;
+  }
+
+  /** Kills the subprocess group at once (a hung server). */
+  kill(): void {
+    this.transport?.killGroup('SIGKILL');
+  }
+
+  private async closeCurrent(expected: boolean): Promise<void> {
+    const client = this.client;
+    const transport = this.transport;
+    if (!client && !transport) return;
+    if (expected) this.stopping = true;
+    this.client = undefined;
+    try {
+      await client?.close();
+    } catch {
+      // ignore
+    }
+    await transport?.close();
+    // close() escalated to SIGKILL if needed; wait for the exit to be observed.
+    if (transport && transport.pid !== undefined && !transport.exit) {
+      await Promise.race([transport.waitForExit(), new Promise((r) => setTimeout(r, 2000).unref())]);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    if (this.state === 'disposed') return;
+    this.state = 'disposed';
+    this.stopping = true;
+    await this.starting?.catch(() => undefined);
+    await this.closeCurrent(true);
+  }
+}

@@ -1,0 +1,186 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import picomatch from 'picomatch';
+import { z } from 'zod';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { PathError, type PathGuard } from './pathGuard';
+import { errorResult, guarded, textResult } from './results';
+import { walkFiles } from './walk';
+
+export interface FileToolLimits {
+  /** read_file returns at most this many characters. */
+  maxReadChars: number;
+  /** write_file accepts at most this many characters. */
+  maxWriteChars: number;
+  /** list_files returns at most this many paths. */
+  maxListEntries: number;
+  /** search returns at most this many matching lines. */
+  maxSearchMatches: number;
+  /** search skips files larger than this. */
+  maxSearchFileBytes: number;
+  /** search shows at most this many characters of a matching line. */
+  maxLineChars: number;
+}
+
+export const DEFAULT_FILE_TOOL_LIMITS: FileToolLimits = {
+  maxReadChars: 200_000,
+  maxWriteChars: 5_000_000,
+  maxListEntries: 1000,
+  maxSearchMatches: 200,
+  maxSearchFileBytes: 1_000_000,
+  maxLineChars: 300,
+};
+
+function isBinary(buffer: Buffer): boolean {
+  return buffer.subarray(0, 8000).includes(0);
+}
+
+function globMatcher(glob: string | undefined): (relative: string) => boolean {
+  if (!glob) return () => true;
+  // Patterns without a slash match the basename (`*.ts`), others the path from the root.
+  return picomatch(glob, { dot: true, basename: true });
+}
+
+export function registerFileTools(server: McpServer, guard: PathGuard, limits: FileToolLimits = DEFAULT_FILE_TOOL_LIMITS): void {
+  server.registerTool(
+    'read_file',
+    {
+      description: 'Read a UTF-8 text file of the workspace. `path` is relative to the workspace root.',
+      inputSchema: { path: z.string().describe('file path relative to the workspace root') },
+      annotations: { readOnlyHint: true },
+    },
+    guarded(
+      (a) => `cannot read "${a.path}"`,
+      async ({ path: requested }) => {
+        const { absolute, relative } = await guard.resolve(requested);
+        const stat = await fs.stat(absolute);
+        if (stat.isDirectory()) return errorResult(`"${requested}" is a directory; use list_files`);
+        const buffer = await fs.readFile(absolute);
+        if (isBinary(buffer)) return errorResult(`"${relative}" is a binary file (${buffer.length} bytes); not shown`);
+        const text = buffer.toString('utf8');
+        if (text.length <= limits.maxReadChars) return textResult(text);
+        return textResult(
+          `${text.slice(0, limits.maxReadChars)}\n[truncated: showing ${limits.maxReadChars} of ${text.length} characters]`,
+        );
+      },
+    ),
+  );
+
+  server.registerTool(
+    'write_file',
+    {
+      description:
+        'Create or overwrite a UTF-8 text file in the workspace (parent folders are created). `path` is relative to the workspace root.',
+      inputSchema: {
+        path: z.string().describe('file path relative to the workspace root'),
+        content: z.string().describe('the complete new content of the file'),
+      },
+      annotations: { destructiveHint: true, idempotentHint: true },
+    },
+    guarded(
+      (a) => `cannot write "${a.path}"`,
+      async ({ path: requested, content }) => {
+        if (content.length > limits.maxWriteChars) {
+          return errorResult(`content too large: ${content.length} characters (limit ${limits.maxWriteChars})`);
+        }
+        const { absolute, relative } = await guard.resolve(requested);
+        if (relative === '') return errorResult('path names the workspace root, not a file');
+        const existing = await fs.stat(absolute).catch(() => undefined);
+        if (existing?.isDirectory()) return errorResult(`"${requested}" is a directory`);
+        await fs.mkdir(path.dirname(absolute), { recursive: true });
+        // The parent now exists: check again, so a symlink created meanwhile cannot redirect the write.
+        await guard.resolve(requested);
+        await fs.writeFile(absolute, content, 'utf8');
+        return textResult(`wrote ${Buffer.byteLength(content, 'utf8')} bytes to ${relative}`);
+      },
+    ),
+  );
+
+  server.registerTool(
+    'list_files',
+    {
+      description:
+        'List files recursively (skips .git and node_modules). `path` is a folder relative to the workspace root (default: the root); `glob` filters paths (e.g. "**/*.ts", or "*.md" for any folder).',
+      inputSchema: {
+        path: z.string().optional().describe('folder relative to the workspace root; default the root'),
+        glob: z.string().optional().describe('picomatch glob matched against the path from the root'),
+      },
+      annotations: { readOnlyHint: true },
+    },
+    guarded(
+      (a) => `cannot list "${a.path ?? '.'}"`,
+      async ({ path: requested, glob }) => {
+        const { absolute } = await guard.resolve(requested ?? '');
+        const stat = await fs.stat(absolute);
+        if (!stat.isDirectory()) return errorResult(`"${requested}" is not a folder`);
+        const matches = globMatcher(glob);
+        const found: string[] = [];
+        let more = 0;
+        for await (const entry of walkFiles(guard.root, absolute)) {
+          if (!matches(entry.relative)) continue;
+          if (found.length < limits.maxListEntries) found.push(entry.relative);
+          else more++;
+        }
+        if (found.length === 0) return textResult('(no files)');
+        const note = more ? `\n[truncated: ${more} more files; narrow with path or glob]` : '';
+        return textResult(found.join('\n') + note);
+      },
+    ),
+  );
+
+  server.registerTool(
+    'search',
+    {
+      description:
+        'Search text files of the workspace for a JavaScript regular expression (skips .git, node_modules and binary files). Returns `path:line: text` lines. `glob` filters the files searched.',
+      inputSchema: {
+        pattern: z.string().min(1).describe('JavaScript regular expression (no slashes or flags)'),
+        glob: z.string().optional().describe('picomatch glob matched against the path from the root'),
+      },
+      annotations: { readOnlyHint: true },
+    },
+    guarded(
+      (a) => `cannot search for "${a.pattern}"`,
+      async ({ pattern, glob }) => {
+        let regex: RegExp;
+        try {
+          regex = new RegExp(pattern);
+        } catch (err) {
+          return errorResult(`invalid regular expression: ${(err as Error).message}`);
+        }
+        const matches = globMatcher(glob);
+        const lines: string[] = [];
+        let truncated = false;
+        outer: for await (const entry of walkFiles(guard.root, guard.root)) {
+          if (!matches(entry.relative)) continue;
+          if (entry.isSymlink) {
+            // Never read through a link that leaves the workspace or points into .git.
+            try {
+              await guard.resolve(entry.relative);
+            } catch (err) {
+              if (err instanceof PathError) continue;
+              throw err;
+            }
+          }
+          const stat = await fs.stat(entry.absolute).catch(() => undefined);
+          if (!stat?.isFile() || stat.size > limits.maxSearchFileBytes) continue;
+          const buffer = await fs.readFile(entry.absolute).catch(() => undefined);
+          if (!buffer || isBinary(buffer)) continue;
+          const fileLines = buffer.toString('utf8').split(/\r?\n/);
+          for (let i = 0; i < fileLines.length; i++) {
+            if (!regex.test(fileLines[i])) continue;
+            if (lines.length >= limits.maxSearchMatches) {
+              truncated = true;
+              break outer;
+            }
+            const line = fileLines[i].length > limits.maxLineChars ? `${fileLines[i].slice(0, limits.maxLineChars)}…` : fileLines[i];
+            lines.push(`${entry.relative}:${i + 1}: ${line}`);
+          }
+        }
+        if (lines.length === 0) return textResult('(no matches)');
+        const note = truncated ? `\n[truncated at ${limits.maxSearchMatches} matches; narrow the pattern or glob]` : '';
+        return textResult(lines.join('\n') + note);
+      },
+    ),
+  );
+}

@@ -1,0 +1,41 @@
+// Loom's MCP tool server, started per agent over stdio with cwd = the agent's worktree:
+//   node dist/tools/loomToolServer.js --root <worktree> [--allow <cmd>]... [--command-timeout-ms N]
+// stdout carries the protocol; diagnostics go to stderr.
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { parseServerArgs } from './args';
+import { createLoomToolServer } from './loomToolServer';
+import { PathGuard } from './pathGuard';
+import { killAllRunning } from './runProcess';
+
+async function main(): Promise<void> {
+  const args = parseServerArgs(process.argv.slice(2));
+  const guard = await PathGuard.create(args.root);
+  const server = createLoomToolServer({
+    guard,
+    allow: args.allow,
+    commandTimeoutMs: args.commandTimeoutMs,
+    env: { ...process.env },
+  });
+  let closing = false;
+  const shutdown = (code: number): void => {
+    if (closing) return;
+    closing = true;
+    killAllRunning();
+    void server.close().finally(() => process.exit(code));
+    setTimeout(() => process.exit(code), 1000).unref();
+  };
+  // The client closing our stdin is the normal way to end.
+  process.stdin.on('end', () => shutdown(0));
+  process.stdin.on('close', () => shutdown(0));
+  process.on('SIGTERM', () => shutdown(0));
+  process.on('SIGINT', () => shutdown(0));
+  process.on('uncaughtException', (err) => process.stderr.write(`loom tool server: uncaught ${err.stack ?? err}\n`));
+  process.on('unhandledRejection', (err) => process.stderr.write(`loom tool server: unhandled ${String(err)}\n`));
+  await server.connect(new StdioServerTransport());
+  process.stderr.write(`loom tool server: root ${guard.root}, allow [${args.allow.join(', ')}]\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`loom tool server: ${(err as Error).message ?? String(err)}\n`);
+  process.exit(2);
+});
