@@ -1,0 +1,31 @@
+import { LOOM_IDENTITY, commitTree, isAncestor, type GitIdentity } from '../workspace/git';
+import { mergeTree, type ConflictFile } from './mergeTree';
+
+export type MergeStep =
+  /** `commit` is already contained in `head`: nothing to do. */
+  | { kind: 'alreadyMerged'; head: string }
+  /** `head` is contained in `commit`: the result is `commit` itself. */
+  | { kind: 'fastForward'; head: string }
+  /** A new two-parent merge commit (`head`, `commit`) made from merge-tree's clean tree. */
+  | { kind: 'merge'; head: string }
+  | { kind: 'conflict'; conflicts: ConflictFile[] };
+
+/**
+ * Merges `commit` into `head` without a worktree: `git merge-tree --write-tree` then
+ * `git commit-tree -p head -p commit`. No ref is moved; the caller decides where the result goes.
+ */
+export async function mergeCommitInto(
+  repoDir: string,
+  head: string,
+  commit: string,
+  message: string,
+  options: { fastForward?: boolean; committer?: GitIdentity } = {},
+): Promise<MergeStep> {
+  if (head === commit || (await isAncestor(repoDir, commit, head))) return { kind: 'alreadyMerged', head };
+  if (options.fastForward !== false && (await isAncestor(repoDir, head, commit))) return { kind: 'fastForward', head: commit };
+  const merged = await mergeTree(repoDir, head, commit);
+  if (!merged.clean) return { kind: 'conflict', conflicts: merged.conflicts };
+  const identity = options.committer ?? LOOM_IDENTITY;
+  const created = await commitTree(repoDir, merged.tree, [head, commit], message, { author: identity, committer: identity });
+  return { kind: 'merge', head: created };
+}

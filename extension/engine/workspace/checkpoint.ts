@@ -1,0 +1,55 @@
+import { AGENT_IDENTITY, DURABLE_CONFIG, commitTree, gitOut, runGit, treeOf, type GitIdentity } from './git';
+
+export interface CheckpointOptions {
+  message: string;
+  /** Default `Loom Agent <agents@loom.invalid>`. The committer is Loom. */
+  author?: GitIdentity;
+  /** fsync objects, refs and index (`core.fsync`) so the checkpoint survives a power cut. Default true. */
+  durable?: boolean;
+}
+
+/**
+ * Stages everything in a lease's worktree (`git add -A`) and commits it on the lease's branch when
+ * anything changed; returns the new commit, or null when the tree is unchanged.
+ *
+ * The commit is made with `write-tree` + `commit-tree` + `update-ref HEAD <new> <old>`: no hooks, no
+ * signing, no editor, no global identity needed, and the compare-and-swap on the old head means a
+ * concurrent writer makes it fail rather than lose a commit.
+ */
+export async function checkpoint(worktreeDir: string, options: CheckpointOptions): Promise<string | null> {
+  const durable = options.durable !== false;
+  const config = durable ? DURABLE_CONFIG : [];
+  await runGit(worktreeDir, ['add', '-A'], { config, lockRetries: 4 });
+  const tree = await gitOut(worktreeDir, ['write-tree'], { config });
+  const parent = await gitOut(worktreeDir, ['rev-parse', '--verify', 'HEAD^{commit}']);
+  if (tree === (await treeOf(worktreeDir, parent))) return null;
+  const commit = await commitTree(worktreeDir, tree, [parent], options.message, {
+    author: options.author ?? AGENT_IDENTITY,
+    durable,
+  });
+  await runGit(worktreeDir, ['update-ref', '-m', `loom: ${firstLine(options.message)}`, 'HEAD', commit, parent], { config, lockRetries: 4 });
+  return commit;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n', 1)[0].slice(0, 200);
+}
+
+/** Paths changed between two commits (`diff --name-only`, renames split into delete + add). */
+export async function changedFiles(repoDir: string, fromCommit: string, toCommit: string): Promise<string[]> {
+  const out = await gitOut(repoDir, ['diff', '--name-only', '-z', '--no-renames', '--no-ext-diff', fromCommit, toCommit, '--']);
+  return out.split('\0').filter(Boolean);
+}
+
+/**
+ * The unified diff between two commits, cut at `maxBytes` (on a character boundary) with a
+ * closing note saying how much was left out.
+ */
+export async function diffText(repoDir: string, fromCommit: string, toCommit: string, maxBytes: number): Promise<string> {
+  const { stdoutBuffer } = await runGit(repoDir, ['diff', '--no-ext-diff', '--no-textconv', '--no-color', '-M', fromCommit, toCommit, '--']);
+  if (stdoutBuffer.length <= maxBytes) return stdoutBuffer.toString('utf8');
+  let cut = Math.max(0, maxBytes);
+  while (cut > 0 && (stdoutBuffer[cut] & 0xc0) === 0x80) cut--; // don't split a UTF-8 sequence
+  const kept = stdoutBuffer.subarray(0, cut).toString('utf8');
+  return `${kept}${kept.endsWith('\n') || kept === '' ? '' : '\n'}… diff truncated: ${stdoutBuffer.length - cut} of ${stdoutBuffer.length} bytes not shown\n`;
+}
