@@ -89,6 +89,7 @@ export class OpenAiProvider implements ModelProvider {
     request.signal?.addEventListener('abort', onCancel, { once: true });
     const deadline = setTimeout(() => abort({ kind: 'deadline', timeoutMs: this.deadlineMs }), this.deadlineMs);
     let idle: NodeJS.Timeout | undefined;
+    let chunks = -1;
     const armIdle = (): void => {
       clearTimeout(idle);
       idle = setTimeout(() => abort({ kind: 'idle', timeoutMs: this.endpoint.timeoutMs }), this.endpoint.timeoutMs);
@@ -107,16 +108,22 @@ export class OpenAiProvider implements ModelProvider {
       streamController = stream.controller;
       if (cause) stream.controller.abort();
       armIdle();
+      chunks = 0;
       const accumulator = new StreamAccumulator();
       for await (const chunk of stream) {
         armIdle();
+        chunks++;
         accumulator.add(chunk);
       }
       // The SDK ends the iteration quietly when aborted; the cause says why.
       if (cause) throw mapModelError(undefined, cause);
       return accumulator.finish(request.messages, this.model);
     } catch (thrown) {
-      throw mapModelError(thrown, cause);
+      const error = mapModelError(thrown, cause);
+      if (error.kind === 'network' && chunks >= 0) {
+        throw new ModelError('network', `model stream broke off after ${chunks} chunks: ${error.message}`, true);
+      }
+      throw error;
     } finally {
       clearTimeout(deadline);
       clearTimeout(idle);

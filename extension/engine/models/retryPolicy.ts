@@ -41,7 +41,7 @@ export function decideRetry(input: {
 }): RetryDecision {
   const { retryNumber, retryable, retryAfterMs, policy, random } = input;
   if (!retryable) return { retry: false, reason: 'not retryable' };
-  if (retryNumber > policy.maxRetries) return { retry: false, reason: `gave up after ${policy.maxRetries + 1} attempts` };
+  if (retryNumber > policy.maxRetries) return { retry: false, reason: `gave up after ${policy.maxRetries + 1} attempt${policy.maxRetries === 0 ? '' : 's'}` };
   if (retryAfterMs !== undefined) {
     if (retryAfterMs > policy.maxRetryAfterMs) {
       return { retry: false, reason: `server asked to wait ${retryAfterMs} ms, more than the ${policy.maxRetryAfterMs} ms Loom waits in place` };
