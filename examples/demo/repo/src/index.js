@@ -1,0 +1,5 @@
+const { sum } = require('./sum');
+
+module.exports = {
+  sum,
+};

@@ -1,0 +1,47 @@
+import type { RunEvent } from '../protocol/events';
+import type { RunState } from '../protocol/runState';
+import { agentIntervals, maxOverlap } from '../engine/run/agentIntervals';
+
+export interface DemoCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** What the demo promises to show, checked against the journal rather than taken on trust. */
+export function demoChecks(events: readonly RunEvent[], state: RunState): DemoCheck[] {
+  const firstAttempt = agentIntervals(events, 'implementor');
+  const overlap = maxOverlap(firstAttempt);
+  const succeeded = events.find((e) => e.type === 'task/didSucceed' && e.taskId === 'fix-sum');
+  const meanStart = events.find((e) => e.type === 'task/didStart' && e.taskId === 'add-mean');
+  const f2p = events.filter((e): e is RunEvent & { type: 'verify/didCheck' } => e.type === 'verify/didCheck' && e.check.startsWith('failToPass'));
+  const conflict = events.find((e) => e.type === 'conflict/didDetect');
+  const escalation = events.find((e) => e.type === 'escalation/didOpen' && e.kind === 'conflict');
+  const retried = events.find((e) => e.type === 'model/didFail' && e.willRetry && e.errorKind === 'rateLimited');
+  return [
+    { name: 'plan of at least 4 tasks', ok: state.tasks.length >= 4, detail: state.tasks.map((t) => t.task.id).join(', ') },
+    { name: 'at least 3 implementors ran at once', ok: overlap >= 3, detail: `${overlap} agents active at the same time` },
+    {
+      name: 'add-mean waited for fix-sum',
+      ok: !!succeeded && !!meanStart && meanStart.seq > succeeded.seq,
+      detail: succeeded && meanStart ? `fix-sum verified at event ${succeeded.seq}, add-mean started at event ${meanStart.seq}` : 'missing events',
+    },
+    {
+      name: 'fix-sum made a failing test pass (fail-to-pass)',
+      ok: f2p.some((c) => c.taskId === 'fix-sum' && c.passed),
+      detail: f2p.filter((c) => c.taskId === 'fix-sum').map((c) => c.detail).join('; ') || 'no fail-to-pass check',
+    },
+    {
+      name: 'the conflict between add-multiply and add-divide was caught before merge and escalated',
+      ok:
+        !!conflict &&
+        conflict.type === 'conflict/didDetect' &&
+        [...conflict.taskIds].sort().join() === 'add-divide,add-multiply' &&
+        conflict.files.some((f) => f.path === 'src/index.js') &&
+        !!escalation,
+      detail: conflict && conflict.type === 'conflict/didDetect' ? `${conflict.taskIds.join(' x ')} in ${conflict.files.map((f) => f.path).join(', ')}` : 'no conflict',
+    },
+    { name: 'a 429 from the provider was retried', ok: !!retried, detail: retried && retried.type === 'model/didFail' ? `${retried.agentId}: ${retried.message}` : 'no retry' },
+    { name: 'the run ended waiting on a person (escalated)', ok: state.status === 'escalated', detail: state.status },
+  ];
+}

@@ -1,0 +1,50 @@
+import type { RunState } from '../protocol/runState';
+import { RunCoordinator } from '../engine/run/runCoordinator';
+import type { RunOptions } from '../engine/run/runOptions';
+import { formatReport } from '../engine/run/report';
+import { progressLine } from './progress';
+import { EXIT } from './usageError';
+
+export interface ExecutedRun {
+  state: RunState;
+  journalPath: string;
+  exitCode: number;
+}
+
+/** Runs a plan with live progress lines, then prints the report and the journal's path. */
+export async function executeRun(options: RunOptions, print: (line: string) => void): Promise<ExecutedRun> {
+  const coordinator = new RunCoordinator(options);
+  const startedAt = Date.now();
+  const subscription = coordinator.onDidEvent((event) => {
+    const line = progressLine(event, startedAt);
+    if (line) print(line);
+  });
+  // Ctrl+C stops the agents and ends the run with a structured outcome instead of killing it mid-write.
+  const onSignal = () => void coordinator.stop();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const state = await coordinator.run();
+    print('');
+    print(formatReport(state));
+    print('');
+    print(`Journal: ${coordinator.journalPath}`);
+    return { state, journalPath: coordinator.journalPath, exitCode: exitCodeOf(state) };
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    subscription.dispose();
+    await coordinator.dispose();
+  }
+}
+
+export function exitCodeOf(state: RunState): number {
+  switch (state.status) {
+    case 'succeeded':
+      return EXIT.ok;
+    case 'escalated':
+      return EXIT.escalationPending;
+    default:
+      return EXIT.taskFailures;
+  }
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// The headless CLI: the same engine as the extension, composed here.
+import { ModelNotConfiguredError } from '../engine/models/modelConfig';
+import { ScenarioError } from '../engine/simulator/loadScenario';
+import { RunInputError } from '../engine/run/runCoordinator';
+import { runCommand } from './runCommand';
+import { statusCommand } from './statusCommand';
+import { cleanCommand } from './cleanCommand';
+import { simulateCommand } from './simulateCommand';
+import { demoCommand } from './demoCommand';
+import { EXIT, USAGE, UsageError } from './usageError';
+
+const commands: Record<string, (argv: string[], print: (line: string) => void) => Promise<number>> = {
+  run: runCommand,
+  status: statusCommand,
+  clean: cleanCommand,
+  simulate: simulateCommand,
+  demo: demoCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    print(USAGE);
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`loom: unknown command "${name}"\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  try {
+    return await command(rest, print);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof RunInputError || err instanceof ScenarioError || err instanceof ModelNotConfiguredError) {
+      process.stderr.write(`loom ${name}: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    if (err instanceof TypeError && (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`loom ${name}: ${err.message}\n\n${USAGE}\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`loom: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,47 @@
+import type { RunEvent } from '../protocol/events';
+
+/** One live line per meaningful event, prefixed with the seconds since the run started and the agent. */
+export function progressLine(event: RunEvent, startedAt: number): string | null {
+  const t = `[${((event.ts - startedAt) / 1000).toFixed(1).padStart(5)}s]`;
+  const who = (id: string) => id.padEnd(20);
+  switch (event.type) {
+    case 'run/didStart':
+      return `${t} run ${event.runId} on ${event.repo} at ${event.baseCommit.slice(0, 10)} (${event.model}, concurrency ${event.concurrency})`;
+    case 'plan/didFailValidation':
+      return `${t} ${who('coordinator-1')} plan invalid (attempt ${event.attempt}): ${event.errors.join('; ')}`;
+    case 'plan/didAccept':
+      return `${t} ${who('coordinator-1')} plan: ${event.plan.tasks.map((task) => task.id + (task.dependsOn.length ? `(after ${task.dependsOn.join(',')})` : '')).join(', ')}`;
+    case 'agent/didStart':
+      return `${t} ${who(event.agentId)} started (${event.role}, thread ${event.threadId})`;
+    case 'mcp/didStart':
+      return `${t} ${who(event.agentId)} MCP ${event.server} pid ${event.pid}`;
+    case 'model/didFail':
+      return `${t} ${who(event.agentId)} model ${event.errorKind}: ${event.message}${event.willRetry ? ` (retrying in ${event.retryAfterMs ?? 0} ms)` : ''}`;
+    case 'tool/didCall':
+      return `${t} ${who(event.agentId)} ${event.tool} ${event.ok ? 'ok' : `failed: ${event.summary.slice(0, 120)}`}`;
+    case 'checkpoint/didCommit':
+      return `${t} ${who(event.agentId)} checkpoint ${event.commit.slice(0, 10)}`;
+    case 'agent/didWarn':
+      return `${t} ${who(event.agentId)} warning (${event.kind}): ${event.message}`;
+    case 'agent/didFinish':
+      return `${t} ${who(event.agentId)} ${event.outcome.kind}: ${event.outcome.message.split('\n')[0]} (${event.usage.inputTokens + event.usage.outputTokens} tokens)`;
+    case 'verify/didCheck':
+      return `${t} ${who(`verify ${event.taskId}`)} ${event.passed ? 'PASS' : 'FAIL'} ${event.check}`;
+    case 'task/didSucceed':
+      return `${t} task ${event.taskId} verified`;
+    case 'task/didFail':
+      return `${t} task ${event.taskId} FAILED: ${event.reason}`;
+    case 'task/didBlock':
+      return `${t} task ${event.taskId} blocked by ${event.blockedBy.join(', ')}`;
+    case 'conflict/didDetect':
+      return `${t} conflict before merge: ${event.taskIds.join(' x ')} in ${event.files.map((f) => f.path).join(', ')}`;
+    case 'merge/didMerge':
+      return `${t} merged ${event.taskId} into ${event.branch}`;
+    case 'escalation/didOpen':
+      return `${t} ESCALATION ${event.escalationId}: ${event.question}`;
+    case 'run/didFinish':
+      return `${t} run ${event.status}`;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,82 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import type { ModelEndpoint } from '../protocol/workerMessages';
+import { resolveModelEndpoint } from '../engine/models/modelConfig';
+import { loadScenario } from '../engine/simulator/loadScenario';
+import { startSimulator, type Simulator } from '../engine/simulator/simulatorServer';
+import { loadMcpConfig } from '../engine/tools/mcpConfig';
+import { DEFAULT_RUN_SETTINGS, type RunOptions } from '../engine/run/runOptions';
+import { loomHome } from '../engine/run/runPaths';
+import { bundlePaths } from './bundlePaths';
+import { executeRun } from './executeRun';
+import { UsageError } from './usageError';
+
+/** `loom run`: a spec and a repository in, the whole pipeline headless, an exit code out. */
+export async function runCommand(argv: string[], print: (line: string) => void): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      spec: { type: 'string' },
+      repo: { type: 'string' },
+      model: { type: 'string' },
+      'base-url': { type: 'string' },
+      simulate: { type: 'string' },
+      concurrency: { type: 'string' },
+      lint: { type: 'string' },
+      allow: { type: 'string', multiple: true },
+      'mcp-config': { type: 'string' },
+      'task-budget': { type: 'string' },
+      'loom-home': { type: 'string' },
+    },
+    strict: true,
+  });
+  if (!values.spec) throw new UsageError('loom run needs --spec FILE (a Markdown spec; see docs/spec-format.md)');
+  if (!values.repo) throw new UsageError('loom run needs --repo DIR (a git repository with at least one commit)');
+  const repo = resolve(values.repo);
+  let simulator: Simulator | null = null;
+  try {
+    let endpoint: ModelEndpoint;
+    if (values.simulate) {
+      simulator = await startSimulator({ scenario: await loadScenario(resolve(values.simulate)) });
+      endpoint = { baseUrl: simulator.url, model: simulator.scenario.model, apiKey: 'simulator', timeoutMs: 30_000, maxRetries: 3, headers: [] };
+      print(`Model simulator (scenario "${simulator.scenario.name}") at ${simulator.url}`);
+    } else {
+      endpoint = resolveModelEndpoint({ flags: { baseUrl: values['base-url'], model: values.model }, env: process.env });
+    }
+    const options: RunOptions = {
+      repo,
+      specPath: resolve(values.spec),
+      endpoint,
+      concurrency: positiveInt(values.concurrency, '--concurrency') ?? DEFAULT_RUN_SETTINGS.concurrency,
+      loomHome: values['loom-home'] ? resolve(values['loom-home']) : loomHome(),
+      bundle: bundlePaths(),
+      budgets: {
+        ...DEFAULT_RUN_SETTINGS.budgets,
+        taskTokens: positiveInt(values['task-budget'], '--task-budget') ?? DEFAULT_RUN_SETTINGS.budgets.taskTokens,
+      },
+      maxTurns: DEFAULT_RUN_SETTINGS.maxTurns,
+      commandAllowlist: values.allow?.length ? values.allow : [...DEFAULT_RUN_SETTINGS.commandAllowlist],
+      lintCommand: values.lint ? values.lint.split(/\s+/).filter(Boolean) : null,
+      flakeReruns: DEFAULT_RUN_SETTINGS.flakeReruns,
+      commandTimeoutMs: DEFAULT_RUN_SETTINGS.commandTimeoutMs,
+      mcpServers: values['mcp-config'] ? await userMcpServers(resolve(values['mcp-config']), print) : [],
+    };
+    const result = await executeRun(options, print);
+    return result.exitCode;
+  } finally {
+    await simulator?.close();
+  }
+}
+
+async function userMcpServers(path: string, print: (line: string) => void) {
+  const loaded = await loadMcpConfig(path);
+  for (const warning of loaded.warnings) print(`warning: ${warning}`);
+  return loaded.servers;
+}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} takes a positive whole number, not "${value}"`);
+  return n;
+}

@@ -1,0 +1,26 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { foldEvents } from '../protocol/reduce';
+import { readJournal } from '../engine/journal/journalReader';
+import { formatReport } from '../engine/run/report';
+import { loomHome, runPaths } from '../engine/run/runPaths';
+import { exitCodeOf } from './executeRun';
+import { UsageError } from './usageError';
+
+/** `loom status RUN`: folds the journal into the same report the run printed. */
+export async function statusCommand(argv: string[], print: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: { 'loom-home': { type: 'string' } }, allowPositionals: true, strict: true });
+  const runId = positionals[0];
+  if (!runId) throw new UsageError('loom status needs a run id (printed by loom run, and the folder name under ~/.loom/runs)');
+  const journalPath = existsSync(runId) ? resolve(runId) : runPaths(values['loom-home'] ? resolve(values['loom-home']) : loomHome(), runId).journal;
+  if (!existsSync(journalPath)) throw new UsageError(`no journal for run ${runId} at ${journalPath}`);
+  const { events, truncatedTail } = readJournal(journalPath);
+  const state = foldEvents(events);
+  print(formatReport(state));
+  print('');
+  print(`Journal: ${journalPath}`);
+  if (truncatedTail !== null) print(`Note: the journal's last line was cut off (${truncatedTail.length} bytes, probably a crash mid-write) and was skipped.`);
+  if (state.status === 'planning' || state.status === 'running') print('The run has not finished (it is still running, or it stopped without finishing).');
+  return exitCodeOf(state);
+}

@@ -1,0 +1,20 @@
+/** A mistake in how the CLI was called: exit code 2, with a message that says what to do. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const EXIT = { ok: 0, taskFailures: 1, usage: 2, escalationPending: 3 } as const;
+
+export const USAGE = `Usage:
+  loom run --spec FILE --repo DIR [--model NAME --base-url URL | --simulate SCENARIO]
+           [--concurrency N] [--lint "CMD ARGS"] [--allow CMD]... [--mcp-config FILE] [--task-budget TOKENS]
+  loom status RUN [--loom-home DIR]
+  loom clean RUN --repo DIR [--delete-branches]
+  loom simulate --scenario FILE [--port N]
+  loom demo [--keep]
+
+Exit codes: 0 success, 1 task failures, 2 usage errors, 3 escalation pending.
+The API key comes from the environment only: LOOM_API_KEY or OPENAI_API_KEY.`;

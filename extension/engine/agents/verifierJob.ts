@@ -1,0 +1,48 @@
+import type { VerifyJob } from '../../protocol/workerMessages';
+import type { Verdict } from '../../protocol/verdict';
+import { ModelError } from '../models/modelProvider';
+import { OpenAiProvider } from '../models/openaiProvider';
+import { verifyTask } from '../verify/verifyTask';
+import type { AgentJobContext, AgentJobEnd } from './agentJobContext';
+
+/**
+ * The verifier agent: its own context (spec, task, diff, check results — never the implementor's
+ * conversation), deterministic checks first, model judgment last.
+ */
+export async function runVerifierJob(job: VerifyJob, ctx: AgentJobContext): Promise<AgentJobEnd> {
+  const provider = new OpenAiProvider(job.endpoint);
+  const ref = { agentId: job.agentId, taskId: job.task.id };
+  let turn = 0;
+  try {
+    const output = await verifyTask(job, {
+      provider,
+      signal: ctx.signal,
+      onCheck: (check) => ctx.emit({ type: 'verify/didCheck', taskId: job.task.id, check: check.check, passed: check.passed, detail: check.detail }),
+      onResponse: (round) => {
+        turn++;
+        ctx.emit({
+          type: 'model/didRespond',
+          ...ref,
+          model: round.response.model,
+          turn,
+          startedAt: Date.now(),
+          durationMs: 0,
+          usage: round.response.usage,
+          finishReason: round.response.finishReason,
+          content: round.response.content,
+          toolCalls: round.response.toolCalls,
+        });
+      },
+    });
+    const verdict: Verdict = { passed: output.passed, findings: output.findings };
+    return {
+      outcome: { kind: 'completed', message: output.passed ? 'verified' : `${output.findings.filter((f) => f.severity === 'error').length} error findings`, next: 'none' },
+      usage: output.usage,
+      output: verdict,
+    };
+  } catch (err) {
+    if (!(err instanceof ModelError)) throw err;
+    ctx.emit({ type: 'model/didFail', ...ref, turn: turn + 1, errorKind: err.kind, message: err.message, attempt: 0, willRetry: false });
+    return { outcome: { kind: 'modelError', message: err.message, next: 'retry' }, usage: { inputTokens: 0, outputTokens: 0 }, output: null };
+  }
+}

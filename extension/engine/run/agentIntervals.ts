@@ -1,0 +1,40 @@
+import type { RunEvent } from '../../protocol/events';
+import type { AgentRole } from '../../protocol/usage';
+
+export interface AgentInterval {
+  agentId: string;
+  taskId: string | null;
+  start: number;
+  end: number;
+}
+
+/** Each agent's active interval, from its journaled start and finish. */
+export function agentIntervals(events: readonly RunEvent[], role: AgentRole): AgentInterval[] {
+  const starts = new Map<string, RunEvent & { type: 'agent/didStart' }>();
+  const out: AgentInterval[] = [];
+  for (const e of events) {
+    if (e.type === 'agent/didStart' && e.role === role) starts.set(e.agentId, e);
+    if (e.type === 'agent/didFinish' && starts.has(e.agentId)) {
+      const s = starts.get(e.agentId)!;
+      out.push({ agentId: e.agentId, taskId: s.taskId ?? null, start: s.ts, end: e.ts });
+    }
+  }
+  return out;
+}
+
+/** The largest number of intervals active at one instant (a sweep over start/end points). */
+export function maxOverlap(intervals: readonly AgentInterval[]): number {
+  const points = intervals.flatMap((i) => [
+    { t: i.start, d: 1 },
+    { t: i.end, d: -1 },
+  ]);
+  // Ends sort before starts at the same instant: touching intervals do not overlap.
+  points.sort((a, b) => a.t - b.t || a.d - b.d);
+  let current = 0;
+  let best = 0;
+  for (const p of points) {
+    current += p.d;
+    best = Math.max(best, current);
+  }
+  return best;
+}

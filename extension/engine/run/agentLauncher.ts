@@ -1,0 +1,111 @@
+import type { EventBody, RunEvent } from '../../protocol/events';
+import type { AgentJob, ModelEndpoint } from '../../protocol/workerMessages';
+import type { AgentRole } from '../../protocol/usage';
+import type { Disposable } from '../../base/disposable';
+import { AgentThread, type AgentEnd } from './agentProcess';
+
+export interface LaunchSpec {
+  agentId: string;
+  role: AgentRole;
+  taskId?: string;
+  attempt: number;
+  budgetTokens: number;
+  /** Builds the job once the agent's own endpoint (with its identity headers) is known. */
+  job: (endpoint: ModelEndpoint) => AgentJob;
+  /** Sees each of this agent's events after it is journaled. */
+  onEvent?: (event: EventBody) => void;
+}
+
+/**
+ * Starts agents in worker threads and brackets each with agent/didStart and agent/didFinish.
+ * After an agent ends it makes sure none of its MCP subprocesses outlived it (no orphans).
+ */
+export class AgentLauncher implements Disposable {
+  private readonly live = new Map<string, AgentThread>();
+  private readonly mcpPids = new Map<string, number[]>();
+
+  constructor(
+    private readonly deps: {
+      workerScript: string;
+      endpoint: ModelEndpoint;
+      journal: (body: EventBody) => RunEvent;
+    },
+  ) {}
+
+  get running(): string[] {
+    return [...this.live.keys()];
+  }
+
+  async run(spec: LaunchSpec): Promise<AgentEnd> {
+    const endpoint: ModelEndpoint = {
+      ...this.deps.endpoint,
+      // Identity headers: harmless to real endpoints, and how the simulator picks a script.
+      headers: [
+        ...this.deps.endpoint.headers,
+        ['x-loom-agent', spec.agentId],
+        ['x-loom-role', spec.role],
+        ...(spec.taskId ? ([['x-loom-task', spec.taskId]] as [string, string][]) : []),
+        ['x-loom-attempt', String(spec.attempt)],
+      ],
+    };
+    const startedAt = Date.now();
+    const thread = new AgentThread(this.deps.workerScript, spec.job(endpoint), (event) => {
+      if (event.type === 'mcp/didStart') this.mcpPids.set(spec.agentId, [...(this.mcpPids.get(spec.agentId) ?? []), event.pid]);
+      this.deps.journal(event);
+      spec.onEvent?.(event);
+    });
+    this.live.set(spec.agentId, thread);
+    this.deps.journal({
+      type: 'agent/didStart',
+      agentId: spec.agentId,
+      taskId: spec.taskId,
+      role: spec.role,
+      threadId: thread.threadId,
+      model: this.deps.endpoint.model,
+      budgetTokens: spec.budgetTokens,
+      attempt: spec.attempt,
+    });
+    try {
+      const end = await thread.done;
+      this.deps.journal({
+        type: 'agent/didFinish',
+        agentId: spec.agentId,
+        taskId: spec.taskId,
+        role: spec.role,
+        outcome: end.outcome,
+        usage: end.usage,
+        startedAt,
+        endedAt: Date.now(),
+      });
+      return end;
+    } finally {
+      this.live.delete(spec.agentId);
+      await thread.dispose();
+      this.reapSubprocesses(spec.agentId);
+    }
+  }
+
+  async stopAgent(agentId: string, reason: string): Promise<boolean> {
+    const thread = this.live.get(agentId);
+    if (!thread) return false;
+    await thread.stop(reason);
+    return true;
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([...this.live.values()].map((t) => t.stop('run disposed')));
+    for (const agentId of this.mcpPids.keys()) this.reapSubprocesses(agentId);
+  }
+
+  private reapSubprocesses(agentId: string): void {
+    for (const pid of this.mcpPids.get(agentId) ?? []) {
+      try {
+        process.kill(pid, 0);
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone: the agent closed its own servers
+      }
+    }
+    this.mcpPids.delete(agentId);
+  }
+}

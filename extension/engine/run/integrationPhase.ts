@@ -1,0 +1,49 @@
+import type { RunContext } from './runContext';
+import { checkPairs } from '../merge/conflictCheck';
+import { conflictContent } from '../merge/conflictContent';
+import { integrate } from '../merge/integrate';
+
+export interface IntegrationResult {
+  branch: string | null;
+  head: string | null;
+  mergedTaskIds: string[];
+  escalated: boolean;
+}
+
+/**
+ * The barrier after every task: check every pair of verified branches with merge-tree (no worktree
+ * touched), then merge the clean ones in dependency order onto loom/<run>/integration. A conflict is
+ * an escalation with base/ours/theirs; nothing is merged into the user's branch.
+ */
+export async function integrationPhase(ctx: RunContext, verified: { taskId: string; commit: string }[]): Promise<IntegrationResult> {
+  if (!verified.length) return { branch: null, head: null, mergedTaskIds: [], escalated: false };
+  const repo = ctx.options.repo;
+  const check = await checkPairs(repo, verified);
+  for (const conflict of check.conflicts) {
+    ctx.journal({ type: 'conflict/didDetect', taskIds: conflict.taskIds, files: conflict.files });
+  }
+
+  const result = await integrate(repo, { runId: ctx.runId, baseCommit: ctx.baseCommit, ordered: verified });
+  for (const merged of result.merged) {
+    ctx.journal({ type: 'merge/didMerge', taskId: merged.taskId, branch: result.branch, commit: merged.commit });
+  }
+  let escalations = 0;
+  for (const skipped of result.skipped) {
+    const ours = verified.find((v) => v.taskId === skipped.conflictsWith);
+    const theirs = verified.find((v) => v.taskId === skipped.taskId);
+    const files = ours && theirs
+      ? (await conflictContent(repo, ours.commit, theirs.commit, skipped.conflicts)).map(({ path, kind, base, ours: o, theirs: t }) => ({ path, kind, base, ours: o, theirs: t }))
+      : [];
+    escalations++;
+    ctx.journal({
+      type: 'escalation/didOpen',
+      escalationId: `esc-${escalations}`,
+      kind: 'conflict',
+      taskIds: ours ? [ours.taskId, skipped.taskId] : [skipped.taskId],
+      question: `${skipped.taskId} conflicts with ${skipped.conflictsWith ?? 'the integration branch'} in ${skipped.conflicts.map((c) => c.path).join(', ')}: which version should be kept?`,
+      options: ['ours', 'theirs', 'mergeAgent', 'manual'],
+      files,
+    });
+  }
+  return { branch: result.branch, head: result.head, mergedTaskIds: result.merged.map((m) => m.taskId), escalated: escalations > 0 };
+}

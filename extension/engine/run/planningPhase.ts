@@ -1,0 +1,31 @@
+import type { Plan } from '../../protocol/plan';
+import { PlanSchema } from '../../protocol/plan';
+import type { RunContext } from './runContext';
+
+export type PlanningEnd = { ok: true; plan: Plan } | { ok: false; reason: string };
+
+/** The coordinator agent turns the spec into a validated plan, in its own worker thread. */
+export async function planningPhase(ctx: RunContext, repoFiles: string[]): Promise<PlanningEnd> {
+  const agentId = 'coordinator-1';
+  const end = await ctx.launcher.run({
+    agentId,
+    role: 'coordinator',
+    attempt: 1,
+    budgetTokens: ctx.options.budgets.planTokens,
+    job: (endpoint) => ({
+      role: 'coordinator',
+      runId: ctx.runId,
+      agentId,
+      spec: ctx.spec,
+      repoFiles,
+      endpoint,
+      budgetTokens: ctx.options.budgets.planTokens,
+    }),
+  });
+  if (end.outcome.kind !== 'completed') return { ok: false, reason: `coordinator ${end.outcome.kind}: ${end.outcome.message}` };
+  const plan = PlanSchema.safeParse(end.output);
+  if (!plan.success) return { ok: false, reason: 'coordinator returned no valid plan' };
+  if (ctx.options.confirmPlan && !(await ctx.options.confirmPlan(plan.data))) return { ok: false, reason: 'plan rejected by the user' };
+  ctx.journal({ type: 'plan/didAccept', plan: plan.data });
+  return { ok: true, plan: plan.data };
+}

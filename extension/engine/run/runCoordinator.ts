@@ -1,0 +1,225 @@
+import { readFileSync } from 'node:fs';
+import { simpleGit } from 'simple-git';
+import type { EventBody, RunEvent } from '../../protocol/events';
+import type { Plan, Task } from '../../protocol/plan';
+import type { Spec } from '../../protocol/spec';
+import { initialRunState, type RunState } from '../../protocol/runState';
+import { reduce } from '../../protocol/reduce';
+import { Emitter } from '../../base/emitter';
+import type { Disposable } from '../../base/disposable';
+import { JournalWriter } from '../journal/journalWriter';
+import { parseSpec, formatSpecErrors } from '../spec/parseSpec';
+import { topologicalOrder } from '../plan/validatePlan';
+import { scopesOverlap } from '../plan/scopeOverlap';
+import { combineCommits } from '../workspace/combine';
+import { LeaseManager, type Lease } from '../workspace/leases';
+import { assertGitVersion } from '../workspace/gitRepo';
+import { AgentLauncher } from './agentLauncher';
+import type { RunContext } from './runContext';
+import type { RunOptions } from './runOptions';
+import { newRunId, runPaths } from './runPaths';
+import { planningPhase } from './planningPhase';
+import { runTask } from './taskRunner';
+import { integrationPhase } from './integrationPhase';
+import { allFinished, sequencingEdges, tasksToBlock, tasksToStart, type SchedulerStatus } from './scheduler';
+
+/** Bad input found before a run starts: nothing was created. The CLI maps it to exit code 2. */
+export class RunInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunInputError';
+  }
+}
+
+/**
+ * The coordinator only sequences: plan, schedule tasks, integrate, finish. It is the journal's single
+ * writer; its state is the fold of what it wrote.
+ */
+export class RunCoordinator implements Disposable {
+  private readonly onDidEventEmitter = new Emitter<RunEvent>();
+  readonly onDidEvent = this.onDidEventEmitter.event;
+  private stateValue: RunState = initialRunState();
+  private readonly abort = new AbortController();
+  private journalWriter: JournalWriter | null = null;
+  private launcher: AgentLauncher | null = null;
+  private leases: LeaseManager | null = null;
+  readonly runId: string;
+
+  constructor(private readonly options: RunOptions) {
+    this.runId = options.runId ?? newRunId();
+  }
+
+  get state(): RunState {
+    return this.stateValue;
+  }
+
+  get journalPath(): string {
+    return runPaths(this.options.loomHome, this.runId).journal;
+  }
+
+  /** Validates the inputs without starting anything. Throws RunInputError. */
+  async prepare(): Promise<{ spec: Spec; baseCommit: string; baseBranch: string }> {
+    let text: string;
+    try {
+      text = readFileSync(this.options.specPath, 'utf8');
+    } catch (err) {
+      throw new RunInputError(`cannot read spec ${this.options.specPath}: ${(err as Error).message}`);
+    }
+    const parsed = parseSpec(text, this.options.specPath);
+    if (!parsed.ok) throw new RunInputError(`the spec has errors:\n${formatSpecErrors(parsed.errors, this.options.specPath)}`);
+    try {
+      await assertGitVersion();
+    } catch (err) {
+      throw new RunInputError((err as Error).message);
+    }
+    const git = simpleGit(this.options.repo);
+    if (!(await git.checkIsRepo().catch(() => false))) throw new RunInputError(`${this.options.repo} is not a git repository`);
+    let baseCommit: string;
+    try {
+      baseCommit = (await git.revparse(['HEAD'])).trim();
+    } catch {
+      throw new RunInputError(`${this.options.repo} has no commits yet: commit something first, the run starts from HEAD`);
+    }
+    const baseBranch = (await git.raw(['rev-parse', '--abbrev-ref', 'HEAD'])).trim();
+    return { spec: parsed.spec, baseCommit, baseBranch };
+  }
+
+  async run(): Promise<RunState> {
+    const { spec, baseCommit, baseBranch } = await this.prepare();
+    const paths = runPaths(this.options.loomHome, this.runId);
+    const journalWriter = new JournalWriter(paths.journal, { secrets: [this.options.endpoint.apiKey] });
+    this.journalWriter = journalWriter;
+    const journal = (body: EventBody): RunEvent => {
+      const event = journalWriter.append(body);
+      this.stateValue = reduce(this.stateValue, event);
+      this.onDidEventEmitter.fire(event);
+      return event;
+    };
+    this.launcher = new AgentLauncher({ workerScript: this.options.bundle.agentWorker, endpoint: this.options.endpoint, journal });
+    this.leases = new LeaseManager({ repoDir: this.options.repo, root: paths.worktrees });
+    const ctx: RunContext = {
+      runId: this.runId,
+      options: this.options,
+      paths,
+      spec,
+      baseCommit,
+      launcher: this.launcher,
+      journal,
+      signal: this.abort.signal,
+    };
+
+    journal({
+      type: 'run/didStart',
+      runId: this.runId,
+      repo: this.options.repo,
+      baseCommit,
+      baseBranch,
+      specPath: this.options.specPath,
+      specRevision: spec.revision,
+      model: this.options.endpoint.model,
+      concurrency: this.options.concurrency,
+    });
+    journal({ type: 'spec/didParse', requirements: spec.requirements.map((r) => ({ id: r.id, title: r.title })) });
+
+    const repoFiles = (await simpleGit(this.options.repo).raw(['ls-files'])).split('\n').filter(Boolean);
+    const planned = await planningPhase(ctx, repoFiles.slice(0, 2000));
+    if (!planned.ok) {
+      journal({ type: 'agent/didWarn', agentId: 'coordinator-1', kind: 'plan', message: planned.reason });
+      return this.finish(ctx, 'failed', null);
+    }
+
+    const heads = await this.executePlan(ctx, planned.plan, repoFiles);
+    if (this.abort.signal.aborted) return this.finish(ctx, 'stopped', null);
+    const order = topologicalOrder(planned.plan);
+    const verified = order.filter((id) => heads.has(id)).map((taskId) => ({ taskId, commit: heads.get(taskId)! }));
+    const integration = await integrationPhase(ctx, verified);
+    const failed = this.stateValue.tasks.some((t) => t.status === 'failed' || t.status === 'blocked');
+    return this.finish(ctx, failed ? 'failed' : integration.escalated ? 'escalated' : 'succeeded', integration);
+  }
+
+  /** Runs every task as soon as it is ready, up to the concurrency limit; returns verified heads. */
+  private async executePlan(ctx: RunContext, plan: Plan, repoFiles: string[]): Promise<Map<string, string>> {
+    const status = new Map<string, SchedulerStatus>(plan.tasks.map((t) => [t.id, 'pending']));
+    const heads = new Map<string, string>();
+    const after = sequencingEdges(plan.tasks, (a, b) => scopesOverlap(a.fileScope, b.fileScope, repoFiles));
+    const running = new Map<string, Promise<void>>();
+    const byId = new Map(plan.tasks.map((t) => [t.id, t]));
+
+    const start = (task: Task) => {
+      status.set(task.id, 'running');
+      const done = this.startTask(ctx, task, [...task.dependsOn, ...(after.get(task.id) ?? [])].filter((d) => heads.has(d)).map((d) => heads.get(d)!))
+        .then((end) => {
+          if (end.ok) {
+            heads.set(task.id, end.headCommit);
+            status.set(task.id, 'done');
+            ctx.journal({ type: 'task/didSucceed', taskId: task.id, headCommit: end.headCommit });
+          } else {
+            status.set(task.id, 'failed');
+            ctx.journal({ type: 'task/didFail', taskId: task.id, reason: end.reason });
+          }
+        })
+        .finally(() => running.delete(task.id));
+      running.set(task.id, done);
+    };
+
+    while (!ctx.signal.aborted) {
+      for (const blocked of tasksToBlock({ tasks: plan.tasks, status })) {
+        status.set(blocked.taskId, 'blocked');
+        ctx.journal({ type: 'task/didBlock', taskId: blocked.taskId, blockedBy: blocked.blockedBy });
+      }
+      for (const id of tasksToStart({ tasks: plan.tasks, status, after, concurrency: this.options.concurrency })) start(byId.get(id)!);
+      if (running.size === 0) break;
+      await Promise.race(running.values());
+    }
+    await Promise.allSettled(running.values());
+    if (!allFinished(status) && !ctx.signal.aborted) throw new Error('scheduler stalled with unfinished tasks');
+    return heads;
+  }
+
+  private async startTask(ctx: RunContext, task: Task, predecessorHeads: string[]): Promise<{ ok: true; headCommit: string } | { ok: false; reason: string }> {
+    let lease: Lease;
+    try {
+      const combined = await combineCommits(this.options.repo, ctx.baseCommit, predecessorHeads, `loom: start of ${task.id}`);
+      if ('conflict' in combined) {
+        return { ok: false, reason: `its dependencies conflict in ${combined.conflict.files.map((f) => f.path).join(', ')}` };
+      }
+      lease = await this.leases!.acquire({ runId: this.runId, taskId: task.id, startCommit: combined.commit });
+    } catch (err) {
+      return { ok: false, reason: `could not prepare a worktree: ${(err as Error).message}` };
+    }
+    ctx.journal({ type: 'lease/didCreate', taskId: task.id, purpose: 'implement', branch: lease.branch, path: lease.path, startCommit: lease.startCommit });
+    try {
+      return await runTask(ctx, task, lease, async (branch) => (await simpleGit(this.options.repo).revparse([branch])).trim());
+    } catch (err) {
+      return { ok: false, reason: `task crashed: ${(err as Error).message}` };
+    }
+  }
+
+  private async finish(
+    ctx: RunContext,
+    status: 'succeeded' | 'failed' | 'escalated' | 'stopped',
+    integration: { branch: string | null; head: string | null } | null,
+  ): Promise<RunState> {
+    // Leases are kept after a failure so a person can inspect them; `loom clean` removes them.
+    if (status !== 'failed' && this.leases) {
+      for (const path of (await this.leases.removeAll(this.runId, { deleteBranches: false })).removed) ctx.journal({ type: 'lease/didRemove', path });
+    }
+    ctx.journal({ type: 'run/didFinish', status, integrationBranch: integration?.branch ?? null, integrationCommit: integration?.head ?? null });
+    return this.stateValue;
+  }
+
+  async stopAgent(agentId: string): Promise<boolean> {
+    return (await this.launcher?.stopAgent(agentId, 'stopped by the user')) ?? false;
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort('run stopped');
+    await this.launcher?.dispose();
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    this.journalWriter?.dispose();
+    this.onDidEventEmitter.dispose();
+  }
+}

@@ -1,0 +1,128 @@
+import type { ChatMessage } from '../../protocol/chat';
+import type { Task } from '../../protocol/plan';
+import type { Finding } from '../../protocol/taskResult';
+import { TaskResultSchema } from '../../protocol/taskResult';
+import { loomServerConfig } from '../tools/mcpAgentTools';
+import type { Lease } from '../workspace/leases';
+import type { RunContext } from './runContext';
+import { VerdictSchema } from '../../protocol/verdict';
+
+export type TaskEnd = { ok: true; headCommit: string } | { ok: false; reason: string };
+
+/** Crash-type outcomes (model fault, loop, cap, crash) get one resume from the last checkpoint. */
+const MAX_RESUMES = 1;
+/** A failed verification goes back to the implementor once with the findings. */
+const MAX_VERIFY_ROUNDS = 2;
+
+/**
+ * One task from lease to verdict: implement in the task's lease, verify in a separate agent,
+ * send findings back once, and end in a structured result. Never merges: that is the integration phase.
+ */
+export async function runTask(ctx: RunContext, task: Task, lease: Lease, headOf: (branch: string) => Promise<string>): Promise<TaskEnd> {
+  let attempt = 0;
+  let resumes = 0;
+  let findings: Finding[] = [];
+  let resumeMessages: ChatMessage[] = [];
+  let lastCheckpoint: ChatMessage[] = [];
+  let verifyRounds = 0;
+  const branch = lease.branch ?? '';
+
+  while (!ctx.signal.aborted) {
+    attempt++;
+    const agentId = `impl-${task.id}-${attempt}`;
+    ctx.journal({ type: 'task/didStart', taskId: task.id, attempt });
+    const end = await ctx.launcher.run({
+      agentId,
+      role: 'implementor',
+      taskId: task.id,
+      attempt,
+      budgetTokens: task.budgetTokens ?? ctx.options.budgets.taskTokens,
+      job: (endpoint) => ({
+        role: 'implementor',
+        runId: ctx.runId,
+        agentId,
+        attempt,
+        spec: ctx.spec,
+        task,
+        worktree: lease.path,
+        endpoint,
+        mcpServers: [
+          loomServerConfig({
+            serverScript: ctx.options.bundle.toolServer,
+            root: lease.path,
+            allow: ctx.options.commandAllowlist,
+            commandTimeoutMs: ctx.options.commandTimeoutMs,
+          }),
+          ...ctx.options.mcpServers,
+        ],
+        budgetTokens: task.budgetTokens ?? ctx.options.budgets.taskTokens,
+        maxTurns: ctx.options.maxTurns,
+        findings,
+        resumeMessages,
+      }),
+      onEvent: (event) => {
+        if (event.type === 'checkpoint/didCommit') lastCheckpoint = event.messages;
+      },
+    });
+    findings = [];
+    resumeMessages = [];
+
+    if (end.outcome.kind !== 'completed') {
+      if (end.outcome.next === 'retry' && resumes < MAX_RESUMES && !ctx.signal.aborted) {
+        resumes++;
+        // Resume, not restart: the branch keeps the checkpoint commit and the conversation continues from it.
+        resumeMessages = lastCheckpoint;
+        continue;
+      }
+      return { ok: false, reason: `implementor ${end.outcome.kind}: ${end.outcome.message}` };
+    }
+    const parsed = TaskResultSchema.safeParse(end.output);
+    if (!parsed.success) return { ok: false, reason: 'implementor ended without a valid result' };
+    const result = parsed.data;
+    const headCommit = await headOf(branch);
+    ctx.journal({ type: 'task/didReport', taskId: task.id, result, headCommit });
+    if (result.status === 'blocked') return { ok: false, reason: `implementor reported blocked: ${result.summary}` };
+
+    verifyRounds++;
+    const verifierId = `verify-${task.id}-${verifyRounds}`;
+    const verdictEnd = await ctx.launcher.run({
+      agentId: verifierId,
+      role: 'verifier',
+      taskId: task.id,
+      attempt: verifyRounds,
+      budgetTokens: ctx.options.budgets.verifyTokens,
+      job: (endpoint) => ({
+        role: 'verifier',
+        runId: ctx.runId,
+        agentId: verifierId,
+        attempt: verifyRounds,
+        spec: ctx.spec,
+        task,
+        result,
+        repo: ctx.options.repo,
+        baseCommit: ctx.baseCommit,
+        startCommit: lease.startCommit,
+        headCommit,
+        scratchDir: ctx.paths.scratch,
+        endpoint,
+        budgetTokens: ctx.options.budgets.verifyTokens,
+        commandAllowlist: ctx.options.commandAllowlist,
+        lintCommand: ctx.options.lintCommand,
+        flakeReruns: ctx.options.flakeReruns,
+        commandTimeoutMs: ctx.options.commandTimeoutMs,
+      }),
+    });
+    const verdict = VerdictSchema.safeParse(verdictEnd.output);
+    if (verdictEnd.outcome.kind !== 'completed' || !verdict.success) {
+      return { ok: false, reason: `verifier ${verdictEnd.outcome.kind}: ${verdictEnd.outcome.message}` };
+    }
+    ctx.journal({ type: 'verify/didFinish', taskId: task.id, attempt: verifyRounds, passed: verdict.data.passed, findings: verdict.data.findings });
+    if (verdict.data.passed) return { ok: true, headCommit };
+    if (verifyRounds >= MAX_VERIFY_ROUNDS) {
+      const errors = verdict.data.findings.filter((f) => f.severity === 'error').map((f) => f.rule);
+      return { ok: false, reason: `verification failed twice (${errors.join(', ')})` };
+    }
+    findings = verdict.data.findings;
+  }
+  return { ok: false, reason: 'run stopped' };
+}

@@ -1,0 +1,61 @@
+// Worker-thread entry for every agent role: wires parentPort to a typed channel and runs one job.
+import { parentPort, threadId } from 'node:worker_threads';
+import { TypedChannel } from '../base/channel';
+import { ToWorkerSchema, type FromWorker, type ToWorker } from '../protocol/workerMessages';
+import { runAgentJob } from '../engine/agents/runAgentJob';
+
+if (!parentPort) throw new Error('agentWorker must run in a worker thread');
+const port = parentPort;
+const abort = new AbortController();
+let started = false;
+
+const channel: TypedChannel<FromWorker, ToWorker> = new TypedChannel<FromWorker, ToWorker>(
+  port,
+  ToWorkerSchema,
+  (message) => {
+    switch (message.type) {
+      case 'agent/start':
+        if (started) return;
+        started = true;
+        void run(message.job);
+        return;
+      case 'agent/stop':
+        abort.abort(message.reason);
+        return;
+      default: {
+        const unhandled: never = message;
+        throw new Error(`unhandled message ${JSON.stringify(unhandled)}`);
+      }
+    }
+  },
+  (error) => {
+    channel.send({
+      type: 'agent/didEnd',
+      outcome: { kind: 'crashed', message: `invalid message from coordinator: ${error}`, next: 'stop' },
+      usage: { inputTokens: 0, outputTokens: 0 },
+      output: null,
+    });
+  },
+);
+
+async function run(job: Extract<ToWorker, { type: 'agent/start' }>['job']): Promise<void> {
+  try {
+    const end = await runAgentJob(job, {
+      threadId,
+      signal: abort.signal,
+      emit: (event) => channel.send({ type: 'agent/didEmit', event }),
+    });
+    channel.send({ type: 'agent/didEnd', ...end });
+  } catch (err) {
+    channel.send({
+      type: 'agent/didEnd',
+      outcome: { kind: 'crashed', message: `agent crashed: ${(err as Error)?.stack ?? String(err)}`, next: 'retry' },
+      usage: { inputTokens: 0, outputTokens: 0 },
+      output: null,
+    });
+  } finally {
+    channel.dispose();
+    // Let the coordinator's 'exit' handler see a clean end once every handle is closed.
+    port.close();
+  }
+}
