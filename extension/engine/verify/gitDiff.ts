@@ -28,14 +28,22 @@ export async function diffText(repoDir: string, from: string, to: string, paths:
   return simpleGit(repoDir).raw(['diff', '--no-color', '--no-ext-diff', '--no-renames', `-U${context}`, from, to, '--', ...paths]);
 }
 
-/** The 1-based line of the first changed hunk of a unified diff, on the new side when it has one. */
+/**
+ * The 1-based line of the first change in a unified diff (context lines skipped), on the new side;
+ * for a pure deletion, the line the removed text stood before.
+ */
 export function firstHunkLine(diff: string): number | undefined {
-  const m = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/m.exec(diff);
+  const lines = diff.split('\n');
+  const at = lines.findIndex((l) => l.startsWith('@@ '));
+  if (at < 0) return undefined;
+  const m = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(lines[at]);
   if (!m) return undefined;
-  const oldStart = Number(m[1]);
-  const newStart = Number(m[3]);
-  if (newStart > 0) return newStart;
-  return Math.max(oldStart, 1);
+  let line = Number(m[2]);
+  for (const l of lines.slice(at + 1)) {
+    if (l.startsWith(' ')) line++;
+    else break;
+  }
+  return Math.max(line, 1);
 }
 
 /** Resolves a revision to a full commit id, or throws with git's message. */
