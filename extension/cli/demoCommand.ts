@@ -29,7 +29,7 @@ export async function demoCommand(argv: string[], print: (line: string) => void)
       {
         repo,
         specPath: join(demoDir, 'spec.md'),
-        endpoint: { baseUrl: simulator.url, model: simulator.scenario.model, apiKey: 'simulator', timeoutMs: 30_000, maxRetries: 3, headers: [] },
+        endpoint: { baseUrl: simulator.url, model: simulator.scenario.model, apiKey: 'no-key-needed-for-the-simulator', timeoutMs: 30_000, maxRetries: 3, headers: [] },
         concurrency: 3,
         loomHome: join(root, 'loom-home'),
         bundle: bundlePaths(),

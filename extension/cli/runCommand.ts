@@ -38,7 +38,7 @@ export async function runCommand(argv: string[], print: (line: string) => void):
     let endpoint: ModelEndpoint;
     if (values.simulate) {
       simulator = await startSimulator({ scenario: await loadScenario(resolve(values.simulate)) });
-      endpoint = { baseUrl: simulator.url, model: simulator.scenario.model, apiKey: 'simulator', timeoutMs: 30_000, maxRetries: 3, headers: [] };
+      endpoint = { baseUrl: simulator.url, model: simulator.scenario.model, apiKey: 'no-key-needed-for-the-simulator', timeoutMs: 30_000, maxRetries: 3, headers: [] };
       print(`Model simulator (scenario "${simulator.scenario.name}") at ${simulator.url}`);
     } else {
       endpoint = resolveModelEndpoint({ flags: { baseUrl: values['base-url'], model: values.model }, env: process.env });
