@@ -6,7 +6,7 @@ import { openAiError, sendJson } from './httpReplies';
 import { parseScenario } from './loadScenario';
 import { respondToTurn } from './respondToTurn';
 import type { Fault, Scenario, ScenarioInput } from './scenarioSchema';
-import { identityFromHeaders, ScriptBook } from './scriptBook';
+import { identityFromHeaders, ScriptBook, type AgentIdentity } from './scriptBook';
 
 /** One request the simulator received, for tests and the demo to inspect. */
 export interface SimulatorRequest {
@@ -104,13 +104,21 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
     const gone = new AbortController();
     const onClosing = (): void => gone.abort();
     closing.signal.addEventListener('abort', onClosing, { once: true });
-    res.on('close', () => {
-      entry.respondedAt = Date.now();
+    const done = (): void => {
+      entry.respondedAt ??= Date.now();
       entry.status = res.headersSent ? res.statusCode : null;
+    };
+    res.on('close', () => {
+      done();
       gone.abort();
       closing.signal.removeEventListener('abort', onClosing);
     });
 
+    await answer(req, res, who, entry, gone.signal);
+    done();
+  }
+
+  async function answer(req: IncomingMessage, res: ServerResponse, who: AgentIdentity, entry: SimulatorRequest, gone: AbortSignal): Promise<void> {
     const body = await readJsonBody(req);
     if (!body.ok) {
       sendJson(res, body.status, openAiError(body.message, 'invalid_request_error', 'invalid_body'));
@@ -144,7 +152,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
       stream: entry.stream,
       includeUsage: payload.stream_options?.include_usage === true,
       latencyMs: lookup.turn.latencyMs ?? scenario.defaultLatencyMs,
-      gone: gone.signal,
+      gone,
     });
   }
 
