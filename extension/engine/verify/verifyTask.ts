@@ -67,6 +67,7 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
   const checks: CheckReport[] = [];
   const usage: Usage = { inputTokens: 0, outputTokens: 0 };
   const report = (check: string, outcome: CheckOutcome) => {
+    throwIfAborted(signal); // a command killed by cancellation is not a failed check
     findings.push(...outcome.findings);
     const entry: CheckReport = { check, passed: outcome.passed, detail: outcome.detail };
     checks.push(entry);

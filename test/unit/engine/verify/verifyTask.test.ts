@@ -149,4 +149,17 @@ describe('engine/verify/verifyTask', () => {
     controller.abort();
     await assert.rejects(verifyTask(input(head), { signal: controller.signal }), { name: 'CancelledError' });
   });
+
+  it('kills a running check on cancellation and still removes its worktrees', async () => {
+    const head = fx.branch('loom/r1/hang', { 'src/math.js': MATH_FIXED });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 800);
+    const t0 = Date.now();
+    await assert.rejects(
+      verifyTask(input(head, { acceptance: [{ kind: 'passToPass', command: ['node', '-e', 'setInterval(() => {}, 1000)'] }] }), { signal: controller.signal }),
+      { name: 'CancelledError' },
+    );
+    assert.ok(Date.now() - t0 < 10_000);
+    assertCleanedUp();
+  });
 });
