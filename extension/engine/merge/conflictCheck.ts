@@ -23,6 +23,8 @@ export interface CheckPairsOptions {
   batch?: boolean;
   /** Pairs per batch process. Default 200. */
   chunkSize?: number;
+  /** When a batch fails, redo it one pair at a time (default true); false rethrows. */
+  fallback?: boolean;
 }
 
 /**
@@ -58,7 +60,8 @@ export async function mergePairs(repoDir: string, pairs: readonly [string, strin
       const out: MergeTreeResult[] = [];
       for (let k = 0; k < pairs.length; k += size) out.push(...(await mergeBatch(repoDir, pairs.slice(k, k + size))));
       return out;
-    } catch {
+    } catch (err) {
+      if (options.fallback === false) throw err;
       // Fall through to one process per pair: slower, and each failure names its own pair.
     }
   }

@@ -1,4 +1,4 @@
-import { runGit } from '../workspace/git';
+import { mergeBase, runGit } from '../workspace/git';
 import type { ConflictFile } from './mergeTree';
 
 /** One conflicted file as an escalation shows it (the `files` of `escalation/didOpen`). */
@@ -68,10 +68,4 @@ export async function blobText(repoDir: string, commit: string, filePath: string
   let cut = maxBytes;
   while (cut > 0 && (stdoutBuffer[cut] & 0xc0) === 0x80) cut--;
   return { text: stdoutBuffer.subarray(0, cut).toString('utf8'), binary: false, truncated: true };
-}
-
-/** The merge base of two commits, or null when they share no history. */
-export async function mergeBase(repoDir: string, a: string, b: string): Promise<string | null> {
-  const r = await runGit(repoDir, ['merge-base', a, b], { okExitCodes: [0, 1] });
-  return r.exitCode === 0 ? r.stdout.trim().split('\n')[0] : null;
 }

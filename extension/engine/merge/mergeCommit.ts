@@ -1,4 +1,4 @@
-import { LOOM_IDENTITY, commitTree, isAncestor, type GitIdentity } from '../workspace/git';
+import { LOOM_IDENTITY, commitTree, mergeBase, type GitIdentity } from '../workspace/git';
 import { mergeTree, type ConflictFile } from './mergeTree';
 
 export type MergeStep =
@@ -14,6 +14,7 @@ export type MergeStep =
  * Merges `commit` into `head` without a worktree: `git merge-tree --write-tree` then
  * `git commit-tree -p head -p commit`. No ref is moved; the caller decides where the result goes.
  */
+/** `head` and `commit` must be full commit ids. */
 export async function mergeCommitInto(
   repoDir: string,
   head: string,
@@ -21,8 +22,11 @@ export async function mergeCommitInto(
   message: string,
   options: { fastForward?: boolean; committer?: GitIdentity } = {},
 ): Promise<MergeStep> {
-  if (head === commit || (await isAncestor(repoDir, commit, head))) return { kind: 'alreadyMerged', head };
-  if (options.fastForward !== false && (await isAncestor(repoDir, head, commit))) return { kind: 'fastForward', head: commit };
+  if (head === commit) return { kind: 'alreadyMerged', head };
+  // One `merge-base` answers both containment questions: the base of a and b is a itself exactly when a is contained in b.
+  const base = await mergeBase(repoDir, head, commit);
+  if (base === commit) return { kind: 'alreadyMerged', head };
+  if (base === head && options.fastForward !== false) return { kind: 'fastForward', head: commit };
   const merged = await mergeTree(repoDir, head, commit);
   if (!merged.clean) return { kind: 'conflict', conflicts: merged.conflicts };
   const identity = options.committer ?? LOOM_IDENTITY;

@@ -1,4 +1,4 @@
-import { AGENT_IDENTITY, DURABLE_CONFIG, commitTree, gitOut, runGit, treeOf, type GitIdentity } from './git';
+import { AGENT_IDENTITY, DURABLE_CONFIG, commitTree, gitOut, runGit, type GitIdentity } from './git';
 
 export interface CheckpointOptions {
   message: string;
@@ -21,8 +21,8 @@ export async function checkpoint(worktreeDir: string, options: CheckpointOptions
   const config = durable ? DURABLE_CONFIG : [];
   await runGit(worktreeDir, ['add', '-A'], { config, lockRetries: 4 });
   const tree = await gitOut(worktreeDir, ['write-tree'], { config });
-  const parent = await gitOut(worktreeDir, ['rev-parse', '--verify', 'HEAD^{commit}']);
-  if (tree === (await treeOf(worktreeDir, parent))) return null;
+  const [parent, parentTree] = (await gitOut(worktreeDir, ['rev-parse', 'HEAD^{commit}', 'HEAD^{tree}'])).split('\n');
+  if (tree === parentTree) return null;
   const commit = await commitTree(worktreeDir, tree, [parent], options.message, {
     author: options.author ?? AGENT_IDENTITY,
     durable,

@@ -119,6 +119,12 @@ export async function isAncestor(repoDir: string, a: string, b: string): Promise
   return exitCode === 0;
 }
 
+/** The merge base of two commits, or null when they share no history (the first, when there are several). */
+export async function mergeBase(repoDir: string, a: string, b: string): Promise<string | null> {
+  const r = await runGit(repoDir, ['merge-base', a, b], { okExitCodes: [0, 1] });
+  return r.exitCode === 0 ? r.stdout.trim().split('\n')[0] : null;
+}
+
 /** Resolves a revision to a full commit id; throws a GitCommandError when it names no commit. */
 export async function resolveCommit(repoDir: string, rev: string): Promise<string> {
   return gitOut(repoDir, ['rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`]);
