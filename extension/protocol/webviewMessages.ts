@@ -136,12 +136,19 @@ const defaultChoices: Record<EscalationKind, readonly EscalationChoice[]> = {
   repeatedFailure: ['retry', 'skip', 'stop'],
 };
 
+/** Option names the engine journals that mean one of the choices above. */
+const optionAliases: Record<string, EscalationChoice> = { manual: 'mergeEditor' };
+
 /**
- * The choices to offer for an escalation: the options it names that are known choices, in its
- * order, or the defaults for its kind when it names none.
+ * The choices to offer for an escalation: the options it names that are known choices (or their
+ * aliases), in its order, or the defaults for its kind when it names none.
  */
 export function choicesForEscalation(kind: EscalationKind, options: readonly string[]): EscalationChoice[] {
-  const known = options.filter((o): o is EscalationChoice => EscalationChoiceSchema.safeParse(o).success);
+  const known: EscalationChoice[] = [];
+  for (const option of options) {
+    const choice = optionAliases[option] ?? (EscalationChoiceSchema.safeParse(option).success ? (option as EscalationChoice) : undefined);
+    if (choice && !known.includes(choice)) known.push(choice);
+  }
   return known.length > 0 ? known : [...defaultChoices[kind]];
 }
 

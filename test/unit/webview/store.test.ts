@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { foldEvents } from '../../../extension/protocol/reduce';
+import type { RunEvent } from '../../../extension/protocol/events';
+import { hostMessages } from '../../../extension/protocol/webviewMessages';
+import { createDashboardStore } from '../../../webview/state/store';
+import { traceEventsOf } from '../../../webview/state/traceEvents';
+import { fromPersisted, toPersisted } from '../../../webview/state/persisted';
+import { loadRecordedRun } from './recordedRun';
+
+describe('webview/state/store', () => {
+  const events = loadRecordedRun();
+
+  function feed(store: ReturnType<typeof createDashboardStore>, list: readonly RunEvent[]) {
+    for (const event of list) store.getState().applyHostMessage(hostMessages.emit(event));
+  }
+
+  it('folds the recorded run to the expected state', () => {
+    const store = createDashboardStore();
+    feed(store, events);
+    const { run, needsSnapshot } = store.getState();
+    assert.equal(needsSnapshot, false);
+    assert.equal(run.status, 'escalated');
+    assert.equal(run.lastSeq, events.length - 1);
+    assert.deepEqual(
+      Object.fromEntries(run.tasks.map((t) => [t.task.id, t.status])),
+      { slugify: 'merged', truncate: 'merged', 'case-conversion': 'merged', 'package-entry': 'conflicted' },
+    );
+    assert.equal(run.tasks.find((t) => t.task.id === 'truncate')?.attempts, 2);
+    const tokens = Object.fromEntries(run.agents.map((a) => [a.agentId, [a.usage.inputTokens, a.usage.outputTokens]]));
+    assert.deepEqual(tokens['coordinator-1'], [19619, 3018]);
+    assert.deepEqual(tokens['impl-slugify-1'], [20461, 1775]);
+    assert.deepEqual(tokens['impl-case-conversion-1'], [40962, 2125]);
+    assert.deepEqual(tokens['verify-truncate-1'], [0, 0]);
+    // Per-agent tokens are the sum of that agent's model responses.
+    for (const agent of run.agents) {
+      const mine = events.filter((e): e is Extract<RunEvent, { type: 'model/didRespond' }> => e.type === 'model/didRespond' && e.agentId === agent.agentId);
+      assert.equal(agent.usage.inputTokens, mine.reduce((s, e) => s + e.usage.inputTokens, 0), agent.agentId);
+      assert.equal(agent.modelCalls, mine.length, agent.agentId);
+    }
+    // Three implementors ran at the same time.
+    const impls = run.agents.filter((a) => a.role === 'implementor' && !a.agentId.endsWith('-2'));
+    const overlapAt = Math.max(...impls.slice(0, 3).map((a) => a.startedAt));
+    assert.equal(impls.filter((a) => a.startedAt <= overlapAt && (a.endedAt ?? Infinity) > overlapAt).length, 3);
+    const conflict = run.escalations.find((e) => e.kind === 'conflict');
+    assert.equal(conflict?.escalationId, 'esc-2');
+    assert.equal(conflict?.resolution, null);
+    assert.equal(run.escalations.find((e) => e.escalationId === 'esc-1')?.resolution, 'deny');
+  });
+
+  it('agrees with the shared reducer folding all events', () => {
+    const store = createDashboardStore();
+    feed(store, events);
+    assert.deepEqual(store.getState().run, foldEvents(events));
+    assert.deepEqual(store.getState().events, traceEventsOf(events));
+  });
+
+  for (const cut of [0, 17, 100, 191]) {
+    it(`a snapshot at seq ${cut} and then the remaining events equals folding all events`, () => {
+      const store = createDashboardStore();
+      store.getState().applyHostMessage(hostMessages.snapshot(foldEvents(events, cut), events.slice(0, cut + 1)));
+      feed(store, events.slice(cut + 1));
+      assert.deepEqual(store.getState().run, foldEvents(events));
+      assert.deepEqual(store.getState().events, traceEventsOf(events));
+    });
+  }
+
+  it('a snapshot without events keeps the trace events it already had for the same run', () => {
+    const store = createDashboardStore();
+    feed(store, events.slice(0, 120));
+    store.getState().applySnapshot(foldEvents(events, 150));
+    assert.deepEqual(store.getState().events, traceEventsOf(events.slice(0, 120)));
+    assert.equal(store.getState().run.lastSeq, 150);
+  });
+
+  it('ignores duplicates and asks for a snapshot after a gap instead of folding', () => {
+    const logged: string[] = [];
+    const store = createDashboardStore({ log: (m) => logged.push(m) });
+    feed(store, events.slice(0, 50));
+    const before = store.getState().run;
+    feed(store, events.slice(40, 50));
+    assert.equal(store.getState().run, before);
+    feed(store, [events[60]]);
+    assert.equal(store.getState().run, before);
+    assert.equal(store.getState().needsSnapshot, true);
+    assert.match(logged[0], /event 60 arrived after 49/);
+    store.getState().applySnapshot(foldEvents(events, 60), events.slice(0, 61));
+    assert.equal(store.getState().needsSnapshot, false);
+    feed(store, events.slice(61));
+    assert.deepEqual(store.getState().run, foldEvents(events));
+  });
+
+  it('starts over when a new run starts', () => {
+    const store = createDashboardStore();
+    feed(store, events);
+    const first = events[0] as Extract<RunEvent, { type: 'run/didStart' }>;
+    feed(store, [{ ...first, runId: 'run-next', ts: first.ts + 3_600_000 }]);
+    const { run, events: kept } = store.getState();
+    assert.equal(run.runId, 'run-next');
+    assert.equal(run.status, 'planning');
+    assert.equal(run.agents.length, 0);
+    assert.equal(kept.length, 0);
+  });
+
+  it('keeps checkpoints in the trace without their conversation', () => {
+    const store = createDashboardStore();
+    feed(store, events);
+    const checkpoints = store.getState().events.filter((e) => e.type === 'checkpoint/didCommit');
+    assert.ok(checkpoints.length >= 4);
+    for (const c of checkpoints) assert.deepEqual(c.type === 'checkpoint/didCommit' && c.messages, []);
+  });
+
+  it('forgets a pending escalation answer once the journal resolves it', () => {
+    const store = createDashboardStore();
+    const upToApproval = events.findIndex((e) => e.type === 'escalation/didOpen');
+    feed(store, events.slice(0, upToApproval + 1));
+    store.getState().markResolutionPending('esc-1', 'deny');
+    assert.deepEqual(store.getState().ui.pendingResolutions, [{ escalationId: 'esc-1', choice: 'deny' }]);
+    feed(store, events.slice(upToApproval + 1));
+    assert.deepEqual(store.getState().ui.pendingResolutions, []);
+  });
+
+  it('selection and tabs are UI state', () => {
+    const store = createDashboardStore();
+    feed(store, events);
+    store.getState().selectAgent('impl-slugify-1', { showTraces: true });
+    assert.equal(store.getState().ui.tab, 'traces');
+    assert.equal(store.getState().ui.selectedAgentId, 'impl-slugify-1');
+    store.getState().selectTask('truncate', { showPlan: true });
+    assert.equal(store.getState().ui.tab, 'plan');
+    store.getState().recordFindingReview('truncate', 0, 'accepted');
+    store.getState().recordFindingReview('truncate', 0, 'dismissed');
+    assert.deepEqual(store.getState().ui.findingReviews, [{ taskId: 'truncate', index: 0, decision: 'dismissed' }]);
+  });
+
+  it('round-trips through the persisted form', () => {
+    const store = createDashboardStore();
+    feed(store, events);
+    store.getState().selectAgent('verify-truncate-1');
+    const saved = JSON.parse(JSON.stringify(toPersisted(store.getState())));
+    const restored = fromPersisted(saved);
+    assert.ok(restored.ok);
+    const again = createDashboardStore({ initial: restored.data });
+    assert.deepEqual(again.getState().run, store.getState().run);
+    assert.deepEqual(again.getState().events, store.getState().events);
+    assert.equal(again.getState().ui.selectedAgentId, 'verify-truncate-1');
+    assert.equal(fromPersisted({ v: 1, run: {} }).ok, false);
+    assert.equal(fromPersisted(undefined).ok, false);
+  });
+});
