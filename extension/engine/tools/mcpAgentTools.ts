@@ -107,11 +107,8 @@ class McpAgentTools implements AgentTools {
         for (let n = 2; routes.has(name); n++) name = `${name.slice(0, MAX_TOOL_NAME - 3)}_${n}`;
         routes.set(name, { conn, tool });
         const description = tool.description ?? tool.title ?? tool.name;
-        specs.push({
-          name,
-          description: isLoom ? description : `[${conn.name}] ${description}`,
-          parameters: tool.inputSchema as Record<string, unknown>,
-        });
+        const { $schema: _schema, ...parameters } = tool.inputSchema as Record<string, unknown>;
+        specs.push({ name, description: isLoom ? description : `[${conn.name}] ${description}`, parameters });
       }
     }
     this.routes = routes;
@@ -155,7 +152,10 @@ class McpAgentTools implements AgentTools {
     }
 
     const text = toolResultText(result, this.maxResultChars);
-    if (result.isError) return { ok: false, server, text: text || `tool "${name}" failed without a message` };
+    if (result.isError) {
+      // The SDK prefixes validation failures with "MCP error -32602: "; the model needs only the message.
+      return { ok: false, server, text: text.replace(/^MCP error -?\d+: /, '') || `tool "${name}" failed without a message` };
+    }
     if (server === LOOM_SERVER_NAME && tool.name === 'report_result') {
       let structured: unknown;
       try {

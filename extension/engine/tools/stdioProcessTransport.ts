@@ -21,8 +21,8 @@ export interface ProcessExit {
 /**
  * An MCP client transport over a subprocess's stdin/stdout, like the SDK's StdioClientTransport
  * but with an exact environment (the SDK's always merges HOME, LOGNAME, PATH, SHELL, TERM and USER
- * from the parent) and its own process group, so that close() ends the server and anything it
- * started.
+ * from the parent) and its own process group, so that close() or a crash of the server also ends
+ * anything it started.
  */
 export class StdioProcessTransport implements Transport {
   onclose?: () => void;
@@ -76,6 +76,8 @@ export class StdioProcessTransport implements Transport {
       });
       child.on('exit', (code, signal) => {
         this.exitInfo = { code, signal };
+        // Whatever the server started (commands, daemons) is in its process group: end it too.
+        this.killGroup('SIGKILL');
         for (const waiter of this.exitWaiters.splice(0)) waiter(this.exitInfo);
         // A grandchild holding the pipes open must not hide the server's death from the client.
         setTimeout(() => {

@@ -38,7 +38,10 @@ function isBinary(buffer: Buffer): boolean {
 function globMatcher(glob: string | undefined): (relative: string) => boolean {
   if (!glob) return () => true;
   // Patterns without a slash match the basename (`*.ts`), others the path from the root.
-  return picomatch(glob, { dot: true, basename: true });
+  // (picomatch's own `basename` option also applies to patterns with slashes, wrongly.)
+  const isMatch = picomatch(glob, { dot: true });
+  if (glob.includes('/')) return isMatch;
+  return (relative) => isMatch(relative.slice(relative.lastIndexOf('/') + 1));
 }
 
 export function registerFileTools(server: McpServer, guard: PathGuard, limits: FileToolLimits = DEFAULT_FILE_TOOL_LIMITS): void {

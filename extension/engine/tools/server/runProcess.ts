@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface ProcessOutcome {
   exitCode: number | null;
@@ -67,25 +68,60 @@ class CappedOutput {
 /** Children still running, so that the server can end them when it shuts down. */
 const running = new Set<ChildProcess>();
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
+/** The pids of `root`'s descendants (Linux /proc), deepest last; empty elsewhere. */
+function descendants(root: number): number[] {
+  let names: string[];
   try {
-    process.kill(-child.pid, signal); // the whole process group (the child was started detached)
+    names = readdirSync('/proc');
   } catch {
+    return [];
+  }
+  const children = new Map<number, number[]>();
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
     try {
-      child.kill(signal);
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(name));
+      children.set(ppid, list);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      out.push(child);
+      queue.push(child);
+    }
+  }
+  return out;
+}
+
+/**
+ * Kills a child and everything below it. Commands run in the server's own process group, so
+ * whatever escapes this (a daemon re-parented to init) still dies with the group when Loom stops
+ * or restarts the server.
+ */
+function killTree(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  for (const pid of [child.pid, ...descendants(child.pid)]) {
+    try {
+      process.kill(pid, 'SIGKILL');
     } catch {
       // already gone
     }
   }
 }
 
-/** Ends every running child's process group; used on shutdown. */
+/** Ends every running child and its descendants; used on shutdown. */
 export function killAllRunning(): void {
-  for (const child of running) killGroup(child, 'SIGKILL');
+  for (const child of running) killTree(child);
 }
 
-/** Runs argv without a shell in its own process group, with a timeout that ends the whole group. */
+/** Runs argv without a shell, with a timeout that kills the child and its descendants. */
 export function runProcess(argv: string[], options: RunProcessOptions): Promise<ProcessOutcome> {
   const started = Date.now();
   const headCap = Math.floor(options.maxOutputBytes / 4);
@@ -99,7 +135,6 @@ export function runProcess(argv: string[], options: RunProcessOptions): Promise<
         env: options.env,
         stdio: ['ignore', 'pipe', 'pipe'],
         shell: false,
-        detached: process.platform !== 'win32',
         windowsHide: true,
       });
     } catch (err) {
@@ -109,38 +144,28 @@ export function runProcess(argv: string[], options: RunProcessOptions): Promise<
     running.add(child);
     let timedOut = false;
     let cancelled = false;
-    let killTimer: NodeJS.Timeout | undefined;
-    const stop = (): void => {
-      killGroup(child, 'SIGTERM');
-      killTimer = setTimeout(() => killGroup(child, 'SIGKILL'), 2000);
-    };
+    let settled = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      stop();
+      killTree(child);
     }, options.timeoutMs);
     const onAbort = (): void => {
       cancelled = true;
-      stop();
+      killTree(child);
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout?.on('data', (c: Buffer) => stdout.push(c));
     child.stderr?.on('data', (c: Buffer) => stderr.push(c));
-    const finish = (): void => {
+    const finish = (): boolean => {
+      if (settled) return false;
+      settled = true;
       clearTimeout(timer);
-      if (killTimer) clearTimeout(killTimer);
       options.signal?.removeEventListener('abort', onAbort);
       running.delete(child);
+      return true;
     };
-    // Background grandchildren that outlive the child would keep its pipes open; end them.
-    child.on('exit', () => {
-      setTimeout(() => killGroup(child, 'SIGKILL'), 100).unref();
-    });
-    child.on('error', (err) => {
-      finish();
-      reject(err);
-    });
-    child.on('close', (code, signal) => {
-      finish();
+    const done = (code: number | null, signal: NodeJS.Signals | null): void => {
+      if (!finish()) return;
       resolve({
         exitCode: code,
         signal,
@@ -150,6 +175,18 @@ export function runProcess(argv: string[], options: RunProcessOptions): Promise<
         stderr: stderr.toString(),
         durationMs: Date.now() - started,
       });
+    };
+    child.on('error', (err) => {
+      if (finish()) reject(err);
     });
+    // A background grandchild may hold the pipes open after the child exits: do not wait for it.
+    child.on('exit', (code, signal) => {
+      setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        done(code, signal);
+      }, 500).unref();
+    });
+    child.on('close', (code, signal) => done(code, signal));
   });
 }

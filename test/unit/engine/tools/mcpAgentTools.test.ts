@@ -1,0 +1,263 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import type { AgentTools, StartedServer } from '../../../../extension/engine/tools/agentTools';
+import { loomServerConfig, startAgentTools } from '../../../../extension/engine/tools/mcpAgentTools';
+import { McpServerStartError, type ServerExitInfo } from '../../../../extension/engine/tools/mcpServerConnection';
+import { buildToolServer, environOf, filesystemServerScript, isDead, tempDir, waitFor } from './toolTestHelpers';
+
+/** Real MCP server subprocesses over stdio, one set per agent. */
+describe('engine/tools/mcpAgentTools', () => {
+  let serverScript: string;
+  const cleanup: Array<() => unknown> = [];
+
+  before(async () => {
+    serverScript = await buildToolServer();
+  });
+
+  afterEach(async () => {
+    for (const fn of cleanup.splice(0).reverse()) await fn();
+  });
+
+  async function agent(
+    name: string,
+    extra: Partial<Parameters<typeof startAgentTools>[0]> = {},
+  ): Promise<{ dir: string; tools: AgentTools; started: StartedServer[]; exits: ServerExitInfo[] }> {
+    const dir = await tempDir(`loom-agent-${name}-`);
+    const started: StartedServer[] = [];
+    const exits: ServerExitInfo[] = [];
+    const tools = await startAgentTools({
+      servers: [loomServerConfig({ serverScript, root: dir, allow: ['node'], commandTimeoutMs: 20_000 })],
+      cwd: dir,
+      onServerStart: (s) => started.push(s),
+      onServerExit: (e) => exits.push(e),
+      ...extra,
+    });
+    cleanup.push(() => fs.rm(dir, { recursive: true, force: true }));
+    cleanup.push(() => tools.dispose());
+    return { dir, tools, started, exits };
+  }
+
+  it('gives two agents two server processes, each with cwd its own worktree, and no shared files', async () => {
+    const a = await agent('a');
+    const b = await agent('b');
+    const [pa, pb] = [a.tools.servers[0].pid, b.tools.servers[0].pid];
+    assert.notEqual(pa, pb);
+    assert.equal(await fs.readlink(`/proc/${pa}/cwd`), a.dir);
+    assert.equal(await fs.readlink(`/proc/${pb}/cwd`), b.dir);
+    assert.deepEqual(a.started.map((s) => [s.name, s.pid, s.cwd]), [['loom', pa, a.dir]]);
+    assert.ok(a.started[0].tools.includes('write_file'));
+
+    const written = await a.tools.call('write_file', JSON.stringify({ path: 'only-a.txt', content: 'from a' }));
+    assert.ok(written.ok, written.text);
+    assert.equal(await fs.readFile(path.join(a.dir, 'only-a.txt'), 'utf8'), 'from a');
+    const fromB = await b.tools.call('read_file', JSON.stringify({ path: 'only-a.txt' }));
+    assert.equal(fromB.ok, false);
+    assert.match(fromB.text, /no such file/);
+    assert.equal((await b.tools.call('list_files', '{}')).text, '(no files)');
+    assert.match((await b.tools.call('read_file', JSON.stringify({ path: `../${path.basename(a.dir)}/only-a.txt` }))).text, /escapes the workspace root/);
+  });
+
+  it('starts servers with a minimal environment: no secrets from the parent, only PATH/HOME/LANG and the config env', async () => {
+    const saved = { OPENAI_API_KEY: process.env.OPENAI_API_KEY, LOOM_API_KEY: process.env.LOOM_API_KEY };
+    process.env.OPENAI_API_KEY = 'sk-test-secret';
+    process.env.LOOM_API_KEY = 'loom-test-secret';
+    try {
+      const dir = await tempDir('loom-agent-env-');
+      cleanup.push(() => fs.rm(dir, { recursive: true, force: true }));
+      const config = loomServerConfig({ serverScript, root: dir, allow: ['node'] });
+      config.env = [['EXPLICIT_VAR', 'yes']];
+      const tools = await startAgentTools({ servers: [config], cwd: dir });
+      cleanup.push(() => tools.dispose());
+      const env = await environOf(tools.servers[0].pid);
+      assert.equal(env.OPENAI_API_KEY, undefined);
+      assert.equal(env.LOOM_API_KEY, undefined);
+      assert.equal(env.EXPLICIT_VAR, 'yes');
+      const allowed = new Set(['PATH', 'HOME', 'LANG', 'EXPLICIT_VAR']);
+      assert.deepEqual(Object.keys(env).filter((k) => !allowed.has(k)), [], JSON.stringify(env));
+      assert.equal(env.PATH, process.env.PATH);
+
+      // run_command children inherit the server's (minimal) environment
+      const out = await tools.call('run_command', JSON.stringify({ command: ['node', '-e', 'console.log(Object.keys(process.env).sort().join(","))'] }));
+      assert.ok(out.ok, out.text);
+      assert.doesNotMatch(out.text, /API_KEY/);
+      assert.match(out.text, /EXPLICIT_VAR/);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
+  it('starts @modelcontextprotocol/server-filesystem per agent and calls it through the same path with its prefix', async () => {
+    const dir = await tempDir('loom-agent-fs-');
+    cleanup.push(() => fs.rm(dir, { recursive: true, force: true }));
+    await fs.writeFile(path.join(dir, 'hello.txt'), 'hello from fs');
+    const tools = await startAgentTools({
+      servers: [
+        loomServerConfig({ serverScript, root: dir }),
+        { name: 'filesystem', command: process.execPath, args: [filesystemServerScript(), dir], env: [] },
+      ],
+      cwd: dir,
+    });
+    cleanup.push(() => tools.dispose());
+    const fsServer = tools.servers.find((s) => s.name === 'filesystem')!;
+    assert.equal(await fs.readlink(`/proc/${fsServer.pid}/cwd`), dir);
+    const names = tools.specs.map((s) => s.name);
+    assert.ok(names.includes('read_file'), 'loom tools keep plain names');
+    assert.ok(names.includes('filesystem__read_text_file'), names.join(','));
+    assert.ok(names.includes('filesystem__list_directory'));
+    assert.ok(!names.some((n) => n === 'read_text_file'));
+
+    const listing = await tools.call('filesystem__list_directory', JSON.stringify({ path: dir }));
+    assert.ok(listing.ok, listing.text);
+    assert.equal(listing.server, 'filesystem');
+    assert.match(listing.text, /\[FILE\] hello\.txt/);
+    const read = await tools.call('filesystem__read_text_file', JSON.stringify({ path: path.join(dir, 'hello.txt') }));
+    assert.ok(read.ok, read.text);
+    assert.equal(read.text, 'hello from fs');
+    const denied = await tools.call('filesystem__read_text_file', JSON.stringify({ path: '/etc/hostname' }));
+    assert.equal(denied.ok, false);
+    assert.match(denied.text, /denied|outside/i);
+  });
+
+  it('answers invalid JSON and unknown tools without calling a server', async () => {
+    const a = await agent('args');
+    const bad = await a.tools.call('read_file', '{"path": ');
+    assert.equal(bad.ok, false);
+    assert.match(bad.text, /^invalid JSON arguments: /);
+    const notObject = await a.tools.call('read_file', '[1]');
+    assert.match(notObject.text, /expected a JSON object/);
+    const unknown = await a.tools.call('rm_rf', '{}');
+    assert.equal(unknown.ok, false);
+    assert.match(unknown.text, /unknown tool "rm_rf"; known tools: .*read_file.*report_result/);
+  });
+
+  it('after a server is killed, the next call fails clearly and restarts it; later calls work', async () => {
+    const a = await agent('crash');
+    const first = a.tools.servers[0].pid;
+    process.kill(first, 'SIGKILL');
+    await waitFor(() => a.exits.length === 1);
+    assert.deepEqual([a.exits[0].pid, a.exits[0].signal, a.exits[0].expected], [first, 'SIGKILL', false]);
+
+    const next = await a.tools.call('write_file', JSON.stringify({ path: 'x.txt', content: 'x' }));
+    assert.equal(next.ok, false);
+    assert.match(next.text, /MCP server "loom" stopped unexpectedly .*killed by SIGKILL.*restarted/);
+    const second = a.tools.servers[0].pid;
+    assert.notEqual(second, first);
+    assert.deepEqual(a.started.map((s) => s.pid), [first, second]);
+    assert.equal(await fs.readlink(`/proc/${second}/cwd`), a.dir);
+
+    const later = await a.tools.call('write_file', JSON.stringify({ path: 'x.txt', content: 'x' }));
+    assert.ok(later.ok, later.text);
+  });
+
+  it('a server killed during a call fails that call, kills what it started, and comes back', async () => {
+    const a = await agent('midcall');
+    const first = a.tools.servers[0].pid;
+    const marker = path.join(a.dir, 'child.pid');
+    const pending = a.tools.call(
+      'run_command',
+      JSON.stringify({ command: ['node', '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, String(process.pid)); setTimeout(() => {}, 60000)`] }),
+    );
+    await waitFor(async () => (await fs.readFile(marker, 'utf8').catch(() => '')) !== '');
+    const childPid = Number(await fs.readFile(marker, 'utf8'));
+    process.kill(first, 'SIGKILL');
+    const outcome = await pending;
+    assert.equal(outcome.ok, false);
+    assert.match(outcome.text, /crashed during "run_command".*restarted/);
+    await waitFor(() => isDead(childPid));
+    const later = await a.tools.call('read_file', JSON.stringify({ path: 'child.pid' }));
+    assert.ok(later.ok, later.text);
+    assert.notEqual(a.tools.servers[0].pid, first);
+  });
+
+  it('a server that keeps crashing stays down after maxRestarts', async () => {
+    const a = await agent('flaky', { maxRestarts: 1 });
+    process.kill(a.tools.servers[0].pid, 'SIGKILL');
+    await waitFor(() => a.exits.length === 1);
+    assert.match((await a.tools.call('list_files', '{}')).text, /restarted/);
+    process.kill(a.tools.servers[0].pid, 'SIGKILL');
+    await waitFor(() => a.exits.length === 2);
+    assert.match((await a.tools.call('list_files', '{}')).text, /restarted 1 times already and stays down/);
+    assert.match((await a.tools.call('list_files', '{}')).text, /is down/);
+  });
+
+  it('a call past its timeout kills and restarts the hung server; a cancelled call kills its command', async () => {
+    const a = await agent('hang', { callTimeoutMs: 1500 });
+    const first = a.tools.servers[0].pid;
+    const slow = JSON.stringify({ command: ['node', '-e', 'setTimeout(() => {}, 30000)'] });
+    const timedOut = await a.tools.call('run_command', slow);
+    assert.equal(timedOut.ok, false);
+    assert.match(timedOut.text, /tool "run_command" timed out after 1500 ms; MCP server "loom" was killed.*restarted/);
+    assert.notEqual(a.tools.servers[0].pid, first);
+    assert.ok(await isDead(first));
+
+    const marker = path.join(a.dir, 'cancel.pid');
+    const controller = new AbortController();
+    const pending = a.tools.call(
+      'run_command',
+      JSON.stringify({ command: ['node', '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, String(process.pid)); setTimeout(() => {}, 30000)`] }),
+      { signal: controller.signal },
+    );
+    await waitFor(async () => (await fs.readFile(marker, 'utf8').catch(() => '')) !== '');
+    const commandPid = Number(await fs.readFile(marker, 'utf8'));
+    controller.abort();
+    const cancelled = await pending;
+    assert.deepEqual([cancelled.ok, cancelled.text], [false, 'tool "run_command" was cancelled']);
+    await waitFor(() => isDead(commandPid));
+    assert.ok((await a.tools.call('list_files', '{}')).ok);
+  });
+
+  it('dispose ends every server subprocess, and calls afterwards fail cleanly', async () => {
+    const dir = await tempDir('loom-agent-dispose-');
+    cleanup.push(() => fs.rm(dir, { recursive: true, force: true }));
+    const tools = await startAgentTools({
+      servers: [
+        loomServerConfig({ serverScript, root: dir, allow: ['node'] }),
+        { name: 'filesystem', command: process.execPath, args: [filesystemServerScript(), dir], env: [] },
+      ],
+      cwd: dir,
+    });
+    const pids = tools.servers.map((s) => s.pid);
+    assert.equal(pids.length, 2);
+    // a command left running in the background dies with its server
+    const bg = tools.call('run_command', JSON.stringify({ command: ['node', '-e', 'setTimeout(() => {}, 60000)'] }));
+    await new Promise((r) => setTimeout(r, 300));
+    await tools.dispose();
+    for (const pid of pids) assert.ok(await isDead(pid), `pid ${pid} still alive`);
+    assert.equal((await bg).ok, false);
+    const after = await tools.call('read_file', '{"path":"x"}');
+    assert.deepEqual([after.ok, after.text], [false, 'the tools of this agent are closed']);
+    await tools.dispose(); // twice is harmless
+  });
+
+  it('a server that cannot start is a McpServerStartError naming it, with its stderr; nothing is left running', async () => {
+    const dir = await tempDir('loom-agent-bad-');
+    cleanup.push(() => fs.rm(dir, { recursive: true, force: true }));
+    const started: StartedServer[] = [];
+    await assert.rejects(
+      startAgentTools({
+        servers: [
+          loomServerConfig({ serverScript, root: dir }),
+          { name: 'broken', command: process.execPath, args: ['-e', 'console.error("boom: missing config"); process.exit(1)'], env: [] },
+        ],
+        cwd: dir,
+        onServerStart: (s) => started.push(s),
+      }),
+      (err: unknown) => {
+        assert.ok(err instanceof McpServerStartError);
+        assert.equal(err.server, 'broken');
+        assert.match(err.message, /MCP server "broken" .* failed to start/);
+        assert.match(err.message, /boom: missing config/);
+        return true;
+      },
+    );
+    for (const s of started) await waitFor(() => isDead(s.pid));
+    await assert.rejects(
+      startAgentTools({ servers: [{ name: 'nope', command: '/nonexistent/mcp-server', args: [], env: [] }], cwd: dir }),
+      /MCP server "nope" .*failed to start: spawn \/nonexistent\/mcp-server ENOENT/,
+    );
+  });
+});
