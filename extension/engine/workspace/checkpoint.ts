@@ -6,6 +6,11 @@ export interface CheckpointOptions {
   author?: GitIdentity;
   /** fsync objects, refs and index (`core.fsync`) so the checkpoint survives a power cut. Default true. */
   durable?: boolean;
+  /**
+   * Paths never to commit, e.g. a `node_modules` symlink made for running tests (a `node_modules/`
+   * ignore rule does not match a symlink). Literal paths relative to the worktree root.
+   */
+  exclude?: readonly string[];
 }
 
 /**
@@ -19,7 +24,8 @@ export interface CheckpointOptions {
 export async function checkpoint(worktreeDir: string, options: CheckpointOptions): Promise<string | null> {
   const durable = options.durable !== false;
   const config = durable ? DURABLE_CONFIG : [];
-  await runGit(worktreeDir, ['add', '-A'], { config, lockRetries: 4 });
+  const excludes = (options.exclude ?? []).map((p) => `:(exclude,literal)${p}`);
+  await runGit(worktreeDir, ['add', '-A', '--', ...(excludes.length ? ['.', ...excludes] : [])], { config, lockRetries: 4 });
   const tree = await gitOut(worktreeDir, ['write-tree'], { config });
   const [parent, parentTree] = (await gitOut(worktreeDir, ['rev-parse', 'HEAD^{commit}', 'HEAD^{tree}'])).split('\n');
   if (tree === parentTree) return null;

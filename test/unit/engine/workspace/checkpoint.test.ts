@@ -47,6 +47,10 @@ describe('engine/workspace/checkpoint', () => {
       return checkpoint(lease.path, { message: 'custom', author: { name: 'Implementor t', email: 't@loom.invalid' }, durable: false });
     });
     assert.equal(await git(repo.dir, 'log', '-1', '--format=%an', other!), 'Implementor t');
+
+    await writeFiles(lease.path, { 'node_modules/x.js': 'x\n', 'c.txt': 'c\n' });
+    const withExclude = await checkpoint(lease.path, { message: 'exclude', exclude: ['node_modules'] });
+    assert.deepEqual(await changedFiles(repo.dir, other!, withExclude!), ['c.txt']);
   });
 
   it('opens the repository and reads HEAD and branch', async () => {
