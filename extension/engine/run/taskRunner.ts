@@ -3,6 +3,7 @@ import type { Task } from '../../protocol/plan';
 import type { Finding } from '../../protocol/taskResult';
 import { TaskResultSchema } from '../../protocol/taskResult';
 import { loomServerConfig } from '../tools/mcpAgentTools';
+import { bindWorkspaceFolder } from '../tools/mcpConfig';
 import type { Lease } from '../workspace/leases';
 import type { RunContext } from './runContext';
 import { VerdictSchema } from '../../protocol/verdict';
@@ -53,7 +54,8 @@ export async function runTask(ctx: RunContext, task: Task, lease: Lease, headOf:
             allow: ctx.options.commandAllowlist,
             commandTimeoutMs: ctx.options.commandTimeoutMs,
           }),
-          ...ctx.options.mcpServers,
+          // User-configured servers start per agent too, with ${workspaceFolder} bound to this agent's worktree.
+          ...ctx.options.mcpServers.map((server) => bindWorkspaceFolder(server, lease.path)),
         ],
         budgetTokens: task.budgetTokens ?? ctx.options.budgets.taskTokens,
         maxTurns: ctx.options.maxTurns,

@@ -1,0 +1,108 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { RunEvent } from '../../../../extension/protocol/events';
+import type { RunState } from '../../../../extension/protocol/runState';
+import type { ScenarioInput } from '../../../../extension/engine/simulator/scenarioSchema';
+import { startSimulator } from '../../../../extension/engine/simulator/simulatorServer';
+import { RunCoordinator } from '../../../../extension/engine/run/runCoordinator';
+import { DEFAULT_RUN_SETTINGS, type RunOptions } from '../../../../extension/engine/run/runOptions';
+import { readJournal } from '../../../../extension/engine/journal/journalReader';
+import { makeRepo, makeTempDir, type TempRepo } from '../../../fixtures/gitRepo';
+
+export const ROOT = resolve(__dirname, '..', '..', '..', '..');
+export const BUNDLE = {
+  agentWorker: join(ROOT, 'dist', 'workers', 'agentWorker.js'),
+  toolServer: join(ROOT, 'dist', 'tools', 'loomToolServer.js'),
+};
+
+export function requireBuild(): void {
+  if (!existsSync(BUNDLE.agentWorker) || !existsSync(BUNDLE.toolServer)) {
+    throw new Error('these tests spawn the built worker and tool server: run `npm run build` first (npm test does)');
+  }
+}
+
+export interface RunResult {
+  state: RunState;
+  events: RunEvent[];
+  journalPath: string;
+  repo: TempRepo;
+  loomHome: string;
+  cleanup: () => Promise<void>;
+}
+
+/** A real run: a temp git repo, the HTTP simulator with an inline scenario, worker threads, MCP subprocesses. */
+export async function runScenario(input: {
+  files: Record<string, string>;
+  spec: string;
+  scenario: ScenarioInput;
+  options?: Partial<RunOptions>;
+  beforeRun?: (repo: TempRepo) => Promise<void>;
+}): Promise<RunResult> {
+  requireBuild();
+  const repo = await makeRepo({ ...input.files, 'SPEC.md': input.spec });
+  const home = await makeTempDir('loom-home-');
+  const simulator = await startSimulator({ scenario: input.scenario });
+  await input.beforeRun?.(repo);
+  const coordinator = new RunCoordinator({
+    repo: repo.dir,
+    specPath: join(repo.dir, 'SPEC.md'),
+    endpoint: { baseUrl: simulator.url, model: simulator.scenario.model, apiKey: 'sk-test-secret-value-123456', timeoutMs: 5_000, maxRetries: 2, headers: [] },
+    concurrency: 3,
+    loomHome: home.dir,
+    bundle: BUNDLE,
+    budgets: { ...DEFAULT_RUN_SETTINGS.budgets },
+    maxTurns: 8,
+    commandAllowlist: ['node'],
+    lintCommand: null,
+    flakeReruns: 1,
+    commandTimeoutMs: 30_000,
+    mcpServers: [],
+    ...input.options,
+  });
+  try {
+    const state = await coordinator.run();
+    const journalPath = coordinator.journalPath;
+    return {
+      state,
+      events: readJournal(journalPath).events,
+      journalPath,
+      repo,
+      loomHome: home.dir,
+      cleanup: async () => {
+        await repo.cleanup();
+        await home.cleanup();
+      },
+    };
+  } finally {
+    await coordinator.dispose();
+    await simulator.close();
+  }
+}
+
+export const write = (path: string, content: string) => ({ name: 'write_file', arguments: { path, content } });
+export const report = (summary: string, filesChanged: string[] = []) => ({
+  name: 'report_result',
+  arguments: { status: 'done', summary, filesChanged, testsRun: [] },
+});
+export const PASS_VERDICT = JSON.stringify({ verdict: 'pass', findings: [] });
+
+/** A plan task with a fail-to-pass check on one test file. */
+export function planTask(id: string, requirement: string, scope: string[], testFile: string | null, dependsOn: string[] = []) {
+  return {
+    id,
+    title: id,
+    instructions: `do ${id}`,
+    requirementIds: [requirement],
+    fileScope: scope,
+    dependsOn,
+    acceptance: testFile ? [{ kind: 'failToPass', command: ['node', '--test', testFile], testFiles: [testFile] }] : [],
+  };
+}
+
+export function specWith(requirements: string[]): string {
+  return `# Test spec\n\nA spec for a test.\n\n${requirements.map((r, i) => `## R${i + 1}: ${r}\n\n${r}.\n\nAcceptance:\n- ${r} works\n`).join('\n')}`;
+}
+
+export function eventsOf<T extends RunEvent['type']>(events: RunEvent[], type: T): Extract<RunEvent, { type: T }>[] {
+  return events.filter((e): e is Extract<RunEvent, { type: T }> => e.type === type);
+}
