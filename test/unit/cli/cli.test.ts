@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, requireBuild } from '../engine/run/runHarness';
+import { makeRepo, makeTempDir } from '../../fixtures/gitRepo';
+
+const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+
+function loom(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The report section the run printed: from its first line to the journal line. */
+function reportOf(output: string): string {
+  const start = output.indexOf('Loom run ');
+  const end = output.indexOf('\nJournal: ');
+  return output.slice(start, end).trim();
+}
+
+describe('the loom CLI, end to end', function () {
+  this.timeout(240_000);
+  before(requireBuild);
+
+  it('runs the demo: exit 0, every promised behaviour checked, the four tasks in the report', async () => {
+    const { code, stdout, stderr } = await loom(['demo']);
+    assert.equal(code, 0, stdout + stderr);
+    for (const id of ['fix-sum', 'add-multiply', 'add-divide', 'add-mean']) assert.match(stdout, new RegExp(`^  ${id} `, 'm'));
+    assert.match(stdout, /PASS failToPass: node --test test\/sum\.test\.js/);
+    assert.match(stdout, /add-multiply x add-divide: src\/index\.js \(contents\)/);
+    assert.doesNotMatch(stdout, /^\s+FAIL /m);
+    assert.match(stdout, /Demo wall time [\d.]+s; the tasks' own times add up to [\d.]+s/);
+  });
+
+  describe('loom run and loom status on a real repository', () => {
+    let home: { dir: string; cleanup: () => Promise<void> };
+    before(async () => (home = await makeTempDir('loom-cli-home-')));
+    after(async () => home.cleanup());
+
+    it('exits 3 on a pending escalation, and loom status prints the same report from the journal', async () => {
+      const demo = join(ROOT, 'examples', 'demo');
+      const repo = await makeRepo({
+        'package.json': '{"name":"mathlib","private":true}\n',
+        'src/sum.js': "function sum(xs) {\n  let total;\n  for (const x of xs) total = (total ?? 0) + x;\n  return total;\n}\n\nmodule.exports = { sum };\n",
+        'src/index.js': "const { sum } = require('./sum');\n\nmodule.exports = {\n  sum,\n};\n",
+        'test/sum.test.js': "const test = require('node:test');\nconst assert = require('node:assert/strict');\nconst { sum } = require('../src/sum');\ntest('empty', () => assert.equal(sum([]), 0));\n",
+        'test/mean.test.js': "const test = require('node:test');\nconst assert = require('node:assert/strict');\nconst { mean } = require('../src/mean');\ntest('mean', () => assert.equal(mean([2, 4, 6]), 4));\ntest('empty', () => assert.throws(() => mean([]), RangeError));\n",
+      });
+      try {
+        const run = await loom(['run', '--spec', join(demo, 'spec.md'), '--repo', repo.dir, '--simulate', join(demo, 'scenario.json'), '--loom-home', home.dir, '--allow', 'node']);
+        assert.equal(run.code, 3, run.stdout + run.stderr);
+        const runId = /Loom run (\S+):/.exec(run.stdout)?.[1];
+        assert.ok(runId, run.stdout);
+        const status = await loom(['status', runId, '--loom-home', home.dir]);
+        assert.equal(status.code, 3, status.stderr);
+        assert.equal(reportOf(status.stdout), reportOf(run.stdout));
+        assert.match(status.stdout, /esc-1 \[conflict\]/);
+      } finally {
+        await repo.cleanup();
+      }
+    });
+  });
+
+  it('says how to configure a model when none is, with exit code 2', async () => {
+    const repo = await makeRepo({ 'a.txt': 'a\n' });
+    try {
+      writeFileSync(join(repo.dir, 'spec.md'), '# S\n\n## R1: a\n\nA.\n\nAcceptance:\n- works\n');
+      const { code, stderr } = await loom(['run', '--spec', join(repo.dir, 'spec.md'), '--repo', repo.dir]);
+      assert.equal(code, 2);
+      assert.match(stderr, /No model is configured/);
+      assert.match(stderr, /--base-url URL --model NAME/);
+      assert.match(stderr, /--simulate/);
+    } finally {
+      await repo.cleanup();
+    }
+  });
+
+  it('rejects a malformed spec with line numbers and exit code 2, before starting anything', async () => {
+    const repo = await makeRepo({ 'a.txt': 'a\n' });
+    try {
+      writeFileSync(join(repo.dir, 'spec.md'), '# S\n\n## Requirement 1\n\ntext\n');
+      const { code, stderr } = await loom(['run', '--spec', join(repo.dir, 'spec.md'), '--repo', repo.dir, '--simulate', join(ROOT, 'examples', 'demo', 'scenario.json')]);
+      assert.equal(code, 2, stderr);
+      assert.match(stderr, /spec\.md:3: /);
+    } finally {
+      await repo.cleanup();
+    }
+  });
+
+  it('answers an unknown command or flag with usage and exit code 2', async () => {
+    assert.equal((await loom(['frobnicate'])).code, 2);
+    const bad = await loom(['run', '--nope']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /Usage:/);
+  });
+});
