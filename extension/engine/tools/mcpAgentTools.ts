@@ -137,18 +137,19 @@ class McpAgentTools implements AgentTools {
     }
 
     if (conn.state === 'crashed') {
-      const text = await this.recover(conn, `MCP server "${server}" stopped unexpectedly before this call (${exitText(conn)})`);
-      return { ok: false, server, text };
+      const reason = `MCP server "${server}" stopped unexpectedly before this call (${exitText(conn)})`;
+      return { ok: false, server, text: await this.recover(conn, conn.generation, reason) };
     }
     if (conn.state !== 'connected') {
       return { ok: false, server, text: `MCP server "${server}" is down (${exitText(conn)}); its tools are unavailable` };
     }
 
+    const generation = conn.generation;
     let result;
     try {
       result = await conn.callTool(tool.name, args, { signal: options.signal, timeoutMs: this.callTimeoutMs });
     } catch (err) {
-      return { ok: false, server, text: await this.failure(conn, name, err, options.signal) };
+      return { ok: false, server, text: await this.failure(conn, generation, name, err, options.signal) };
     }
 
     const text = toolResultText(result, this.maxResultChars);
@@ -169,36 +170,59 @@ class McpAgentTools implements AgentTools {
   }
 
   /** Text for a call that threw; restarts the server when it crashed or hung. */
-  private async failure(conn: McpServerConnection, name: string, err: unknown, signal?: AbortSignal): Promise<string> {
+  private async failure(conn: McpServerConnection, generation: number, name: string, err: unknown, signal?: AbortSignal): Promise<string> {
+    if (this.disposed) return `tool "${name}" was interrupted: the tools of this agent were closed`;
     if (signal?.aborted) return `tool "${name}" was cancelled`;
     const code = err instanceof McpError ? err.code : undefined;
-    if (conn.state === 'crashed' || code === ErrorCode.ConnectionClosed) {
-      if (conn.state === 'connected') conn.state = 'crashed';
-      return this.recover(conn, `MCP server "${conn.name}" crashed during "${name}" (${exitText(conn)}); the call's effects are unknown`);
-    }
+    const sameProcess = conn.generation === generation;
     if (code === ErrorCode.RequestTimeout) {
-      conn.kill();
-      conn.state = 'crashed';
-      return this.recover(conn, `tool "${name}" timed out after ${this.callTimeoutMs} ms; MCP server "${conn.name}" was killed`);
+      if (sameProcess && conn.state === 'connected') {
+        conn.kill();
+        conn.state = 'crashed';
+      }
+      return this.recover(conn, generation, `tool "${name}" timed out after ${this.callTimeoutMs} ms; MCP server "${conn.name}" was killed`);
+    }
+    if (!sameProcess || conn.state === 'crashed' || code === ErrorCode.ConnectionClosed) {
+      if (sameProcess && conn.state === 'connected') conn.state = 'crashed';
+      return this.recover(conn, generation, `MCP server "${conn.name}" crashed during "${name}" (${exitText(conn)}); the call's effects are unknown`);
     }
     return `tool "${name}" failed: ${(err as Error).message ?? String(err)}`;
   }
 
-  /** One reconnect attempt for this crash (up to maxRestarts over the agent's life). */
-  private async recover(conn: McpServerConnection, reason: string): Promise<string> {
+  private readonly recoveries = new Map<McpServerConnection, { generation: number; done: Promise<string> }>();
+
+  /**
+   * One reconnect attempt per crash (up to maxRestarts over the agent's life), shared by every
+   * call that saw the same process die. Returns how it went, for the model.
+   */
+  private async recover(conn: McpServerConnection, generation: number, reason: string): Promise<string> {
     if (this.disposed) return reason;
+    let recovery = this.recoveries.get(conn);
+    if (!recovery || recovery.generation !== generation) {
+      if (conn.generation !== generation) {
+        // Another call restarted it already.
+        const now = conn.state === 'connected' ? `The server was restarted (pid ${conn.pid}) and lost any state; you may call the tool again` : 'The server is down';
+        return `${reason}. ${now}`;
+      }
+      recovery = { generation, done: this.restart(conn) };
+      this.recoveries.set(conn, recovery);
+    }
+    return `${reason}. ${await recovery.done}`;
+  }
+
+  private async restart(conn: McpServerConnection): Promise<string> {
     if (conn.restarts >= this.maxRestarts) {
       conn.state = 'failed';
-      return `${reason}. It has been restarted ${conn.restarts} times already and stays down`;
+      return `It has been restarted ${conn.restarts} times already and stays down`;
     }
     conn.restarts++;
     try {
       const started = await conn.start();
       this.rebuildRoutes();
-      return `${reason}. The server was restarted (pid ${started.pid}) and lost any state; you may call the tool again`;
+      return `The server was restarted (pid ${started.pid}) and lost any state; you may call the tool again`;
     } catch (err) {
-      conn.state = 'failed';
-      return `${reason}. Restarting it failed: ${(err as Error).message}`;
+      if (conn.state !== 'disposed') conn.state = 'failed';
+      return `Restarting it failed: ${(err as Error).message}`;
     }
   }
 

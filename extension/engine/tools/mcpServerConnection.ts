@@ -52,6 +52,8 @@ export class McpServerConnection {
   state: ConnectionState = 'idle';
   tools: Tool[] = [];
   restarts = 0;
+  /** Counts successful starts: a call that began in generation N knows whether a restart happened since. */
+  generation = 0;
   /** Why the last connection ended, for the model (set on a crash). */
   lastExit?: ProcessExit;
 
@@ -136,6 +138,7 @@ export class McpServerConnection {
       throw new McpServerStartError(this.name, `MCP server "${this.name}" is disposed`);
     }
     this.state = 'connected';
+    this.generation++;
     const started = this.info;
     this.hooks.onStart?.(started);
     return started;

@@ -173,6 +173,21 @@ describe('engine/tools/mcpAgentTools', () => {
     assert.notEqual(a.tools.servers[0].pid, first);
   });
 
+  it('calls that see the same crash share one restart', async () => {
+    const a = await agent('shared');
+    const sleep = JSON.stringify({ command: ['node', '-e', 'setTimeout(() => {}, 30000)'] });
+    const calls = [a.tools.call('run_command', sleep), a.tools.call('run_command', sleep), a.tools.call('run_command', sleep)];
+    await new Promise((r) => setTimeout(r, 500));
+    process.kill(a.tools.servers[0].pid, 'SIGKILL');
+    const outcomes = await Promise.all(calls);
+    for (const o of outcomes) {
+      assert.equal(o.ok, false);
+      assert.match(o.text, /crashed during "run_command".*restarted/);
+    }
+    assert.equal(a.started.length, 2, 'one restart for one crash');
+    assert.ok((await a.tools.call('list_files', '{}')).ok);
+  });
+
   it('a server that keeps crashing stays down after maxRestarts', async () => {
     const a = await agent('flaky', { maxRestarts: 1 });
     process.kill(a.tools.servers[0].pid, 'SIGKILL');
