@@ -1,0 +1,285 @@
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { RunEvent } from '../../extension/protocol/events';
+import { foldEvents } from '../../extension/protocol/reduce';
+import { hostMessages } from '../../extension/protocol/webviewMessages';
+import { loadRecordedRun } from '../unit/webview/recordedRun';
+import { launchBrowser } from './browser';
+import { buildWebview, REPO_ROOT } from './buildWebview';
+import { startStaticServer, type StaticServer } from './staticServer';
+
+/** The fake host of fixtures/fakeHost.js, as seen from page.evaluate. */
+interface FakeHost {
+  posted: { type: string; [key: string]: unknown }[];
+  send(message: unknown): void;
+  savedState(): unknown;
+  clearState(): void;
+}
+type WithHost = { __loomHost: FakeHost };
+
+const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
+
+describe('dashboard webview (browser)', function () {
+  const events = loadRecordedRun();
+  const finalState = foldEvents(events);
+  let server: StaticServer;
+  let browser: { context: BrowserContext; close(): Promise<void> };
+  let page: Page;
+  let problems: string[];
+  let warnings: string[];
+
+  before(async () => {
+    const distDir = await buildWebview();
+    await mkdir(SCREENSHOTS, { recursive: true });
+    server = await startStaticServer({ pageDir: path.join(__dirname, 'fixtures'), distDir });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  beforeEach(async () => {
+    page = await browser.context.newPage();
+    problems = [];
+    warnings = [];
+    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+      if (msg.type() === 'warning') warnings.push(msg.text());
+    });
+    page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()}`));
+    page.on('response', (res) => {
+      if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+    });
+  });
+
+  afterEach(async () => {
+    await page.evaluate(() => (globalThis as unknown as WithHost).__loomHost.clearState()).catch(() => {});
+    await page.close();
+    assert.deepEqual(problems, [], 'no page errors, console errors (CSP included) or failed requests');
+  });
+
+  async function open(theme = 'dark'): Promise<void> {
+    await page.goto(`${server.url}/dashboard.html?theme=${theme}`);
+    await page.waitForFunction(() => (globalThis as unknown as WithHost).__loomHost.posted.some((m) => m.type === 'webview/didReady'));
+  }
+
+  async function send(message: unknown): Promise<void> {
+    await page.evaluate((m) => (globalThis as unknown as WithHost).__loomHost.send(m), message);
+  }
+
+  async function posted(): Promise<FakeHost['posted']> {
+    return page.evaluate(() => (globalThis as unknown as WithHost).__loomHost.posted);
+  }
+
+  async function tab(id: string): Promise<void> {
+    await page.click(`vscode-tab-header[data-tab="${id}"]`);
+    await page.waitForSelector(`vscode-tab-panel.tab-${id} .view, vscode-tab-panel.tab-${id} .empty-state`);
+  }
+
+  async function shot(name: string): Promise<void> {
+    // Let web components settle and fonts load before the picture.
+    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  }
+
+  async function openWithRun(): Promise<void> {
+    await open();
+    await send(hostMessages.snapshot(finalState, events));
+    await page.waitForSelector('.run-header');
+  }
+
+  it('shows an empty state before the host answers, and asks for a snapshot once', async () => {
+    await open();
+    await page.waitForSelector('.empty-state');
+    assert.match(await page.textContent('.empty-state') ?? '', /No Loom run yet/);
+    assert.deepEqual(await posted(), [{ type: 'webview/didReady' }]);
+  });
+
+  it('renders the recorded run: header, agents with their spend, plan, traces, spend, spec', async () => {
+    await openWithRun();
+    const header = (await page.textContent('.run-header')) ?? '';
+    assert.match(header, /textkit/);
+    assert.match(header, /run-7f3a2c/);
+    assert.match(header, /Needs you/);
+    assert.match(header, /3 \/ 4/);
+
+    await tab('agents');
+    const rows = page.locator('tr.agent-row');
+    assert.equal(await rows.count(), finalState.agents.length);
+    const slug = page.locator('tr.agent-row[data-agent="impl-slugify-1"]');
+    assert.match((await slug.textContent()) ?? '', /22k/); // 20,461 in + 1,775 out
+    assert.match((await slug.textContent()) ?? '', /\$0\.011/); // gpt-4.1-mini price
+    const local = page.locator('tr.agent-row[data-agent="impl-case-conversion-1"]');
+    assert.match((await local.textContent()) ?? '', /—/); // no price for a local model
+    assert.match((await local.textContent()) ?? '', /98%/); // 43,087 of 44,000 tokens
+    assert.match((await page.textContent('.agents-view .view-toolbar')) ?? '', /3 implementors in parallel/);
+    await shot('dashboard-agents');
+
+    await tab('plan');
+    assert.equal(await page.locator('g.plan-node').count(), 4);
+    assert.equal(await page.locator('path.plan-edge').count(), 2);
+    assert.equal(await page.getAttribute('g.plan-node[data-task="package-entry"]', 'data-status'), 'conflicted');
+    await page.click('g.plan-node[data-task="truncate"]');
+    await page.waitForSelector('.task-detail >> text=branch: 0/3 runs passed');
+    await shot('dashboard-plan');
+
+    await tab('traces');
+    await page.click('.agent-list-item[data-agent="impl-slugify-1"]');
+    const traceRows = page.locator('.trace-row');
+    assert.equal(await traceRows.count(), 12);
+    await page.click('.trace-row[data-kind="modelError"]');
+    await page.waitForSelector('.trace-detail >> text=rateLimited');
+    await page.click('.trace-row[data-kind="tool"] >> nth=1');
+    await page.waitForSelector('.trace-detail >> text=test/slugify.test.js');
+    await shot('dashboard-traces');
+
+    await tab('spend');
+    assert.equal(await page.locator('g.series').count(), finalState.agents.filter((a) => a.modelCalls > 0).length);
+    assert.equal(await page.locator('.spend-table tbody tr').count(), finalState.agents.length);
+    await shot('dashboard-spend');
+    await page.click('vscode-button:has-text("Cost")');
+    await page.waitForSelector('.chart-note >> text=impl-case-conversion-1');
+    await shot('dashboard-spend-cost');
+
+    await tab('spec');
+    assert.equal(await page.locator('.requirement').count(), 4);
+    assert.equal(await page.getAttribute('.requirement[data-requirement="R4"] .status-badge', 'data-status'), 'atRisk');
+    await shot('dashboard-spec');
+  });
+
+  it('folds streamed events with the shared reducer to the same numbers as the snapshot', async () => {
+    await open();
+    const cut = 60;
+    await send(hostMessages.snapshot(foldEvents(events, cut), events.slice(0, cut + 1)));
+    for (const event of events.slice(cut + 1)) await send(hostMessages.emit(event));
+    await page.waitForFunction((n) => document.querySelectorAll('tr.agent-row').length === n, finalState.agents.length);
+    await tab('agents');
+    for (const agent of finalState.agents) {
+      const text = (await page.textContent(`tr.agent-row[data-agent="${agent.agentId}"]`)) ?? '';
+      assert.match(text, new RegExp(`${agent.modelCalls} / ${agent.toolCalls}`), agent.agentId);
+    }
+    assert.match((await page.textContent('.run-header')) ?? '', /Needs you/);
+  });
+
+  it('"Take theirs" on the conflict posts escalation/resolve with its id and choice', async () => {
+    await openWithRun();
+    await tab('escalations');
+    const card = page.locator('article.escalation-card[data-escalation="esc-2"]');
+    await card.waitFor();
+    assert.equal(await card.locator('.side').count(), 3);
+    assert.match((await card.locator('.side-theirs').textContent()) ?? '', /export \{ truncate \} from '\.\/truncate\.js';/);
+    assert.match((await card.locator('.side-ours').textContent()) ?? '', /export \{ camelCase, kebabCase \}/);
+    assert.deepEqual(
+      await card.locator('vscode-button').allTextContents(),
+      ['Take ours', 'Take theirs', 'Hand to merge agent', 'Open merge editor'].map((t) => t),
+    );
+    await shot('escalation-conflict');
+
+    await card.locator('vscode-button:has-text("Take theirs")').click();
+    await page.waitForFunction(() => (globalThis as unknown as WithHost).__loomHost.posted.some((m) => m.type === 'escalation/resolve'));
+    const resolves = (await posted()).filter((m) => m.type === 'escalation/resolve');
+    assert.deepEqual(resolves, [{ type: 'escalation/resolve', escalationId: 'esc-2', choice: 'theirs' }]);
+    await card.locator('.status-badge[data-status="sent"]').waitFor();
+    assert.equal(await card.locator('vscode-button[disabled]').count(), 4);
+    await shot('escalation-conflict-sent');
+
+    // The journal confirms: the card shows the resolution and the buttons go away.
+    const last = events[events.length - 1];
+    await send(hostMessages.emit({ seq: last.seq + 1, ts: last.ts + 5000, type: 'escalation/didResolve', escalationId: 'esc-2', choice: 'theirs', by: 'user' }));
+    await card.locator('.status-badge[data-status="resolved"]').waitFor();
+    assert.equal(await card.locator('vscode-button').count(), 0);
+  });
+
+  it('findings, files and diffs post finding/review, file/open and diff/open', async () => {
+    await openWithRun();
+    await tab('plan');
+    await page.click('g.plan-node[data-task="case-conversion"]');
+    const finding = page.locator('li.finding[data-rule="scope/outside"]');
+    await finding.locator('vscode-button:has-text("Dismiss")').click();
+    await finding.locator('a.file-link').click();
+    await page.click('.task-detail vscode-button:has-text("Open diff")');
+    await page.waitForFunction(() => (globalThis as unknown as WithHost).__loomHost.posted.length >= 4);
+    assert.deepEqual((await posted()).slice(1), [
+      { type: 'finding/review', taskId: 'case-conversion', index: 0, decision: 'dismissed' },
+      { type: 'file/open', path: 'src/index.js', line: 2 },
+      { type: 'diff/open', taskId: 'case-conversion' },
+    ]);
+    assert.match((await finding.getAttribute('class')) ?? '', /reviewed-dismissed/);
+  });
+
+  it('ignores malformed host messages without breaking the page', async () => {
+    await openWithRun();
+    await tab('agents');
+    const before = await page.textContent('.agents-table');
+    const last = events[events.length - 1];
+    const garbage: unknown[] = [
+      'state/didSnapshot',
+      null,
+      42,
+      [],
+      {},
+      { type: 'run/didExplode' },
+      { type: 'state/didSnapshot' },
+      { type: 'state/didSnapshot', state: { runId: 5 } },
+      { type: 'run/didEmit' },
+      { type: 'run/didEmit', event: { seq: last.seq + 1, ts: 1, type: 'task/didStart' } },
+      { type: 'run/didEmit', event: { seq: 'x', ts: 1, type: 'escalation/didResolve', escalationId: 'esc-2', choice: 'ours', by: 'user' } },
+      { type: 'run/didEmit', event: { seq: last.seq + 1, ts: 1, type: 'model/didRespond', agentId: 'impl-slugify-1', usage: { inputTokens: -5 } } },
+    ];
+    for (const message of garbage) await send(message);
+    await page.waitForFunction((n) => true && n > 0, garbage.length);
+    await page.waitForTimeout(100);
+    assert.equal(await page.textContent('.agents-table'), before);
+    const dropped = warnings.filter((w) => w.startsWith('[loom] dropped host message'));
+    assert.equal(dropped.length, garbage.length, warnings.join('\n'));
+    // Still alive: a valid event after the garbage is folded.
+    const resolve: RunEvent = { seq: last.seq + 1, ts: last.ts + 1000, type: 'escalation/didResolve', escalationId: 'esc-2', choice: 'ours', by: 'user' };
+    await send(hostMessages.emit(resolve));
+    await tab('escalations');
+    await page.locator('article[data-escalation="esc-2"] .status-badge[data-status="resolved"]').waitFor();
+  });
+
+  it('after a gap in events it asks for a snapshot again and shows that it is catching up', async () => {
+    await open();
+    await send(hostMessages.snapshot(foldEvents(events, 50), events.slice(0, 51)));
+    await page.waitForSelector('.run-header');
+    await send(hostMessages.emit(events[80]));
+    await page.waitForSelector('.stale-banner');
+    assert.deepEqual(
+      (await posted()).map((m) => m.type),
+      ['webview/didReady', 'webview/didReady'],
+    );
+    await send(hostMessages.snapshot(finalState, events));
+    await page.waitForSelector('.stale-banner', { state: 'detached' });
+  });
+
+  it('restores from vscode state after a reload, before the host answers', async () => {
+    await openWithRun();
+    await tab('spend');
+    await page.waitForFunction(() => {
+      const saved = (globalThis as unknown as WithHost).__loomHost.savedState() as { ui?: { tab?: string } } | undefined;
+      return saved?.ui?.tab === 'spend';
+    });
+    await page.reload();
+    await page.waitForSelector('vscode-tab-panel.tab-spend .spend-view');
+    assert.equal(await page.locator('.spend-table tbody tr').count(), finalState.agents.length);
+    assert.equal((await posted()).filter((m) => m.type === 'webview/didReady').length, 1);
+  });
+
+  for (const theme of ['light', 'hc']) {
+    it(`renders in the ${theme === 'hc' ? 'high-contrast' : 'light'} theme`, async () => {
+      await open(theme);
+      await send(hostMessages.snapshot(finalState, events));
+      await tab('escalations');
+      await shot(`escalation-conflict-${theme}`);
+      await tab('plan');
+      await shot(`dashboard-plan-${theme}`);
+    });
+  }
+});

@@ -1,0 +1,35 @@
+import '@vscode/codicons/dist/codicon.css';
+import './styles/dashboard.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { acquireHostBridge } from './host/acquireHostBridge';
+import { connectStore, restoredStoreOptions } from './host/connectStore';
+import { HostContext } from './host/hostContext';
+import { createDashboardStore } from './state/store';
+import { DashboardStoreContext } from './state/useDashboard';
+
+/** Composition root of the webview: one bridge, one store, wired together, then the React tree. */
+function boot(): void {
+  const bridge = acquireHostBridge(window);
+  const store = createDashboardStore({ initial: restoredStoreOptions(bridge) });
+  const disconnect = connectStore(store, bridge);
+  const container = document.getElementById('root') ?? document.body.appendChild(document.createElement('div'));
+  const root = createRoot(container);
+  root.render(
+    <StrictMode>
+      <HostContext.Provider value={bridge}>
+        <DashboardStoreContext.Provider value={store}>
+          <App />
+        </DashboardStoreContext.Provider>
+      </HostContext.Provider>
+    </StrictMode>,
+  );
+  window.addEventListener('pagehide', () => {
+    disconnect();
+    root.unmount();
+    bridge.dispose();
+  });
+}
+
+boot();

@@ -1,0 +1,106 @@
+import { useMemo } from 'react';
+import type { AgentState } from '../../extension/protocol/runState';
+import { formatClock, formatDuration, formatTokens, formatUsd } from '../format';
+import { agentCost } from '../state/cost';
+import { peakConcurrency } from '../state/selectConcurrency';
+import { useDashboard } from '../state/useDashboard';
+import { BudgetBar } from './BudgetBar';
+import { EmptyState } from './EmptyState';
+import { RoleIcon } from './RoleIcon';
+import { useCurrentSteps } from './useDerived';
+import { useNow } from './useNow';
+
+/** Every agent of the run: what it is doing, what it used, against its budget. */
+export function AgentsView() {
+  const agents = useDashboard((s) => s.run.agents);
+  const selectAgent = useDashboard((s) => s.selectAgent);
+  const steps = useCurrentSteps();
+  const running = agents.filter((a) => a.status === 'running').length;
+  const now = useNow(running > 0);
+  const peak = useMemo(() => peakConcurrency(agents, ['implementor'], now), [agents, now]);
+  if (agents.length === 0) {
+    return (
+      <EmptyState icon="organization" title="No agents yet">
+        Agents appear as the coordinator and the scheduler start them.
+      </EmptyState>
+    );
+  }
+  return (
+    <div className="view agents-view">
+      <div className="view-toolbar muted">
+        <span>
+          {agents.length} agents · {running} running
+        </span>
+        {peak.peak > 1 && peak.at !== null && (
+          <span title="Implementors running at the same moment">
+            <i className="codicon codicon-server-process" aria-hidden="true" /> {peak.peak} implementors in parallel at {formatClock(peak.at)}
+          </span>
+        )}
+      </div>
+      <table className="data-table agents-table">
+        <thead>
+          <tr>
+            <th>Agent</th>
+            <th>Task</th>
+            <th>Model</th>
+            <th className="col-step">Current step</th>
+            <th className="num">Tokens</th>
+            <th className="num">Cost</th>
+            <th className="col-budget">Budget</th>
+            <th className="num">Calls</th>
+            <th className="num">Time</th>
+          </tr>
+        </thead>
+        <tbody>
+          {agents.map((a) => (
+            <AgentRow key={a.agentId} agent={a} step={steps.get(a.agentId) ?? ''} now={now} onOpen={() => selectAgent(a.agentId, { showTraces: true })} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function AgentRow({ agent: a, step, now, onOpen }: { agent: AgentState; step: string; now: number; onOpen: () => void }) {
+  const used = a.usage.inputTokens + a.usage.outputTokens;
+  const failed = a.outcome !== null && a.outcome.kind !== 'completed';
+  return (
+    <tr
+      className={`agent-row ${a.status}${failed ? ' failed' : ''}`}
+      data-agent={a.agentId}
+      tabIndex={0}
+      onClick={onOpen}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') onOpen();
+      }}
+      title="Show this agent's trace"
+    >
+      <td>
+        <span className="agent-cell">
+          <i
+            className={`codicon codicon-${a.status === 'running' ? 'sync codicon-modifier-spin' : failed ? 'error' : 'pass'} agent-state`}
+            aria-label={a.status}
+          />
+          <RoleIcon role={a.role} />
+          <span className="agent-id">{a.agentId}</span>
+        </span>
+      </td>
+      <td>{a.taskId ?? <span className="muted">—</span>}</td>
+      <td className="muted">{a.model}</td>
+      <td className="col-step" title={step}>
+        {step}
+      </td>
+      <td className="num" title={`${a.usage.inputTokens.toLocaleString('en-US')} in · ${a.usage.outputTokens.toLocaleString('en-US')} out`}>
+        {formatTokens(used)}
+      </td>
+      <td className="num">{formatUsd(agentCost(a))}</td>
+      <td className="col-budget">
+        <BudgetBar used={used} budget={a.budgetTokens} />
+      </td>
+      <td className="num" title={`${a.modelCalls} model calls, ${a.toolCalls} tool calls`}>
+        {a.modelCalls} / {a.toolCalls}
+      </td>
+      <td className="num">{formatDuration((a.endedAt ?? now) - a.startedAt)}</td>
+    </tr>
+  );
+}

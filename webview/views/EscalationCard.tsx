@@ -1,0 +1,79 @@
+import VscodeButton from '@vscode-elements/react-elements/dist/components/VscodeButton.js';
+import type { RunState } from '../../extension/protocol/runState';
+import { choicesForEscalation, webviewMessages, type EscalationChoice } from '../../extension/protocol/webviewMessages';
+import { formatClock } from '../format';
+import { useHost } from '../host/hostContext';
+import { useDashboard } from '../state/useDashboard';
+import { ConflictFile } from './ConflictFile';
+import { StatusBadge } from './StatusBadge';
+
+type Escalation = RunState['escalations'][number];
+
+const LABEL: Record<EscalationChoice, string> = {
+  ours: 'Take ours',
+  theirs: 'Take theirs',
+  mergeAgent: 'Hand to merge agent',
+  mergeEditor: 'Open merge editor',
+  approve: 'Approve',
+  deny: 'Deny',
+  raiseBudget: 'Raise budget',
+  retry: 'Retry',
+  skip: 'Skip task',
+  stop: 'Stop run',
+};
+
+const PRIMARY: ReadonlySet<EscalationChoice> = new Set(['mergeAgent', 'approve', 'retry', 'raiseBudget']);
+
+const KIND: Record<Escalation['kind'], { icon: string; title: string }> = {
+  conflict: { icon: 'git-compare', title: 'Merge conflict' },
+  approval: { icon: 'shield', title: 'Approval' },
+  budget: { icon: 'credit-card', title: 'Budget' },
+  repeatedFailure: { icon: 'error', title: 'Repeated failure' },
+};
+
+/** One question for a person, with its evidence and the answers it accepts (`escalation/resolve`). */
+export function EscalationCard({ escalation: e }: { escalation: Escalation }) {
+  const host = useHost();
+  const pending = useDashboard((s) => s.ui.pendingResolutions.find((p) => p.escalationId === e.escalationId));
+  const markPending = useDashboard((s) => s.markResolutionPending);
+  const choices = choicesForEscalation(e.kind, e.options);
+  const [oursTask, theirsTask] = e.taskIds.length >= 2 ? e.taskIds : [undefined, e.taskIds[0]];
+  const resolve = (choice: EscalationChoice) => {
+    host.post(webviewMessages.resolveEscalation(e.escalationId, choice));
+    markPending(e.escalationId, choice);
+  };
+  const state = e.resolution !== null ? 'resolved' : pending ? 'sent' : 'open';
+  return (
+    <article className={`escalation-card ${state}`} data-escalation={e.escalationId} data-kind={e.kind} aria-label={`${KIND[e.kind].title} ${e.escalationId}`}>
+      <header className="escalation-head">
+        <i className={`codicon codicon-${KIND[e.kind].icon}`} aria-hidden="true" />
+        <h2>{KIND[e.kind].title}</h2>
+        <span className="muted">
+          {e.escalationId} · {e.taskIds.join(' ↔ ')} · {formatClock(e.ts)} UTC
+        </span>
+        <StatusBadge
+          status={state}
+          label={state === 'resolved' ? `Resolved: ${e.resolution}` : state === 'sent' ? `Sent: ${pending ? LABEL[pending.choice].toLowerCase() : ''}` : 'Needs you'}
+        />
+      </header>
+      <p className="escalation-question">{e.question}</p>
+      {e.kind === 'conflict' && e.files.length > 0 && (
+        <div className="conflict-files">
+          {e.files.map((f) => (
+            <ConflictFile key={f.path} file={f} oursLabel={oursTask ? `${oursTask} (integration)` : 'integration branch'} theirsLabel={theirsTask ?? ''} />
+          ))}
+        </div>
+      )}
+      {e.resolution === null && (
+        <div className="escalation-actions">
+          {choices.map((choice) => (
+            <VscodeButton key={choice} data-choice={choice} secondary={!PRIMARY.has(choice)} disabled={pending !== undefined} onClick={() => resolve(choice)}>
+              {LABEL[choice]}
+            </VscodeButton>
+          ))}
+          {pending && <span className="muted">Waiting for Loom to record the answer…</span>}
+        </div>
+      )}
+    </article>
+  );
+}
