@@ -83,7 +83,7 @@ describe('dashboard webview (browser)', function () {
 
   async function shot(name: string): Promise<void> {
     // Let web components settle and fonts load before the picture.
-    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    await page.evaluate('document.fonts.ready.then(() => true)');
     await page.waitForTimeout(150);
     await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
   }
@@ -158,7 +158,7 @@ describe('dashboard webview (browser)', function () {
     const cut = 60;
     await send(hostMessages.snapshot(foldEvents(events, cut), events.slice(0, cut + 1)));
     for (const event of events.slice(cut + 1)) await send(hostMessages.emit(event));
-    await page.waitForFunction((n) => document.querySelectorAll('tr.agent-row').length === n, finalState.agents.length);
+    await page.waitForFunction(`document.querySelectorAll('tr.agent-row').length === ${finalState.agents.length}`);
     await tab('agents');
     for (const agent of finalState.agents) {
       const text = (await page.textContent(`tr.agent-row[data-agent="${agent.agentId}"]`)) ?? '';
@@ -233,11 +233,10 @@ describe('dashboard webview (browser)', function () {
       { type: 'run/didEmit', event: { seq: last.seq + 1, ts: 1, type: 'model/didRespond', agentId: 'impl-slugify-1', usage: { inputTokens: -5 } } },
     ];
     for (const message of garbage) await send(message);
-    await page.waitForFunction((n) => true && n > 0, garbage.length);
-    await page.waitForTimeout(100);
+    const dropped = () => warnings.filter((w) => w.startsWith('[loom] dropped host message'));
+    for (let waited = 0; dropped().length < garbage.length && waited < 5000; waited += 50) await page.waitForTimeout(50);
     assert.equal(await page.textContent('.agents-table'), before);
-    const dropped = warnings.filter((w) => w.startsWith('[loom] dropped host message'));
-    assert.equal(dropped.length, garbage.length, warnings.join('\n'));
+    assert.equal(dropped().length, garbage.length, warnings.join('\n'));
     // Still alive: a valid event after the garbage is folded.
     const resolve: RunEvent = { seq: last.seq + 1, ts: last.ts + 1000, type: 'escalation/didResolve', escalationId: 'esc-2', choice: 'ours', by: 'user' };
     await send(hostMessages.emit(resolve));

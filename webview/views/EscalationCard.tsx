@@ -53,10 +53,10 @@ export function EscalationCard({ escalation: e }: { escalation: Escalation }) {
         </span>
         <StatusBadge
           status={state}
-          label={state === 'resolved' ? `Resolved: ${e.resolution}` : state === 'sent' ? `Sent: ${pending ? LABEL[pending.choice].toLowerCase() : ''}` : 'Needs you'}
+          label={state === 'resolved' ? `Resolved: ${labelOf(e.resolution ?? '')}` : state === 'sent' ? `Sent: ${pending ? LABEL[pending.choice].toLowerCase() : ''}` : 'Needs you'}
         />
       </header>
-      <p className="escalation-question">{e.question}</p>
+      <p className="escalation-question">{withCode(e.question)}</p>
       {e.kind === 'conflict' && e.files.length > 0 && (
         <div className="conflict-files">
           {e.files.map((f) => (
@@ -76,4 +76,13 @@ export function EscalationCard({ escalation: e }: { escalation: Escalation }) {
       )}
     </article>
   );
+}
+
+function labelOf(choice: string): string {
+  return choice in LABEL ? LABEL[choice as EscalationChoice] : choice;
+}
+
+/** `backticked` spans of a question as code. */
+function withCode(text: string) {
+  return text.split(/(`[^`]+`)/).map((part, i) => (part.length > 2 && part.startsWith('`') && part.endsWith('`') ? <code key={i}>{part.slice(1, -1)}</code> : part));
 }

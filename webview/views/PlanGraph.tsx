@@ -52,11 +52,11 @@ export function PlanGraph({ tasks, selectedTaskId, onSelect }: { tasks: readonly
               {n.status}
             </text>
             <text className="plan-node-title" x={14} y={40}>
-              {clip(n.title, 30)}
+              {clip(n.title, t && t.attempts > 1 ? 25 : 30)}
             </text>
             {t && t.attempts > 1 && (
               <text className="plan-node-attempts" x={n.width - 10} y={40} textAnchor="end">
-                ×{t.attempts}
+                <title>{`${t.attempts} attempts`}</title>×{t.attempts}
               </text>
             )}
           </g>

@@ -24,7 +24,8 @@ export function SpendChart({ series, metric, spanMs }: { series: readonly AgentS
   const x = (t: number) => PAD.left + (t / maxX) * plotW;
   const y = (v: number) => PAD.top + plotH - (v / maxY) * plotH;
   const format = (v: number) => (metric === 'tokens' ? formatTokens(v) : formatUsd(v));
-  const yTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * maxY);
+  const intervals = tickIntervals(maxY);
+  const yTicks = Array.from({ length: intervals + 1 }, (_, k) => (k / intervals) * maxY);
   const xTicks = timeTicks(maxX, plotW);
 
   return (
@@ -86,6 +87,13 @@ function niceMax(v: number, metric: 'tokens' | 'cost'): number {
   const steps = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10];
   for (const s of steps) if (v <= s * exp) return s * exp;
   return 10 * exp;
+}
+
+/** How many intervals split a nice maximum into round steps (50k → 5 × 10k, 1.5 → 3 × 0.5). */
+function tickIntervals(max: number): number {
+  const mantissa = Math.round((max / Math.pow(10, Math.floor(Math.log10(max)))) * 10) / 10;
+  const table: Record<string, number> = { '1': 5, '1.2': 6, '1.5': 3, '2': 4, '2.5': 5, '3': 3, '4': 4, '5': 5, '6': 3, '8': 4, '10': 5 };
+  return table[String(mantissa)] ?? 4;
 }
 
 function timeTicks(maxMs: number, plotW: number): number[] {

@@ -94,8 +94,9 @@ export function TaskDetail({ task: t }: { task: TaskState }) {
           {t.checks.map((c, i) => (
             <li key={i} className={c.passed ? 'check-pass' : 'check-fail'}>
               <i className={`codicon codicon-${c.passed ? 'pass' : 'error'}`} aria-hidden="true" />
-              <span className="check-name">{c.check}</span>
-              <span className="muted">{c.detail}</span>
+              <span>
+                <span className="check-name">{c.check}</span> <span className="muted check-detail">{c.detail}</span>
+              </span>
             </li>
           ))}
         </ul>

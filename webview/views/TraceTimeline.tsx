@@ -42,36 +42,46 @@ export function TraceTimeline({ agent, items, selectedKey, onSelect }: { agent: 
 
   if (items.length === 0) return <div className="trace-empty muted">No model or tool calls recorded for {agent.agentId}.</div>;
   return (
-    <div className="trace-timeline" ref={scrollRef} tabIndex={0} role="listbox" aria-label={`Trace of ${agent.agentId}`} aria-activedescendant={index >= 0 ? `trace-${items[index].key}` : undefined} onKeyDown={onKeyDown}>
-      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-        {virtualizer.getVirtualItems().map((row) => {
-          const item = items[row.index];
-          const left = ((item.start - spanStart) / span) * 100;
-          const width = Math.max(0.6, ((item.end - item.start) / span) * 100);
-          return (
-            <div
-              key={item.key}
-              id={`trace-${item.key}`}
-              role="option"
-              aria-selected={item.key === selectedKey}
-              className={`trace-row kind-${item.kind}${item.key === selectedKey ? ' selected' : ''}${failed(item) ? ' failed' : ''}`}
-              data-kind={item.kind}
-              style={{ height: row.size, transform: `translateY(${row.start}px)` }}
-              onClick={() => onSelect(item.key)}
-            >
-              <span className="trace-offset muted">{formatOffset(item.start - runStart)}</span>
-              <i className={`codicon codicon-${TRACE_ICON[item.kind]} trace-icon`} aria-hidden="true" />
-              <span className="trace-label" title={traceLabel(item)}>
-                {traceLabel(item)}
-              </span>
-              <span className="trace-gantt" aria-hidden="true">
-                <span className="trace-gantt-bar" style={{ left: `${Math.min(left, 99.4)}%`, width: `${Math.min(width, 100 - Math.min(left, 99.4))}%` }} />
-              </span>
-              <span className="trace-duration muted">{item.end > item.start ? formatDuration(item.end - item.start) : ''}</span>
-              <span className="trace-tokens muted">{item.kind === 'model' ? formatTokens(item.event.usage.inputTokens + item.event.usage.outputTokens) : ''}</span>
-            </div>
-          );
-        })}
+    <div className="trace-list">
+      <div className="trace-head" aria-hidden="true">
+        <span>Time</span>
+        <span />
+        <span>Call</span>
+        <span>Within the agent's lifetime</span>
+        <span>Duration</span>
+        <span>Tokens</span>
+      </div>
+      <div className="trace-timeline" ref={scrollRef} tabIndex={0} role="listbox" aria-label={`Trace of ${agent.agentId}`} aria-activedescendant={index >= 0 ? `trace-${items[index].key}` : undefined} onKeyDown={onKeyDown}>
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((row) => {
+            const item = items[row.index];
+            const left = ((item.start - spanStart) / span) * 100;
+            const width = Math.max(0.6, ((item.end - item.start) / span) * 100);
+            return (
+              <div
+                key={item.key}
+                id={`trace-${item.key}`}
+                role="option"
+                aria-selected={item.key === selectedKey}
+                className={`trace-row kind-${item.kind}${item.key === selectedKey ? ' selected' : ''}${failed(item) ? ' failed' : ''}`}
+                data-kind={item.kind}
+                style={{ height: row.size, transform: `translateY(${row.start}px)` }}
+                onClick={() => onSelect(item.key)}
+              >
+                <span className="trace-offset muted">{formatOffset(item.start - runStart)}</span>
+                <i className={`codicon codicon-${TRACE_ICON[item.kind]} trace-icon`} aria-hidden="true" />
+                <span className="trace-label" title={traceLabel(item)}>
+                  {traceLabel(item)}
+                </span>
+                <span className="trace-gantt" aria-hidden="true">
+                  <span className="trace-gantt-bar" style={{ left: `${Math.min(left, 99.4)}%`, width: `${Math.min(width, 100 - Math.min(left, 99.4))}%` }} />
+                </span>
+                <span className="trace-duration muted">{item.end > item.start ? formatDuration(item.end - item.start) : ''}</span>
+                <span className="trace-tokens muted">{item.kind === 'model' ? formatTokens(item.event.usage.inputTokens + item.event.usage.outputTokens) : ''}</span>
+              </div>
+            );
+          })}
+        </div>
       </div>
     </div>
   );
