@@ -8,6 +8,8 @@ import { statusCommand } from './statusCommand';
 import { cleanCommand } from './cleanCommand';
 import { simulateCommand } from './simulateCommand';
 import { demoCommand } from './demoCommand';
+import { resolveCommand } from './resolveCommand';
+import { EscalationError } from '../engine/run/resolveEscalation';
 import { EXIT, USAGE, UsageError } from './usageError';
 
 const commands: Record<string, (argv: string[], print: (line: string) => void) => Promise<number>> = {
@@ -16,6 +18,7 @@ const commands: Record<string, (argv: string[], print: (line: string) => void) =
   clean: cleanCommand,
   simulate: simulateCommand,
   demo: demoCommand,
+  resolve: resolveCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -33,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await command(rest, print);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof RunInputError || err instanceof ScenarioError || err instanceof ModelNotConfiguredError) {
+    if (err instanceof UsageError || err instanceof RunInputError || err instanceof ScenarioError || err instanceof ModelNotConfiguredError || err instanceof EscalationError) {
       process.stderr.write(`loom ${name}: ${err.message}\n`);
       return EXIT.usage;
     }

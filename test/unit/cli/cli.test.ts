@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, requireBuild } from '../engine/run/runHarness';
-import { makeRepo, makeTempDir } from '../../fixtures/gitRepo';
+import { git, makeRepo, makeTempDir } from '../../fixtures/gitRepo';
 
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 
@@ -66,6 +66,20 @@ describe('the loom CLI, end to end', function () {
         assert.equal(status.code, 3, status.stderr);
         assert.equal(reportOf(status.stdout), reportOf(run.stdout));
         assert.match(status.stdout, /esc-1 \[conflict\]/);
+
+        // A person answers: take add-divide's side of src/index.js. The integration branch gets the merge.
+        const resolved = await loom(['resolve', runId, 'esc-1', '--choice', 'theirs', '--loom-home', home.dir]);
+        assert.equal(resolved.code, 0, resolved.stdout + resolved.stderr);
+        assert.match(resolved.stdout, /: succeeded \(4 of 4 tasks merged\)/);
+        const index = await git(repo.dir, 'show', `loom/${runId}/integration:src/index.js`);
+        assert.match(index, /divide/);
+        assert.doesNotMatch(index, /<<<<<<<|multiply/);
+        const files = await git(repo.dir, 'ls-tree', '-r', '--name-only', `loom/${runId}/integration`);
+        for (const f of ['src/multiply.js', 'src/divide.js', 'src/mean.js']) assert.match(files, new RegExp(f));
+        assert.equal((await git(repo.dir, 'rev-parse', '--abbrev-ref', 'HEAD')).trim(), 'main');
+        const again = await loom(['resolve', runId, 'esc-1', '--choice', 'ours', '--loom-home', home.dir]);
+        assert.equal(again.code, 2);
+        assert.match(again.stderr, /already resolved/);
       } finally {
         await repo.cleanup();
       }

@@ -1,0 +1,77 @@
+import type { EventBody, RunEvent } from '../../protocol/events';
+import { foldEvents } from '../../protocol/reduce';
+import type { RunState } from '../../protocol/runState';
+import { integrationBranch } from '../merge/integrate';
+import { mergeTakingSide } from '../merge/takeSide';
+
+export const ESCALATION_CHOICES = ['ours', 'theirs', 'manual'] as const;
+export type EscalationChoice = (typeof ESCALATION_CHOICES)[number];
+
+export class EscalationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EscalationError';
+  }
+}
+
+/**
+ * Applies a person's answer to a conflict escalation and journals it. `ours` keeps the integration
+ * branch's version of each conflicted file, `theirs` the held task's; both merge the held task's other
+ * changes. `manual` records that the person will merge it by hand. When nothing is left open, the run
+ * is finished again with its new status (the journal is append-only: the later event wins).
+ */
+export async function resolveEscalation(
+  deps: { repo: string; scratchRoot: string; events: readonly RunEvent[]; append: (body: EventBody) => RunEvent },
+  escalationId: string,
+  choice: EscalationChoice,
+  by: string,
+): Promise<RunState> {
+  const state = foldEvents(deps.events);
+  const escalation = state.escalations.find((e) => e.escalationId === escalationId);
+  if (!escalation) throw new EscalationError(`run ${state.runId} has no escalation ${escalationId} (open ones: ${openIds(state) || 'none'})`);
+  if (escalation.resolution) throw new EscalationError(`escalation ${escalationId} was already resolved (${escalation.resolution})`);
+  if (escalation.kind !== 'conflict') throw new EscalationError(`escalation ${escalationId} is a ${escalation.kind} question; only conflicts are resolved this way`);
+  if (!ESCALATION_CHOICES.includes(choice)) throw new EscalationError(`choice must be one of ${ESCALATION_CHOICES.join(', ')}`);
+
+  const heldTaskId = escalation.taskIds[escalation.taskIds.length - 1];
+  const held = state.tasks.find((t) => t.task.id === heldTaskId);
+  if (!held?.headCommit || !held.branch) throw new EscalationError(`task ${heldTaskId} has no verified branch to merge`);
+  const branch = state.integrationBranch ?? integrationBranch(state.runId!);
+
+  let next = state;
+  const append = (body: EventBody) => {
+    next = foldEvents([deps.append(body)], Infinity, next);
+  };
+  if (choice === 'manual') {
+    append({ type: 'escalation/didResolve', escalationId, choice, by });
+  } else {
+    const { commit } = await mergeTakingSide({
+      repo: deps.repo,
+      scratchRoot: deps.scratchRoot,
+      integrationBranch: branch,
+      theirsCommit: held.headCommit,
+      choice,
+      message: `loom: merge ${heldTaskId}, taking ${choice === 'ours' ? 'the integration branch' : heldTaskId} for conflicted files (${escalationId}, ${by})`,
+    });
+    append({ type: 'escalation/didResolve', escalationId, choice, by });
+    append({ type: 'merge/didMerge', taskId: heldTaskId, branch, commit });
+  }
+  if (!openIds(next) && (next.status === 'escalated' || next.status === 'succeeded')) {
+    const failed = next.tasks.some((t) => t.status === 'failed' || t.status === 'blocked');
+    const pendingManual = next.tasks.some((t) => t.status === 'conflicted');
+    append({
+      type: 'run/didFinish',
+      status: failed ? 'failed' : pendingManual ? 'escalated' : 'succeeded',
+      integrationBranch: branch,
+      integrationCommit: next.integrationCommit,
+    });
+  }
+  return next;
+}
+
+function openIds(state: RunState): string {
+  return state.escalations
+    .filter((e) => !e.resolution)
+    .map((e) => e.escalationId)
+    .join(', ');
+}
