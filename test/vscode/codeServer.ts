@@ -96,6 +96,12 @@ export class CodeServer implements Disposable {
       JSON.stringify({ ...quietSettings, ...options.settings }, null, 2),
     );
 
+    // The fresh HOME has no git identity; tests that commit in the extension host need one.
+    await writeFile(
+      join(dirs.home, '.gitconfig'),
+      '[user]\n\tname = Loom Test\n\temail = test@loom.invalid\n[init]\n\tdefaultBranch = main\n',
+    );
+
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries(process.env)) {
       // Variables from an enclosing VS Code would point the server at the wrong IPC sockets.

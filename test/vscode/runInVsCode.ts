@@ -57,7 +57,25 @@ export interface RunInVsCodeResult {
 export const exitCodeTimeout = 124;
 export const exitCodePageError = 125;
 
-function printLog(entry: LogEntry): void {
+/** Workbench chatter and the harmless offline errors (no gallery, no telemetry endpoint). */
+const noise = [
+  /^(Resolving|Resolved) connection token/,
+  /^Creating a socket \(/,
+  /^Creation of workbench contribution/,
+  /^Updating additional builtin extensions cache/,
+  /^\[Service Worker\]/,
+  /^ChatSessionStore: /,
+  /ENOTFOUND (open-vsx\.org|[\w.-]*\.microsoft\.com|[\w.-]*\.visualstudio\.com)/,
+];
+
+/** True for workbench log lines that say nothing about the tests (kept in the result's logs). */
+export function isWorkbenchNoise(entry: LogEntry): boolean {
+  return noise.some((pattern) => pattern.test(entry.text));
+}
+
+/** The default `onLog`: the extension host's output on stdout/stderr, workbench noise left out. */
+export function printLog(entry: LogEntry): void {
+  if (isWorkbenchNoise(entry)) return;
   const stream = entry.type === 'error' || entry.type === 'warn' ? process.stderr : process.stdout;
   stream.write(entry.text.endsWith('\n') ? entry.text : `${entry.text}\n`);
 }
@@ -101,14 +119,14 @@ export async function runInVsCode(options: RunInVsCodeOptions): Promise<RunInVsC
     const timedOut = new Promise<'timeout'>((res) => (timer = setTimeout(() => res('timeout'), timeoutMs)));
     const closed = new Promise<'closed'>((res) => context.once('close', () => res('closed')));
 
-    await page.goto(
-      server.workbenchUrl({
-        folder: options.workspace,
-        extensionDevelopmentPath: options.extensionDevelopmentPath,
-        extensionTestsPath: options.extensionTestsPath,
-      }),
-    );
-    const outcome = await Promise.race([exitCode, timedOut, closed]);
+    const url = server.workbenchUrl({
+      folder: options.workspace,
+      extensionDevelopmentPath: options.extensionDevelopmentPath,
+      extensionTestsPath: options.extensionTestsPath,
+    });
+    // The overall timer bounds navigation too; a failed navigation rejects the race.
+    const navigated = page.goto(url, { timeout: 0 }).then(() => new Promise<never>(() => undefined));
+    const outcome = await Promise.race([exitCode, timedOut, closed, navigated]);
     await context.close().catch(() => undefined);
     const code = outcome === 'timeout' ? exitCodeTimeout : outcome === 'closed' ? exitCodePageError : outcome;
     return { code, timedOut: outcome === 'timeout', logs, browserErrors, durationMs: Date.now() - started };
