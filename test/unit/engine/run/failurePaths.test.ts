@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { formatReport } from '../../../../extension/engine/run/report';
+import { cleanCommand } from '../../../../extension/cli/cleanCommand';
+import { git } from '../../../fixtures/gitRepo';
 import { eventsOf, PASS_VERDICT, planTask, report, runScenario, specWith, write, type RunResult } from './runHarness';
 
 const failingTest = (name: string, expected: number) =>
@@ -112,5 +114,16 @@ describe('a run where agents fail in different ways', function () {
     const leases = eventsOf(run.events, 'lease/didCreate');
     assert.ok(leases.length >= 4);
     assert.ok(leases.every((l) => existsSync(l.path)));
+  });
+
+  it('removes them with loom clean, leaving no worktree registered', async () => {
+    const { existsSync } = await import('node:fs');
+    const lines: string[] = [];
+    const code = await cleanCommand([run.state.runId!, '--repo', run.repo.dir, '--loom-home', run.loomHome], (l) => lines.push(l));
+    assert.equal(code, 0);
+    assert.match(lines.join('\n'), /Removed \d+ worktree/);
+    for (const lease of eventsOf(run.events, 'lease/didCreate')) assert.equal(existsSync(lease.path), false);
+    const list = await git(run.repo.dir, 'worktree', 'list', '--porcelain');
+    assert.equal(list.split('\n').filter((l) => l.startsWith('worktree ')).length, 1);
   });
 });
