@@ -155,8 +155,12 @@ describe('dashboard webview (browser)', function () {
 
   it('folds streamed events with the shared reducer to the same numbers as the snapshot', async () => {
     await open();
-    const cut = 60;
+    const cut = 40;
     await send(hostMessages.snapshot(foldEvents(events, cut), events.slice(0, cut + 1)));
+    await tab('agents');
+    await page.waitForSelector('tr.agent-row.running');
+    assert.equal(await page.locator('tr.agent-row.running').count(), 3); // three implementors in parallel
+    await shot('dashboard-agents-midrun');
     for (const event of events.slice(cut + 1)) await send(hostMessages.emit(event));
     await page.waitForFunction(`document.querySelectorAll('tr.agent-row').length === ${finalState.agents.length}`);
     await tab('agents');
@@ -269,6 +273,40 @@ describe('dashboard webview (browser)', function () {
     await page.waitForSelector('vscode-tab-panel.tab-spend .spend-view');
     assert.equal(await page.locator('.spend-table tbody tr').count(), finalState.agents.length);
     assert.equal((await posted()).filter((m) => m.type === 'webview/didReady').length, 1);
+  });
+
+  it('virtualizes a long trace: only the visible rows are in the DOM', async () => {
+    await open();
+    const last = events[events.length - 1];
+    const agent = finalState.agents.find((a) => a.agentId === 'impl-slugify-1')!;
+    const many: RunEvent[] = Array.from({ length: 3000 }, (_, i) => ({
+      seq: last.seq + 1 + i,
+      ts: last.ts + (i + 1) * 10,
+      type: 'tool/didCall',
+      agentId: agent.agentId,
+      taskId: 'slugify',
+      turn: 6 + Math.floor(i / 3),
+      server: 'loom',
+      tool: i % 2 ? 'read_file' : 'search',
+      callId: `call_bulk_${i}`,
+      startedAt: last.ts + i * 10,
+      durationMs: 8,
+      ok: true,
+      summary: `result ${i}`,
+    }));
+    const all = [...events, ...many];
+    await send(hostMessages.snapshot(foldEvents(all), all));
+    await page.waitForSelector('.run-header');
+    await tab('traces');
+    await page.click('.agent-list-item[data-agent="impl-slugify-1"]');
+    await page.waitForSelector('.trace-row');
+    assert.match((await page.textContent('.agent-list-item[data-agent="impl-slugify-1"]')) ?? '', /3012/);
+    const rendered = await page.locator('.trace-row').count();
+    assert.ok(rendered > 5 && rendered < 80, `rendered ${rendered} rows of 3012`);
+    await page.locator('.trace-timeline').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await page.waitForSelector('.trace-row >> text=+2:')
+    await page.locator('.trace-row').last().click();
+    await page.waitForSelector('.trace-detail >> text=result 2999');
   });
 
   for (const theme of ['light', 'hc']) {

@@ -1,12 +1,21 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { displayNow, lastActivity } from '../state/clock';
+import { useDashboard } from '../state/useDashboard';
 
-/** The current time, ticking every `intervalMs` while `live`; frozen otherwise. */
+/**
+ * The current time for durations of running things, ticking every `intervalMs` while `live`; the
+ * journal's last moment when it has been silent for long (see displayNow).
+ */
 export function useNow(live: boolean, intervalMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
+  const [wall, setWall] = useState(() => Date.now());
   useEffect(() => {
     if (!live) return;
-    const id = setInterval(() => setNow(Date.now()), intervalMs);
+    setWall(Date.now());
+    const id = setInterval(() => setWall(Date.now()), intervalMs);
     return () => clearInterval(id);
   }, [live, intervalMs]);
-  return now;
+  const run = useDashboard((s) => s.run);
+  const events = useDashboard((s) => s.events);
+  const last = useMemo(() => lastActivity(run, events), [run, events]);
+  return displayNow(last, wall);
 }

@@ -95,3 +95,16 @@ describe('webview/state selectors', () => {
     for (const e of layout.edges) assert.ok(e.points.length >= 2);
   });
 });
+
+describe('webview/state/clock', () => {
+  it('measures running things against the wall clock while the journal is live, else against its last moment', async () => {
+    const { displayNow, lastActivity, LIVE_CLOCK_MAX_GAP_MS } = await import('../../../webview/state/clock');
+    const all = loadRecordedRun();
+    const mid = foldEvents(all, 40);
+    const last = lastActivity(mid, traceEventsOf(all.slice(0, 41)))!;
+    assert.equal(last, all[40].ts);
+    assert.equal(displayNow(last, last + 5000), last + 5000);
+    assert.equal(displayNow(last, last + LIVE_CLOCK_MAX_GAP_MS + 1), last);
+    assert.equal(displayNow(null, 123), 123);
+  });
+});
