@@ -1,5 +1,12 @@
 import '@vscode/codicons/dist/codicon.css';
-import './styles/dashboard.css';
+import './styles/base.css';
+import './styles/header.css';
+import './styles/spec.css';
+import './styles/plan.css';
+import './styles/agents.css';
+import './styles/traces.css';
+import './styles/spend.css';
+import './styles/escalations.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
