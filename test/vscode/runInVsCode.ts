@@ -52,6 +52,8 @@ export interface RunInVsCodeResult {
   /** Browser console errors and page errors (workbench side), for diagnosing a failed start. */
   readonly browserErrors: readonly string[];
   readonly durationMs: number;
+  /** Where the time went: server start (0 when reused), workbench page load, then until the exit code. */
+  readonly phasesMs: { readonly serverStart: number; readonly pageLoad: number; readonly untilExit: number };
 }
 
 export const exitCodeTimeout = 124;
@@ -84,6 +86,8 @@ export async function runInVsCode(options: RunInVsCodeOptions): Promise<RunInVsC
   const started = Date.now();
   const onLog = options.onLog ?? printLog;
   const ownServer = options.server ? undefined : await CodeServer.start(options.serverOptions);
+  const serverReady = Date.now();
+  let pageLoaded = serverReady;
   const server = options.server ?? ownServer!;
   const browserDir = await mkdtemp(join(tmpdir(), 'loom-chromium-'));
   const logs: LogEntry[] = [];
@@ -125,11 +129,16 @@ export async function runInVsCode(options: RunInVsCodeOptions): Promise<RunInVsC
       extensionTestsPath: options.extensionTestsPath,
     });
     // The overall timer bounds navigation too; a failed navigation rejects the race.
-    const navigated = page.goto(url, { timeout: 0 }).then(() => new Promise<never>(() => undefined));
+    const navigated = page.goto(url, { timeout: 0 }).then(() => {
+      pageLoaded = Date.now();
+      return new Promise<never>(() => undefined);
+    });
     const outcome = await Promise.race([exitCode, timedOut, closed, navigated]);
+    const exited = Date.now();
     await context.close().catch(() => undefined);
+    const phasesMs = { serverStart: serverReady - started, pageLoad: pageLoaded - serverReady, untilExit: exited - pageLoaded };
     const code = outcome === 'timeout' ? exitCodeTimeout : outcome === 'closed' ? exitCodePageError : outcome;
-    return { code, timedOut: outcome === 'timeout', logs, browserErrors, durationMs: Date.now() - started };
+    return { code, timedOut: outcome === 'timeout', logs, browserErrors, durationMs: Date.now() - started, phasesMs };
   } finally {
     if (timer) clearTimeout(timer);
     await browser?.close().catch(() => undefined);

@@ -107,7 +107,9 @@ async function main(): Promise<number> {
   if (result.code >= 124 && result.browserErrors.length) {
     console.error(`[vscode] workbench errors:\n  ${result.browserErrors.slice(-20).join('\n  ')}`);
   }
-  console.log(`[vscode] exit code ${result.code} in ${seconds}s`);
+  const { serverStart, pageLoad, untilExit } = result.phasesMs;
+  const phases = `code-server ${(serverStart / 1000).toFixed(1)}s, page ${(pageLoad / 1000).toFixed(1)}s, extension host + tests ${(untilExit / 1000).toFixed(1)}s`;
+  console.log(`[vscode] exit code ${result.code} in ${seconds}s (${phases})`);
   return result.code;
 }
 
