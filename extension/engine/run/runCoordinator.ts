@@ -21,6 +21,8 @@ import { newRunId, runPaths } from './runPaths';
 import { planningPhase } from './planningPhase';
 import { runTask } from './taskRunner';
 import { integrationPhase } from './integrationPhase';
+import { ESCALATION_CHOICES, resolveEscalation, type EscalationChoice } from './resolveEscalation';
+import { readJournal } from '../journal/journalReader';
 import { allFinished, sequencingEdges, tasksToBlock, tasksToStart, type SchedulerStatus } from './scheduler';
 
 /** Bad input found before a run starts: nothing was created. The CLI maps it to exit code 2. */
@@ -205,6 +207,33 @@ export class RunCoordinator implements Disposable {
       for (const path of (await this.leases.removeAll(this.runId, { deleteBranches: false })).removed) ctx.journal({ type: 'lease/didRemove', path });
     }
     ctx.journal({ type: 'run/didFinish', status, integrationBranch: integration?.branch ?? null, integrationCommit: integration?.head ?? null });
+    return this.stateValue;
+  }
+
+  /**
+   * A person's answer to an escalation of this finished run (until the coordinator is disposed). A
+   * conflict answer the engine can apply (ours, theirs, manual) goes through resolveEscalation, which
+   * merges into the integration branch; any other answer is only journaled as `escalation/didResolve`.
+   */
+  async resolveEscalation(escalationId: string, choice: string, by: string): Promise<RunState> {
+    const writer = this.journalWriter;
+    if (!writer) throw new Error('the run has not started');
+    if (this.stateValue.endedAt === null) throw new Error('escalations are answered once the run has finished');
+    const escalation = this.stateValue.escalations.find((e) => e.escalationId === escalationId);
+    if (!escalation) throw new Error(`run ${this.runId} has no escalation ${escalationId}`);
+    if (escalation.resolution !== null) throw new Error(`escalation ${escalationId} was already resolved (${escalation.resolution})`);
+    const append = (body: EventBody): RunEvent => {
+      const event = writer.append(body);
+      this.stateValue = reduce(this.stateValue, event);
+      this.onDidEventEmitter.fire(event);
+      return event;
+    };
+    if (escalation.kind === 'conflict' && (ESCALATION_CHOICES as readonly string[]).includes(choice)) {
+      const deps = { repo: this.options.repo, scratchRoot: runPaths(this.options.loomHome, this.runId).scratch, events: readJournal(writer.path).events, append };
+      await resolveEscalation(deps, escalationId, choice as EscalationChoice, by);
+      return this.stateValue;
+    }
+    append({ type: 'escalation/didResolve', escalationId, choice, by });
     return this.stateValue;
   }
 

@@ -1,0 +1,137 @@
+import * as vscode from 'vscode';
+import type { RunEvent } from '../protocol/events';
+import type { RunState } from '../protocol/runState';
+import { RunCoordinator } from '../engine/run/runCoordinator';
+import { progressLine } from '../cli/progress';
+import { ApiKeyStore } from './adapters/apiKeyStore';
+import { registerCommands } from './commands/registerCommands';
+import { DashboardPanels } from './dashboard/dashboardPanel';
+import { FindingsController } from './review/findingsController';
+import { GitContentProvider } from './review/gitContentProvider';
+import { openTaskDiff } from './review/openTaskDiff';
+import { taskLeases } from './review/taskLeases';
+import { confinePath } from './review/confinePath';
+import { TraceDocuments } from './review/traceDocuments';
+import { RunController } from './run/runController';
+import { AgentsTreeProvider } from './views/agentsTreeProvider';
+import { childNodes, rootNodes, type AgentsNode } from './views/agentsTreeModel';
+import { RunStatusBar } from './views/runStatusBar';
+
+/** What the extension exports (`vscode.extensions.getExtension('loom-dev.loom').exports`), for integration tests and other extensions. */
+export interface LoomApi {
+  readonly state: RunState;
+  readonly events: readonly RunEvent[];
+  readonly isRunning: boolean;
+  readonly runId: string | null;
+  readonly journalPath: string | null;
+  onDidChangeState(listener: (state: RunState) => void): vscode.Disposable;
+  /** The Agents tree as the view shows it: top-level nodes, or the children of one. */
+  agentsTree(parent?: AgentsNode): AgentsNode[];
+}
+
+let controllerForDeactivate: RunController | null = null;
+
+/** The composition root: every adapter, view and command is made here and disposed with the extension. */
+export function activate(context: vscode.ExtensionContext): LoomApi {
+  const log = vscode.window.createOutputChannel('Loom', { log: true });
+  context.subscriptions.push(log);
+  const keys = new ApiKeyStore(context.secrets);
+
+  const controller = new RunController((options) => new RunCoordinator(options));
+  controllerForDeactivate = controller;
+  context.subscriptions.push({ dispose: () => void controller.dispose() });
+
+  let startedAt = Date.now();
+  context.subscriptions.push(
+    toVscode(controller.onDidReset(() => (startedAt = Date.now()))),
+    toVscode(
+      controller.onDidEvent((event) => {
+        const line = progressLine(event, startedAt);
+        if (line) log.info(line.replace(/^\[\s*[\d.]+s\]\s*/, ''));
+      }),
+    ),
+    toVscode(controller.onDidChangeActive((active) => void vscode.commands.executeCommand('setContext', 'loom.runActive', active))),
+  );
+
+  const findings = new FindingsController(controller);
+  const traces = new TraceDocuments(controller);
+  const tree = new AgentsTreeProvider(controller);
+  context.subscriptions.push(
+    findings,
+    traces,
+    tree,
+    new GitContentProvider(),
+    new RunStatusBar(controller),
+    vscode.window.createTreeView('loom.agents', { treeDataProvider: tree, showCollapseAll: true }),
+  );
+
+  const dashboards = new DashboardPanels({
+    extensionUri: context.extensionUri,
+    controller,
+    log,
+    actions: {
+      resolveEscalation: async (escalationId, choice) => {
+        const state = await controller.resolveEscalation(escalationId, choice, 'user');
+        log.info(`escalation ${escalationId} resolved from the dashboard: ${choice}; run ${state.status}`);
+      },
+      reviewFinding: (taskId, index, decision) => {
+        findings.review(taskId, index, decision);
+        log.info(`finding ${taskId}#${index} ${decision}`);
+      },
+      openFile: async (path, line) => {
+        const state = controller.state;
+        const roots = [state.repo, ...[...taskLeases(controller.events).values()].filter((l) => l.present).map((l) => l.path)].filter((r): r is string => !!r);
+        const file = confinePath(path, roots);
+        if (!file) throw new Error(`${path} is outside the run's repository and worktrees`);
+        const position = new vscode.Position(Math.max(0, (line ?? 1) - 1), 0);
+        await vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(position, position) });
+      },
+      openDiff: (taskId) => openTaskDiff(controller.state, taskLeases(controller.events), taskId),
+    },
+  });
+  context.subscriptions.push(dashboards);
+
+  context.subscriptions.push(
+    ...registerCommands({
+      extensionUri: context.extensionUri,
+      controller,
+      keys,
+      log,
+      traces,
+      openDashboard: (preserveFocus) => dashboards.show(preserveFocus),
+    }),
+  );
+  void vscode.commands.executeCommand('setContext', 'loom.runActive', false);
+  log.info(`Loom activated (extension at ${context.extensionUri.fsPath})`);
+
+  return {
+    get state() {
+      return controller.state;
+    },
+    get events() {
+      return controller.events;
+    },
+    get isRunning() {
+      return controller.isRunning;
+    },
+    get runId() {
+      return controller.runId;
+    },
+    get journalPath() {
+      return controller.journalPath;
+    },
+    onDidChangeState: (listener) => toVscode(controller.onDidChangeState(listener)),
+    agentsTree: (parent) => (parent ? childNodes(controller.state, parent) : rootNodes(controller.state)),
+  };
+}
+
+/** Awaited by VS Code: an active run is stopped and its workers and MCP subprocesses are gone before the host exits. */
+export async function deactivate(): Promise<void> {
+  const controller = controllerForDeactivate;
+  controllerForDeactivate = null;
+  await controller?.dispose();
+}
+
+function toVscode(d: { dispose(): unknown }): vscode.Disposable {
+  return { dispose: () => void d.dispose() };
+}

@@ -1,0 +1,161 @@
+import type { RunEvent } from '../../protocol/events';
+import { initialRunState, type RunState } from '../../protocol/runState';
+import type { RunOptions } from '../../engine/run/runOptions';
+import { Emitter } from '../../base/emitter';
+import type { Disposable } from '../../base/disposable';
+
+/** What the controller needs of a RunCoordinator; tests pass a fake. */
+export interface CoordinatorLike extends Disposable {
+  readonly runId: string;
+  readonly state: RunState;
+  readonly journalPath: string;
+  readonly onDidEvent: (listener: (event: RunEvent) => void) => Disposable;
+  run(): Promise<RunState>;
+  stop(): Promise<void>;
+  stopAgent(agentId: string): Promise<boolean>;
+  resolveEscalation(escalationId: string, choice: string, by: string): Promise<RunState>;
+}
+
+export interface StartedRun {
+  runId: string;
+  journalPath: string;
+  /** Settles with the final state when the run ends; never rejects (a crash is reported as `error`). */
+  done: Promise<{ state: RunState; error: Error | null }>;
+}
+
+/**
+ * Owns at most one run: starts it, relays its events and state, stops it. A finished run's
+ * coordinator is kept (its workers already gone) so its escalations can still be answered, until the
+ * next run starts or the controller is disposed. Free of 'vscode' so it is unit tested.
+ */
+export class RunController implements Disposable {
+  private coordinator: CoordinatorLike | null = null;
+  private subscription: Disposable | null = null;
+  private cleanup: Disposable[] = [];
+  private running = false;
+  private eventLog: RunEvent[] = [];
+  private stateValue: RunState = initialRunState();
+  private readonly onDidEventEmitter = new Emitter<RunEvent>();
+  private readonly onDidChangeStateEmitter = new Emitter<RunState>();
+  private readonly onDidResetEmitter = new Emitter<RunState>();
+  private readonly onDidChangeActiveEmitter = new Emitter<boolean>();
+  /** Every event of the current run, as it is journaled. */
+  readonly onDidEvent = this.onDidEventEmitter.event;
+  readonly onDidChangeState = this.onDidChangeStateEmitter.event;
+  /** A new run replaced the previous one: views start over from this state. */
+  readonly onDidReset = this.onDidResetEmitter.event;
+  readonly onDidChangeActive = this.onDidChangeActiveEmitter.event;
+
+  constructor(private readonly createCoordinator: (options: RunOptions) => CoordinatorLike) {}
+
+  get state(): RunState {
+    return this.stateValue;
+  }
+
+  /** The current run's events so far (a snapshot for a webview that just opened). */
+  get events(): readonly RunEvent[] {
+    return this.eventLog;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  get runId(): string | null {
+    return this.coordinator?.runId ?? null;
+  }
+
+  get journalPath(): string | null {
+    return this.coordinator?.journalPath ?? null;
+  }
+
+  /**
+   * Starts a run. `resources` (a simulator, for example) are disposed when the run ends. Throws
+   * when a run is still active.
+   */
+  async start(options: RunOptions, resources: Disposable[] = []): Promise<StartedRun> {
+    if (this.running) throw new Error('a Loom run is already active: stop it first');
+    await this.release();
+    const coordinator = this.createCoordinator(options);
+    this.coordinator = coordinator;
+    this.cleanup = resources;
+    this.eventLog = [];
+    this.stateValue = initialRunState();
+    this.subscription = coordinator.onDidEvent((event) => {
+      this.eventLog.push(event);
+      this.stateValue = coordinator.state;
+      this.onDidEventEmitter.fire(event);
+      this.onDidChangeStateEmitter.fire(this.stateValue);
+    });
+    this.setRunning(true);
+    this.onDidResetEmitter.fire(this.stateValue);
+    this.onDidChangeStateEmitter.fire(this.stateValue);
+    const done = this.drive(coordinator);
+    return { runId: coordinator.runId, journalPath: coordinator.journalPath, done };
+  }
+
+  private async drive(coordinator: CoordinatorLike): Promise<{ state: RunState; error: Error | null }> {
+    let error: Error | null = null;
+    try {
+      await coordinator.run();
+    } catch (err) {
+      error = err instanceof Error ? err : new Error(String(err));
+    }
+    // Workers and MCP subprocesses go now; the journal stays open for escalation answers.
+    await coordinator.stop().catch(() => undefined);
+    await this.disposeResources();
+    if (this.coordinator === coordinator) {
+      this.stateValue = coordinator.state;
+      this.setRunning(false);
+      this.onDidChangeStateEmitter.fire(this.stateValue);
+    }
+    return { state: coordinator.state, error };
+  }
+
+  async stop(): Promise<boolean> {
+    if (!this.coordinator || !this.running) return false;
+    await this.coordinator.stop();
+    return true;
+  }
+
+  async stopAgent(agentId: string): Promise<boolean> {
+    if (!this.coordinator || !this.running) return false;
+    return this.coordinator.stopAgent(agentId);
+  }
+
+  /** Answers an escalation of the current (finished) run; the dashboard's `mergeEditor` means the person merges by hand. */
+  async resolveEscalation(escalationId: string, choice: string, by: string): Promise<RunState> {
+    if (!this.coordinator) throw new Error('there is no Loom run to resolve an escalation of');
+    return this.coordinator.resolveEscalation(escalationId, choice === 'mergeEditor' ? 'manual' : choice, by);
+  }
+
+  private setRunning(value: boolean): void {
+    if (this.running === value) return;
+    this.running = value;
+    this.onDidChangeActiveEmitter.fire(value);
+  }
+
+  private async disposeResources(): Promise<void> {
+    for (const resource of this.cleanup.splice(0).reverse()) await Promise.resolve(resource.dispose()).catch(() => undefined);
+  }
+
+  /** Disposes the previous coordinator (its journal) before a new run. */
+  private async release(): Promise<void> {
+    this.subscription?.dispose();
+    this.subscription = null;
+    const previous = this.coordinator;
+    this.coordinator = null;
+    if (previous) await previous.dispose();
+    await this.disposeResources();
+  }
+
+  /** Stops an active run and disposes everything it started: workers, MCP subprocesses, simulator. */
+  async dispose(): Promise<void> {
+    this.running = false;
+    await this.release();
+    this.onDidEventEmitter.dispose();
+    this.onDidChangeStateEmitter.dispose();
+    this.onDidResetEmitter.dispose();
+    this.onDidChangeActiveEmitter.dispose();
+  }
+}

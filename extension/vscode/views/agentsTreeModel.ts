@@ -1,0 +1,148 @@
+import type { AgentState, RunState, TaskState, TaskStatus } from '../../protocol/runState';
+import { formatSpend, spendOf } from './usageText';
+
+/** A codicon id and an optional theme color id, turned into a ThemeIcon by the tree provider. */
+export interface IconSpec {
+  id: string;
+  color?: string;
+}
+
+interface NodeBase {
+  /** Unique and stable across refreshes, so the tree keeps expansion and selection. */
+  id: string;
+  label: string;
+  description: string;
+  tooltip: string;
+  icon: IconSpec;
+  /** Matched by `viewItem` in the manifest's menus. */
+  contextValue: string;
+  collapsible: boolean;
+}
+
+export type AgentsNode =
+  | (NodeBase & { kind: 'run'; runId: string })
+  | (NodeBase & { kind: 'task'; runId: string; taskId: string })
+  | (NodeBase & { kind: 'agent'; runId: string; agentId: string; taskId: string | null; running: boolean })
+  | (NodeBase & { kind: 'escalation'; runId: string; escalationId: string });
+
+const taskIcons: Record<TaskStatus, IconSpec> = {
+  pending: { id: 'circle-outline' },
+  running: { id: 'sync~spin', color: 'charts.blue' },
+  verifying: { id: 'beaker', color: 'charts.purple' },
+  succeeded: { id: 'pass', color: 'testing.iconPassed' },
+  failed: { id: 'error', color: 'testing.iconFailed' },
+  blocked: { id: 'circle-slash', color: 'disabledForeground' },
+  merged: { id: 'git-merge', color: 'charts.green' },
+  conflicted: { id: 'warning', color: 'list.warningForeground' },
+};
+
+const runIcons: Record<RunState['status'], IconSpec> = {
+  idle: { id: 'circle-outline' },
+  planning: { id: 'sync~spin', color: 'charts.blue' },
+  running: { id: 'sync~spin', color: 'charts.blue' },
+  succeeded: { id: 'pass-filled', color: 'testing.iconPassed' },
+  failed: { id: 'error', color: 'testing.iconFailed' },
+  escalated: { id: 'report', color: 'list.warningForeground' },
+  stopped: { id: 'debug-stop', color: 'disabledForeground' },
+};
+
+export function agentIcon(agent: AgentState): IconSpec {
+  if (agent.status === 'running') return { id: 'sync~spin', color: 'charts.blue' };
+  switch (agent.outcome?.kind) {
+    case 'completed':
+      return { id: 'pass', color: 'testing.iconPassed' };
+    case 'stopped':
+      return { id: 'debug-stop', color: 'disabledForeground' };
+    case 'budgetExceeded':
+    case 'iterationCap':
+    case 'loopDetected':
+      return { id: 'warning', color: 'list.warningForeground' };
+    default:
+      return { id: 'error', color: 'testing.iconFailed' };
+  }
+}
+
+/** The tree's top level: the current run, if there is one. */
+export function rootNodes(state: RunState): AgentsNode[] {
+  if (!state.runId) return [];
+  const runId = state.runId;
+  const active = state.status === 'planning' || state.status === 'running';
+  const spend = spendOf(state.agents);
+  const running = state.agents.filter((a) => a.status === 'running').length;
+  return [
+    {
+      kind: 'run',
+      runId,
+      id: `run:${runId}`,
+      label: `Run ${runId}`,
+      description: `${state.status}${running ? ` · ${running} running` : ''} · ${formatSpend(spend)}`,
+      tooltip: [`Run ${runId}: ${state.status}`, state.repo ? `Repository: ${state.repo}` : '', state.model ? `Model: ${state.model}` : '', state.integrationBranch ? `Integration branch: ${state.integrationBranch}` : '']
+        .filter(Boolean)
+        .join('\n'),
+      icon: runIcons[state.status],
+      contextValue: active ? 'loom.run.active' : 'loom.run.finished',
+      collapsible: true,
+    },
+  ];
+}
+
+/** Children of a node: a run has its open escalations, its task-less agents (the coordinator) and its tasks; a task has its agents. */
+export function childNodes(state: RunState, parent: AgentsNode): AgentsNode[] {
+  if (!state.runId || parent.runId !== state.runId) return [];
+  if (parent.kind === 'run') {
+    const escalations: AgentsNode[] = state.escalations
+      .filter((e) => e.resolution === null)
+      .map((e) => ({
+        kind: 'escalation',
+        runId: parent.runId,
+        escalationId: e.escalationId,
+        id: `escalation:${parent.runId}:${e.escalationId}`,
+        label: `${e.escalationId}: ${e.kind}`,
+        description: e.taskIds.join(' × '),
+        tooltip: `${e.question}\nOptions: ${e.options.join(', ')}`,
+        icon: { id: 'report', color: 'list.warningForeground' },
+        contextValue: 'loom.escalation',
+        collapsible: false,
+      }));
+    const loose = state.agents.filter((a) => a.taskId === null || !state.tasks.some((t) => t.task.id === a.taskId)).map((a) => agentNode(parent.runId, a));
+    return [...escalations, ...loose, ...state.tasks.map((t) => taskNode(parent.runId, t, state.agents))];
+  }
+  if (parent.kind === 'task') return state.agents.filter((a) => a.taskId === parent.taskId).map((a) => agentNode(parent.runId, a));
+  return [];
+}
+
+function taskNode(runId: string, t: TaskState, agents: readonly AgentState[]): AgentsNode {
+  const own = agents.filter((a) => a.taskId === t.task.id);
+  const deps = t.task.dependsOn.length ? `\nAfter: ${t.task.dependsOn.join(', ')}` : '';
+  const findings = t.findings.length ? `\nFindings: ${t.findings.length}` : '';
+  return {
+    kind: 'task',
+    runId,
+    taskId: t.task.id,
+    id: `task:${runId}:${t.task.id}`,
+    label: t.task.title,
+    description: `${t.status} · ${formatSpend(spendOf(own))}`,
+    tooltip: `${t.task.id}: ${t.task.title}\nStatus: ${t.status}${t.attempts > 1 ? ` (attempt ${t.attempts})` : ''}\nScope: ${t.task.fileScope.join(', ')}${deps}${findings}${t.failureReason ? `\nReason: ${t.failureReason}` : ''}`,
+    icon: taskIcons[t.status],
+    contextValue: `loom.task.${t.status}`,
+    collapsible: own.length > 0,
+  };
+}
+
+function agentNode(runId: string, a: AgentState): AgentsNode {
+  const running = a.status === 'running';
+  return {
+    kind: 'agent',
+    runId,
+    agentId: a.agentId,
+    taskId: a.taskId,
+    running,
+    id: `agent:${runId}:${a.agentId}`,
+    label: a.agentId,
+    description: `${a.role} · ${formatSpend(spendOf([a]))}`,
+    tooltip: `${a.agentId} (${a.role}, thread ${a.threadId})\nModel: ${a.model}\nModel calls: ${a.modelCalls} · tool calls: ${a.toolCalls}\nBudget: ${a.budgetTokens} tokens${a.outcome ? `\nOutcome: ${a.outcome.kind}: ${a.outcome.message}` : ''}`,
+    icon: agentIcon(a),
+    contextValue: running ? 'loom.agent.running' : 'loom.agent.finished',
+    collapsible: false,
+  };
+}

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { hasEndpoint, normalizeSettings } from '../../../../extension/vscode/adapters/loomSettings';
+import { buildRunOptions, extensionBundlePaths } from '../../../../extension/vscode/run/buildRunOptions';
+import { DEFAULT_RUN_SETTINGS } from '../../../../extension/engine/run/runOptions';
+
+describe('vscode/adapters/loomSettings', () => {
+  it('reads valid settings', () => {
+    const values: Record<string, unknown> = {
+      'model.baseUrl': ' http://127.0.0.1:11434/v1 ',
+      'model.name': 'qwen',
+      concurrency: 5,
+      'budgets.taskTokens': 1000,
+      commandAllowlist: ['node', 'pnpm'],
+      'verifier.model': 'judge',
+      lintCommand: 'npx  eslint .',
+    };
+    const s = normalizeSettings((k) => values[k]);
+    assert.deepEqual(s, {
+      baseUrl: 'http://127.0.0.1:11434/v1',
+      model: 'qwen',
+      concurrency: 5,
+      taskTokens: 1000,
+      commandAllowlist: ['node', 'pnpm'],
+      verifierModel: 'judge',
+      lintCommand: ['npx', 'eslint', '.'],
+    });
+    assert.ok(hasEndpoint(s));
+  });
+
+  it('falls back to the defaults on wrong types and ranges', () => {
+    const values: Record<string, unknown> = { concurrency: 0, 'budgets.taskTokens': 1.5, commandAllowlist: ['node', 3], lintCommand: '  ' };
+    const s = normalizeSettings((k) => values[k]);
+    assert.equal(s.concurrency, DEFAULT_RUN_SETTINGS.concurrency);
+    assert.equal(s.taskTokens, DEFAULT_RUN_SETTINGS.budgets.taskTokens);
+    assert.deepEqual(s.commandAllowlist, [...DEFAULT_RUN_SETTINGS.commandAllowlist]);
+    assert.equal(s.lintCommand, null);
+    assert.ok(!hasEndpoint(s));
+  });
+
+  it('builds the engine options with bundles inside the extension', () => {
+    const settings = normalizeSettings(() => undefined);
+    const endpoint = { baseUrl: 'http://x/v1', model: 'm', apiKey: 'k', timeoutMs: 1, maxRetries: 0, headers: [] };
+    const options = buildRunOptions({ repo: '/r', specPath: '/r/s.md', endpoint, settings, loomHome: '/h', extensionRoot: '/ext', mcpServers: [] });
+    assert.deepEqual(options.bundle, extensionBundlePaths('/ext'));
+    assert.equal(options.bundle.agentWorker, '/ext/dist/workers/agentWorker.js');
+    assert.equal(options.bundle.toolServer, '/ext/dist/tools/loomToolServer.js');
+    assert.equal(options.confirmPlan, undefined);
+    assert.equal(options.budgets.taskTokens, DEFAULT_RUN_SETTINGS.budgets.taskTokens);
+  });
+});
