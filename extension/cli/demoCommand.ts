@@ -10,6 +10,7 @@ import { bundlePaths, packageRoot } from './bundlePaths';
 import { createDemoRepo } from './demoRepo';
 import { demoChecks } from './demoChecks';
 import { executeRun } from './executeRun';
+import { SIMULATOR_KEY } from './endpointFromFlags';
 
 /**
  * `loom demo`: a sample repository in a temp folder, the simulator with the bundled scenario, and a
@@ -29,7 +30,7 @@ export async function demoCommand(argv: string[], print: (line: string) => void)
       {
         repo,
         specPath: join(demoDir, 'spec.md'),
-        endpoint: { baseUrl: simulator.url, model: simulator.scenario.model, apiKey: 'no-key-needed-for-the-simulator', timeoutMs: 30_000, maxRetries: 3, headers: [] },
+        endpoint: { baseUrl: simulator.url, model: simulator.scenario.model, apiKey: SIMULATOR_KEY, timeoutMs: 30_000, maxRetries: 3, headers: [] },
         concurrency: 3,
         loomHome: join(root, 'loom-home'),
         bundle: bundlePaths(),

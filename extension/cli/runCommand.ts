@@ -1,9 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import type { ModelEndpoint } from '../protocol/workerMessages';
-import { resolveModelEndpoint } from '../engine/models/modelConfig';
-import { loadScenario } from '../engine/simulator/loadScenario';
-import { startSimulator, type Simulator } from '../engine/simulator/simulatorServer';
+import type { Simulator } from '../engine/simulator/simulatorServer';
+import { endpointFromFlags } from './endpointFromFlags';
 import { loadMcpConfig } from '../engine/tools/mcpConfig';
 import { DEFAULT_RUN_SETTINGS, type RunOptions } from '../engine/run/runOptions';
 import { loomHome } from '../engine/run/runPaths';
@@ -35,14 +33,9 @@ export async function runCommand(argv: string[], print: (line: string) => void):
   const repo = resolve(values.repo);
   let simulator: Simulator | null = null;
   try {
-    let endpoint: ModelEndpoint;
-    if (values.simulate) {
-      simulator = await startSimulator({ scenario: await loadScenario(resolve(values.simulate)) });
-      endpoint = { baseUrl: simulator.url, model: simulator.scenario.model, apiKey: 'no-key-needed-for-the-simulator', timeoutMs: 30_000, maxRetries: 3, headers: [] };
-      print(`Model simulator (scenario "${simulator.scenario.name}") at ${simulator.url}`);
-    } else {
-      endpoint = resolveModelEndpoint({ flags: { baseUrl: values['base-url'], model: values.model }, env: process.env });
-    }
+    const started = await endpointFromFlags({ simulate: values.simulate, baseUrl: values['base-url'], model: values.model }, print);
+    simulator = started.simulator;
+    const endpoint = started.endpoint;
     const options: RunOptions = {
       repo,
       specPath: resolve(values.spec),

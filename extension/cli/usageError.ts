@@ -12,7 +12,7 @@ export const USAGE = `Usage:
   loom run --spec FILE --repo DIR [--model NAME --base-url URL | --simulate SCENARIO]
            [--concurrency N] [--lint "CMD ARGS"] [--allow CMD]... [--mcp-config FILE] [--task-budget TOKENS]
   loom status RUN [--loom-home DIR]
-  loom resolve RUN ESCALATION --choice ours|theirs|manual [--loom-home DIR]
+  loom resolve RUN ESCALATION --choice ours|theirs|mergeAgent|manual [--simulate S | --model M --base-url U]
   loom clean RUN --repo DIR [--delete-branches]
   loom simulate --scenario FILE [--port N]
   loom demo [--keep]

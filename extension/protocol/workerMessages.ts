@@ -29,7 +29,8 @@ export const McpServerConfigSchema = z.object({
 export type McpServerConfig = z.infer<typeof McpServerConfigSchema>;
 
 export const ImplementJobSchema = z.object({
-  role: z.literal('implementor'),
+  /** A merger is an implementor whose task is resolving conflict markers in its lease. */
+  role: z.enum(['implementor', 'merger']),
   runId: z.string(),
   agentId: z.string(),
   attempt: z.number().int(),

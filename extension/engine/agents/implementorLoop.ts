@@ -8,7 +8,7 @@ import { ModelError, type ModelProvider } from '../models/modelProvider';
 import type { AgentTools } from '../tools/agentTools';
 import { estimateTokens, TokenBudget } from './tokenBudget';
 import { LoopDetector } from './loopDetector';
-import { findingsMessage, implementorMessages, NUDGE_REPEATING, NUDGE_USE_TOOLS } from './implementorPrompt';
+import { findingsMessage, implementorMessages, mergerMessages, NUDGE_REPEATING, NUDGE_USE_TOOLS } from './implementorPrompt';
 
 export interface ImplementorDeps {
   provider: ModelProvider;
@@ -35,7 +35,8 @@ export async function runImplementor(job: ImplementJob, deps: ImplementorDeps): 
   const budget = new TokenBudget(job.budgetTokens);
   const loops = new LoopDetector();
   const ref = { agentId: job.agentId, taskId: job.task.id };
-  const messages: ChatMessage[] = job.resumeMessages.length ? [...job.resumeMessages] : implementorMessages(job.spec, job.task);
+  const opening = job.role === 'merger' ? mergerMessages : implementorMessages;
+  const messages: ChatMessage[] = job.resumeMessages.length ? [...job.resumeMessages] : opening(job.spec, job.task);
   if (job.findings.length) messages.push(findingsMessage(job.findings));
 
   const end = (kind: AgentOutcome['kind'], message: string, next: AgentOutcome['next'], result: TaskResult | null = null): ImplementorEnd => ({

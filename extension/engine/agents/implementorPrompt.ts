@@ -46,3 +46,21 @@ export const NUDGE_REPEATING: ChatMessage = {
   role: 'user',
   content: 'You are repeating the same tool call with the same arguments. Try something different or report_result with status "blocked".',
 };
+
+/** The merge agent's opening messages: its task's instructions carry both sides' intent. */
+export function mergerMessages(spec: Spec, task: Task): ChatMessage[] {
+  // The user message (spec requirements, task, checks) is the implementor's; only the role changes.
+  const user = implementorMessages(spec, task)[1];
+  return [
+    {
+      role: 'system',
+      content: [
+        'You are a merge agent in Loom. Two verified tasks changed the same lines; their merge is checked out in your worktree',
+        `with git conflict markers (<<<<<<<, =======, >>>>>>>) in: ${task.fileScope.join(', ')}.`,
+        'Edit those files so that both tasks\' intent is kept and no conflict marker remains. Do not touch other files.',
+        'Run the checks you are given, then call report_result exactly once.',
+      ].join('\n'),
+    },
+    user,
+  ];
+}

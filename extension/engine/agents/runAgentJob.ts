@@ -10,6 +10,7 @@ export function runAgentJob(job: AgentJob, ctx: AgentJobContext): Promise<AgentJ
     case 'coordinator':
       return runCoordinatorJob(job, ctx);
     case 'implementor':
+    case 'merger':
       return runImplementorJob(job, ctx);
     case 'verifier':
       return runVerifierJob(job, ctx);

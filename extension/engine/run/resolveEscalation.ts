@@ -1,10 +1,11 @@
 import type { EventBody, RunEvent } from '../../protocol/events';
-import { foldEvents } from '../../protocol/reduce';
+import { foldEvents, reduce } from '../../protocol/reduce';
 import type { RunState } from '../../protocol/runState';
 import { integrationBranch } from '../merge/integrate';
 import { mergeTakingSide } from '../merge/takeSide';
+import type { MergeAgentOutcome } from './mergeAgentResolution';
 
-export const ESCALATION_CHOICES = ['ours', 'theirs', 'manual'] as const;
+export const ESCALATION_CHOICES = ['ours', 'theirs', 'mergeAgent', 'manual'] as const;
 export type EscalationChoice = (typeof ESCALATION_CHOICES)[number];
 
 export class EscalationError extends Error {
@@ -21,7 +22,22 @@ export class EscalationError extends Error {
  * is finished again with its new status (the journal is append-only: the later event wins).
  */
 export async function resolveEscalation(
-  deps: { repo: string; scratchRoot: string; events: readonly RunEvent[]; append: (body: EventBody) => RunEvent },
+  deps: {
+    repo: string;
+    scratchRoot: string;
+    events: readonly RunEvent[];
+    append: (body: EventBody) => RunEvent;
+    /** Runs a merge agent on the conflict; without it (no model at hand) `mergeAgent` is refused. */
+    mergeAgent?: (
+      state: RunState,
+      escalationId: string,
+      oursTaskId: string,
+      heldTaskId: string,
+      branch: string,
+      /** Journals an event and folds it into the state this function returns. */
+      append: (body: EventBody) => RunEvent,
+    ) => Promise<MergeAgentOutcome>;
+  },
   escalationId: string,
   choice: EscalationChoice,
   by: string,
@@ -39,11 +55,23 @@ export async function resolveEscalation(
   const branch = state.integrationBranch ?? integrationBranch(state.runId!);
 
   let next = state;
-  const append = (body: EventBody) => {
-    next = foldEvents([deps.append(body)], Infinity, next);
+  const append = (body: EventBody): RunEvent => {
+    const event = deps.append(body);
+    next = reduce(next, event);
+    return event;
   };
   if (choice === 'manual') {
     append({ type: 'escalation/didResolve', escalationId, choice, by });
+  } else if (choice === 'mergeAgent') {
+    if (!deps.mergeAgent) throw new EscalationError('a merge agent needs a model: configure one (or --simulate SCENARIO) and try again');
+    const outcome = await deps.mergeAgent(state, escalationId, escalation.taskIds[0], heldTaskId, branch, append);
+    if (!outcome.ok) {
+      // The question stays open: the person still decides.
+      append({ type: 'agent/didWarn', agentId: `merger-${escalationId}-1`, kind: 'merge', message: `merge agent could not resolve ${escalationId}: ${outcome.reason}` });
+      return next;
+    }
+    append({ type: 'escalation/didResolve', escalationId, choice, by });
+    append({ type: 'merge/didMerge', taskId: heldTaskId, branch, commit: outcome.commit });
   } else {
     const { commit } = await mergeTakingSide({
       repo: deps.repo,

@@ -67,13 +67,17 @@ describe('the loom CLI, end to end', function () {
         assert.equal(reportOf(status.stdout), reportOf(run.stdout));
         assert.match(status.stdout, /esc-1 \[conflict\]/);
 
-        // A person answers: take add-divide's side of src/index.js. The integration branch gets the merge.
-        const resolved = await loom(['resolve', runId, 'esc-1', '--choice', 'theirs', '--loom-home', home.dir]);
+        // A person hands the conflict to a merge agent; it keeps both exports and the integration branch gets the merge.
+        const resolved = await loom(['resolve', runId, 'esc-1', '--choice', 'mergeAgent', '--simulate', join(demo, 'scenario.json'), '--loom-home', home.dir]);
         assert.equal(resolved.code, 0, resolved.stdout + resolved.stderr);
         assert.match(resolved.stdout, /: succeeded \(4 of 4 tasks merged\)/);
+        assert.match(resolved.stdout, /PASS merge: no conflict markers/);
         const index = await git(repo.dir, 'show', `loom/${runId}/integration:src/index.js`);
+        assert.match(index, /multiply/);
         assert.match(index, /divide/);
-        assert.doesNotMatch(index, /<<<<<<<|multiply/);
+        assert.doesNotMatch(index, /<<<<<<<|>>>>>>>/);
+        const parents = (await git(repo.dir, 'rev-list', '--parents', '-n', '1', `loom/${runId}/integration`)).trim().split(' ');
+        assert.equal(parents.length, 3, 'a two-parent merge commit');
         const files = await git(repo.dir, 'ls-tree', '-r', '--name-only', `loom/${runId}/integration`);
         for (const f of ['src/multiply.js', 'src/divide.js', 'src/mean.js']) assert.match(files, new RegExp(f));
         assert.equal((await git(repo.dir, 'rev-parse', '--abbrev-ref', 'HEAD')).trim(), 'main');

@@ -1,0 +1,137 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EventBody, RunEvent } from '../../protocol/events';
+import type { AcceptanceCheck, Task } from '../../protocol/plan';
+import type { RunState } from '../../protocol/runState';
+import type { Spec } from '../../protocol/spec';
+import { commitConfig, commitTree, gitOut, LOOM_IDENTITY, runGit } from '../workspace/git';
+import { checkpoint } from '../workspace/checkpoint';
+import { LeaseManager } from '../workspace/leases';
+import { loomServerConfig } from '../tools/mcpAgentTools';
+import { checkPassToPass } from '../verify/failToPass';
+import type { AgentLauncher } from './agentLauncher';
+import type { RunOptions } from './runOptions';
+import type { RunPaths } from './runPaths';
+
+export interface MergeAgentContext {
+  state: RunState;
+  spec: Spec;
+  paths: RunPaths;
+  launcher: AgentLauncher;
+  options: Pick<RunOptions, 'bundle' | 'commandAllowlist' | 'commandTimeoutMs' | 'budgets' | 'maxTurns'>;
+  append: (body: EventBody) => RunEvent;
+  integrationBranch: string;
+}
+
+export type MergeAgentOutcome = { ok: true; commit: string } | { ok: false; reason: string };
+
+const MARKER = /^(<{7} |={7}$|>{7} )/m;
+
+/**
+ * "Hand it to a merge agent": the held task is merged into the integration head in a lease of its
+ * own, conflict markers and all; a merger agent edits them away; deterministic checks (no marker
+ * left, both tasks' tests pass) gate the result, which then lands as a two-parent merge commit.
+ */
+export async function resolveWithMergeAgent(ctx: MergeAgentContext, escalationId: string, oursTaskId: string, heldTaskId: string): Promise<MergeAgentOutcome> {
+  const { state } = ctx;
+  const repo = state.repo!;
+  const ours = state.tasks.find((t) => t.task.id === oursTaskId);
+  const held = state.tasks.find((t) => t.task.id === heldTaskId);
+  if (!ours || !held?.headCommit) return { ok: false, reason: `no verified branch for ${heldTaskId}` };
+  const ref = `refs/heads/${ctx.integrationBranch}`;
+  const integrationHead = (await gitOut(repo, ['rev-parse', '--verify', `${ref}^{commit}`])).trim();
+
+  const mergeTaskId = `merge-${escalationId}`;
+  const leases = new LeaseManager({ repoDir: repo, root: ctx.paths.worktrees });
+  const lease = await leases.acquire({ runId: state.runId!, taskId: mergeTaskId, startCommit: integrationHead, reset: true });
+  try {
+    const conflicted = await checkOutConflictedMerge(lease.path, held.headCommit);
+    const startCommit = (await checkpoint(lease.path, { message: `loom: ${heldTaskId} merged with conflict markers (${escalationId})` })) ?? integrationHead;
+    ctx.append({ type: 'lease/didCreate', taskId: mergeTaskId, purpose: 'implement', branch: lease.branch, path: lease.path, startCommit });
+
+    const task = mergeTask(mergeTaskId, ours.task, held.task, conflicted);
+    const agentId = `merger-${escalationId}-1`;
+    const end = await ctx.launcher.run({
+      agentId,
+      role: 'merger',
+      taskId: mergeTaskId,
+      attempt: 1,
+      budgetTokens: ctx.options.budgets.taskTokens,
+      job: (endpoint) => ({
+        role: 'merger',
+        runId: state.runId!,
+        agentId,
+        attempt: 1,
+        spec: ctx.spec,
+        task,
+        worktree: lease.path,
+        endpoint,
+        mcpServers: [
+          loomServerConfig({ serverScript: ctx.options.bundle.toolServer, root: lease.path, allow: ctx.options.commandAllowlist, commandTimeoutMs: ctx.options.commandTimeoutMs }),
+        ],
+        budgetTokens: ctx.options.budgets.taskTokens,
+        maxTurns: ctx.options.maxTurns,
+        findings: [],
+        resumeMessages: [],
+      }),
+    });
+    if (end.outcome.kind !== 'completed') return { ok: false, reason: `merge agent ${end.outcome.kind}: ${end.outcome.message}` };
+    await checkpoint(lease.path, { message: `loom: ${agentId} final state` });
+
+    const leftovers = [];
+    for (const file of conflicted) {
+      const text = await readFile(join(lease.path, file), 'utf8').catch(() => '');
+      if (MARKER.test(text)) leftovers.push(file);
+    }
+    ctx.append({
+      type: 'verify/didCheck',
+      taskId: heldTaskId,
+      check: 'merge: no conflict markers',
+      passed: leftovers.length === 0,
+      detail: leftovers.length ? `markers left in ${leftovers.join(', ')}` : `${conflicted.length} file(s) resolved`,
+    });
+    if (leftovers.length) return { ok: false, reason: `conflict markers left in ${leftovers.join(', ')}` };
+    for (const check of task.acceptance) {
+      const outcome = await checkPassToPass({ dir: lease.path, command: check.command, timeoutMs: ctx.options.commandTimeoutMs, allowlist: ctx.options.commandAllowlist });
+      ctx.append({ type: 'verify/didCheck', taskId: heldTaskId, check: `merge: ${check.command.join(' ')}`, passed: outcome.passed, detail: outcome.detail });
+      if (!outcome.passed) return { ok: false, reason: `after the merge, ${check.command.join(' ')} fails` };
+    }
+
+    const tree = (await gitOut(lease.path, ['rev-parse', 'HEAD^{tree}'])).trim();
+    const commit = await commitTree(repo, tree, [integrationHead, held.headCommit], `loom: merge ${heldTaskId} resolved by ${agentId} (${escalationId})`);
+    await runGit(repo, ['update-ref', '-m', `loom: ${escalationId}`, ref, commit, integrationHead]);
+    return { ok: true, commit };
+  } finally {
+    await lease.remove({ deleteBranch: false });
+    await leases.dispose();
+  }
+}
+
+/** Merges `theirs` into the lease's checkout without committing, stages the markers, and forgets the merge state. */
+async function checkOutConflictedMerge(dir: string, theirs: string): Promise<string[]> {
+  const config = commitConfig(LOOM_IDENTITY);
+  await runGit(dir, ['merge', '--no-ff', '--no-commit', '--no-verify', theirs], { config, okExitCodes: [0, 1] });
+  const conflicted = (await gitOut(dir, ['diff', '--name-only', '--diff-filter=U'])).split('\n').filter(Boolean);
+  await runGit(dir, ['add', '-A']);
+  await runGit(dir, ['merge', '--quit']);
+  return conflicted;
+}
+
+/** The merger's task: both sides' intent, the conflicted files as its scope, both sides' tests as pass-to-pass checks. */
+function mergeTask(id: string, ours: Task, theirs: Task, files: string[]): Task {
+  const checks: AcceptanceCheck[] = [...ours.acceptance, ...theirs.acceptance].map((c) => ({ kind: 'passToPass', command: c.command }));
+  return {
+    id,
+    title: `Merge ${theirs.id} into the integration branch after ${ours.id}`,
+    instructions: [
+      `Both tasks were verified on their own, but they changed the same lines of ${files.join(', ')}.`,
+      `Task ${ours.id} (already merged): ${ours.title}. ${ours.instructions}`,
+      `Task ${theirs.id} (being merged): ${theirs.title}. ${theirs.instructions}`,
+      'Keep what both tasks need; remove every conflict marker.',
+    ].join('\n'),
+    requirementIds: [...new Set([...ours.requirementIds, ...theirs.requirementIds])],
+    fileScope: files.length ? files : ['**'],
+    dependsOn: [],
+    acceptance: checks,
+  };
+}
