@@ -7,6 +7,7 @@ import { ApiKeyStore } from './adapters/apiKeyStore';
 import { registerCommands } from './commands/registerCommands';
 import { DashboardPanels } from './dashboard/dashboardPanel';
 import { FindingsController } from './review/findingsController';
+import { FindingComments } from './review/findingComments';
 import { GitContentProvider } from './review/gitContentProvider';
 import { openTaskDiff } from './review/openTaskDiff';
 import { taskLeases } from './review/taskLeases';
@@ -54,10 +55,14 @@ export function activate(context: vscode.ExtensionContext): LoomApi {
   );
 
   const findings = new FindingsController(controller);
+  const findingComments = new FindingComments(controller, findings);
   const traces = new TraceDocuments(controller);
   const tree = new AgentsTreeProvider(controller);
   context.subscriptions.push(
     findings,
+    findingComments,
+    vscode.commands.registerCommand('loom.acceptFinding', (thread: vscode.CommentThread) => findingComments.review(thread, 'accepted')),
+    vscode.commands.registerCommand('loom.dismissFinding', (thread: vscode.CommentThread) => findingComments.review(thread, 'dismissed')),
     traces,
     tree,
     new GitContentProvider(),
