@@ -1,0 +1,190 @@
+// A whole simulated plan inside the real VS Code extension host, driven through the command API:
+// loom.startPlan (simulator, plan auto-confirmed) fills the Agents tree, loom.resolveEscalation
+// answers the demo's merge conflict and the integration branch gets the merge, and loom.stopRun
+// stops a second run mid-flight without leaving a child process behind.
+//
+// Run: npx tsx test/integration/run.ts   (prepares the demo repository and passes it as --workspace)
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { LoomApi } from '../../extension/vscode/extension';
+import type { AgentsNode } from '../../extension/vscode/views/agentsTreeModel';
+import { branches, createDemoWorkspace, filesOnBranch, isFreshDemoWorkspace, parentsOf, showFile } from './demoWorkspace';
+import { describeProcesses, descendants, isVsCodeHelper, type ProcessInfo } from './processTree';
+
+const extensionId = 'loom-dev.loom';
+const demoTasks = ['fix-sum', 'add-multiply', 'add-divide', 'add-mean'];
+
+async function waitFor(what: string, condition: () => boolean, timeoutMs: number, everyMs = 100): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+describe('a simulated plan in the extension host (command API)', function () {
+  this.timeout(240_000);
+  let api: LoomApi;
+  let extensionPath: string;
+  let repo: string;
+  let specPath: string;
+  /** The extension host's descendants before any run (code-server's own helpers, not Loom's). */
+  let baseline: Set<number>;
+  let firstRunId: string;
+  /** Descendants that appeared since the baseline, leaving out VS Code's own on-demand helpers (language servers). */
+  const newProcesses = (): ProcessInfo[] => descendants(process.pid).filter((p) => !baseline.has(p.pid) && !isVsCodeHelper(p));
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<LoomApi>(extensionId);
+    assert.ok(extension, `${extensionId} is not loaded`);
+    api = await extension.activate();
+    assert.ok(api && typeof api.agentsTree === 'function', 'activate() returns the LoomApi (state, events, agentsTree…)');
+    extensionPath = extension.extensionPath;
+    specPath = join(extensionPath, 'examples', 'demo', 'spec.md');
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    // The workspace runIntegration opened (--workspace) when it is the demo repository, else a fresh one.
+    repo = folder && isFreshDemoWorkspace(folder) ? folder : createDemoWorkspace(extensionPath);
+    console.log(`[simulatedRun] repository ${repo}${repo === folder ? ' (the workspace folder)' : ' (made by the test: no demo workspace was opened)'}`);
+    baseline = new Set(descendants(process.pid).map((p) => p.pid));
+  });
+
+  it('loom.startPlan with the simulator fills the Agents tree: the run, its 4 tasks, their agents with tokens and cost', async () => {
+    let liveRunningAgents = 0;
+    let liveTaskNodes = 0;
+    const watch = api.onDidChangeState(() => {
+      const [run] = api.agentsTree();
+      if (!run) return;
+      const children = api.agentsTree(run);
+      liveTaskNodes = Math.max(liveTaskNodes, children.filter((n) => n.kind === 'task').length);
+      const agents = children.filter((n) => n.kind === 'task').flatMap((t) => api.agentsTree(t));
+      liveRunningAgents = Math.max(liveRunningAgents, agents.filter((a) => a.kind === 'agent' && a.running).length);
+    });
+    const started = Date.now();
+    try {
+      const result = await vscode.commands.executeCommand<{ runId: string; journalPath: string } | undefined>('loom.startPlan', {
+        specPath,
+        repoPath: repo,
+        source: 'simulator',
+        autoConfirm: true,
+      });
+      assert.ok(result?.runId, 'loom.startPlan returns { runId, journalPath } (undefined means it failed or was cancelled: see the Loom log)');
+      firstRunId = result.runId;
+      assert.equal(api.runId, firstRunId);
+      await waitFor('the run to finish', () => !api.isRunning, 200_000, 250);
+    } finally {
+      watch.dispose();
+    }
+    console.log(`[simulatedRun] run ${firstRunId}: ${api.state.status} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    assert.equal(api.state.status, 'escalated', 'the demo run ends waiting on a person (the multiply/divide conflict)');
+    assert.ok(liveTaskNodes >= 4, `the tree showed the tasks while the run went (saw ${liveTaskNodes})`);
+    assert.ok(liveRunningAgents >= 2, `the tree showed agents running in parallel while the run went (saw at most ${liveRunningAgents})`);
+
+    const roots = api.agentsTree();
+    assert.equal(roots.length, 1);
+    const [run] = roots;
+    assert.equal(run.kind, 'run');
+    assert.equal(run.label, `Run ${firstRunId}`);
+    assert.match(run.description, /^escalated · [\d.]+k? tok · \$[\d.]+$/, `run description: ${run.description}`);
+
+    const children = api.agentsTree(run);
+    const escalations = children.filter((n): n is Extract<AgentsNode, { kind: 'escalation' }> => n.kind === 'escalation');
+    assert.deepEqual(
+      escalations.map((e) => [e.escalationId, e.label, e.description]),
+      [['esc-1', 'esc-1: conflict', 'add-multiply × add-divide']],
+    );
+    const tasks = children.filter((n): n is Extract<AgentsNode, { kind: 'task' }> => n.kind === 'task');
+    assert.deepEqual(tasks.map((t) => t.taskId).sort(), [...demoTasks].sort());
+    for (const task of tasks) {
+      assert.match(task.description, /^(merged|succeeded|conflicted) · [\d.]+k? tok · \$[\d.]+$/, `${task.taskId}: ${task.description}`);
+      const agents = api.agentsTree(task);
+      assert.ok(agents.length >= 1, `${task.taskId} has its agents under it`);
+      for (const agent of agents) {
+        assert.equal(agent.kind, 'agent');
+        assert.match(agent.description, /^\w+ · [\d.]+k? tok · \$[\d.]+$/, `${agent.label}: ${agent.description}`);
+        assert.doesNotMatch(agent.description, / 0 tok/, `${agent.label} spent tokens`);
+      }
+    }
+    const statuses = Object.fromEntries(tasks.map((t) => [t.taskId, t.contextValue]));
+    assert.equal(statuses['add-divide'], 'loom.task.conflicted', 'add-divide is held by the conflict');
+    console.log(`[simulatedRun] tree: ${run.label} (${run.description})\n  ${children.map((c) => `${c.label} — ${c.description}`).join('\n  ')}`);
+  });
+
+  it('a run that ended leaves no child process of the extension host', async () => {
+    assert.ok(firstRunId, 'needs the first run');
+    const left = () => newProcesses();
+    await waitFor('the finished run\'s processes to exit', () => left().length === 0, 15_000, 200).catch(() => undefined);
+    assert.deepEqual(left(), [], `left behind:\n${describeProcesses(left())}`);
+  });
+
+  it('loom.resolveEscalation hands esc-1 to the merge agent: a two-parent merge with both exports lands on the integration branch', async () => {
+    assert.ok(firstRunId, 'needs the first run');
+    const result = await vscode.commands.executeCommand<{ status: string; integrationBranch: string | null } | undefined>('loom.resolveEscalation', {
+      escalationId: 'esc-1',
+      choice: 'mergeAgent',
+    });
+    assert.ok(
+      result,
+      'loom.resolveEscalation {choice: "mergeAgent"} failed (the command shows the error; the extension\'s RunCoordinator.resolveEscalation passes no mergeAgent runner to the engine, and the run\'s simulator is already disposed)',
+    );
+    assert.equal(result.status, 'succeeded');
+    const branch = `loom/${firstRunId}/integration`;
+    assert.equal(result.integrationBranch, branch);
+    const index = showFile(repo, branch, 'src/index.js');
+    assert.match(index, /multiply/);
+    assert.match(index, /divide/);
+    assert.doesNotMatch(index, /<<<<<<<|>>>>>>>/);
+    assert.equal(parentsOf(repo, branch).length, 2, 'a two-parent merge commit');
+  });
+
+  it('loom.resolveEscalation takes theirs for esc-1: the integration branch holds both src/multiply.js and src/divide.js', async function () {
+    assert.ok(firstRunId, 'needs the first run');
+    const open = api.state.escalations.find((e) => e.escalationId === 'esc-1')?.resolution === null;
+    if (!open) this.skip(); // the merge agent already resolved it
+    const result = await vscode.commands.executeCommand<{ status: string; integrationBranch: string | null; integrationCommit: string | null } | undefined>(
+      'loom.resolveEscalation',
+      { escalationId: 'esc-1', choice: 'theirs' },
+    );
+    assert.ok(result, 'loom.resolveEscalation returned nothing: it failed (the command shows the error in a notification)');
+    const branch = `loom/${firstRunId}/integration`;
+    assert.equal(result.status, 'succeeded', 'nothing is left open, so the run succeeds');
+    assert.equal(result.integrationBranch, branch);
+    assert.deepEqual(branches(repo, `loom/${firstRunId}/integration`), [branch]);
+    const files = filesOnBranch(repo, branch);
+    for (const file of ['src/multiply.js', 'src/divide.js', 'src/mean.js']) assert.ok(files.includes(file), `${branch} has ${file}: ${files.join(', ')}`);
+    assert.equal(api.state.escalations.find((e) => e.escalationId === 'esc-1')?.resolution, 'theirs');
+    assert.equal(api.state.tasks.find((t) => t.task.id === 'add-divide')?.status, 'merged');
+    // The tree no longer lists the answered escalation.
+    const [run] = api.agentsTree();
+    assert.deepEqual(api.agentsTree(run).filter((n) => n.kind === 'escalation'), []);
+  });
+
+  it('loom.stopRun stops a second run mid-flight: no agent runs and no child process of the extension host remains', async () => {
+    assert.ok(firstRunId, 'needs the first run');
+    assert.equal(api.isRunning, false);
+    const second = await vscode.commands.executeCommand<{ runId: string } | undefined>('loom.startPlan', {
+      specPath,
+      repoPath: repo,
+      source: 'simulator',
+      autoConfirm: true,
+    });
+    assert.ok(second?.runId, 'the second loom.startPlan started');
+    assert.notEqual(second.runId, firstRunId);
+    await waitFor('implementors to be running', () => api.state.agents.filter((a) => a.role === 'implementor' && a.status === 'running').length >= 2, 120_000);
+    const during = newProcesses();
+    console.log(`[simulatedRun] second run ${second.runId} mid-flight: ${api.state.agents.filter((a) => a.status === 'running').length} agents running, ${during.length} new child processes\n  ${describeProcesses(during).replace(/\n/g, '\n  ')}`);
+
+    const stopped = Date.now();
+    await vscode.commands.executeCommand('loom.stopRun');
+    await waitFor('the run to stop', () => !api.isRunning, 60_000);
+    console.log(`[simulatedRun] stopped in ${Date.now() - stopped} ms: ${api.state.status}`);
+    assert.equal(api.state.status, 'stopped');
+    assert.deepEqual(api.state.agents.filter((a) => a.status === 'running').map((a) => a.agentId), [], 'no agent is still running');
+    await waitFor('the stopped run\'s processes to exit', () => newProcesses().length === 0, 15_000, 200).catch(() => undefined);
+    assert.deepEqual(newProcesses(), [], `left behind after loom.stopRun:\n${describeProcesses(newProcesses())}`);
+    const [run] = api.agentsTree();
+    assert.equal(run?.label, `Run ${second.runId}`);
+    assert.match(run.description, /^stopped/);
+  });
+});
