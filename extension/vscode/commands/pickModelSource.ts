@@ -21,7 +21,7 @@ export async function pickModelSource(keys: ApiKeyStore, setApiKey: () => Promis
   const lmModels = await availableChatModels();
   if (lmModels.length) items.push({ pick: 'lm', label: '$(copilot) VS Code Language Model API', description: lmModels.slice(0, 3).join(', ') });
   items.push({ pick: 'endpoint', label: '$(globe) OpenAI-compatible endpoint…', description: 'OpenAI, Azure, Ollama, vLLM, LM Studio, llama.cpp' });
-  items.push({ pick: 'simulator', label: '$(beaker) Simulator (demo scenario)', description: 'scripted model replies, no network, no cost' });
+  items.push({ pick: 'simulator', label: '$(beaker) Simulator (demo scenario)', description: 'replays the bundled demo scenario (examples/demo): no network, no cost' });
   const choice = await vscode.window.showQuickPick(items, { title: 'Loom: no model is configured — which model?', ignoreFocusOut: true });
   if (!choice) return undefined;
   if (choice.pick === 'simulator') return { kind: 'simulator' };

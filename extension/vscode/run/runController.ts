@@ -70,8 +70,8 @@ export class RunController implements Disposable {
   }
 
   /**
-   * Starts a run. `resources` (a simulator, for example) are disposed when the run ends. Throws
-   * when a run is still active.
+   * Starts a run. `resources` (a simulator, for example) live as long as the run's coordinator: until
+   * the next run starts or the controller is disposed. Throws when a run is still active.
    */
   async start(options: RunOptions, resources: Disposable[] = []): Promise<StartedRun> {
     if (this.running) throw new Error('a Loom run is already active: stop it first');
@@ -101,9 +101,9 @@ export class RunController implements Disposable {
     } catch (err) {
       error = err instanceof Error ? err : new Error(String(err));
     }
-    // Workers and MCP subprocesses go now; the journal stays open for escalation answers.
+    // Workers and MCP subprocesses go now; the journal (and the model, for a merge agent) stay for
+    // escalation answers until the next run or dispose.
     await coordinator.stop().catch(() => undefined);
-    await this.disposeResources();
     if (this.coordinator === coordinator) {
       this.stateValue = coordinator.state;
       this.setRunning(false);

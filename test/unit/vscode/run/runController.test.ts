@@ -106,7 +106,7 @@ describe('vscode/run/runController', () => {
     assert.equal(await controller.stopAgent('a1'), true);
     assert.equal(await controller.stop(), true);
     await first.done;
-    assert.equal(resourceDisposed, 1);
+    assert.equal(resourceDisposed, 0, 'the model stays for escalation answers');
     const seen: RunEvent[] = [];
     const sub = controller.onDidEvent((e) => seen.push(e));
     await controller.resolveEscalation('esc-1', 'mergeEditor', 'user');
@@ -120,6 +120,7 @@ describe('vscode/run/runController', () => {
     controller.onDidReset(() => resets++);
     const second = await controller.start(options);
     assert.ok(fakes[0].disposed, 'the previous coordinator is disposed');
+    assert.equal(resourceDisposed, 1, 'and its resources');
     assert.equal(resets, 1);
     assert.equal(controller.runId, 'run-1');
     assert.ok(
