@@ -25,6 +25,7 @@ export async function runCommand(argv: string[], print: (line: string) => void):
       'mcp-config': { type: 'string' },
       'task-budget': { type: 'string' },
       'loom-home': { type: 'string' },
+      'verifier-model': { type: 'string' },
     },
     strict: true,
   });
@@ -52,6 +53,7 @@ export async function runCommand(argv: string[], print: (line: string) => void):
       lintCommand: values.lint ? values.lint.split(/\s+/).filter(Boolean) : null,
       flakeReruns: DEFAULT_RUN_SETTINGS.flakeReruns,
       commandTimeoutMs: DEFAULT_RUN_SETTINGS.commandTimeoutMs,
+      verifierModel: values['verifier-model'],
       mcpServers: values['mcp-config'] ? await userMcpServers(resolve(values['mcp-config']), print) : [],
     };
     const result = await executeRun(options, print);

@@ -10,7 +10,7 @@ export const EXIT = { ok: 0, taskFailures: 1, usage: 2, escalationPending: 3 } a
 
 export const USAGE = `Usage:
   loom run --spec FILE --repo DIR [--model NAME --base-url URL | --simulate SCENARIO]
-           [--concurrency N] [--lint "CMD ARGS"] [--allow CMD]... [--mcp-config FILE] [--task-budget TOKENS]
+           [--concurrency N] [--lint "CMD ARGS"] [--allow CMD]... [--mcp-config FILE] [--task-budget TOKENS] [--verifier-model NAME]
   loom status RUN [--loom-home DIR]
   loom resolve RUN ESCALATION --choice ours|theirs|mergeAgent|manual [--simulate S | --model M --base-url U]
   loom clean RUN --repo DIR [--delete-branches]

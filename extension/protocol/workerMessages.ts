@@ -5,6 +5,7 @@ import { EventBodySchema } from './events';
 import { AgentOutcomeSchema, UsageSchema } from './usage';
 import { ChatMessageSchema } from './chat';
 import { FindingSchema, TaskResultSchema } from './taskResult';
+import { RelayChatRequestSchema, RelayChatResponseSchema, RelayErrorSchema } from './modelRelay';
 
 /** How an agent reaches its model. The API key travels in memory only: it is never journaled. */
 export const ModelEndpointSchema = z.object({
@@ -15,6 +16,8 @@ export const ModelEndpointSchema = z.object({
   maxRetries: z.number().int().nonnegative(),
   /** Extra headers; the simulator uses x-loom-agent to pick the scripted conversation. */
   headers: z.array(z.tuple([z.string(), z.string()])).default([]),
+  /** The host answers (VS Code's Language Model API) through the coordinator instead of an HTTP endpoint. */
+  relay: z.boolean().optional(),
 });
 export type ModelEndpoint = z.infer<typeof ModelEndpointSchema>;
 
@@ -92,6 +95,8 @@ export type AgentJob = z.infer<typeof AgentJobSchema>;
 export const ToWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('agent/start'), job: AgentJobSchema }),
   z.object({ type: z.literal('agent/stop'), reason: z.string() }),
+  z.object({ type: z.literal('model/didAnswer'), requestId: z.number().int(), response: RelayChatResponseSchema }),
+  z.object({ type: z.literal('model/didFail'), requestId: z.number().int(), error: RelayErrorSchema }),
 ]);
 export type ToWorker = z.infer<typeof ToWorkerSchema>;
 
@@ -99,6 +104,8 @@ export type ToWorker = z.infer<typeof ToWorkerSchema>;
 export const FromWorkerSchema = z.discriminatedUnion('type', [
   /** An effect to journal; the coordinator stamps seq and ts. */
   z.object({ type: z.literal('agent/didEmit'), event: EventBodySchema }),
+  /** A model call for the host's model (endpoint.relay). */
+  z.object({ type: z.literal('model/ask'), request: RelayChatRequestSchema }),
   z.object({
     type: z.literal('agent/didEnd'),
     outcome: AgentOutcomeSchema,

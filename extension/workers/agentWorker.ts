@@ -3,11 +3,13 @@ import { parentPort, threadId } from 'node:worker_threads';
 import { TypedChannel } from '../base/channel';
 import { ToWorkerSchema, type FromWorker, type ToWorker } from '../protocol/workerMessages';
 import { runAgentJob } from '../engine/agents/runAgentJob';
+import { PendingHostAnswers } from '../engine/models/pendingHostAnswers';
 
 if (!parentPort) throw new Error('agentWorker must run in a worker thread');
 const port = parentPort;
 const abort = new AbortController();
 let started = false;
+const hostAnswers = new PendingHostAnswers();
 
 const channel: TypedChannel<FromWorker, ToWorker> = new TypedChannel<FromWorker, ToWorker>(
   port,
@@ -21,6 +23,12 @@ const channel: TypedChannel<FromWorker, ToWorker> = new TypedChannel<FromWorker,
         return;
       case 'agent/stop':
         abort.abort(message.reason);
+        return;
+      case 'model/didAnswer':
+        hostAnswers.settle(message.requestId, { ok: true, response: message.response });
+        return;
+      case 'model/didFail':
+        hostAnswers.settle(message.requestId, { ok: false, error: message.error });
         return;
       default: {
         const unhandled: never = message;
@@ -44,6 +52,7 @@ async function run(job: Extract<ToWorker, { type: 'agent/start' }>['job']): Prom
       threadId,
       signal: abort.signal,
       emit: (event) => channel.send({ type: 'agent/didEmit', event }),
+      askHost: (request) => hostAnswers.ask((requestId) => channel.send({ type: 'model/ask', request: { requestId, ...request } })),
     });
     channel.send({ type: 'agent/didEnd', ...end });
   } catch (err) {

@@ -1,12 +1,12 @@
 import type { PlanJob } from '../../protocol/workerMessages';
 import { ModelError } from '../models/modelProvider';
-import { OpenAiProvider } from '../models/openaiProvider';
+import { createProvider } from '../models/createProvider';
 import { planWithModel } from '../plan/planWithModel';
 import type { AgentJobContext, AgentJobEnd } from './agentJobContext';
 
 /** The coordinator agent: spec in, validated plan out (one repair round), every response journaled. */
 export async function runCoordinatorJob(job: PlanJob, ctx: AgentJobContext): Promise<AgentJobEnd> {
-  const provider = new OpenAiProvider(job.endpoint);
+  const provider = createProvider(job.endpoint, ctx.askHost);
   const ref = { agentId: job.agentId };
   let turn = 0;
   try {

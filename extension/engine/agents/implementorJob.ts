@@ -1,5 +1,5 @@
 import type { ImplementJob } from '../../protocol/workerMessages';
-import { OpenAiProvider } from '../models/openaiProvider';
+import { createProvider } from '../models/createProvider';
 import { startAgentTools } from '../tools/mcpAgentTools';
 import { checkpoint } from '../workspace/checkpoint';
 import type { AgentJobContext, AgentJobEnd } from './agentJobContext';
@@ -7,7 +7,7 @@ import { runImplementor } from './implementorLoop';
 
 /** An implementor in its worker: its own model client, its own MCP servers (cwd = its worktree), its own budget. */
 export async function runImplementorJob(job: ImplementJob, ctx: AgentJobContext): Promise<AgentJobEnd> {
-  const provider = new OpenAiProvider(job.endpoint);
+  const provider = createProvider(job.endpoint, ctx.askHost);
   let tools;
   try {
     tools = await startAgentTools({

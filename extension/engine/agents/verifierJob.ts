@@ -1,7 +1,7 @@
 import type { VerifyJob } from '../../protocol/workerMessages';
 import type { Verdict } from '../../protocol/verdict';
 import { ModelError } from '../models/modelProvider';
-import { OpenAiProvider } from '../models/openaiProvider';
+import { createProvider } from '../models/createProvider';
 import { verifyTask } from '../verify/verifyTask';
 import type { AgentJobContext, AgentJobEnd } from './agentJobContext';
 
@@ -10,7 +10,7 @@ import type { AgentJobContext, AgentJobEnd } from './agentJobContext';
  * conversation), deterministic checks first, model judgment last.
  */
 export async function runVerifierJob(job: VerifyJob, ctx: AgentJobContext): Promise<AgentJobEnd> {
-  const provider = new OpenAiProvider(job.endpoint);
+  const provider = createProvider(job.endpoint, ctx.askHost);
   const ref = { agentId: job.agentId, taskId: job.task.id };
   let turn = 0;
   try {

@@ -3,6 +3,10 @@ import type { AgentJob, ModelEndpoint } from '../../protocol/workerMessages';
 import type { AgentRole } from '../../protocol/usage';
 import type { Disposable } from '../../base/disposable';
 import { AgentThread, type AgentEnd } from './agentProcess';
+import type { ModelProvider } from '../models/modelProvider';
+
+/** Which host model answers an agent: the host may choose per role (a different verifier model, say). */
+export type HostModelFactory = (agent: { agentId: string; role: AgentRole; taskId?: string; attempt: number }) => ModelProvider;
 
 export interface LaunchSpec {
   agentId: string;
@@ -29,6 +33,10 @@ export class AgentLauncher implements Disposable {
       workerScript: string;
       endpoint: ModelEndpoint;
       journal: (body: EventBody) => RunEvent;
+      /** For a relayed endpoint: the host's model for this agent (the host may pick one per role). */
+      hostModel?: HostModelFactory;
+      /** A different model for some roles, e.g. a verifier on another model than the implementors (failure mode 11). */
+      modelByRole?: Partial<Record<AgentRole, string>>;
     },
   ) {}
 
@@ -37,8 +45,10 @@ export class AgentLauncher implements Disposable {
   }
 
   async run(spec: LaunchSpec): Promise<AgentEnd> {
+    const model = this.deps.modelByRole?.[spec.role] ?? this.deps.endpoint.model;
     const endpoint: ModelEndpoint = {
       ...this.deps.endpoint,
+      model,
       // Identity headers: harmless to real endpoints, and how the simulator picks a script.
       headers: [
         ...this.deps.endpoint.headers,
@@ -49,11 +59,17 @@ export class AgentLauncher implements Disposable {
       ],
     };
     const startedAt = Date.now();
-    const thread = new AgentThread(this.deps.workerScript, spec.job(endpoint), (event) => {
-      if (event.type === 'mcp/didStart') this.mcpPids.set(spec.agentId, [...(this.mcpPids.get(spec.agentId) ?? []), event.pid]);
-      this.deps.journal(event);
-      spec.onEvent?.(event);
-    });
+    const hostModel = this.deps.hostModel?.({ agentId: spec.agentId, role: spec.role, taskId: spec.taskId, attempt: spec.attempt });
+    const thread = new AgentThread(
+      this.deps.workerScript,
+      spec.job(endpoint),
+      (event) => {
+        if (event.type === 'mcp/didStart') this.mcpPids.set(spec.agentId, [...(this.mcpPids.get(spec.agentId) ?? []), event.pid]);
+        this.deps.journal(event);
+        spec.onEvent?.(event);
+      },
+      hostModel,
+    );
     this.live.set(spec.agentId, thread);
     this.deps.journal({
       type: 'agent/didStart',
@@ -61,7 +77,7 @@ export class AgentLauncher implements Disposable {
       taskId: spec.taskId,
       role: spec.role,
       threadId: thread.threadId,
-      model: this.deps.endpoint.model,
+      model,
       budgetTokens: spec.budgetTokens,
       attempt: spec.attempt,
     });

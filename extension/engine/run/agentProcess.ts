@@ -4,6 +4,8 @@ import { FromWorkerSchema, type AgentJob, type FromWorker, type ToWorker } from 
 import type { AgentOutcome, Usage } from '../../protocol/usage';
 import { TypedChannel } from '../../base/channel';
 import type { Disposable } from '../../base/disposable';
+import type { ChatMessage } from '../../protocol/chat';
+import { ModelError, type ModelProvider, type ToolSpec } from '../models/modelProvider';
 
 export interface AgentEnd {
   outcome: AgentOutcome;
@@ -22,7 +24,7 @@ export class AgentThread implements Disposable {
   private readonly channel: TypedChannel<ToWorker, FromWorker>;
   private ended = false;
 
-  constructor(workerScript: string, job: AgentJob, onEvent: (event: EventBody) => void) {
+  constructor(workerScript: string, job: AgentJob, onEvent: (event: EventBody) => void, hostModel?: ModelProvider) {
     this.worker = new Worker(workerScript, { stdout: false, stderr: false });
     this.threadId = this.worker.threadId;
     let resolveDone!: (end: AgentEnd) => void;
@@ -43,6 +45,9 @@ export class AgentThread implements Disposable {
           case 'agent/didEnd':
             finish({ outcome: message.outcome, usage: message.usage, output: message.output });
             return;
+          case 'model/ask':
+            void this.answer(message.request, hostModel);
+            return;
           default: {
             const unhandled: never = message;
             throw new Error(`unhandled worker message ${JSON.stringify(unhandled)}`);
@@ -58,6 +63,26 @@ export class AgentThread implements Disposable {
       finish({ outcome: { kind: 'crashed', message: `worker exited (code ${code}) without a result`, next: 'retry' }, usage: zeroUsage(), output: null }),
     );
     this.channel.send({ type: 'agent/start', job });
+  }
+
+  /** Answers a worker's call to the host's model; every failure goes back as a typed error, never a throw here. */
+  private async answer(request: { requestId: number; messages: ChatMessage[]; tools: ToolSpec[] }, hostModel: ModelProvider | undefined): Promise<void> {
+    const { requestId } = request;
+    if (!hostModel) {
+      this.send({ type: 'model/didFail', requestId, error: { kind: 'badRequest', message: 'this run has no host model to relay to', retryable: false } });
+      return;
+    }
+    try {
+      const response = await hostModel.chat({ messages: request.messages, tools: request.tools });
+      this.send({ type: 'model/didAnswer', requestId, response });
+    } catch (err) {
+      const e = err instanceof ModelError ? err : new ModelError('server', (err as Error)?.message ?? String(err), false);
+      this.send({ type: 'model/didFail', requestId, error: { kind: e.kind, message: e.message, retryable: e.retryable, retryAfterMs: e.retryAfterMs } });
+    }
+  }
+
+  private send(message: ToWorker): void {
+    if (!this.ended) this.channel.send(message);
   }
 
   /** Asks the agent to stop; it ends with a `stopped` outcome. Terminates it if it does not within the grace period. */

@@ -22,6 +22,7 @@ import { planningPhase } from './planningPhase';
 import { runTask } from './taskRunner';
 import { integrationPhase } from './integrationPhase';
 import { ESCALATION_CHOICES, resolveEscalation, type EscalationChoice } from './resolveEscalation';
+import { resolveWithMergeAgent } from './mergeAgentResolution';
 import { readJournal } from '../journal/journalReader';
 import { allFinished, sequencingEdges, tasksToBlock, tasksToStart, type SchedulerStatus } from './scheduler';
 
@@ -45,6 +46,7 @@ export class RunCoordinator implements Disposable {
   private journalWriter: JournalWriter | null = null;
   private launcher: AgentLauncher | null = null;
   private leases: LeaseManager | null = null;
+  private spec: Spec | null = null;
   readonly runId: string;
 
   constructor(private readonly options: RunOptions) {
@@ -88,6 +90,7 @@ export class RunCoordinator implements Disposable {
 
   async run(): Promise<RunState> {
     const { spec, baseCommit, baseBranch } = await this.prepare();
+    this.spec = spec;
     const paths = runPaths(this.options.loomHome, this.runId);
     const journalWriter = new JournalWriter(paths.journal, { secrets: [this.options.endpoint.apiKey] });
     this.journalWriter = journalWriter;
@@ -97,7 +100,13 @@ export class RunCoordinator implements Disposable {
       this.onDidEventEmitter.fire(event);
       return event;
     };
-    this.launcher = new AgentLauncher({ workerScript: this.options.bundle.agentWorker, endpoint: this.options.endpoint, journal });
+    this.launcher = new AgentLauncher({
+      workerScript: this.options.bundle.agentWorker,
+      endpoint: this.options.endpoint,
+      journal,
+      hostModel: this.options.hostModel,
+      modelByRole: this.options.verifierModel ? { verifier: this.options.verifierModel } : undefined,
+    });
     this.leases = new LeaseManager({ repoDir: this.options.repo, root: paths.worktrees });
     const ctx: RunContext = {
       runId: this.runId,
@@ -229,7 +238,23 @@ export class RunCoordinator implements Disposable {
       return event;
     };
     if (escalation.kind === 'conflict' && (ESCALATION_CHOICES as readonly string[]).includes(choice)) {
-      const deps = { repo: this.options.repo, scratchRoot: runPaths(this.options.loomHome, this.runId).scratch, events: readJournal(writer.path).events, append };
+      const paths = runPaths(this.options.loomHome, this.runId);
+      const deps = {
+        repo: this.options.repo,
+        scratchRoot: paths.scratch,
+        events: readJournal(writer.path).events,
+        append,
+        // A merger agent in a worker thread like every agent, on the run's model; stop() ends it.
+        mergeAgent: async (state: RunState, id: string, oursTaskId: string, heldTaskId: string, branch: string, journal: (body: EventBody) => RunEvent) => {
+          const launcher = new AgentLauncher({ workerScript: this.options.bundle.agentWorker, endpoint: this.options.endpoint, journal });
+          this.launcher = launcher;
+          try {
+            return await resolveWithMergeAgent({ state, spec: this.spec!, paths, launcher, options: this.options, append: journal, integrationBranch: branch }, id, oursTaskId, heldTaskId);
+          } finally {
+            await launcher.dispose();
+          }
+        },
+      };
       await resolveEscalation(deps, escalationId, choice as EscalationChoice, by);
       return this.stateValue;
     }

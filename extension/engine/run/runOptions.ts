@@ -1,5 +1,6 @@
 import type { McpServerConfig, ModelEndpoint } from '../../protocol/workerMessages';
 import type { Plan } from '../../protocol/plan';
+import type { HostModelFactory } from './agentLauncher';
 
 /** Everything a run needs, injected by a composition root (the CLI, the extension, a test). */
 export interface RunOptions {
@@ -22,6 +23,10 @@ export interface RunOptions {
   /** MCP servers the user configured; started per agent beside Loom's own. */
   mcpServers: McpServerConfig[];
   runId?: string;
+  /** The verifier's model, when it should differ from the implementors' (same endpoint). */
+  verifierModel?: string;
+  /** With `endpoint.relay`: the model the host provides (VS Code's Language Model API), per agent. */
+  hostModel?: HostModelFactory;
   /** The first human gate: confirm the coordinator's plan. Absent means accept. */
   confirmPlan?: (plan: Plan) => Promise<boolean>;
 }

@@ -41,6 +41,7 @@ describe('a run of three independent tasks (real threads, git, MCP, HTTP)', func
         ],
       },
       options: {
+        verifierModel: 'loom-sim-judge',
         mcpServers: [{ name: 'filesystem', command: process.execPath, args: [FS_SERVER, '${workspaceFolder}'], env: [] }],
       },
       beforeRun: async (repo) => {
@@ -120,6 +121,12 @@ describe('a run of three independent tasks (real threads, git, MCP, HTTP)', func
     for (const m of eventsOf(run.events, 'mcp/didStart')) {
       assert.throws(() => process.kill(m.pid, 0), `pid ${m.pid} still alive`);
     }
+  });
+
+  it('runs the verifiers on their own model when one is configured', () => {
+    const starts = eventsOf(run.events, 'agent/didStart');
+    assert.deepEqual([...new Set(starts.filter((s) => s.role === 'verifier').map((s) => s.model))], ['loom-sim-judge']);
+    assert.deepEqual([...new Set(starts.filter((s) => s.role === 'implementor').map((s) => s.model))], ['loom-sim-1']);
   });
 
   it('never writes the API key into the journal', () => {

@@ -35,7 +35,8 @@ export async function runScenario(input: {
   files: Record<string, string>;
   spec: string;
   scenario: ScenarioInput;
-  options?: Partial<RunOptions>;
+  /** Overrides; a function gets the simulator's URL. */
+  options?: Partial<RunOptions> | ((simulatorUrl: string) => Partial<RunOptions>);
   beforeRun?: (repo: TempRepo) => Promise<void>;
 }): Promise<RunResult> {
   requireBuild();
@@ -57,7 +58,7 @@ export async function runScenario(input: {
     flakeReruns: 1,
     commandTimeoutMs: 30_000,
     mcpServers: [],
-    ...input.options,
+    ...(typeof input.options === 'function' ? input.options(simulator.url) : input.options),
   });
   try {
     const state = await coordinator.run();
