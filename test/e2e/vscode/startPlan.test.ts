@@ -1,0 +1,175 @@
+// The product as a person uses it, in a real VS Code (code-server) in headless Chromium: "Loom: Start
+// Agent Plan" from the command palette on the demo repository with the simulator, the Agents sidebar,
+// the dashboard webview showing the agents and their spend, and a conflict choice clicked in the
+// webview. Saves the README's screenshots to media/screenshots/.
+//
+//   bash test/vscode/install.sh && npm run build
+//   npx mocha --no-config --node-option import=tsx --timeout 300000 'test/e2e/vscode/**/*.test.ts'
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { launchBrowser } from '../browser';
+import { CodeServer } from '../../vscode/codeServer';
+import { branches, createDemoWorkspace, filesOnBranch, repoRoot } from '../../integration/demoWorkspace';
+
+const SCREENSHOTS = join(repoRoot, 'media', 'screenshots');
+const specPath = join(repoRoot, 'examples', 'demo', 'spec.md');
+
+describe('Loom in VS Code (code-server + Chromium): Start Agent Plan from the palette', function () {
+  this.timeout(300_000);
+  let server: CodeServer;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  let workspace: string;
+  let dashboard: FrameLocator;
+  const pageErrors: string[] = [];
+  const t0 = Date.now();
+  const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+
+  before(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    workspace = createDemoWorkspace();
+    server = await CodeServer.start();
+    browser = await launchBrowser();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.on('pageerror', (err) => pageErrors.push(String(err)));
+    dashboard = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  });
+
+  after(async () => {
+    if (pageErrors.length) console.log(`[e2e] workbench page errors:\n  ${pageErrors.slice(-10).join('\n  ')}`);
+    await browser?.close();
+    await server?.dispose();
+    if (workspace) rmSync(dirname(workspace), { recursive: true, force: true });
+    console.log(`[e2e] total ${elapsed()}`);
+  });
+
+  /** The quick input (palette, quick picks, the simple file dialog). */
+  const quickInput = () => page.locator('.quick-input-widget');
+  const quickInputBox = () => page.locator('.quick-input-widget .quick-input-box input');
+  const quickRow = (text: string | RegExp) => page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text });
+
+  /** F1, `>Title`, Enter on the matching row; retried, because the palette can open before the extension registered. */
+  async function runCommand(title: string): Promise<void> {
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 4; attempt++) {
+      try {
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('F1');
+        await quickInputBox().waitFor({ state: 'visible', timeout: 5000 });
+        await quickInputBox().fill(`>${title}`);
+        await quickRow(title.replace(/^.*?: /, '')).first().waitFor({ state: 'visible', timeout: 5000 });
+        await page.keyboard.press('Enter');
+        return;
+      } catch (err) {
+        lastError = err;
+        await page.waitForTimeout(1000);
+      }
+    }
+    throw new Error(`could not run "${title}" from the palette: ${(lastError as Error).message}`);
+  }
+
+  async function pick(title: RegExp, row: string): Promise<void> {
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 30_000 });
+    await quickRow(row).first().click();
+  }
+
+  function sidebarRow(text: string | RegExp): Locator {
+    return page.locator('.part.sidebar .monaco-list-row', { hasText: text });
+  }
+
+  it('opens the workbench on the demo repository with the Loom activity-bar item', async () => {
+    await page.goto(server.workbenchUrl({ folder: workspace, extensionDevelopmentPath: repoRoot }));
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+    const loomItem = page.locator('.part.activitybar [aria-label^="Loom"]').first();
+    await loomItem.waitFor({ state: 'visible', timeout: 60_000 });
+    await loomItem.click(); // shows the Agents view (and activates the extension)
+    await page.locator('.part.sidebar', { hasText: /agents/i }).waitFor({ state: 'visible', timeout: 30_000 });
+    console.log(`[e2e] workbench with the Loom view at ${elapsed()}`);
+  });
+
+  it('"Loom: Start Agent Plan": spec from a file, the simulator, the plan confirmed — the run starts', async () => {
+    await runCommand('Loom: Start Agent Plan');
+    await pick(/which spec/i, 'Choose a spec file');
+    // code-server's file dialog is a quick input holding a path: type the spec's.
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: /choose a spec/i }).waitFor({ state: 'visible', timeout: 15_000 });
+    await quickInputBox().fill(specPath);
+    await page.waitForTimeout(500);
+    await page.keyboard.press('Enter');
+    const modelTitle = page.locator('.quick-input-widget .quick-input-title', { hasText: /which model/i });
+    if (!(await modelTitle.isVisible().catch(() => false))) {
+      await modelTitle.waitFor({ state: 'visible', timeout: 5000 }).catch(async () => page.keyboard.press('Enter'));
+    }
+    await pick(/which model/i, 'Simulator (demo scenario)');
+
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match(await dialog.innerText(), /run this plan of 4 tasks/i);
+    for (const task of ['fix-sum', 'add-multiply', 'add-divide', 'add-mean']) assert.match(await dialog.innerText(), new RegExp(task));
+    await page.screenshot({ path: join(SCREENSHOTS, 'plan-confirmation.png') });
+    await dialog.locator('.monaco-button', { hasText: /^Run$/ }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+    await sidebarRow(/^Run /).or(sidebarRow(/Run \d{8}-/)).first().waitFor({ state: 'visible', timeout: 60_000 });
+    console.log(`[e2e] run started at ${elapsed()}`);
+  });
+
+  it('"Loom: Open Dashboard" shows the agents and their spend while the run goes', async () => {
+    await runCommand('Loom: Open Dashboard');
+    await dashboard.locator('vscode-tab-header[data-tab="agents"]').click({ timeout: 60_000 });
+    await dashboard.locator('tr.agent-row').nth(2).waitFor({ state: 'visible', timeout: 120_000 });
+    const rows = dashboard.locator('tr.agent-row');
+    const ids = await rows.locator('.agent-id').allInnerTexts();
+    assert.ok(ids.length >= 3, `agents listed: ${ids.join(', ')}`);
+    console.log(`[e2e] dashboard lists ${ids.length} agents at ${elapsed()}: ${ids.join(', ')}`);
+  });
+
+  it('the run ends on the conflict: the sidebar shows esc-1, the dashboard every agent with tokens and cost', async () => {
+    await sidebarRow('esc-1').first().waitFor({ state: 'visible', timeout: 240_000 });
+    console.log(`[e2e] run escalated at ${elapsed()}`);
+    await dashboard.locator('vscode-tab-header[data-tab="agents"]').click();
+    const rows = dashboard.locator('tr.agent-row');
+    await rows.nth(4).waitFor({ state: 'visible', timeout: 10_000 });
+    const n = await rows.count();
+    const seen: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const cells = await rows.nth(i).locator('td').allInnerTexts();
+      const [agent, , , , tokens, cost] = cells.map((c) => c.trim());
+      seen.push(`${agent}: ${tokens} tok, ${cost}`);
+      assert.match(tokens, /^[1-9][\d.]*k?M?$/, `${agent} shows its tokens (${tokens})`);
+      assert.match(cost, /^\$\d+\.\d+$/, `${agent} shows its cost (${cost})`);
+    }
+    console.log(`[e2e] agents:\n  ${seen.join('\n  ')}`);
+    for (const task of ['fix-sum', 'add-multiply', 'add-divide', 'add-mean']) {
+      assert.ok(seen.some((s) => s.includes(task)), `an agent of ${task} is listed`);
+    }
+    // The sidebar: the run, the escalation, the tasks with tokens and cost.
+    assert.match(await sidebarRow('esc-1').first().innerText(), /conflict/);
+    assert.match(await sidebarRow(/Run \d/).first().innerText(), /escalated[\s\S]*tok[\s\S]*\$/);
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-agents.png') });
+    await page.locator('.part.sidebar').screenshot({ path: join(SCREENSHOTS, 'sidebar.png') });
+  });
+
+  it('the conflict prompt in the Escalations tab: "Take theirs" resolves esc-1 and the integration branch gets both files', async () => {
+    await dashboard.locator('vscode-tab-header[data-tab="escalations"]').click();
+    const card = dashboard.locator('.escalation-card[data-escalation="esc-1"]');
+    await card.waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match(await card.innerText(), /add-multiply ↔ add-divide/);
+    assert.match(await card.innerText(), /src\/index\.js/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'conflict-prompt.png') });
+
+    await card.locator('vscode-button[data-choice="theirs"]').click();
+    await dashboard.locator('.escalation-card.resolved[data-escalation="esc-1"]').waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match(await dashboard.locator('.escalation-card[data-escalation="esc-1"]').innerText(), /Resolved: Take theirs/);
+    console.log(`[e2e] esc-1 resolved from the webview at ${elapsed()}`);
+
+    const [integration, ...more] = branches(workspace, 'loom/*/integration');
+    assert.ok(integration && more.length === 0, `one integration branch: ${[integration, ...more].join(', ')}`);
+    const files = filesOnBranch(workspace, integration);
+    for (const file of ['src/multiply.js', 'src/divide.js']) assert.ok(files.includes(file), `${integration} has ${file}`);
+    // The sidebar drops the answered escalation and shows the run succeeded.
+    await sidebarRow(/Run \d/).filter({ hasText: 'succeeded' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await sidebarRow('esc-1').count(), 0);
+  });
+});
