@@ -1,28 +1,29 @@
 import * as vscode from 'vscode';
-import type { ChatMessage, ToolCall } from '../../protocol/chat';
-import { estimateUsage } from '../../engine/models/estimateUsage';
+import type { ToolCall } from '../../protocol/chat';
 import { ModelError, type ChatRequest, type ChatResponse, type ModelProvider } from '../../engine/models/modelProvider';
+import { toLmMessages, type LmMessage } from './lmMessages';
 
 /**
- * The engine's model port on VS Code's Language Model API. It runs in the extension host (workers
- * reach it through the coordinator's relay). The API reports no usage, so usage is estimated.
+ * VS Code's Language Model API as a ModelProvider. It lives in the extension host; agents in worker
+ * threads reach it through the coordinator's relay (RunOptions.hostModel with endpoint.relay).
  */
 export class LanguageModelProvider implements ModelProvider {
   readonly model: string;
 
   constructor(private readonly chatModel: vscode.LanguageModelChat) {
-    this.model = `${chatModel.vendor}/${chatModel.id}`;
+    this.model = chatModel.id;
   }
 
   async chat(request: ChatRequest): Promise<ChatResponse> {
+    const messages = toLmMessages(request.messages).map(toVscodeMessage);
     const cancel = new vscode.CancellationTokenSource();
     const onAbort = () => cancel.cancel();
     request.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const response = await this.chatModel.sendRequest(
-        toLanguageModelMessages(request.messages),
+        messages,
         {
-          justification: 'Loom runs its coding agents (coordinator, implementors, verifier) on this model.',
+          justification: 'Loom runs coding agents on your spec.',
           tools: request.tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.parameters })),
         },
         cancel.token,
@@ -31,65 +32,52 @@ export class LanguageModelProvider implements ModelProvider {
       const toolCalls: ToolCall[] = [];
       for await (const part of response.stream) {
         if (part instanceof vscode.LanguageModelTextPart) content += part.value;
-        else if (part instanceof vscode.LanguageModelToolCallPart) toolCalls.push({ id: part.callId, name: part.name, arguments: JSON.stringify(part.input ?? {}) });
+        else if (part instanceof vscode.LanguageModelToolCallPart) toolCalls.push({ id: part.callId, name: part.name, arguments: JSON.stringify(part.input) });
       }
-      const text = content === '' ? null : content;
+      const inputTokens = await this.countTokens(messages, cancel.token);
+      const outputTokens = await this.chatModel.countTokens(content + toolCalls.map((c) => c.arguments).join(''), cancel.token);
       return {
-        content: text,
+        content: content || null,
         toolCalls,
         finishReason: toolCalls.length ? 'tool_calls' : 'stop',
-        usage: estimateUsage(request.messages, text, toolCalls),
+        usage: { inputTokens, outputTokens },
         model: this.model,
       };
     } catch (err) {
-      throw toModelError(err, cancel.token.isCancellationRequested);
+      throw toModelError(err, request.signal?.aborted ?? false);
     } finally {
       request.signal?.removeEventListener('abort', onAbort);
       cancel.dispose();
     }
   }
-}
 
-/** The LM API has user and assistant messages only: system text goes first as a user message. */
-export function toLanguageModelMessages(messages: readonly ChatMessage[]): vscode.LanguageModelChatMessage[] {
-  const out: vscode.LanguageModelChatMessage[] = [];
-  for (const m of messages) {
-    switch (m.role) {
-      case 'system':
-      case 'user':
-        out.push(vscode.LanguageModelChatMessage.User(m.content));
-        break;
-      case 'assistant': {
-        const parts: (vscode.LanguageModelTextPart | vscode.LanguageModelToolCallPart)[] = [];
-        if (m.content) parts.push(new vscode.LanguageModelTextPart(m.content));
-        for (const call of m.toolCalls) parts.push(new vscode.LanguageModelToolCallPart(call.id, call.name, parseArguments(call.arguments)));
-        out.push(vscode.LanguageModelChatMessage.Assistant(parts.length ? parts : ''));
-        break;
-      }
-      case 'tool':
-        out.push(vscode.LanguageModelChatMessage.User([new vscode.LanguageModelToolResultPart(m.toolCallId, [new vscode.LanguageModelTextPart(m.content)])]));
-        break;
-    }
-  }
-  return out;
-}
-
-function parseArguments(text: string): object {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? value : { value };
-  } catch {
-    return { raw: text };
+  private async countTokens(messages: vscode.LanguageModelChatMessage[], token: vscode.CancellationToken): Promise<number> {
+    let total = 0;
+    for (const m of messages) total += await this.chatModel.countTokens(m, token);
+    return total;
   }
 }
 
-function toModelError(err: unknown, cancelled: boolean): ModelError {
-  if (cancelled) return new ModelError('cancelled', 'the model call was cancelled', false);
-  const message = (err as Error)?.message ?? String(err);
+function toVscodeMessage(m: LmMessage): vscode.LanguageModelChatMessage {
+  if (m.role === 'assistant') {
+    return vscode.LanguageModelChatMessage.Assistant(
+      m.parts.map((p) => (p.kind === 'toolCall' ? new vscode.LanguageModelToolCallPart(p.callId, p.name, p.input) : new vscode.LanguageModelTextPart(p.kind === 'text' ? p.text : ''))),
+    );
+  }
+  return vscode.LanguageModelChatMessage.User(
+    m.parts.map((p) =>
+      p.kind === 'toolResult' ? new vscode.LanguageModelToolResultPart(p.callId, [new vscode.LanguageModelTextPart(p.text)]) : new vscode.LanguageModelTextPart(p.kind === 'text' ? p.text : ''),
+    ),
+  );
+}
+
+function toModelError(err: unknown, aborted: boolean): ModelError {
+  if (err instanceof ModelError) return err;
+  if (aborted || err instanceof vscode.CancellationError) return new ModelError('cancelled', 'cancelled', false);
   if (err instanceof vscode.LanguageModelError) {
-    if (err.code === vscode.LanguageModelError.NoPermissions().code) return new ModelError('auth', `no permission to use this model: ${message}`, false);
-    if (err.code === vscode.LanguageModelError.Blocked().code) return new ModelError('rateLimited', `the model blocked the request: ${message}`, true, 10_000);
-    if (err.code === vscode.LanguageModelError.NotFound().code) return new ModelError('badRequest', `the model is not available: ${message}`, false);
+    // NoPermissions: the user declined; Blocked: quota or policy; NotFound: the model went away.
+    const kind = err.code === 'Blocked' ? 'rateLimited' : err.code === 'NoPermissions' ? 'auth' : 'badRequest';
+    return new ModelError(kind, `Language Model API: ${err.message} (${err.code})`, err.code === 'Blocked');
   }
-  return new ModelError('server', message, true);
+  return new ModelError('server', `Language Model API: ${(err as Error)?.message ?? String(err)}`, true);
 }
