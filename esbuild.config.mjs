@@ -41,6 +41,8 @@ async function build() {
         target: 'es2022',
         entryPoints: webviewEntries,
         loader: { '.css': 'css', '.ttf': 'file' },
+        // Fonts beside the bundle, inside the webview's localResourceRoots (dist/webview).
+        assetNames: 'webview/[name]-[hash]',
         define: { 'process.env.NODE_ENV': '"production"' },
         minify: true,
         metafile: true,
