@@ -46,7 +46,6 @@ describe('Loom in VS Code (code-server + Chromium): Start Agent Plan from the pa
   });
 
   /** The quick input (palette, quick picks, the simple file dialog). */
-  const quickInput = () => page.locator('.quick-input-widget');
   const quickInputBox = () => page.locator('.quick-input-widget .quick-input-box input');
   const quickRow = (text: string | RegExp) => page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text });
 
@@ -75,6 +74,26 @@ describe('Loom in VS Code (code-server + Chromium): Start Agent Plan from the pa
     await quickRow(row).first().click();
   }
 
+  /** Closes notification toasts so they do not cover the screenshots. */
+  async function clearToasts(): Promise<void> {
+    const close = page.locator('.notification-toast .codicon-notifications-clear');
+    for (let i = await close.count(); i > 0; i--) await close.first().click({ timeout: 2000 }).catch(() => undefined);
+    await page.mouse.move(700, 600);
+  }
+
+  /** Drags the sash between the sidebar and the editor so the Agents tree's descriptions fit. */
+  async function widenSidebar(width: number): Promise<void> {
+    const box = await page.locator('.part.sidebar').boundingBox();
+    if (!box || box.width >= width) return;
+    const x = box.x + box.width;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x + (width - box.width) / 2, y, { steps: 4 });
+    await page.mouse.move(box.x + width, y, { steps: 4 });
+    await page.mouse.up();
+  }
+
   function sidebarRow(text: string | RegExp): Locator {
     return page.locator('.part.sidebar .monaco-list-row', { hasText: text });
   }
@@ -86,6 +105,7 @@ describe('Loom in VS Code (code-server + Chromium): Start Agent Plan from the pa
     await loomItem.waitFor({ state: 'visible', timeout: 60_000 });
     await loomItem.click(); // shows the Agents view (and activates the extension)
     await page.locator('.part.sidebar', { hasText: /agents/i }).waitFor({ state: 'visible', timeout: 30_000 });
+    await widenSidebar(470);
     console.log(`[e2e] workbench with the Loom view at ${elapsed()}`);
   });
 
@@ -121,6 +141,8 @@ describe('Loom in VS Code (code-server + Chromium): Start Agent Plan from the pa
     const rows = dashboard.locator('tr.agent-row');
     const ids = await rows.locator('.agent-id').allInnerTexts();
     assert.ok(ids.length >= 3, `agents listed: ${ids.join(', ')}`);
+    await clearToasts();
+    await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-running.png') });
     console.log(`[e2e] dashboard lists ${ids.length} agents at ${elapsed()}: ${ids.join(', ')}`);
   });
 
@@ -146,7 +168,7 @@ describe('Loom in VS Code (code-server + Chromium): Start Agent Plan from the pa
     // The sidebar: the run, the escalation, the tasks with tokens and cost.
     assert.match(await sidebarRow('esc-1').first().innerText(), /conflict/);
     assert.match(await sidebarRow(/Run \d/).first().innerText(), /escalated[\s\S]*tok[\s\S]*\$/);
-    await page.mouse.move(0, 0);
+    await clearToasts();
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-agents.png') });
     await page.locator('.part.sidebar').screenshot({ path: join(SCREENSHOTS, 'sidebar.png') });
   });
@@ -157,6 +179,7 @@ describe('Loom in VS Code (code-server + Chromium): Start Agent Plan from the pa
     await card.waitFor({ state: 'visible', timeout: 10_000 });
     assert.match(await card.innerText(), /add-multiply ↔ add-divide/);
     assert.match(await card.innerText(), /src\/index\.js/);
+    await clearToasts();
     await page.screenshot({ path: join(SCREENSHOTS, 'conflict-prompt.png') });
 
     await card.locator('vscode-button[data-choice="theirs"]').click();
