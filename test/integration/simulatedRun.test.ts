@@ -1,6 +1,7 @@
 // A whole simulated plan inside the real VS Code extension host, driven through the command API:
 // loom.startPlan (simulator, plan auto-confirmed) fills the Agents tree, loom.resolveEscalation
-// answers the demo's merge conflict and the integration branch gets the merge, and loom.stopRun
+// hands the demo's merge conflict to the merge agent and the integration branch gets the merge
+// ("Take theirs" is clicked in the webview by test/e2e/vscode/startPlan.test.ts), and loom.stopRun
 // stops a second run mid-flight without leaving a child process behind.
 //
 // Run: npx tsx test/integration/run.ts   (prepares the demo repository and passes it as --workspace)
@@ -136,28 +137,15 @@ describe('a simulated plan in the extension host (command API)', function () {
     assert.match(index, /divide/);
     assert.doesNotMatch(index, /<<<<<<<|>>>>>>>/);
     assert.equal(parentsOf(repo, branch).length, 2, 'a two-parent merge commit');
-  });
-
-  it('loom.resolveEscalation takes theirs for esc-1: the integration branch holds both src/multiply.js and src/divide.js', async function () {
-    assert.ok(firstRunId, 'needs the first run');
-    const open = api.state.escalations.find((e) => e.escalationId === 'esc-1')?.resolution === null;
-    if (!open) this.skip(); // the merge agent already resolved it
-    const result = await vscode.commands.executeCommand<{ status: string; integrationBranch: string | null; integrationCommit: string | null } | undefined>(
-      'loom.resolveEscalation',
-      { escalationId: 'esc-1', choice: 'theirs' },
-    );
-    assert.ok(result, 'loom.resolveEscalation returned nothing: it failed (the command shows the error in a notification)');
-    const branch = `loom/${firstRunId}/integration`;
-    assert.equal(result.status, 'succeeded', 'nothing is left open, so the run succeeds');
-    assert.equal(result.integrationBranch, branch);
     assert.deepEqual(branches(repo, `loom/${firstRunId}/integration`), [branch]);
     const files = filesOnBranch(repo, branch);
     for (const file of ['src/multiply.js', 'src/divide.js', 'src/mean.js']) assert.ok(files.includes(file), `${branch} has ${file}: ${files.join(', ')}`);
-    assert.equal(api.state.escalations.find((e) => e.escalationId === 'esc-1')?.resolution, 'theirs');
+    assert.equal(api.state.escalations.find((e) => e.escalationId === 'esc-1')?.resolution, 'mergeAgent');
     assert.equal(api.state.tasks.find((t) => t.task.id === 'add-divide')?.status, 'merged');
-    // The tree no longer lists the answered escalation.
+    // The tree no longer lists the answered escalation, and the run shows it succeeded.
     const [run] = api.agentsTree();
     assert.deepEqual(api.agentsTree(run).filter((n) => n.kind === 'escalation'), []);
+    assert.match(run.description, /^succeeded/);
   });
 
   it('loom.stopRun stops a second run mid-flight: no agent runs and no child process of the extension host remains', async () => {
