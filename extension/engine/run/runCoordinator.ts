@@ -246,7 +246,7 @@ export class RunCoordinator implements Disposable {
         append,
         // A merger agent in a worker thread like every agent, on the run's model; stop() ends it.
         mergeAgent: async (state: RunState, id: string, oursTaskId: string, heldTaskId: string, branch: string, journal: (body: EventBody) => RunEvent) => {
-          const launcher = new AgentLauncher({ workerScript: this.options.bundle.agentWorker, endpoint: this.options.endpoint, journal });
+          const launcher = new AgentLauncher({ workerScript: this.options.bundle.agentWorker, endpoint: this.options.endpoint, journal, hostModel: this.options.hostModel });
           this.launcher = launcher;
           try {
             return await resolveWithMergeAgent({ state, spec: this.spec!, paths, launcher, options: this.options, append: journal, integrationBranch: branch }, id, oursTaskId, heldTaskId);

@@ -5,7 +5,7 @@ import { hasEndpoint } from '../adapters/loomSettings';
 import { readSettings, storeEndpoint } from '../adapters/settingsReader';
 import type { ApiKeyStore } from '../adapters/apiKeyStore';
 
-export type ModelSource = { kind: 'endpoint'; endpoint: ModelEndpoint } | { kind: 'simulator' };
+export type ModelSource = { kind: 'endpoint'; endpoint: ModelEndpoint } | { kind: 'simulator' } | { kind: 'languageModel'; chat: vscode.LanguageModelChat };
 
 const configureHelp =
   'Set "loom.model.baseUrl" and "loom.model.name" (any OpenAI-compatible endpoint: OpenAI, Azure, Ollama, vLLM, LM Studio) and store the key with "Loom: Set API Key".';
@@ -19,19 +19,15 @@ export async function pickModelSource(keys: ApiKeyStore, setApiKey: () => Promis
   type Item = vscode.QuickPickItem & { pick: 'lm' | 'endpoint' | 'simulator' };
   const items: Item[] = [];
   const lmModels = await availableChatModels();
-  if (lmModels.length) items.push({ pick: 'lm', label: '$(copilot) VS Code Language Model API', description: lmModels.slice(0, 3).join(', ') });
+  if (lmModels.length) items.push({ pick: 'lm', label: '$(copilot) VS Code Language Model API', description: lmModels.slice(0, 3).map((m) => m.name || m.id).join(', ') });
   items.push({ pick: 'endpoint', label: '$(globe) OpenAI-compatible endpoint…', description: 'OpenAI, Azure, Ollama, vLLM, LM Studio, llama.cpp' });
   items.push({ pick: 'simulator', label: '$(beaker) Simulator (demo scenario)', description: 'replays the bundled demo scenario (examples/demo): no network, no cost' });
   const choice = await vscode.window.showQuickPick(items, { title: 'Loom: no model is configured — which model?', ignoreFocusOut: true });
   if (!choice) return undefined;
   if (choice.pick === 'simulator') return { kind: 'simulator' };
   if (choice.pick === 'lm') {
-    const answer = await vscode.window.showWarningMessage(
-      'Loom cannot run its agents on the VS Code Language Model API yet.',
-      { modal: true, detail: `Agents run in worker threads that talk to an OpenAI-compatible endpoint. ${configureHelp}` },
-      'Configure an Endpoint',
-    );
-    if (answer !== 'Configure an Endpoint') return undefined;
+    const chat = await pickChatModel(lmModels);
+    return chat ? { kind: 'languageModel', chat } : undefined;
   }
   const baseUrl = await vscode.window.showInputBox({
     title: 'Loom: base URL of an OpenAI-compatible endpoint',
@@ -69,11 +65,20 @@ async function configuredEndpoint(keys: ApiKeyStore, setApiKey: () => Promise<bo
   return undefined;
 }
 
-async function availableChatModels(): Promise<string[]> {
+/** Chat models VS Code offers (Copilot and others); none when the API is unavailable or slow to answer. */
+export async function availableChatModels(): Promise<vscode.LanguageModelChat[]> {
   try {
-    const models = await Promise.race([vscode.lm.selectChatModels(), new Promise<vscode.LanguageModelChat[]>((resolve) => setTimeout(() => resolve([]), 3000))]);
-    return models.map((m) => m.name || m.id);
+    return await Promise.race([vscode.lm.selectChatModels(), new Promise<vscode.LanguageModelChat[]>((resolve) => setTimeout(() => resolve([]), 3000))]);
   } catch {
     return [];
   }
+}
+
+async function pickChatModel(models: vscode.LanguageModelChat[]): Promise<vscode.LanguageModelChat | undefined> {
+  if (models.length === 1) return models[0];
+  const pick = await vscode.window.showQuickPick(
+    models.map((m) => ({ label: m.name || m.id, description: `${m.vendor} · ${m.family} · ${m.maxInputTokens} input tokens`, model: m })),
+    { title: 'Loom: which language model?', ignoreFocusOut: true },
+  );
+  return pick?.model;
 }

@@ -13,7 +13,9 @@ import type { ApiKeyStore } from '../adapters/apiKeyStore';
 import { buildRunOptions } from '../run/buildRunOptions';
 import type { RunController, StartedRun } from '../run/runController';
 import { showRunProgress } from '../run/runProgress';
-import { pickModelSource } from './pickModelSource';
+import { availableChatModels, pickModelSource } from './pickModelSource';
+import { LanguageModelProvider } from '../adapters/languageModelProvider';
+import type { RunOptions } from '../../engine/run/runOptions';
 import { pickSpec } from './pickSpec';
 import { planConfirmation } from './planConfirmation';
 import { parseStartPlanArgs } from './startPlanArgs';
@@ -56,6 +58,8 @@ export async function startPlanCommand(deps: StartPlanDeps, rawArgs: unknown): P
 
   const resources: Disposable[] = [];
   let endpoint: ModelEndpoint;
+  let hostModel: RunOptions['hostModel'];
+  let lmVerifierModel: string | undefined;
   const settings = readSettings(vscode.Uri.file(repo));
   if (source.kind === 'simulator') {
     const scenarioPath = args.scenarioPath ?? join(deps.extensionUri.fsPath, 'examples', 'demo', 'scenario.json');
@@ -63,11 +67,20 @@ export async function startPlanCommand(deps: StartPlanDeps, rawArgs: unknown): P
     resources.push({ dispose: () => simulator.close() });
     endpoint = { baseUrl: simulator.url, model: simulator.scenario.model, apiKey: 'no-key-needed-for-the-simulator', timeoutMs: 30_000, maxRetries: 3, headers: [] };
     log.info(`model simulator (scenario "${simulator.scenario.name}") at ${simulator.url}`);
+  } else if (source.kind === 'languageModel') {
+    const main = new LanguageModelProvider(source.chat);
+    const verifierChat = settings.verifierModel ? (await availableChatModels()).find((m) => m.id === settings.verifierModel || m.family === settings.verifierModel) : undefined;
+    const verifier = verifierChat ? new LanguageModelProvider(verifierChat) : main;
+    // Workers cannot call the LM API: they relay each call through the coordinator to these providers.
+    endpoint = { baseUrl: 'http://127.0.0.1/vscode-language-model', model: main.model, apiKey: '', timeoutMs: 300_000, maxRetries: 2, headers: [], relay: true };
+    hostModel = (agent) => (agent.role === 'verifier' ? verifier : main);
+    lmVerifierModel = verifierChat ? verifier.model : undefined;
+    log.info(`VS Code language model ${main.model}${verifierChat ? `; verifier ${verifier.model}` : ''}`);
   } else {
     endpoint = source.endpoint;
     log.info(`model ${endpoint.model} at ${endpoint.baseUrl}`);
   }
-  if (settings.verifierModel) log.warn(`loom.verifier.model (${settings.verifierModel}) is not applied yet: the verifier uses ${endpoint.model}`);
+  if (settings.verifierModel && source.kind === 'endpoint') log.info(`verifier model ${settings.verifierModel} at the same endpoint`);
 
   try {
     const options = buildRunOptions({
@@ -80,6 +93,10 @@ export async function startPlanCommand(deps: StartPlanDeps, rawArgs: unknown): P
       mcpServers: await userMcpServers(repo, log),
       confirmPlan: args.autoConfirm ? async () => true : confirmPlan,
     });
+    if (hostModel) options.hostModel = hostModel;
+    // The simulator follows its script; a VS Code model is picked per role by hostModel (the name labels it).
+    if (source.kind !== 'endpoint') delete options.verifierModel;
+    if (lmVerifierModel) options.verifierModel = lmVerifierModel;
     if (source.kind === 'simulator') {
       // The demo scenario is scripted for these limits (as `loom demo` runs it).
       options.maxTurns = 12;

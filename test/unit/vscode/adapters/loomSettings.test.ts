@@ -46,5 +46,8 @@ describe('vscode/adapters/loomSettings', () => {
     assert.equal(options.bundle.toolServer, '/ext/dist/tools/loomToolServer.js');
     assert.equal(options.confirmPlan, undefined);
     assert.equal(options.budgets.taskTokens, DEFAULT_RUN_SETTINGS.budgets.taskTokens);
+    assert.equal(options.verifierModel, undefined);
+    const withVerifier = buildRunOptions({ repo: '/r', specPath: '/r/s.md', endpoint, settings: { ...settings, verifierModel: 'judge' }, loomHome: '/h', extensionRoot: '/ext', mcpServers: [] });
+    assert.equal(withVerifier.verifierModel, 'judge');
   });
 });
