@@ -58,3 +58,12 @@ export function describeProcesses(list: readonly ProcessInfo[]): string {
 export function isVsCodeHelper(p: ProcessInfo): boolean {
   return /\/lib\/vscode\/(extensions|out)\//.test(p.command);
 }
+
+/** OS threads of this process (worker threads add theirs): a rough sign that agents' workers are gone. */
+export function threadCount(pid: number = process.pid): number {
+  try {
+    return readdirSync(`/proc/${pid}/task`).length;
+  } catch {
+    return -1;
+  }
+}

@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { LoomApi } from '../../extension/vscode/extension';
 import type { AgentsNode } from '../../extension/vscode/views/agentsTreeModel';
 import { branches, createDemoWorkspace, filesOnBranch, isFreshDemoWorkspace, parentsOf, showFile } from './demoWorkspace';
-import { describeProcesses, descendants, isVsCodeHelper, type ProcessInfo } from './processTree';
+import { describeProcesses, descendants, isVsCodeHelper, threadCount, type ProcessInfo } from './processTree';
 
 const extensionId = 'loom-dev.loom';
 const demoTasks = ['fix-sum', 'add-multiply', 'add-divide', 'add-mean'];
@@ -33,6 +33,7 @@ describe('a simulated plan in the extension host (command API)', function () {
   /** The extension host's descendants before any run (code-server's own helpers, not Loom's). */
   let baseline: Set<number>;
   let firstRunId: string;
+  let threadsBefore: number;
   /** Descendants that appeared since the baseline, leaving out VS Code's own on-demand helpers (language servers). */
   const newProcesses = (): ProcessInfo[] => descendants(process.pid).filter((p) => !baseline.has(p.pid) && !isVsCodeHelper(p));
 
@@ -48,6 +49,7 @@ describe('a simulated plan in the extension host (command API)', function () {
     repo = folder && isFreshDemoWorkspace(folder) ? folder : createDemoWorkspace(extensionPath);
     console.log(`[simulatedRun] repository ${repo}${repo === folder ? ' (the workspace folder)' : ' (made by the test: no demo workspace was opened)'}`);
     baseline = new Set(descendants(process.pid).map((p) => p.pid));
+    threadsBefore = threadCount();
   });
 
   it('loom.startPlan with the simulator fills the Agents tree: the run, its 4 tasks, their agents with tokens and cost', async () => {
@@ -161,6 +163,7 @@ describe('a simulated plan in the extension host (command API)', function () {
     assert.notEqual(second.runId, firstRunId);
     await waitFor('implementors to be running', () => api.state.agents.filter((a) => a.role === 'implementor' && a.status === 'running').length >= 2, 120_000);
     const during = newProcesses();
+    const threadsDuring = threadCount();
     console.log(`[simulatedRun] second run ${second.runId} mid-flight: ${api.state.agents.filter((a) => a.status === 'running').length} agents running, ${during.length} new child processes\n  ${describeProcesses(during).replace(/\n/g, '\n  ')}`);
 
     const stopped = Date.now();
@@ -171,6 +174,7 @@ describe('a simulated plan in the extension host (command API)', function () {
     assert.deepEqual(api.state.agents.filter((a) => a.status === 'running').map((a) => a.agentId), [], 'no agent is still running');
     await waitFor('the stopped run\'s processes to exit', () => newProcesses().length === 0, 15_000, 200).catch(() => undefined);
     assert.deepEqual(newProcesses(), [], `left behind after loom.stopRun:\n${describeProcesses(newProcesses())}`);
+    console.log(`[simulatedRun] extension host threads: ${threadsBefore} before any run, ${threadsDuring} mid-flight, ${threadCount()} after loom.stopRun`);
     const [run] = api.agentsTree();
     assert.equal(run?.label, `Run ${second.runId}`);
     assert.match(run.description, /^stopped/);
