@@ -13,7 +13,8 @@ import { launchBrowser } from '../browser';
 import { CodeServer } from '../../vscode/codeServer';
 import { branches, createDemoWorkspace, filesOnBranch, repoRoot } from '../../integration/demoWorkspace';
 
-const SCREENSHOTS = join(repoRoot, 'media', 'screenshots');
+/** The README's screenshots; LOOM_SCREENSHOTS_DIR sends them elsewhere (CI, so the tree stays clean). */
+const SCREENSHOTS = process.env.LOOM_SCREENSHOTS_DIR ?? join(repoRoot, 'media', 'screenshots');
 const specPath = join(repoRoot, 'examples', 'demo', 'spec.md');
 
 describe('Loom in VS Code (code-server + Chromium): Start Agent Plan from the palette', function () {
