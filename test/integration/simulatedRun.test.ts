@@ -162,10 +162,15 @@ describe('a simulated plan in the extension host (command API)', function () {
     assert.ok(second?.runId, 'the second loom.startPlan started');
     assert.notEqual(second.runId, firstRunId);
     await waitFor('implementors to be running', () => api.state.agents.filter((a) => a.role === 'implementor' && a.status === 'running').length >= 2, 120_000);
+    // Each implementor talks to Loom's tool server, an MCP subprocess: stop while one is alive.
+    const toolServers = () => newProcesses().filter((p) => /loomToolServer/.test(p.command));
+    await waitFor('an implementor\'s MCP tool server (dist/tools/loomToolServer.js) to be running', () => toolServers().length > 0 || !api.isRunning, 60_000, 50);
+    assert.ok(api.isRunning, 'the run was still going when its tool servers were seen');
     const during = newProcesses();
     const threadsDuring = threadCount();
     console.log(`[simulatedRun] second run ${second.runId} mid-flight: ${api.state.agents.filter((a) => a.status === 'running').length} agents running, ${during.length} new child processes\n  ${describeProcesses(during).replace(/\n/g, '\n  ')}`);
 
+    assert.ok(toolServers().length > 0 || during.some((p) => /loomToolServer/.test(p.command)), 'an MCP tool server ran when loom.stopRun was issued');
     const stopped = Date.now();
     await vscode.commands.executeCommand('loom.stopRun');
     await waitFor('the run to stop', () => !api.isRunning, 60_000);
