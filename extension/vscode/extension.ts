@@ -10,6 +10,7 @@ import { FindingsController } from './review/findingsController';
 import { FindingComments } from './review/findingComments';
 import { GitContentProvider } from './review/gitContentProvider';
 import { openTaskDiff } from './review/openTaskDiff';
+import { openConflict } from './review/openConflict';
 import { taskLeases } from './review/taskLeases';
 import { confinePath } from './review/confinePath';
 import { TraceDocuments } from './review/traceDocuments';
@@ -78,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): LoomApi {
       resolveEscalation: async (escalationId, choice) => {
         const state = await controller.resolveEscalation(escalationId, choice, 'user');
         log.info(`escalation ${escalationId} resolved from the dashboard: ${choice}; run ${state.status}`);
+        if (choice === 'mergeEditor') await openConflict(state, escalationId);
       },
       reviewFinding: (taskId, index, decision) => {
         findings.review(taskId, index, decision);

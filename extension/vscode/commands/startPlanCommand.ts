@@ -82,6 +82,7 @@ export async function startPlanCommand(deps: StartPlanDeps, rawArgs: unknown): P
   }
   if (settings.verifierModel && source.kind === 'endpoint') log.info(`verifier model ${settings.verifierModel} at the same endpoint`);
 
+  let planRejected = false;
   try {
     const options = buildRunOptions({
       repo,
@@ -91,7 +92,13 @@ export async function startPlanCommand(deps: StartPlanDeps, rawArgs: unknown): P
       loomHome: loomHome(),
       extensionRoot: deps.extensionUri.fsPath,
       mcpServers: await userMcpServers(repo, log),
-      confirmPlan: args.autoConfirm ? async () => true : confirmPlan,
+      confirmPlan: args.autoConfirm
+        ? async () => true
+        : async (plan) => {
+            const accepted = await confirmPlan(plan);
+            if (!accepted) planRejected = true;
+            return accepted;
+          },
     });
     if (hostModel) options.hostModel = hostModel;
     // The simulator follows its script; a VS Code model is picked per role by hostModel (the name labels it).
@@ -104,7 +111,7 @@ export async function startPlanCommand(deps: StartPlanDeps, rawArgs: unknown): P
     }
     const started = await controller.start(options, resources);
     log.info(`run ${started.runId} started on ${repo} with spec ${specPath}; journal ${started.journalPath}`);
-    follow(deps, started);
+    follow(deps, started, () => planRejected);
     deps.openDashboard();
     return { runId: started.runId, journalPath: started.journalPath };
   } catch (err) {
@@ -113,9 +120,14 @@ export async function startPlanCommand(deps: StartPlanDeps, rawArgs: unknown): P
   }
 }
 
-function follow(deps: StartPlanDeps, started: StartedRun): void {
+function follow(deps: StartPlanDeps, started: StartedRun, planRejected: () => boolean): void {
   showRunProgress(deps.controller, started.runId, started.done);
   void started.done.then(({ state, error }) => {
+    if (planRejected()) {
+      deps.log.info(`run ${started.runId}: the plan was not accepted; nothing ran`);
+      void vscode.window.showInformationMessage('Loom: plan cancelled; no agent ran.');
+      return;
+    }
     if (error) {
       deps.log.error(`run ${started.runId} ended with an error: ${error.message}`);
       void vscode.window.showErrorMessage(`Loom: run ${started.runId} could not run: ${error.message}`);
