@@ -46,6 +46,21 @@ describe('Loom in VS Code (code-server + Chromium): Start Agent Plan from the pa
     console.log(`[e2e] total ${elapsed()}`);
   });
 
+  // Each step needs the one before: after a failure, keep a screenshot and skip the rest.
+  let failed: string | undefined;
+  beforeEach(function () {
+    if (failed) this.skip();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed') return;
+    failed = this.currentTest.title;
+    const dir = join(repoRoot, 'test-results', 'screenshots');
+    mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: join(dir, 'vscode-failure.png') }).catch(() => undefined);
+    const quickTitle = await page.locator('.quick-input-widget .quick-input-title').innerText({ timeout: 1000 }).catch(() => '');
+    console.log(`[e2e] failed at ${elapsed()}; screenshot test-results/screenshots/vscode-failure.png; quick input: "${quickTitle}"`);
+  });
+
   /** The quick input (palette, quick picks, the simple file dialog). */
   const quickInputBox = () => page.locator('.quick-input-widget .quick-input-box input');
   const quickRow = (text: string | RegExp) => page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text });
@@ -113,14 +128,16 @@ describe('Loom in VS Code (code-server + Chromium): Start Agent Plan from the pa
   it('"Loom: Start Agent Plan": spec from a file, the simulator, the plan confirmed — the run starts', async () => {
     await runCommand('Loom: Start Agent Plan');
     await pick(/which spec/i, 'Choose a spec file');
-    // code-server's file dialog is a quick input holding a path: type the spec's.
-    await page.locator('.quick-input-widget .quick-input-title', { hasText: /choose a spec/i }).waitFor({ state: 'visible', timeout: 15_000 });
-    await quickInputBox().fill(specPath);
-    await page.waitForTimeout(500);
-    await page.keyboard.press('Enter');
+    // code-server's file dialog is a quick input holding a path: type the spec's, Enter (again if
+    // the dialog completed the path instead of accepting it).
+    const fileDialog = page.locator('.quick-input-widget .quick-input-title', { hasText: /choose a spec/i });
     const modelTitle = page.locator('.quick-input-widget .quick-input-title', { hasText: /which model/i });
-    if (!(await modelTitle.isVisible().catch(() => false))) {
-      await modelTitle.waitFor({ state: 'visible', timeout: 5000 }).catch(async () => page.keyboard.press('Enter'));
+    await fileDialog.waitFor({ state: 'visible', timeout: 15_000 });
+    for (let attempt = 0; attempt < 4 && !(await modelTitle.isVisible()); attempt++) {
+      if ((await fileDialog.isVisible()) && (await quickInputBox().inputValue()) !== specPath) await quickInputBox().fill(specPath);
+      await page.waitForTimeout(500);
+      if (await fileDialog.isVisible()) await page.keyboard.press('Enter');
+      await modelTitle.waitFor({ state: 'visible', timeout: 4000 }).catch(() => undefined);
     }
     await pick(/which model/i, 'Simulator (demo scenario)');
 
@@ -169,9 +186,19 @@ describe('Loom in VS Code (code-server + Chromium): Start Agent Plan from the pa
     // The sidebar: the run, the escalation, the tasks with tokens and cost.
     assert.match(await sidebarRow('esc-1').first().innerText(), /conflict/);
     assert.match(await sidebarRow(/Run \d/).first().innerText(), /escalated[\s\S]*tok[\s\S]*\$/);
+    // Expand the tasks whose agents arrived after the tree first drew them.
+    const collapsed = page.locator('.part.sidebar .monaco-list-row[aria-expanded="false"]');
+    for (let i = await collapsed.count(); i > 0; i--) {
+      await collapsed.first().locator('.monaco-tl-twistie').click({ timeout: 2000 }).catch(() => undefined);
+    }
     await clearToasts();
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-agents.png') });
-    await page.locator('.part.sidebar').screenshot({ path: join(SCREENSHOTS, 'sidebar.png') });
+    const sidebar = await page.locator('.part.sidebar').boundingBox();
+    const lastRow = await page.locator('.part.sidebar .monaco-list-row').last().boundingBox();
+    if (sidebar && lastRow) {
+      const height = Math.min(sidebar.height, lastRow.y + lastRow.height - sidebar.y + 16);
+      await page.screenshot({ path: join(SCREENSHOTS, 'sidebar.png'), clip: { x: sidebar.x, y: sidebar.y, width: sidebar.width, height } });
+    }
   });
 
   it('the conflict prompt in the Escalations tab: "Take theirs" resolves esc-1 and the integration branch gets both files', async () => {
