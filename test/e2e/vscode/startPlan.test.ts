@@ -94,6 +94,8 @@ describe('Loom in VS Code (code-server + Chromium): Start Agent Plan from the pa
   async function clearToasts(): Promise<void> {
     const close = page.locator('.notification-toast .codicon-notifications-clear');
     for (let i = await close.count(); i > 0; i--) await close.first().click({ timeout: 2000 }).catch(() => undefined);
+    // Focus the editor area (an empty spot of the dashboard) so no tree row wears a focus outline.
+    await page.mouse.click(1000, 780);
     await page.mouse.move(700, 600);
   }
 
