@@ -9,6 +9,7 @@ import { cleanCommand } from './cleanCommand';
 import { simulateCommand } from './simulateCommand';
 import { demoCommand } from './demoCommand';
 import { resolveCommand } from './resolveCommand';
+import { traceCommand } from './traceCommand';
 import { EscalationError } from '../engine/run/resolveEscalation';
 import { EXIT, USAGE, UsageError } from './usageError';
 
@@ -19,6 +20,7 @@ const commands: Record<string, (argv: string[], print: (line: string) => void) =
   simulate: simulateCommand,
   demo: demoCommand,
   resolve: resolveCommand,
+  trace: traceCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -7,6 +7,8 @@ import { DEFAULT_RUN_SETTINGS, type RunOptions } from '../engine/run/runOptions'
 import { loomHome } from '../engine/run/runPaths';
 import { bundlePaths } from './bundlePaths';
 import { executeRun } from './executeRun';
+import { exportTrace, otlpEndpoint } from './traceCommand';
+import { readJournal } from '../engine/journal/journalReader';
 import { UsageError } from './usageError';
 
 /** `loom run`: a spec and a repository in, the whole pipeline headless, an exit code out. */
@@ -26,6 +28,7 @@ export async function runCommand(argv: string[], print: (line: string) => void):
       'task-budget': { type: 'string' },
       'loom-home': { type: 'string' },
       'verifier-model': { type: 'string' },
+      otlp: { type: 'string' },
     },
     strict: true,
   });
@@ -57,6 +60,8 @@ export async function runCommand(argv: string[], print: (line: string) => void):
       mcpServers: values['mcp-config'] ? await userMcpServers(resolve(values['mcp-config']), print) : [],
     };
     const result = await executeRun(options, print);
+    const otlp = otlpEndpoint(values.otlp);
+    if (otlp) await exportTrace(readJournal(result.journalPath).events, otlp, print);
     return result.exitCode;
   } finally {
     await simulator?.close();

@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, requireBuild } from '../engine/run/runHarness';
 import { git, makeRepo, makeTempDir } from '../../fixtures/gitRepo';
+import { startCollector } from '../../fixtures/otlpCollector';
 
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 
@@ -66,6 +67,20 @@ describe('the loom CLI, end to end', function () {
         assert.equal(status.code, 3, status.stderr);
         assert.equal(reportOf(status.stdout), reportOf(run.stdout));
         assert.match(status.stdout, /esc-1 \[conflict\]/);
+
+        // The same journal exports as OpenTelemetry GenAI spans to a collector.
+        const collector = await startCollector();
+        try {
+          const traced = await loom(['trace', runId, '--otlp', collector.url, '--loom-home', home.dir]);
+          assert.equal(traced.code, 0, traced.stdout + traced.stderr);
+          const names = collector.spans().map((s) => s.name);
+          assert.ok(names.includes('invoke_workflow loom'));
+          assert.ok(names.includes('invoke_agent impl-fix-sum-1'));
+          assert.ok(names.includes('plan coordinator-1'));
+          assert.ok(names.some((n) => n === 'execute_tool write_file'));
+        } finally {
+          await collector.close();
+        }
 
         // A person hands the conflict to a merge agent; it keeps both exports and the integration branch gets the merge.
         const resolved = await loom(['resolve', runId, 'esc-1', '--choice', 'mergeAgent', '--simulate', join(demo, 'scenario.json'), '--loom-home', home.dir]);
