@@ -6,8 +6,11 @@ import { LeaseManager } from '../../engine/workspace/leases';
 import { loomHome, runPaths } from '../../engine/run/runPaths';
 import type { RunController } from '../run/runController';
 
-/** Loom: Clean Up Run — removes a finished run's worktrees (and, if asked, its loom/ branches). */
-export async function cleanRunCommand(controller: RunController, log: vscode.LogOutputChannel, arg: unknown): Promise<boolean> {
+/**
+ * Loom: Clean Up Run — removes a finished run's worktrees (and, if asked, its loom/ branches). From
+ * the command API, `{ runId, deleteBranches? }` runs without questions.
+ */
+export async function cleanRunCommand(controller: RunController, log: vscode.LogOutputChannel, arg: unknown): Promise<false | { removed: number; deletedBranches: number }> {
   const home = loomHome();
   const runs = listRuns(home);
   const requested = typeof arg === 'object' && arg !== null && typeof (arg as { runId?: unknown }).runId === 'string' ? (arg as { runId: string }).runId : undefined;
@@ -32,12 +35,18 @@ export async function cleanRunCommand(controller: RunController, log: vscode.Log
     void vscode.window.showErrorMessage(`Loom: the journal of run ${run.runId} does not name its repository.`);
     return false;
   }
-  const answer = await vscode.window.showWarningMessage(
-    `Loom: remove the worktrees of run ${run.runId}?`,
-    { modal: true, detail: `Repository: ${run.repo}\nBranches loom/${run.runId}/* are kept unless you also delete them.` },
-    'Remove Worktrees',
-    'Remove Worktrees and Branches',
-  );
+  // The command API ({ runId, deleteBranches? }) asks nothing; a person (palette, tree) confirms.
+  const api = requested !== undefined && (arg as { kind?: unknown }).kind === undefined;
+  const answer = api
+    ? (arg as { deleteBranches?: unknown }).deleteBranches === true
+      ? 'Remove Worktrees and Branches'
+      : 'Remove Worktrees'
+    : await vscode.window.showWarningMessage(
+        `Loom: remove the worktrees of run ${run.runId}?`,
+        { modal: true, detail: `Repository: ${run.repo}\nBranches loom/${run.runId}/* are kept unless you also delete them.` },
+        'Remove Worktrees',
+        'Remove Worktrees and Branches',
+      );
   if (!answer) return false;
   const leases = new LeaseManager({ repoDir: run.repo, root: runPaths(home, run.runId).worktrees });
   const result = await leases.removeAll(run.runId, { deleteBranches: answer === 'Remove Worktrees and Branches' });
@@ -45,7 +54,7 @@ export async function cleanRunCommand(controller: RunController, log: vscode.Log
   log.info(text);
   for (const kept of result.keptBranches) log.warn(`kept ${kept.branch}: ${kept.reason}`);
   void vscode.window.showInformationMessage(`Loom: ${text}.`);
-  return true;
+  return { removed: result.removed.length, deletedBranches: result.deletedBranches.length };
 }
 
 function listRuns(home: string): { runId: string; repo: string | null }[] {

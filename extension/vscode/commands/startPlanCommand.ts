@@ -39,9 +39,11 @@ export async function startPlanCommand(deps: StartPlanDeps, rawArgs: unknown): P
   if (!parsed.ok) throw new Error(parsed.error);
   const args = parsed.args;
   if (controller.isRunning) {
-    const answer = await vscode.window.showWarningMessage(`Loom: run ${controller.runId} is still active.`, 'Open Dashboard', 'Stop Run');
-    if (answer === 'Open Dashboard') deps.openDashboard();
-    if (answer === 'Stop Run') await controller.stop();
+    // Not awaited: a caller of the command API gets its answer now, not when the notification closes.
+    void vscode.window.showWarningMessage(`Loom: run ${controller.runId} is still active.`, 'Open Dashboard', 'Stop Run').then((answer) => {
+      if (answer === 'Open Dashboard') deps.openDashboard();
+      if (answer === 'Stop Run') void controller.stop();
+    });
     return undefined;
   }
 
