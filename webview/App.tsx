@@ -29,7 +29,7 @@ export function App() {
     return (
       <main className="loom-app">
         <EmptyState icon="layers" title="No Loom run yet">
-          Start one with <strong>Loom: Start Run</strong>; its plan, agents, traces and spend appear here as it goes.
+          Start one with <strong>Loom: Start Agent Plan</strong>; its plan, agents, traces and spend appear here as it goes.
         </EmptyState>
       </main>
     );
