@@ -154,6 +154,14 @@ export const EventBodySchema = z.discriminatedUnion('type', [
       .default([]),
   }),
   z.object({ type: z.literal('escalation/didResolve'), escalationId: z.string(), choice: z.string(), by: z.string() }),
+  /** A person accepted or dismissed a verifier finding (by its index in the task's findings). */
+  z.object({
+    type: z.literal('finding/didReview'),
+    taskId: z.string(),
+    index: z.number().int().nonnegative(),
+    decision: z.enum(['accepted', 'dismissed']),
+    by: z.string(),
+  }),
   z.object({
     type: z.literal('run/didFinish'),
     status: z.enum(['succeeded', 'failed', 'escalated', 'stopped']),

@@ -36,6 +36,7 @@ export function reduce(state: RunState, event: RunEvent): RunState {
             headCommit: null,
             result: null,
             findings: [],
+            reviews: [],
             checks: [],
             failureReason: null,
             startedAt: null,
@@ -104,7 +105,13 @@ export function reduce(state: RunState, event: RunEvent): RunState {
         checks: [...t.checks, { check: event.check, passed: event.passed, detail: event.detail }],
       }));
     case 'verify/didFinish':
-      return updateTask(s, event.taskId, (t) => ({ ...t, findings: event.findings }));
+      // New findings replace the old ones, and so do their reviews (indexes would no longer match).
+      return updateTask(s, event.taskId, (t) => ({ ...t, findings: event.findings, reviews: [] }));
+    case 'finding/didReview':
+      return updateTask(s, event.taskId, (t) => ({
+        ...t,
+        reviews: [...t.reviews.filter((r) => r.index !== event.index), { index: event.index, decision: event.decision }],
+      }));
     case 'task/didSucceed':
       return updateTask(s, event.taskId, (t) => ({ ...t, status: 'succeeded', headCommit: event.headCommit, endedAt: event.ts }));
     case 'task/didFail':

@@ -13,6 +13,8 @@ export interface TaskState {
   headCommit: string | null;
   result: TaskResult | null;
   findings: Finding[];
+  /** A person's decisions on findings, by index; the latest per index wins. */
+  reviews: { index: number; decision: 'accepted' | 'dismissed' }[];
   checks: { check: string; passed: boolean; detail: string }[];
   failureReason: string | null;
   startedAt: number | null;

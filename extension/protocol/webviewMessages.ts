@@ -39,6 +39,7 @@ export const TaskStateSchema = z.object({
   headCommit: nullableString,
   result: TaskResultSchema.nullable(),
   findings: z.array(FindingSchema),
+  reviews: z.array(z.object({ index: z.number().int(), decision: z.enum(['accepted', 'dismissed']) })),
   checks: z.array(z.object({ check: z.string(), passed: z.boolean(), detail: z.string() })),
   failureReason: nullableString,
   startedAt: nullableNumber,

@@ -262,6 +262,18 @@ export class RunCoordinator implements Disposable {
     return this.stateValue;
   }
 
+  /** A person accepted or dismissed a verifier finding: journaled, so the decision is part of the run. */
+  reviewFinding(taskId: string, index: number, decision: 'accepted' | 'dismissed', by: string): RunState {
+    const writer = this.journalWriter;
+    if (!writer) throw new Error('the run has not started');
+    const task = this.stateValue.tasks.find((t) => t.task.id === taskId);
+    if (!task || index < 0 || index >= task.findings.length) throw new Error(`task ${taskId} has no finding #${index}`);
+    const event = writer.append({ type: 'finding/didReview', taskId, index, decision, by });
+    this.stateValue = reduce(this.stateValue, event);
+    this.onDidEventEmitter.fire(event);
+    return this.stateValue;
+  }
+
   async stopAgent(agentId: string): Promise<boolean> {
     return (await this.launcher?.stopAgent(agentId, 'stopped by the user')) ?? false;
   }

@@ -13,31 +13,30 @@ const severities = {
 export class FindingsController implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('loom');
   private readonly subscriptions: { dispose(): unknown }[] = [];
-  private readonly dismissed = new Set<string>();
 
   constructor(private readonly controller: RunController) {
     this.subscriptions.push(
       controller.onDidEvent((event) => {
-        if (event.type === 'verify/didFinish' || event.type === 'lease/didRemove' || event.type === 'run/didFinish') this.refresh();
+        if (event.type === 'verify/didFinish' || event.type === 'finding/didReview' || event.type === 'lease/didRemove' || event.type === 'run/didFinish') this.refresh();
       }),
-      controller.onDidReset(() => {
-        this.dismissed.clear();
-        this.refresh();
-      }),
+      controller.onDidReset(() => this.refresh()),
     );
     this.refresh();
   }
 
   /** A person accepted or dismissed a finding: a dismissed one leaves the Problems panel. */
   review(taskId: string, index: number, decision: 'accepted' | 'dismissed'): void {
-    if (decision === 'dismissed') this.dismissed.add(findingKey(taskId, index));
-    else this.dismissed.delete(findingKey(taskId, index));
-    this.refresh();
+    // Journaled; the refresh follows from the finding/didReview event.
+    this.controller.reviewFinding(taskId, index, decision, 'user');
   }
 
   private refresh(): void {
     this.collection.clear();
-    const byFile = findingDiagnostics(this.controller.state, taskLeases(this.controller.events), this.dismissed);
+    const state = this.controller.state;
+    const dismissed = new Set(
+      state.tasks.flatMap((t) => t.reviews.filter((r) => r.decision === 'dismissed').map((r) => findingKey(t.task.id, r.index))),
+    );
+    const byFile = findingDiagnostics(state, taskLeases(this.controller.events), dismissed);
     for (const [path, list] of byFile) {
       this.collection.set(
         vscode.Uri.file(path),

@@ -14,6 +14,7 @@ export interface CoordinatorLike extends Disposable {
   stop(): Promise<void>;
   stopAgent(agentId: string): Promise<boolean>;
   resolveEscalation(escalationId: string, choice: string, by: string): Promise<RunState>;
+  reviewFinding(taskId: string, index: number, decision: 'accepted' | 'dismissed', by: string): RunState;
 }
 
 export interface StartedRun {
@@ -127,6 +128,12 @@ export class RunController implements Disposable {
   async resolveEscalation(escalationId: string, choice: string, by: string): Promise<RunState> {
     if (!this.coordinator) throw new Error('there is no Loom run to resolve an escalation of');
     return this.coordinator.resolveEscalation(escalationId, choice === 'mergeEditor' ? 'manual' : choice, by);
+  }
+
+  /** Journals a person's decision on a verifier finding of the current run. */
+  reviewFinding(taskId: string, index: number, decision: 'accepted' | 'dismissed', by: string): RunState {
+    if (!this.coordinator) throw new Error('there is no Loom run to review findings of');
+    return this.coordinator.reviewFinding(taskId, index, decision, by);
   }
 
   private setRunning(value: boolean): void {

@@ -56,6 +56,11 @@ class FakeCoordinator implements CoordinatorLike {
     return this.state;
   }
 
+  reviewFinding(taskId: string, index: number, decision: 'accepted' | 'dismissed', by: string): RunState {
+    this.emit({ type: 'finding/didReview', taskId, index, decision, by });
+    return this.state;
+  }
+
   dispose(): void {
     this.disposed = true;
     this.finish();
