@@ -94,12 +94,7 @@ export class RunCoordinator implements Disposable {
     const paths = runPaths(this.options.loomHome, this.runId);
     const journalWriter = new JournalWriter(paths.journal, { secrets: [this.options.endpoint.apiKey] });
     this.journalWriter = journalWriter;
-    const journal = (body: EventBody): RunEvent => {
-      const event = journalWriter.append(body);
-      this.stateValue = reduce(this.stateValue, event);
-      this.onDidEventEmitter.fire(event);
-      return event;
-    };
+    const journal = (body: EventBody): RunEvent => this.append(journalWriter, body);
     this.launcher = new AgentLauncher({
       workerScript: this.options.bundle.agentWorker,
       endpoint: this.options.endpoint,
@@ -231,12 +226,7 @@ export class RunCoordinator implements Disposable {
     const escalation = this.stateValue.escalations.find((e) => e.escalationId === escalationId);
     if (!escalation) throw new Error(`run ${this.runId} has no escalation ${escalationId}`);
     if (escalation.resolution !== null) throw new Error(`escalation ${escalationId} was already resolved (${escalation.resolution})`);
-    const append = (body: EventBody): RunEvent => {
-      const event = writer.append(body);
-      this.stateValue = reduce(this.stateValue, event);
-      this.onDidEventEmitter.fire(event);
-      return event;
-    };
+    const append = (body: EventBody): RunEvent => this.append(writer, body);
     if (escalation.kind === 'conflict' && (ESCALATION_CHOICES as readonly string[]).includes(choice)) {
       const paths = runPaths(this.options.loomHome, this.runId);
       const deps = {
@@ -268,10 +258,16 @@ export class RunCoordinator implements Disposable {
     if (!writer) throw new Error('the run has not started');
     const task = this.stateValue.tasks.find((t) => t.task.id === taskId);
     if (!task || index < 0 || index >= task.findings.length) throw new Error(`task ${taskId} has no finding #${index}`);
-    const event = writer.append({ type: 'finding/didReview', taskId, index, decision, by });
+    this.append(writer, { type: 'finding/didReview', taskId, index, decision, by });
+    return this.stateValue;
+  }
+
+  /** The single writer's one way to record an event: journal it, fold it, publish it. */
+  private append(writer: JournalWriter, body: EventBody): RunEvent {
+    const event = writer.append(body);
     this.stateValue = reduce(this.stateValue, event);
     this.onDidEventEmitter.fire(event);
-    return this.stateValue;
+    return event;
   }
 
   async stopAgent(agentId: string): Promise<boolean> {
