@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { EventBody, RunEvent } from '../../protocol/events';
 import type { AcceptanceCheck, Task } from '../../protocol/plan';
 import type { RunState } from '../../protocol/runState';
 import type { Spec } from '../../protocol/spec';
-import { commitConfig, commitTree, gitOut, LOOM_IDENTITY, runGit } from '../workspace/git';
+import { gitOut } from '../workspace/git';
+import { checkOutConflictedMerge, filesWithMarkers, landResolvedMerge } from '../merge/conflictedMerge';
 import { checkpoint } from '../workspace/checkpoint';
 import { LeaseManager } from '../workspace/leases';
 import { loomServerConfig } from '../tools/mcpAgentTools';
@@ -24,8 +23,6 @@ export interface MergeAgentContext {
 }
 
 export type MergeAgentOutcome = { ok: true; commit: string } | { ok: false; reason: string };
-
-const MARKER = /^(<{7} |={7}$|>{7} )/m;
 
 /**
  * "Hand it to a merge agent": the held task is merged into the integration head in a lease of its
@@ -76,13 +73,7 @@ export async function resolveWithMergeAgent(ctx: MergeAgentContext, escalationId
       }),
     });
     if (end.outcome.kind !== 'completed') return { ok: false, reason: `merge agent ${end.outcome.kind}: ${end.outcome.message}` };
-    await checkpoint(lease.path, { message: `loom: ${agentId} final state` });
-
-    const leftovers = [];
-    for (const file of conflicted) {
-      const text = await readFile(join(lease.path, file), 'utf8').catch(() => '');
-      if (MARKER.test(text)) leftovers.push(file);
-    }
+    const leftovers = await filesWithMarkers(lease.path, conflicted);
     ctx.append({
       type: 'verify/didCheck',
       taskId: heldTaskId,
@@ -97,24 +88,19 @@ export async function resolveWithMergeAgent(ctx: MergeAgentContext, escalationId
       if (!outcome.passed) return { ok: false, reason: `after the merge, ${check.command.join(' ')} fails` };
     }
 
-    const tree = (await gitOut(lease.path, ['rev-parse', 'HEAD^{tree}'])).trim();
-    const commit = await commitTree(repo, tree, [integrationHead, held.headCommit], `loom: merge ${heldTaskId} resolved by ${agentId} (${escalationId})`);
-    await runGit(repo, ['update-ref', '-m', `loom: ${escalationId}`, ref, commit, integrationHead]);
+    const commit = await landResolvedMerge({
+      repo,
+      worktree: lease.path,
+      integrationBranch: ctx.integrationBranch,
+      integrationHead,
+      theirs: held.headCommit,
+      message: `loom: merge ${heldTaskId} resolved by ${agentId} (${escalationId})`,
+    });
     return { ok: true, commit };
   } finally {
     await lease.remove({ deleteBranch: false });
     await leases.dispose();
   }
-}
-
-/** Merges `theirs` into the lease's checkout without committing, stages the markers, and forgets the merge state. */
-async function checkOutConflictedMerge(dir: string, theirs: string): Promise<string[]> {
-  const config = commitConfig(LOOM_IDENTITY);
-  await runGit(dir, ['merge', '--no-ff', '--no-commit', '--no-verify', theirs], { config, okExitCodes: [0, 1] });
-  const conflicted = (await gitOut(dir, ['diff', '--name-only', '--diff-filter=U'])).split('\n').filter(Boolean);
-  await runGit(dir, ['add', '-A']);
-  await runGit(dir, ['merge', '--quit']);
-  return conflicted;
 }
 
 /** The merger's task: both sides' intent, the conflicted files as its scope, both sides' tests as pass-to-pass checks. */

@@ -84,20 +84,27 @@ export async function resolveEscalation(
     append({ type: 'escalation/didResolve', escalationId, choice, by });
     append({ type: 'merge/didMerge', taskId: heldTaskId, branch, commit });
   }
-  if (!openIds(next) && (next.status === 'escalated' || next.status === 'succeeded')) {
-    const failed = next.tasks.some((t) => t.status === 'failed' || t.status === 'blocked');
-    const pendingManual = next.tasks.some((t) => t.status === 'conflicted');
-    append({
-      type: 'run/didFinish',
-      status: failed ? 'failed' : pendingManual ? 'escalated' : 'succeeded',
-      integrationBranch: branch,
-      integrationCommit: next.integrationCommit,
-    });
-  }
-  return next;
+  return settleRun(next, branch, append);
 }
 
-function openIds(state: RunState): string {
+/**
+ * When a person has answered every escalation, the run finishes again with its new status (the
+ * journal is append-only: the later run/didFinish wins).
+ */
+export function settleRun(state: RunState, branch: string, append: (body: EventBody) => RunEvent): RunState {
+  if (openIds(state) || (state.status !== 'escalated' && state.status !== 'succeeded')) return state;
+  const failed = state.tasks.some((t) => t.status === 'failed' || t.status === 'blocked');
+  const pendingManual = state.tasks.some((t) => t.status === 'conflicted');
+  const event = append({
+    type: 'run/didFinish',
+    status: failed ? 'failed' : pendingManual ? 'escalated' : 'succeeded',
+    integrationBranch: branch,
+    integrationCommit: state.integrationCommit,
+  });
+  return reduce(state, event);
+}
+
+export function openIds(state: RunState): string {
   return state.escalations
     .filter((e) => !e.resolution)
     .map((e) => e.escalationId)
