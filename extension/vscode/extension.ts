@@ -10,7 +10,7 @@ import { FindingsController } from './review/findingsController';
 import { FindingComments } from './review/findingComments';
 import { GitContentProvider } from './review/gitContentProvider';
 import { openTaskDiff } from './review/openTaskDiff';
-import { openConflict } from './review/openConflict';
+import { openMergeEditor } from './review/openMergeEditor';
 import { taskLeases } from './review/taskLeases';
 import { confinePath } from './review/confinePath';
 import { TraceDocuments } from './review/traceDocuments';
@@ -77,9 +77,12 @@ export function activate(context: vscode.ExtensionContext): LoomApi {
     log,
     actions: {
       resolveEscalation: async (escalationId, choice) => {
+        if (choice === 'mergeEditor') {
+          await openMergeEditor(controller, escalationId, log);
+          return;
+        }
         const state = await controller.resolveEscalation(escalationId, choice, 'user');
         log.info(`escalation ${escalationId} resolved from the dashboard: ${choice}; run ${state.status}`);
-        if (choice === 'mergeEditor') await openConflict(state, escalationId);
       },
       reviewFinding: (taskId, index, decision) => {
         findings.review(taskId, index, decision);

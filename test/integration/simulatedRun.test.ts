@@ -184,4 +184,44 @@ describe('a simulated plan in the extension host (command API)', function () {
     assert.equal(run?.label, `Run ${second.runId}`);
     assert.match(run.description, /^stopped/);
   });
+
+  it('"Open merge editor" checks the conflict out in a lease of its own, opens VS Code\'s merge editor, and loom.completeMerge lands what the person saved', async () => {
+    assert.equal(api.isRunning, false);
+    const third = await vscode.commands.executeCommand<{ runId: string } | undefined>('loom.startPlan', { specPath, repoPath: repo, source: 'simulator', autoConfirm: true });
+    assert.ok(third?.runId, 'the third loom.startPlan started');
+    await waitFor('the third run to finish', () => !api.isRunning, 200_000, 250);
+    assert.equal(api.state.status, 'escalated');
+
+    const opened = await vscode.commands.executeCommand<{ worktree: string; files: string[] } | undefined>('loom.resolveEscalation', { escalationId: 'esc-1', choice: 'mergeEditor' });
+    assert.ok(opened, 'the merge editor choice returns the merge lease');
+    assert.deepEqual(opened.files, ['src/index.js']);
+    assert.ok(!opened.worktree.startsWith(repo), `the merge happens outside the user's checkout (${opened.worktree})`);
+    const output = vscode.Uri.file(join(opened.worktree, 'src/index.js'));
+    // TabInputTextMerge is not in @types/vscode 1.100's stable API yet: read the tab's `result` by shape.
+    const mergeResult = () => (vscode.window.tabGroups.activeTabGroup.activeTab?.input as { result?: vscode.Uri } | undefined)?.result;
+    await waitFor('the merge editor to open', () => mergeResult()?.fsPath === output.fsPath, 20_000);
+    // The merge editor starts every conflict from the base (its result turns dirty once it has).
+    const doc = await vscode.workspace.openTextDocument(output);
+    await waitFor('the merge editor to initialise its result', () => doc.isDirty, 20_000);
+
+    // Completing now would keep neither side: refused (the command reports it and lands nothing).
+    assert.equal(await vscode.commands.executeCommand('loom.completeMerge', { escalationId: 'esc-1' }), undefined);
+    assert.equal(api.state.escalations[0].resolution, null);
+    assert.equal(api.state.status, 'escalated');
+
+    // The person keeps both exports and saves.
+    const edit = new vscode.WorkspaceEdit();
+    const merged = "const { sum } = require('./sum');\nconst { multiply } = require('./multiply');\nconst { divide } = require('./divide');\n\nmodule.exports = {\n  sum,\n  multiply,\n  divide,\n};\n";
+    edit.replace(output, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), merged);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await doc.save());
+
+    const result = await vscode.commands.executeCommand<{ status: string; integrationBranch: string | null }>('loom.completeMerge', { escalationId: 'esc-1' });
+    assert.equal(result.status, 'succeeded');
+    assert.ok(result.integrationBranch);
+    assert.equal(showFile(repo, result.integrationBranch, 'src/index.js').trim(), merged.trim());
+    assert.equal(parentsOf(repo, result.integrationBranch).length, 2, 'a two-parent merge');
+    assert.equal(api.state.escalations[0].resolution, 'mergeEditor');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
 });

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { EventBody, RunEvent } from '../../protocol/events';
 import { reduce } from '../../protocol/reduce';
 import type { RunState } from '../../protocol/runState';
@@ -54,12 +56,17 @@ export async function startManualMerge(deps: ManualMergeDeps, escalationId: stri
 }
 
 /** Lands what the person resolved: refused while any conflict marker is left. */
-export async function completeManualMerge(deps: ManualMergeDeps, merge: Pick<ManualMerge, 'escalationId' | 'worktree' | 'files' | 'ours' | 'theirs' | 'heldTaskId'>, by: string): Promise<RunState> {
+export async function completeManualMerge(deps: ManualMergeDeps, merge: Pick<ManualMerge, 'escalationId' | 'worktree' | 'files' | 'base' | 'ours' | 'theirs' | 'heldTaskId'>, by: string): Promise<RunState> {
   const { branch } = openConflict(deps.state, merge.escalationId);
   if (!existsSync(merge.worktree)) throw new EscalationError(`the merge of ${merge.escalationId} is no longer checked out at ${merge.worktree}: open the merge editor again`);
   const left = await filesWithMarkers(merge.worktree, merge.files);
   if (left.length) throw new EscalationError(`conflict markers are still in ${left.join(', ')}: resolve them (and save) before completing the merge`);
   const repo = deps.state.repo!;
+  // VS Code's merge editor starts each conflict from the base: saved untouched, neither side survives.
+  const untouched = await filesEqualToBase(repo, merge.worktree, merge.files, merge.base);
+  if (untouched.length) {
+    throw new EscalationError(`${untouched.join(', ')} is still the merge base: keep the current or incoming change (or both) in the merge editor, save, then complete the merge`);
+  }
   const commit = await landResolvedMerge({
     repo,
     worktree: merge.worktree,
@@ -80,6 +87,17 @@ export async function completeManualMerge(deps: ManualMergeDeps, merge: Pick<Man
   await runGit(repo, ['worktree', 'remove', '--force', merge.worktree]);
   append({ type: 'lease/didRemove', path: merge.worktree });
   return settleRun(next, branch, append);
+}
+
+async function filesEqualToBase(repo: string, worktree: string, files: readonly string[], base: string | null): Promise<string[]> {
+  if (!base) return [];
+  const same: string[] = [];
+  for (const file of files) {
+    const atBase = await runGit(repo, ['show', `${base}:${file}`], { okExitCodes: [0, 128] });
+    const now = await readFile(join(worktree, file), 'utf8').catch(() => null);
+    if (atBase.exitCode === 0 && now !== null && now === atBase.stdout) same.push(file);
+  }
+  return same;
 }
 
 function openConflict(state: RunState, escalationId: string) {

@@ -24,6 +24,7 @@ import { integrationPhase } from './integrationPhase';
 import { ESCALATION_CHOICES, resolveEscalation, type EscalationChoice } from './resolveEscalation';
 import { resolveWithMergeAgent } from './mergeAgentResolution';
 import { readJournal } from '../journal/journalReader';
+import { completeManualMerge, startManualMerge, type ManualMerge } from './manualMerge';
 import { allFinished, sequencingEdges, tasksToBlock, tasksToStart, type SchedulerStatus } from './scheduler';
 
 /** Bad input found before a run starts: nothing was created. The CLI maps it to exit code 2. */
@@ -46,6 +47,7 @@ export class RunCoordinator implements Disposable {
   private journalWriter: JournalWriter | null = null;
   private launcher: AgentLauncher | null = null;
   private leases: LeaseManager | null = null;
+  private readonly manualMerges = new Map<string, ManualMerge>();
   private spec: Spec | null = null;
   readonly runId: string;
 
@@ -250,6 +252,35 @@ export class RunCoordinator implements Disposable {
     }
     append({ type: 'escalation/didResolve', escalationId, choice, by });
     return this.stateValue;
+  }
+
+  /**
+   * "Open the merge editor": the conflicted merge is checked out in a lease of its own; nothing lands
+   * until completeManualMerge, which refuses while conflict markers are left.
+   */
+  async startManualMerge(escalationId: string): Promise<ManualMerge> {
+    const writer = this.requireFinished(escalationId);
+    const merge = await startManualMerge(
+      { state: this.stateValue, worktreesRoot: runPaths(this.options.loomHome, this.runId).worktrees, append: (body) => this.append(writer, body) },
+      escalationId,
+    );
+    this.manualMerges.set(escalationId, merge);
+    return merge;
+  }
+
+  async completeManualMerge(escalationId: string, by: string): Promise<RunState> {
+    const writer = this.requireFinished(escalationId);
+    const merge = this.manualMerges.get(escalationId);
+    if (!merge) throw new Error(`open ${escalationId} in the merge editor first`);
+    await completeManualMerge({ state: this.stateValue, worktreesRoot: runPaths(this.options.loomHome, this.runId).worktrees, append: (body) => this.append(writer, body) }, merge, by);
+    this.manualMerges.delete(escalationId);
+    return this.stateValue;
+  }
+
+  private requireFinished(escalationId: string): JournalWriter {
+    if (!this.journalWriter) throw new Error('the run has not started');
+    if (this.stateValue.endedAt === null) throw new Error(`${escalationId} can be answered once the run has finished`);
+    return this.journalWriter;
   }
 
   /** A person accepted or dismissed a verifier finding: journaled, so the decision is part of the run. */

@@ -9,6 +9,7 @@ import { targetOf } from './nodeArgs';
 import { setApiKeyCommand } from './setApiKeyCommand';
 import { startPlanCommand } from './startPlanCommand';
 import { parseResolveArgs } from './startPlanArgs';
+import { completeMerge, openMergeEditor } from '../review/openMergeEditor';
 
 export interface CommandDeps {
   extensionUri: vscode.Uri;
@@ -20,6 +21,12 @@ export interface CommandDeps {
 }
 
 /** Every Loom command; each failure is logged and shown, never thrown into the void. */
+/** The one open conflict escalation, when there is exactly one. */
+function openEscalationOf(controller: { state: { escalations: { escalationId: string; kind: string; resolution: string | null }[] } }): string | undefined {
+  const open = controller.state.escalations.filter((e) => e.kind === 'conflict' && !e.resolution);
+  return open.length === 1 ? open[0].escalationId : undefined;
+}
+
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const { controller, log } = deps;
   const setApiKey = () => setApiKeyCommand(deps.keys, log);
@@ -58,8 +65,19 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     register('loom.resolveEscalation', async (arg) => {
       const parsed = parseResolveArgs(arg);
       if (!parsed.ok) throw new Error(parsed.error);
+      if (parsed.choice === 'mergeEditor') {
+        const merge = await openMergeEditor(controller, parsed.escalationId, log);
+        return { worktree: merge.worktree, files: merge.files };
+      }
       const state = await controller.resolveEscalation(parsed.escalationId, parsed.choice, 'user');
       log.info(`escalation ${parsed.escalationId} resolved: ${parsed.choice}; run ${state.status}`);
+      return { status: state.status, integrationBranch: state.integrationBranch, integrationCommit: state.integrationCommit };
+    }),
+    register('loom.completeMerge', async (arg) => {
+      const escalationId = (arg as { escalationId?: unknown } | undefined)?.escalationId ?? openEscalationOf(controller);
+      if (typeof escalationId !== 'string') throw new Error('loom.completeMerge takes { escalationId } (no conflict is open in the merge editor)');
+      await completeMerge(controller, escalationId, log);
+      const state = controller.state;
       return { status: state.status, integrationBranch: state.integrationBranch, integrationCommit: state.integrationCommit };
     }),
     register('loom.openDiff', async (arg) => {

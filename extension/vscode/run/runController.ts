@@ -1,6 +1,7 @@
 import type { RunEvent } from '../../protocol/events';
 import { initialRunState, type RunState } from '../../protocol/runState';
 import type { RunOptions } from '../../engine/run/runOptions';
+import type { ManualMerge } from '../../engine/run/manualMerge';
 import { Emitter } from '../../base/emitter';
 import type { Disposable } from '../../base/disposable';
 
@@ -15,6 +16,8 @@ export interface CoordinatorLike extends Disposable {
   stopAgent(agentId: string): Promise<boolean>;
   resolveEscalation(escalationId: string, choice: string, by: string): Promise<RunState>;
   reviewFinding(taskId: string, index: number, decision: 'accepted' | 'dismissed', by: string): RunState;
+  startManualMerge(escalationId: string): Promise<ManualMerge>;
+  completeManualMerge(escalationId: string, by: string): Promise<RunState>;
 }
 
 export interface StartedRun {
@@ -124,10 +127,22 @@ export class RunController implements Disposable {
     return this.coordinator.stopAgent(agentId);
   }
 
-  /** Answers an escalation of the current (finished) run; the dashboard's `mergeEditor` means the person merges by hand. */
+  /** Answers an escalation of the current (finished) run (the merge editor goes through startManualMerge). */
   async resolveEscalation(escalationId: string, choice: string, by: string): Promise<RunState> {
     if (!this.coordinator) throw new Error('there is no Loom run to resolve an escalation of');
-    return this.coordinator.resolveEscalation(escalationId, choice === 'mergeEditor' ? 'manual' : choice, by);
+    return this.coordinator.resolveEscalation(escalationId, choice, by);
+  }
+
+  /** Checks the conflicted merge out for VS Code's merge editor (a lease of its own, never the user's checkout). */
+  async startManualMerge(escalationId: string): Promise<ManualMerge> {
+    if (!this.coordinator) throw new Error('there is no Loom run to merge for');
+    return this.coordinator.startManualMerge(escalationId);
+  }
+
+  /** Lands the merge the person resolved in the merge editor. */
+  async completeManualMerge(escalationId: string, by: string): Promise<RunState> {
+    if (!this.coordinator) throw new Error('there is no Loom run to merge for');
+    return this.coordinator.completeManualMerge(escalationId, by);
   }
 
   /** Journals a person's decision on a verifier finding of the current run. */

@@ -53,6 +53,10 @@ describe('engine/run/manualMerge (a person resolves a conflict in the merge edit
 
     await assert.rejects(completeManualMerge(deps(), merge, 'user'), (err: unknown) => err instanceof EscalationError && /markers are still in index\.js/.test((err as Error).message));
 
+    // What VS Code's merge editor saves when nobody picked a side: the base. Refused.
+    writeFileSync(join(merge.worktree, 'index.js'), 'module.exports = {\n  sum,\n};\n');
+    await assert.rejects(completeManualMerge(deps(), merge, 'user'), /index\.js is still the merge base/);
+
     writeFileSync(join(merge.worktree, 'index.js'), 'module.exports = {\n  sum,\n  multiply,\n  divide,\n};\n');
     const state = await completeManualMerge(deps(), merge, 'user');
     assert.equal(state.status, 'succeeded');

@@ -1,3 +1,4 @@
+import type { ManualMerge } from '../../../../extension/engine/run/manualMerge';
 import assert from 'node:assert/strict';
 import type { EventBody, RunEvent } from '../../../../extension/protocol/events';
 import { reduce } from '../../../../extension/protocol/reduce';
@@ -53,6 +54,15 @@ class FakeCoordinator implements CoordinatorLike {
 
   async resolveEscalation(escalationId: string, choice: string, by: string): Promise<RunState> {
     this.emit({ type: 'escalation/didResolve', escalationId, choice, by });
+    return this.state;
+  }
+
+  async startManualMerge(escalationId: string): Promise<ManualMerge> {
+    return { escalationId, worktree: '/tmp/x', files: [], base: null, ours: 'o', theirs: 't', heldTaskId: 'b' };
+  }
+
+  async completeManualMerge(escalationId: string, by: string): Promise<RunState> {
+    this.emit({ type: 'escalation/didResolve', escalationId, choice: 'mergeEditor', by });
     return this.state;
   }
 
@@ -114,12 +124,14 @@ describe('vscode/run/runController', () => {
     assert.equal(resourceDisposed, 0, 'the model stays for escalation answers');
     const seen: RunEvent[] = [];
     const sub = controller.onDidEvent((e) => seen.push(e));
-    await controller.resolveEscalation('esc-1', 'mergeEditor', 'user');
+    await controller.resolveEscalation('esc-1', 'theirs', 'user');
+    await controller.startManualMerge('esc-2');
+    await controller.completeManualMerge('esc-2', 'user');
     sub.dispose();
     assert.deepEqual(
       seen.map((e) => (e.type === 'escalation/didResolve' ? e.choice : e.type)),
-      ['manual'],
-      'the merge editor choice is a manual merge for the engine',
+      ['theirs', 'mergeEditor'],
+      'answers reach the coordinator; a merge-editor merge is journaled when it lands',
     );
     let resets = 0;
     controller.onDidReset(() => resets++);
