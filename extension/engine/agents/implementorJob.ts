@@ -2,6 +2,7 @@ import type { ImplementJob } from '../../protocol/workerMessages';
 import { createProvider } from '../models/createProvider';
 import { startAgentTools } from '../tools/mcpAgentTools';
 import { checkpoint } from '../workspace/checkpoint';
+import { DEPENDENCY_DIRS } from '../workspace/linkDependencies';
 import type { AgentJobContext, AgentJobEnd } from './agentJobContext';
 import { runImplementor } from './implementorLoop';
 
@@ -29,7 +30,7 @@ export async function runImplementorJob(job: ImplementJob, ctx: AgentJobContext)
       tools,
       emit: ctx.emit,
       signal: ctx.signal,
-      checkpoint: (turn) => checkpoint(job.worktree, { message: `loom checkpoint: ${job.task.id} attempt ${job.attempt} turn ${turn}` }),
+      checkpoint: (turn) => checkpoint(job.worktree, { message: `loom checkpoint: ${job.task.id} attempt ${job.attempt} turn ${turn}`, exclude: DEPENDENCY_DIRS }),
     });
     return { outcome: end.outcome, usage: end.usage, output: end.result };
   } finally {

@@ -14,6 +14,7 @@ import { scopesOverlap } from '../plan/scopeOverlap';
 import { combineCommits } from '../workspace/combine';
 import { LeaseManager, type Lease } from '../workspace/leases';
 import { assertGitVersion } from '../workspace/gitRepo';
+import { linkDependencies } from '../workspace/linkDependencies';
 import { AgentLauncher } from './agentLauncher';
 import type { RunContext } from './runContext';
 import type { RunOptions } from './runOptions';
@@ -192,6 +193,7 @@ export class RunCoordinator implements Disposable {
         return { ok: false, reason: `its dependencies conflict in ${combined.conflict.files.map((f) => f.path).join(', ')}` };
       }
       lease = await this.leases!.acquire({ runId: this.runId, taskId: task.id, startCommit: combined.commit });
+      await linkDependencies(this.options.repo, lease.path);
     } catch (err) {
       return { ok: false, reason: `could not prepare a worktree: ${(err as Error).message}` };
     }
