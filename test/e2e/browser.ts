@@ -2,19 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { chromiumArgs, chromiumPath } from '../vscode/runInVsCode';
 
-export const CHROMIUM = process.env.LOOM_CHROMIUM ?? '/usr/bin/chromium';
-
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
+// One set of Chromium flags for every browser test: the harness's (see test/vscode/runInVsCode.ts).
+export const CHROMIUM = chromiumPath;
+const ARGS = chromiumArgs;
 
 /** Debian's Chromium, headless, in a fresh profile that is deleted on close. */
 export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
