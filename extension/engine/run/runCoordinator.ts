@@ -134,7 +134,7 @@ export class RunCoordinator implements Disposable {
     const planned = await planningPhase(ctx, repoFiles.slice(0, 2000));
     if (!planned.ok) {
       journal({ type: 'agent/didWarn', agentId: 'coordinator-1', kind: 'plan', message: planned.reason });
-      return this.finish(ctx, 'failed', null);
+      return this.finish(ctx, this.abort.signal.aborted ? 'stopped' : 'failed', null);
     }
 
     const heads = await this.executePlan(ctx, planned.plan, repoFiles);
