@@ -45,6 +45,8 @@ export const ImplementJobSchema = z.object({
   mcpServers: z.array(McpServerConfigSchema),
   budgetTokens: z.number().int().positive(),
   maxTurns: z.number().int().positive(),
+  /** The model's context window: older tool results are compacted before the prompt reaches it. */
+  contextWindowTokens: z.number().int().positive().default(128_000),
   /** Findings of a failed verification, for the one retry. */
   findings: z.array(FindingSchema).default([]),
   /** The conversation to resume from (the last checkpoint), empty for a fresh start. */

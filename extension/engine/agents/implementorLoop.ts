@@ -8,6 +8,7 @@ import { ModelError, type ModelProvider } from '../models/modelProvider';
 import type { AgentTools } from '../tools/agentTools';
 import { estimateTokens, TokenBudget } from './tokenBudget';
 import { LoopDetector } from './loopDetector';
+import { compactContext } from './compactContext';
 import { findingsMessage, implementorMessages, mergerMessages, NUDGE_REPEATING, NUDGE_USE_TOOLS } from './implementorPrompt';
 
 export interface ImplementorDeps {
@@ -47,6 +48,8 @@ export async function runImplementor(job: ImplementJob, deps: ImplementorDeps): 
 
   for (let turn = 1; turn <= job.maxTurns; turn++) {
     if (deps.signal.aborted) return end('stopped', String(deps.signal.reason ?? 'stopped'), 'stop');
+    const compacted = compactContext(messages, job.contextWindowTokens);
+    if (compacted) deps.emit({ type: 'agent/didWarn', ...ref, kind: 'compaction', message: `${compacted} older tool result(s) cut to fit the ${job.contextWindowTokens}-token context window` });
     const promptEstimate = estimateTokens(JSON.stringify(messages));
     if (budget.wouldExceed(promptEstimate)) {
       return end('budgetExceeded', `token budget of ${budget.limit} reached (${budget.total} used, next prompt ~${promptEstimate})`, 'escalate');

@@ -9,7 +9,7 @@ import { LeaseManager } from '../workspace/leases';
 import { loomServerConfig } from '../tools/mcpAgentTools';
 import { checkPassToPass } from '../verify/failToPass';
 import type { AgentLauncher } from './agentLauncher';
-import type { RunOptions } from './runOptions';
+import { DEFAULT_CONTEXT_WINDOW, type RunOptions } from './runOptions';
 import type { RunPaths } from './runPaths';
 
 export interface MergeAgentContext {
@@ -17,7 +17,7 @@ export interface MergeAgentContext {
   spec: Spec;
   paths: RunPaths;
   launcher: AgentLauncher;
-  options: Pick<RunOptions, 'bundle' | 'commandAllowlist' | 'commandTimeoutMs' | 'budgets' | 'maxTurns'>;
+  options: Pick<RunOptions, 'bundle' | 'commandAllowlist' | 'commandTimeoutMs' | 'budgets' | 'maxTurns' | 'contextWindowTokens'>;
   append: (body: EventBody) => RunEvent;
   integrationBranch: string;
 }
@@ -68,6 +68,7 @@ export async function resolveWithMergeAgent(ctx: MergeAgentContext, escalationId
         ],
         budgetTokens: ctx.options.budgets.taskTokens,
         maxTurns: ctx.options.maxTurns,
+        contextWindowTokens: ctx.options.contextWindowTokens ?? DEFAULT_CONTEXT_WINDOW,
         findings: [],
         resumeMessages: [],
       }),

@@ -14,6 +14,8 @@ export interface RunOptions {
   bundle: { agentWorker: string; toolServer: string };
   budgets: { planTokens: number; taskTokens: number; verifyTokens: number };
   maxTurns: number;
+  /** The model's context window; older tool results are compacted to stay within it. Default 128k. */
+  contextWindowTokens?: number;
   /** argv[0] values agents and the verifier may run. */
   commandAllowlist: string[];
   lintCommand: string[] | null;
@@ -39,3 +41,6 @@ export const DEFAULT_RUN_SETTINGS = {
   flakeReruns: 2,
   commandTimeoutMs: 120_000,
 } as const;
+
+/** A context window most current models exceed; set RunOptions.contextWindowTokens for smaller ones. */
+export const DEFAULT_CONTEXT_WINDOW = 128_000;

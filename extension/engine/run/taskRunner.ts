@@ -6,6 +6,7 @@ import { loomServerConfig } from '../tools/mcpAgentTools';
 import { bindWorkspaceFolder } from '../tools/mcpConfig';
 import type { Lease } from '../workspace/leases';
 import type { RunContext } from './runContext';
+import { DEFAULT_CONTEXT_WINDOW } from './runOptions';
 import { VerdictSchema } from '../../protocol/verdict';
 
 export type TaskEnd = { ok: true; headCommit: string } | { ok: false; reason: string };
@@ -59,6 +60,7 @@ export async function runTask(ctx: RunContext, task: Task, lease: Lease, headOf:
         ],
         budgetTokens: task.budgetTokens ?? ctx.options.budgets.taskTokens,
         maxTurns: ctx.options.maxTurns,
+        contextWindowTokens: ctx.options.contextWindowTokens ?? DEFAULT_CONTEXT_WINDOW,
         findings,
         resumeMessages,
       }),

@@ -38,6 +38,7 @@ const job = (over: Partial<ImplementJob> = {}): ImplementJob => ({
   mcpServers: [],
   budgetTokens: 100_000,
   maxTurns: 10,
+  contextWindowTokens: 128_000,
   findings: [],
   resumeMessages: [],
   ...over,
