@@ -2,22 +2,10 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServerConfig } from '../../protocol/workerMessages';
 import { StdioProcessTransport, type ProcessExit } from './stdioProcessTransport';
+import { subprocessEnv } from '../policy/subprocessEnv';
 import type { StartedServer } from './agentTools';
 
 /** Variables of the parent's environment that reach an MCP subprocess; nothing else does. */
-export const INHERITED_ENV_VARS = ['PATH', 'HOME', 'LANG'] as const;
-
-/** PATH, HOME and LANG from `source` (when set), then the config's explicit pairs. */
-export function minimalEnv(extra: ReadonlyArray<readonly [string, string]> = [], source: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const key of INHERITED_ENV_VARS) {
-    const value = source[key];
-    if (value !== undefined) env[key] = value;
-  }
-  for (const [key, value] of extra) env[key] = value;
-  return env;
-}
-
 export type ConnectionState = 'idle' | 'connected' | 'crashed' | 'failed' | 'disposed';
 
 export interface ServerExitInfo {
@@ -102,7 +90,7 @@ export class McpServerConnection {
       command: this.config.command,
       args: this.config.args,
       cwd: this.cwd,
-      env: minimalEnv(this.config.env),
+      env: subprocessEnv(this.config.env),
       onStderr: (chunk) => {
         this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL_CHARS);
         this.hooks.onStderr?.(this.name, chunk);

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { subprocessEnv } from '../policy/subprocessEnv';
 import { OutputCapture } from './truncate';
 
 /** Thrown before anything runs when argv[0] is not on the allowlist. */
@@ -53,11 +54,7 @@ export function isCommandAllowed(argv: readonly string[], allowlist: readonly st
 
 /** PATH, HOME and LANG from the host plus CI=1: never API keys or other secrets. */
 export function minimalEnv(source: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { CI: '1' };
-  for (const key of ['PATH', 'HOME', 'LANG'] as const) {
-    if (source[key] !== undefined) env[key] = source[key];
-  }
-  return env;
+  return subprocessEnv([['CI', '1']], source);
 }
 
 export function commandPassed(result: CommandResult): boolean {
