@@ -44,6 +44,9 @@ export interface JudgmentRound {
   round: 'judge' | 'repair';
   messages: ChatMessage[];
   response: ChatResponse;
+  /** When the call started (ms since epoch) and how long it took, for model/didRespond. */
+  startedAt: number;
+  durationMs: number;
 }
 
 export interface JudgmentOutcome {
@@ -160,10 +163,11 @@ export async function judge(
 ): Promise<JudgmentOutcome> {
   const usage: Usage = { inputTokens: 0, outputTokens: 0 };
   const ask = async (round: JudgmentRound['round'], messages: ChatMessage[]) => {
+    const startedAt = Date.now();
     const response = await deps.provider.chat({ messages, tools: [], signal: deps.signal });
     usage.inputTokens += response.usage.inputTokens;
     usage.outputTokens += response.usage.outputTokens;
-    deps.onResponse?.({ round, messages, response });
+    deps.onResponse?.({ round, messages, response, startedAt, durationMs: Date.now() - startedAt });
     return response;
   };
   const done = (reply: JudgmentReply, rounds: number): JudgmentOutcome => {
