@@ -44,8 +44,6 @@ export const ConfinementSchema = z.object({
   network: z.enum(['loopback', 'host']).default('loopback'),
   /** The shared git directory, read-only, so `git status` works inside and nothing can plant a hook. */
   gitCommonDir: z.string().optional(),
-  /** Run each command it starts in a sandbox of its own, so a command's leftovers die with it (Loom's tool server). */
-  isolateCommands: z.boolean().default(false),
 });
 export type Confinement = z.infer<typeof ConfinementSchema>;
 

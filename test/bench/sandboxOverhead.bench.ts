@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(lease);
   try {
     const dependencies = await prepareDependencyMounts(repo, lease, path.join(root, 'deps'), { copyOnWrite: spec.unshare !== undefined });
-    const confinement: Confinement = { writable: [lease], readable: [], dependencies, network: 'loopback', isolateCommands: false };
+    const confinement: Confinement = { writable: [lease], readable: [], dependencies, network: 'loopback' };
     const commands: [string, string[]][] = [
       ['/bin/true', ['/bin/true']],
       ["node -e require('dep')", [process.execPath, '-e', "require('dep')"]],

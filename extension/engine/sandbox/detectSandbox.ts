@@ -104,9 +104,8 @@ function detect(readable: readonly string[], env: NodeJS.ProcessEnv): SandboxSpe
   try {
     const lease = path.join(scratch, 'lease');
     fs.mkdirSync(path.join(lease, 'deps'), { recursive: true });
-    const confinement = { writable: [lease], readable: [], dependencies: [], network: 'loopback' as const, isolateCommands: false };
-    const nested = [bwrap, '--dev-bind', '/', '/', '--unshare-pid', '--die-with-parent', '--proc', '/proc', '--', '/bin/sh', '-c', 'echo ok > probe'];
-    const failed = probe(bubblewrapArgv(base, confinement, nested, lease), lease);
+    const confinement = { writable: [lease], readable: [], dependencies: [], network: 'loopback' as const };
+    const failed = probe(bubblewrapArgv(base, confinement, ['/bin/sh', '-c', 'echo ok > probe'], lease), lease);
     if (failed !== null) {
       return unsupported(`no sandbox: bubblewrap cannot start one here (${failed.split('\n')[0]}); unprivileged user namespaces may be disabled`);
     }
@@ -115,10 +114,12 @@ function detect(readable: readonly string[], env: NodeJS.ProcessEnv): SandboxSpe
     if (unshare) {
       for (const d of ['lower', 'upper', 'work']) fs.mkdirSync(path.join(scratch, d));
       fs.writeFileSync(path.join(scratch, 'lower', 'f'), 'lower');
+      fs.mkdirSync(path.join(scratch, 'lower', 'd', 'e'), { recursive: true });
       const dep = { lower: path.join(scratch, 'lower'), upper: path.join(scratch, 'upper'), work: path.join(scratch, 'work'), target: path.join(lease, 'deps') };
       const withOverlay = { ...base, unshare };
-      overlay = probe(bubblewrapArgv(withOverlay, { ...confinement, dependencies: [dep] }, ['/bin/sh', '-c', 'echo upper > deps/f'], lease), lease) === null;
-      overlay &&= fs.readFileSync(path.join(scratch, 'lower', 'f'), 'utf8') === 'lower';
+      const writeAndRemove = ['/bin/sh', '-c', 'echo upper > deps/f && mkdir -p deps/d/e && rm -r deps/d'];
+      overlay = probe(bubblewrapArgv(withOverlay, { ...confinement, dependencies: [dep] }, writeAndRemove, lease), lease) === null;
+      overlay &&= fs.readFileSync(path.join(scratch, 'lower', 'f'), 'utf8') === 'lower' && fs.existsSync(path.join(scratch, 'lower', 'd', 'e'));
     }
     return {
       ...base,

@@ -36,6 +36,8 @@ const ServerEntrySchema = z.looseObject({
   url: z.string().optional(),
   cwd: z.string().optional(),
   envFile: z.string().optional(),
+  /** Loom's own key: `"host"` asks for the machine's network inside the sandbox (default: loopback only). */
+  network: z.enum(['loopback', 'host']).optional(),
 });
 
 const McpFileSchema = z.looseObject({
@@ -99,7 +101,7 @@ function substitute(value: string, workspaceFolder: string | undefined): string 
 /** Replaces `${workspaceFolder}` in a server's command, args and env values with the agent's worktree. */
 export function bindWorkspaceFolder(server: McpServerConfig, workspaceFolder: string): McpServerConfig {
   return {
-    name: server.name,
+    ...server,
     command: substitute(server.command, workspaceFolder),
     args: server.args.map((a) => substitute(a, workspaceFolder)),
     env: server.env.map(([k, v]) => [k, substitute(v, workspaceFolder)] as [string, string]),
@@ -139,7 +141,7 @@ export function parseMcpConfig(text: string, filePath: string, options: McpConfi
     for (const [key, value] of Object.entries(entry.env ?? {})) {
       if (value !== null) env.push([key, String(value)]);
     }
-    const server: McpServerConfig = { name, command: entry.command, args: entry.args ?? [], env };
+    const server: McpServerConfig = { name, command: entry.command, args: entry.args ?? [], env, ...(entry.network ? { network: entry.network } : {}) };
     for (const value of [server.command, ...server.args, ...env.map(([, v]) => v)]) {
       for (const m of value.matchAll(/\$\{([^}]+)\}/g)) {
         if (m[1] !== 'workspaceFolder') {

@@ -3,6 +3,7 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServerConfig } from '../../protocol/workerMessages';
 import { StdioProcessTransport, type ProcessExit } from './stdioProcessTransport';
 import { subprocessEnv } from '../policy/subprocessEnv';
+import type { SandboxRunner } from '../sandbox/sandboxRunner';
 import type { StartedServer } from './agentTools';
 
 /** Variables of the parent's environment that reach an MCP subprocess; nothing else does. */
@@ -56,6 +57,8 @@ export class McpServerConnection {
     readonly cwd: string,
     private readonly hooks: ConnectionHooks,
     private readonly startTimeoutMs: number,
+    /** Confines the subprocess when its config carries a confinement. */
+    private readonly sandbox?: SandboxRunner,
   ) {}
 
   get name(): string {
@@ -86,9 +89,11 @@ export class McpServerConnection {
     await this.closeCurrent(true);
     this.stopping = false;
     this.stderrTail = '';
+    const argv = [this.config.command, ...this.config.args];
+    const spawned = this.sandbox && this.config.confinement ? this.sandbox.wrap(argv, this.config.confinement, this.cwd) : argv;
     const transport = new StdioProcessTransport({
-      command: this.config.command,
-      args: this.config.args,
+      command: spawned[0],
+      args: spawned.slice(1),
       cwd: this.cwd,
       env: subprocessEnv(this.config.env),
       onStderr: (chunk) => {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { killProcessTree } from '../process/killProcessTree';
 
 export interface StdioProcessParams {
   command: string;
@@ -162,15 +163,8 @@ export class StdioProcessTransport implements Transport {
     this.readBuffer.clear();
   }
 
-  /** Kills the process group now (used after a crash or timeout). */
+  /** Kills the process and everything it started now (used after a crash or timeout). */
   killGroup(signal: NodeJS.Signals): void {
-    const pid = this.child?.pid;
-    if (pid === undefined) return;
-    try {
-      if (process.platform !== 'win32') process.kill(-pid, signal);
-      else this.child?.kill(signal);
-    } catch {
-      // already gone
-    }
+    killProcessTree(this.child?.pid, signal);
   }
 }

@@ -1,5 +1,5 @@
 import type { Finding } from '../../protocol/taskResult';
-import { CommandNotAllowedError, commandPassed, describeExit, runCommand, type CommandResult } from './runCommand';
+import { CommandNotAllowedError, commandPassed, describeExit, runCommand, type CommandResult, type CommandSandbox } from './runCommand';
 import { truncateMiddle } from './truncate';
 
 /** The result of one deterministic check: passed means it produced no error finding. */
@@ -17,6 +17,8 @@ export interface CommandCheckOptions {
   signal?: AbortSignal;
   /** The test files the command runs: the first one is named in findings. */
   testFiles?: readonly string[];
+  /** The sandbox a command runs in, per checkout folder. */
+  sandboxFor?: (dir: string) => CommandSandbox | undefined;
 }
 
 export interface FailToPassInput extends CommandCheckOptions {
@@ -82,7 +84,8 @@ async function guarded(body: () => Promise<CheckOutcome>): Promise<CheckOutcome>
  */
 export function checkFailToPass(input: FailToPassInput): Promise<CheckOutcome> {
   return guarded(async () => {
-    const run = (cwd: string) => runCommand(input.command, { cwd, timeoutMs: input.timeoutMs, allowlist: input.allowlist, signal: input.signal });
+    const run = (cwd: string) =>
+      runCommand(input.command, { cwd, timeoutMs: input.timeoutMs, allowlist: input.allowlist, signal: input.signal, sandbox: input.sandboxFor?.(cwd) });
     const base = await run(input.baseDir);
     if (base.spawnError !== undefined) return failedToStart(base, 'base');
     if (commandPassed(base)) {
@@ -145,7 +148,13 @@ export function checkFailToPass(input: FailToPassInput): Promise<CheckOutcome> {
 /** Runs a command once in `dir`; a non-zero exit is one error finding under `rule`. */
 async function mustPass(options: CommandCheckOptions & { dir: string }, rule: string, what: string): Promise<CheckOutcome> {
   return guarded(async () => {
-    const r = await runCommand(options.command, { cwd: options.dir, timeoutMs: options.timeoutMs, allowlist: options.allowlist, signal: options.signal });
+    const r = await runCommand(options.command, {
+      cwd: options.dir,
+      timeoutMs: options.timeoutMs,
+      allowlist: options.allowlist,
+      signal: options.signal,
+      sandbox: options.sandboxFor?.(options.dir),
+    });
     if (r.spawnError !== undefined) return failedToStart(r, 'branch');
     if (commandPassed(r)) return { passed: true, findings: [], detail: `${describeExit(r)} in ${r.durationMs} ms` };
     return {

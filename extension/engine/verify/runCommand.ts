@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
+import type { Confinement } from '../../protocol/sandbox';
+import { describeAllowlist, isCommandAllowed } from '../policy/commandAllowlist';
 import { subprocessEnv } from '../policy/subprocessEnv';
-import { OutputCapture } from './truncate';
+import { runProcess } from '../process/runProcess';
+import type { SandboxRunner } from '../sandbox/sandboxRunner';
 
 /** Thrown before anything runs when argv[0] is not on the allowlist. */
 export class CommandNotAllowedError extends Error {
@@ -10,21 +11,30 @@ export class CommandNotAllowedError extends Error {
     readonly allowlist: readonly string[],
   ) {
     super(
-      `command "${argv[0] ?? ''}" is not on the command allowlist (${allowlist.length ? allowlist.join(', ') : 'empty'}); ` +
+      `command "${argv[0] ?? ''}" is not on the command allowlist (${describeAllowlist(allowlist)}); ` +
         'add its program name to the allowlist to let the verifier run it',
     );
     this.name = 'CommandNotAllowedError';
   }
 }
 
+/** Where a verifier or merge check runs: the sandbox and what it may see; absent only in tests of this file. */
+export interface CommandSandbox {
+  runner: SandboxRunner;
+  confinement: Confinement;
+  /** Variables on top of the minimal environment (LOOM_AGENT_ID, TMPDIR, PORT…). */
+  env: ReadonlyArray<readonly [string, string]>;
+}
+
 export interface RunCommandOptions {
   cwd: string;
   timeoutMs: number;
-  /** Program names (matched against the basename of argv[0]) the verifier may run. */
+  /** Program names the verifier may run (policy/commandAllowlist: the one rule). */
   allowlist: readonly string[];
   /** Characters kept of stdout and of stderr each (head and tail). Default 16,000. */
   maxOutputChars?: number;
   signal?: AbortSignal;
+  sandbox?: CommandSandbox;
 }
 
 export interface CommandResult {
@@ -41,22 +51,6 @@ export interface CommandResult {
   durationMs: number;
 }
 
-/** The program name of argv[0]: its basename, without a Windows executable extension. */
-export function programName(program: string): string {
-  return path.basename(program.replace(/\\/g, '/')).replace(/\.(exe|cmd|bat)$/i, '');
-}
-
-export function isCommandAllowed(argv: readonly string[], allowlist: readonly string[]): boolean {
-  if (argv.length === 0) return false;
-  const name = programName(argv[0]);
-  return allowlist.some((allowed) => programName(allowed) === name);
-}
-
-/** PATH, HOME and LANG from the host plus CI=1: never API keys or other secrets. */
-export function minimalEnv(source: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return subprocessEnv([['CI', '1']], source);
-}
-
 export function commandPassed(result: CommandResult): boolean {
   return result.exitCode === 0 && !result.timedOut && result.spawnError === undefined;
 }
@@ -69,80 +63,31 @@ export function describeExit(result: CommandResult): string {
   return `killed by ${result.signal ?? 'a signal'}`;
 }
 
-const KILL_GRACE_MS = 2000;
-
 /**
- * Runs an argv command without a shell, in its own process group so a timeout or cancellation
- * kills everything it started. Throws CommandNotAllowedError before spawning when argv[0] is not
- * allowed; every other outcome (non-zero exit, timeout, spawn failure) is a result, not a throw.
+ * Runs a verifier or merge-check command (tests, lint) in the task's sandbox, through the one
+ * process layer. Throws CommandNotAllowedError before spawning when argv[0] is not allowed; every
+ * other outcome (non-zero exit, timeout, spawn failure) is a result, not a throw.
  */
-export function runCommand(argv: readonly string[], options: RunCommandOptions): Promise<CommandResult> {
-  if (!isCommandAllowed(argv, options.allowlist)) return Promise.reject(new CommandNotAllowedError(argv, options.allowlist));
-  const maxChars = options.maxOutputChars ?? 16_000;
-  const stdout = new OutputCapture(maxChars);
-  const stderr = new OutputCapture(maxChars);
-  const started = Date.now();
-
-  return new Promise((resolve) => {
-    let timedOut = false;
-    let spawnError: string | undefined;
-    let exited = false;
-    let graceTimer: NodeJS.Timeout | undefined;
-
-    const child = spawn(argv[0], argv.slice(1), {
-      cwd: options.cwd,
-      env: minimalEnv(),
-      shell: false,
-      detached: true, // its own process group: -pid reaches its children too
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
-    child.stdout.setEncoding('utf8').on('data', (d: string) => stdout.push(d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => stderr.push(d));
-
-    const killGroup = (sig: NodeJS.Signals) => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, sig);
-      } catch {
-        // the group is already gone
-      }
-    };
-    const stop = () => {
-      killGroup('SIGTERM');
-      graceTimer ??= setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS);
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, options.timeoutMs);
-    const onAbort = () => stop();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    if (options.signal?.aborted) stop();
-
-    child.on('error', (err) => {
-      spawnError = err.message;
-    });
-    child.on('exit', () => {
-      exited = true;
-      // Leftover background processes of the command would hold its pipes open: end them too.
-      killGroup('SIGKILL');
-    });
-    child.on('close', (code, sig) => {
-      clearTimeout(timer);
-      if (graceTimer) clearTimeout(graceTimer);
-      options.signal?.removeEventListener('abort', onAbort);
-      resolve({
-        argv: [...argv],
-        cwd: options.cwd,
-        exitCode: spawnError !== undefined && !exited ? null : code,
-        signal: sig,
-        timedOut,
-        ...(spawnError !== undefined ? { spawnError } : {}),
-        stdout: stdout.text(),
-        stderr: stderr.text(),
-        durationMs: Date.now() - started,
-      });
-    });
+export async function runCommand(argv: readonly string[], options: RunCommandOptions): Promise<CommandResult> {
+  if (!isCommandAllowed(argv, options.allowlist)) throw new CommandNotAllowedError(argv, options.allowlist);
+  const sandbox = options.sandbox;
+  const spawned = sandbox ? sandbox.runner.wrap(argv, sandbox.confinement, options.cwd) : [...argv];
+  const outcome = await runProcess(spawned, {
+    cwd: options.cwd,
+    env: subprocessEnv([['CI', '1'], ...(sandbox?.env ?? [])]),
+    timeoutMs: options.timeoutMs,
+    maxOutputChars: options.maxOutputChars ?? 16_000,
+    signal: options.signal,
   });
+  return {
+    argv: [...argv],
+    cwd: options.cwd,
+    exitCode: outcome.exitCode,
+    signal: outcome.signal,
+    timedOut: outcome.timedOut,
+    ...(outcome.spawnError !== undefined ? { spawnError: outcome.spawnError } : {}),
+    stdout: outcome.stdout,
+    stderr: outcome.stderr,
+    durationMs: outcome.durationMs,
+  };
 }

@@ -15,6 +15,13 @@ import { restorePristineTests } from './pristineTests';
 import { checkScope } from './scopeCheck';
 import { addScratchWorktree, type ScratchWorktree } from './scratchWorktree';
 import { detectTestEdits } from './testEdits';
+import type { SandboxSpec } from '../../protocol/sandbox';
+import { agentEnvironment } from '../sandbox/agentEnvironment';
+import { prepareDependencyMounts } from '../sandbox/dependencyMounts';
+import { removeTree } from '../sandbox/removeTree';
+import { sandboxRunner } from '../sandbox/sandboxRunner';
+import { gitOut } from '../workspace/git';
+import type { CommandSandbox } from './runCommand';
 
 export type VerifyTaskInput = Pick<
   VerifyJob,
@@ -22,8 +29,8 @@ export type VerifyTaskInput = Pick<
 > & {
   /** Characters of the diff the judgment sees (head and tail). */
   maxDiffChars?: number;
-  /** Repository paths symlinked into the scratch checkouts when present. Default: node_modules. */
-  linkFromRepo?: string[];
+  /** Where tests and lint run; absent: unconfined and without the repository's dependencies. */
+  sandbox?: { spec: SandboxSpec; runId: string; agentId: string };
 };
 
 export interface VerifyTaskDeps {
@@ -78,19 +85,31 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
   const head = await resolveCommit(input.repo, input.headCommit);
   const acceptance: AcceptanceCheck[] = input.task.acceptance;
   const testFiles = [...new Set(acceptance.flatMap((c) => (c.kind === 'failToPass' ? c.testFiles : [])))];
-  const commandOptions = { timeoutMs: input.commandTimeoutMs, allowlist: input.commandAllowlist, signal };
+  const sandboxes = new Map<string, CommandSandbox>();
+  const commandOptions = { timeoutMs: input.commandTimeoutMs, allowlist: input.commandAllowlist, signal, sandboxFor: (dir: string) => sandboxes.get(dir) };
 
   await fs.mkdir(input.scratchDir, { recursive: true });
   const scratch = await fs.mkdtemp(path.join(input.scratchDir, `verify-${input.task.id}-`));
   const worktrees: ScratchWorktree[] = [];
-  const links = input.linkFromRepo ?? ['node_modules'];
   try {
-    const branch = await addScratchWorktree(input.repo, scratch, 'head', head, links);
+    const branch = await addScratchWorktree(input.repo, scratch, 'head', head);
     worktrees.push(branch);
     let base: ScratchWorktree | undefined;
     if (acceptance.some((c) => c.kind === 'failToPass')) {
-      base = await addScratchWorktree(input.repo, scratch, 'start', start, links);
+      base = await addScratchWorktree(input.repo, scratch, 'start', start);
       worktrees.push(base);
+    }
+    if (input.sandbox && input.sandbox.spec.kind !== 'none') {
+      const { spec, runId, agentId } = input.sandbox;
+      const gitCommonDir = path.resolve(input.repo, await gitOut(input.repo, ['rev-parse', '--git-common-dir']));
+      for (const wt of worktrees) {
+        const dependencies = await prepareDependencyMounts(input.repo, wt.dir, `${wt.dir}-deps`, { copyOnWrite: spec.unshare !== undefined });
+        sandboxes.set(wt.dir, {
+          runner: sandboxRunner(spec),
+          confinement: { writable: [wt.dir], readable: [], dependencies, network: 'loopback', gitCommonDir },
+          env: agentEnvironment({ runId, agentId }),
+        });
+      }
     }
 
     // 1. Reward-hacking guard: edited or deleted tests and test configuration.
@@ -191,6 +210,6 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
     return { passed: !hasError(findings), findings, checks, judged, usage };
   } finally {
     for (const wt of worktrees.reverse()) await wt.remove().catch(() => undefined);
-    await fs.rm(scratch, { recursive: true, force: true }).catch(() => undefined);
+    removeTree(scratch);
   }
 }

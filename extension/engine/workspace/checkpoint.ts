@@ -6,11 +6,6 @@ export interface CheckpointOptions {
   author?: GitIdentity;
   /** fsync objects, refs and index (`core.fsync`) so the checkpoint survives a power cut. Default true. */
   durable?: boolean;
-  /**
-   * Paths never to commit, e.g. a `node_modules` symlink made for running tests (a `node_modules/`
-   * ignore rule does not match a symlink). Literal paths relative to the worktree root.
-   */
-  exclude?: readonly string[];
 }
 
 /**
@@ -24,8 +19,8 @@ export interface CheckpointOptions {
 export async function checkpoint(worktreeDir: string, options: CheckpointOptions): Promise<string | null> {
   const durable = options.durable !== false;
   const config = durable ? DURABLE_CONFIG : [];
-  const excludes = (options.exclude ?? []).map((p) => `:(exclude,literal)${p}`);
-  await runGit(worktreeDir, ['add', '-A', '--', ...(excludes.length ? ['.', ...excludes] : [])], { config, lockRetries: 4 });
+  // Dependencies are mounted into the lease only inside the sandbox: here their mount point is an empty folder git skips.
+  await runGit(worktreeDir, ['add', '-A'], { config, lockRetries: 4 });
   const tree = await gitOut(worktreeDir, ['write-tree'], { config });
   const [parent, parentTree] = (await gitOut(worktreeDir, ['rev-parse', 'HEAD^{commit}', 'HEAD^{tree}'])).split('\n');
   if (tree === parentTree) return null;

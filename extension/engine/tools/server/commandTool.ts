@@ -1,17 +1,18 @@
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { runProcess, type ProcessOutcome } from '../../process/runProcess';
+import { reapOrphans } from '../../process/reapOrphans';
 import { errorResult, textResult } from './results';
-import { runProcess, type ProcessOutcome } from './runProcess';
 
 export interface CommandToolOptions {
   root: string;
-  /** Executables the agent may run: command[0] must equal one of them exactly. */
-  allow: string[];
   timeoutMs: number;
-  /** Per stream. */
-  maxOutputBytes: number;
+  /** Characters kept per stream. */
+  maxOutputChars: number;
   /** The children's environment: the server's own (already minimal) environment. */
-  env: NodeJS.ProcessEnv;
+  env: Record<string, string>;
+  /** In a sandbox's PID namespace: after each command, end whatever it left running detached. */
+  reapOrphans?: boolean;
 }
 
 function describe(argv: string[], outcome: ProcessOutcome, timeoutMs: number): string {
@@ -32,15 +33,18 @@ function describe(argv: string[], outcome: ProcessOutcome, timeoutMs: number): s
   ].join('\n');
 }
 
+/**
+ * run_command. Which programs an agent may run is decided before the call reaches this server (the
+ * policy gate in the agent's worker, with approvals); what a program can reach is decided by the
+ * sandbox this server runs in. This server only runs the argv, without a shell.
+ */
 export function registerCommandTool(server: McpServer, options: CommandToolOptions): void {
-  const allowed = new Set(options.allow);
-  const allowedList = options.allow.length ? options.allow.join(', ') : '(none)';
   server.registerTool(
     'run_command',
     {
       description:
         `Run a program in the workspace root without a shell (argv form, e.g. ["npm","test"]). ` +
-        `Only these programs are allowed: ${allowedList}. Timeout ${options.timeoutMs} ms; output is truncated.`,
+        `Timeout ${options.timeoutMs} ms; output is truncated. Only loopback networking is available.`,
       inputSchema: {
         command: z.array(z.string()).min(1).describe('program and its arguments, e.g. ["npm", "test"]'),
       },
@@ -48,24 +52,19 @@ export function registerCommandTool(server: McpServer, options: CommandToolOptio
     },
     async ({ command }, extra) => {
       const program = command[0];
-      if (!allowed.has(program)) {
-        return errorResult(`command not allowed: "${program}" is not in the allowlist (allowed: ${allowedList})`);
-      }
-      try {
-        const outcome = await runProcess(command, {
-          cwd: options.root,
-          env: options.env,
-          timeoutMs: options.timeoutMs,
-          maxOutputBytes: options.maxOutputBytes,
-          signal: extra.signal,
-        });
-        const text = describe(command, outcome, options.timeoutMs);
-        return outcome.timedOut || outcome.cancelled ? errorResult(text) : textResult(text);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') return errorResult(`cannot run "${program}": not found on PATH`);
-        return errorResult(`cannot run "${program}": ${(err as Error).message ?? String(err)}`);
-      }
+      const outcome = await runProcess(command, {
+        cwd: options.root,
+        env: options.env,
+        timeoutMs: options.timeoutMs,
+        maxOutputChars: options.maxOutputChars,
+        signal: extra.signal,
+      });
+      // A daemon the command detached (re-parented to the namespace's init) does not outlive it.
+      if (options.reapOrphans) reapOrphans();
+      if (outcome.spawnErrorCode === 'ENOENT') return errorResult(`cannot run "${program}": not found on PATH`);
+      if (outcome.spawnError !== undefined) return errorResult(`cannot run "${program}": ${outcome.spawnError}`);
+      const text = describe(command, outcome, options.timeoutMs);
+      return outcome.timedOut || outcome.cancelled ? errorResult(text) : textResult(text);
     },
   );
 }

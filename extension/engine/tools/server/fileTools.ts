@@ -6,6 +6,40 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { PathError, type PathGuard } from './pathGuard';
 import { errorResult, guarded, textResult } from './results';
 import { walkFiles } from './walk';
+import { isSecretBearingPath } from '../../policy/secretFiles';
+
+/** The last path component is opened without following a symlink: a link swapped in after the check fails with ELOOP. */
+const { O_RDONLY, O_WRONLY, O_CREAT, O_NOFOLLOW } = fs.constants;
+
+/**
+ * Reads through a handle opened with O_NOFOLLOW. The parents were checked by the guard; what a
+ * swapped parent could redirect to is, inside the agent's sandbox, only the sandbox's own view.
+ */
+async function readNoFollow(absolute: string): Promise<{ buffer: Buffer } | { directory: true }> {
+  const handle = await fs.open(absolute, O_RDONLY | O_NOFOLLOW);
+  try {
+    const stat = await handle.stat();
+    if (stat.isDirectory()) return { directory: true };
+    return { buffer: await handle.readFile() };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes through a handle opened with O_NOFOLLOW, refusing a file with other hard links (it would change them too). */
+async function writeNoFollow(absolute: string, content: string): Promise<string | null> {
+  const handle = await fs.open(absolute, O_WRONLY | O_CREAT | O_NOFOLLOW, 0o644);
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) return 'is not a regular file';
+    if (stat.nlink > 1) return `has ${stat.nlink} hard links; writing it would change the other copies too`;
+    await handle.truncate(0);
+    await handle.writeFile(content, 'utf8');
+    return null;
+  } finally {
+    await handle.close();
+  }
+}
 
 export interface FileToolLimits {
   /** read_file returns at most this many characters. */
@@ -56,9 +90,9 @@ export function registerFileTools(server: McpServer, guard: PathGuard, limits: F
       (a) => `cannot read "${a.path}"`,
       async ({ path: requested }) => {
         const { absolute, relative } = await guard.resolve(requested);
-        const stat = await fs.stat(absolute);
-        if (stat.isDirectory()) return errorResult(`"${requested}" is a directory; use list_files`);
-        const buffer = await fs.readFile(absolute);
+        const read = await readNoFollow(absolute);
+        if ('directory' in read) return errorResult(`"${requested}" is a directory; use list_files`);
+        const buffer = read.buffer;
         if (isBinary(buffer)) return errorResult(`"${relative}" is a binary file (${buffer.length} bytes); not shown`);
         const text = buffer.toString('utf8');
         if (text.length <= limits.maxReadChars) return textResult(text);
@@ -93,7 +127,8 @@ export function registerFileTools(server: McpServer, guard: PathGuard, limits: F
         await fs.mkdir(path.dirname(absolute), { recursive: true });
         // The parent now exists: check again, so a symlink created meanwhile cannot redirect the write.
         await guard.resolve(requested);
-        await fs.writeFile(absolute, content, 'utf8');
+        const refused = await writeNoFollow(absolute, content);
+        if (refused) return errorResult(`"${relative}" ${refused}`);
         return textResult(`wrote ${Buffer.byteLength(content, 'utf8')} bytes to ${relative}`);
       },
     ),
@@ -135,7 +170,7 @@ export function registerFileTools(server: McpServer, guard: PathGuard, limits: F
     'search',
     {
       description:
-        'Search text files of the workspace for a JavaScript regular expression (skips .git, node_modules and binary files). Returns `path:line: text` lines. `glob` filters the files searched.',
+        'Search text files of the workspace for a JavaScript regular expression (skips .git, node_modules, binary files and files that commonly hold secrets such as .env). Returns `path:line: text` lines. `glob` filters the files searched.',
       inputSchema: {
         pattern: z.string().min(1).describe('JavaScript regular expression (no slashes or flags)'),
         glob: z.string().optional().describe('picomatch glob matched against the path from the root'),
@@ -156,6 +191,8 @@ export function registerFileTools(server: McpServer, guard: PathGuard, limits: F
         let truncated = false;
         outer: for await (const entry of walkFiles(guard.root, guard.root)) {
           if (!matches(entry.relative)) continue;
+          // Secrets are read only with read_file, after approval: never swept up by a search.
+          if (isSecretBearingPath(entry.relative)) continue;
           if (entry.isSymlink) {
             // Never read through a link that leaves the workspace or points into .git.
             try {

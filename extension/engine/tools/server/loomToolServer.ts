@@ -6,27 +6,28 @@ import { registerReportTool } from './reportTool';
 
 export interface LoomToolServerOptions {
   guard: PathGuard;
-  allow: string[];
   commandTimeoutMs: number;
   /** The environment run_command children get. */
-  env: NodeJS.ProcessEnv;
-  maxCommandOutputBytes?: number;
+  env: Record<string, string>;
+  /** Inside a sandbox's PID namespace: end what each command leaves running detached. */
+  reapOrphans?: boolean;
+  maxCommandOutputChars?: number;
   limits?: FileToolLimits;
 }
 
 export const LOOM_TOOL_SERVER_NAME = 'loom';
 export const LOOM_TOOL_NAMES = ['read_file', 'write_file', 'list_files', 'search', 'run_command', 'report_result'] as const;
 
-/** Loom's own MCP server: workspace-confined file and search tools, allowlisted commands, result reporting. */
+/** Loom's own MCP server: workspace-confined file and search tools, commands, result reporting. */
 export function createLoomToolServer(options: LoomToolServerOptions): McpServer {
   const server = new McpServer({ name: LOOM_TOOL_SERVER_NAME, version: '0.1.0' }, { capabilities: { tools: {} } });
   registerFileTools(server, options.guard, options.limits ?? DEFAULT_FILE_TOOL_LIMITS);
   registerCommandTool(server, {
     root: options.guard.root,
-    allow: options.allow,
     timeoutMs: options.commandTimeoutMs,
-    maxOutputBytes: options.maxCommandOutputBytes ?? 32_000,
+    maxOutputChars: options.maxCommandOutputChars ?? 32_000,
     env: options.env,
+    reapOrphans: options.reapOrphans ?? false,
   });
   registerReportTool(server);
   return server;

@@ -1,20 +1,23 @@
 // Loom's MCP tool server, started per agent over stdio with cwd = the agent's worktree:
-//   node dist/tools/loomToolServer.js --root <worktree> [--allow <cmd>]... [--command-timeout-ms N]
+//   node dist/tools/loomToolServer.js --root <worktree> [--command-timeout-ms N] [--reap-orphans]
+// It runs inside the agent's sandbox; which commands may run is decided before a call reaches it.
 // stdout carries the protocol; diagnostics go to stderr.
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { parseServerArgs } from './args';
 import { createLoomToolServer } from './loomToolServer';
 import { PathGuard } from './pathGuard';
-import { killAllRunning } from './runProcess';
+import { killAllRunning } from '../../process/runProcess';
+import { isNamespaceMain } from '../../process/reapOrphans';
 
 async function main(): Promise<void> {
   const args = parseServerArgs(process.argv.slice(2));
   const guard = await PathGuard.create(args.root);
   const server = createLoomToolServer({
     guard,
-    allow: args.allow,
     commandTimeoutMs: args.commandTimeoutMs,
-    env: { ...process.env },
+    env: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
+    // Only where this server is the sandbox's main process: elsewhere init's children are not ours.
+    reapOrphans: args.reapOrphans && isNamespaceMain(),
   });
   let closing = false;
   const shutdown = (code: number): void => {
@@ -32,7 +35,7 @@ async function main(): Promise<void> {
   process.on('uncaughtException', (err) => process.stderr.write(`loom tool server: uncaught ${err.stack ?? err}\n`));
   process.on('unhandledRejection', (err) => process.stderr.write(`loom tool server: unhandled ${String(err)}\n`));
   await server.connect(new StdioServerTransport());
-  process.stderr.write(`loom tool server: root ${guard.root}, allow [${args.allow.join(', ')}]\n`);
+  process.stderr.write(`loom tool server: root ${guard.root}${args.reapOrphans ? ', reaping orphans' : ''}\n`);
 }
 
 main().catch((err) => {

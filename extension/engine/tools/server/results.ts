@@ -19,6 +19,8 @@ export function errorFrom(err: unknown, action: string): CallToolResult {
     : code === 'EISDIR' ? 'is a directory'
     : code === 'ENOTDIR' ? 'a parent is not a directory'
     : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : code === 'ELOOP' ? 'it is a symlink, which file tools do not follow'
+    : code === 'EROFS' ? 'read-only file system (outside the worktree)'
     : e instanceof Error ? e.message
     : String(err);
   return errorResult(`${action}: ${detail}`);

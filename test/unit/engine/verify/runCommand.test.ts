@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CommandNotAllowedError, isCommandAllowed, runCommand } from '../../../../extension/engine/verify/runCommand';
+import { CommandNotAllowedError, runCommand } from '../../../../extension/engine/verify/runCommand';
+import { isCommandAllowed } from '../../../../extension/engine/policy/commandAllowlist';
 
 function alive(pid: number): boolean {
   try {
@@ -39,7 +40,7 @@ describe('engine/verify/runCommand', () => {
     }
   });
 
-  it('enforces the allowlist on the basename of argv[0]', async () => {
+  it('enforces the one allowlist rule (policy/commandAllowlist) before anything runs', async () => {
     assert.equal(isCommandAllowed([process.execPath, '-v'], ['node']), true);
     assert.equal(isCommandAllowed(['bash', '-c', 'true'], ['node', 'npm']), false);
     assert.equal(isCommandAllowed([], ['node']), false);

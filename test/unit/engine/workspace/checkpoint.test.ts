@@ -1,3 +1,4 @@
+import * as fs from 'node:fs/promises';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { changedFiles, checkpoint, diffText } from '../../../../extension/engine/workspace/checkpoint';
@@ -48,9 +49,19 @@ describe('engine/workspace/checkpoint', () => {
     });
     assert.equal(await git(repo.dir, 'log', '-1', '--format=%an', other!), 'Implementor t');
 
-    await writeFiles(lease.path, { 'node_modules/x.js': 'x\n', 'c.txt': 'c\n' });
-    const withExclude = await checkpoint(lease.path, { message: 'exclude', exclude: ['node_modules'] });
-    assert.deepEqual(await changedFiles(repo.dir, other!, withExclude!), ['c.txt']);
+    // A lease's empty dependency mount point commits nothing, whatever the .gitignore says.
+    let previous = other!;
+    for (const [i, ignore] of ['node_modules\n', '/node_modules\n', 'node_modules/\n', '/*\n!/*.txt\n!/.gitignore\n', null].entries()) {
+      if (ignore === null) await fs.rm(path.join(lease.path, '.gitignore'), { force: true });
+      else await writeFiles(lease.path, { '.gitignore': ignore });
+      await fs.mkdir(path.join(lease.path, 'node_modules'), { recursive: true });
+      await writeFiles(lease.path, { [`c${i}.txt`]: 'c\n' });
+      const next = await checkpoint(lease.path, { message: `ignore ${JSON.stringify(ignore)}` });
+      assert.ok(next, `a checkpoint with .gitignore ${JSON.stringify(ignore)}`);
+      assert.ok((await changedFiles(repo.dir, previous, next)).includes(`c${i}.txt`));
+      assert.ok(!(await changedFiles(repo.dir, previous, next)).some((f) => f.startsWith('node_modules')));
+      previous = next;
+    }
   });
 
   it('opens the repository and reads HEAD and branch', async () => {

@@ -27,7 +27,7 @@ describe('engine/tools/server/loomToolServer (over stdio)', () => {
     await fs.symlink(outside, path.join(root, 'escape'));
     await fs.symlink(path.join(outside, 'secret.txt'), path.join(root, 'secret-link.txt'));
     tools = await startAgentTools({
-      servers: [loomServerConfig({ serverScript, root, allow: ['node'], commandTimeoutMs: 3000 })],
+      servers: [loomServerConfig({ serverScript, root, commandTimeoutMs: 3000 })],
       cwd: root,
     });
   });
@@ -121,10 +121,9 @@ describe('engine/tools/server/loomToolServer (over stdio)', () => {
     assert.ok((await call('read_file', { path: 'src/a.ts' })).ok);
   });
 
-  it('run_command refuses programs outside the allowlist and runs allowed ones in the root', async () => {
-    const refused = await call('run_command', { command: ['sh', '-c', 'touch pwned'] });
-    assert.equal(refused.ok, false);
-    assert.match(refused.text, /command not allowed: "sh" is not in the allowlist \(allowed: node\)/);
+  it('run_command runs argv without a shell in the root (which programs may run is the gate\'s decision, before the server)', async () => {
+    const literal = await call('run_command', { command: ['node', '-e', 'console.log(process.argv[1])', '$HOME; touch pwned'] });
+    assert.match(literal.text, /\$HOME; touch pwned/);
     await assert.rejects(fs.access(path.join(root, 'pwned')));
 
     const ran = await call('run_command', {
@@ -136,7 +135,7 @@ describe('engine/tools/server/loomToolServer (over stdio)', () => {
     assert.match(ran.text, /--- stderr ---\nwarn/);
 
     const big = await call('run_command', { command: ['node', '-e', 'process.stdout.write("x".repeat(200000))'] });
-    assert.match(big.text, /bytes omitted/);
+    assert.match(big.text, /characters omitted/);
     assert.ok(big.text.length < 40_000);
   });
 
