@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { simpleGit } from 'simple-git';
 import type { EventBody, RunEvent } from '../../protocol/events';
 import type { Plan, Task } from '../../protocol/plan';
 import type { Spec } from '../../protocol/spec';
@@ -14,6 +13,7 @@ import { scopesOverlap } from '../plan/scopeOverlap';
 import { combineCommits } from '../workspace/combine';
 import { LeaseManager, type Lease } from '../workspace/leases';
 import { assertGitVersion } from '../workspace/gitRepo';
+import { gitOut, resolveCommit, runGit } from '../workspace/git';
 import { linkDependencies } from '../workspace/linkDependencies';
 import { AgentLauncher } from './agentLauncher';
 import type { RunContext } from './runContext';
@@ -79,15 +79,15 @@ export class RunCoordinator implements Disposable {
     } catch (err) {
       throw new RunInputError((err as Error).message);
     }
-    const git = simpleGit(this.options.repo);
-    if (!(await git.checkIsRepo().catch(() => false))) throw new RunInputError(`${this.options.repo} is not a git repository`);
+    const inRepo = await runGit(this.options.repo, ['rev-parse', '--is-inside-work-tree'], { okExitCodes: [0, 128] }).catch(() => null);
+    if (inRepo?.stdout.trim() !== 'true') throw new RunInputError(`${this.options.repo} is not a git repository`);
     let baseCommit: string;
     try {
-      baseCommit = (await git.revparse(['HEAD'])).trim();
+      baseCommit = await resolveCommit(this.options.repo, 'HEAD');
     } catch {
       throw new RunInputError(`${this.options.repo} has no commits yet: commit something first, the run starts from HEAD`);
     }
-    const baseBranch = (await git.raw(['rev-parse', '--abbrev-ref', 'HEAD'])).trim();
+    const baseBranch = await gitOut(this.options.repo, ['rev-parse', '--abbrev-ref', 'HEAD']);
     return { spec: parsed.spec, baseCommit, baseBranch };
   }
 
@@ -130,7 +130,7 @@ export class RunCoordinator implements Disposable {
     });
     journal({ type: 'spec/didParse', requirements: spec.requirements.map((r) => ({ id: r.id, title: r.title })) });
 
-    const repoFiles = (await simpleGit(this.options.repo).raw(['ls-files'])).split('\n').filter(Boolean);
+    const repoFiles = (await gitOut(this.options.repo, ['ls-files', '-z'])).split('\0').filter(Boolean);
     const planned = await planningPhase(ctx, repoFiles.slice(0, 2000));
     if (!planned.ok) {
       journal({ type: 'agent/didWarn', agentId: 'coordinator-1', kind: 'plan', message: planned.reason });
@@ -199,7 +199,7 @@ export class RunCoordinator implements Disposable {
     }
     ctx.journal({ type: 'lease/didCreate', taskId: task.id, purpose: 'implement', branch: lease.branch, path: lease.path, startCommit: lease.startCommit });
     try {
-      return await runTask(ctx, task, lease, async (branch) => (await simpleGit(this.options.repo).revparse([branch])).trim());
+      return await runTask(ctx, task, lease, (branch) => resolveCommit(this.options.repo, branch));
     } catch (err) {
       return { ok: false, reason: `task crashed: ${(err as Error).message}` };
     }

@@ -1,4 +1,6 @@
-import { simpleGit } from 'simple-git';
+import { gitOut, runGit } from '../workspace/git';
+
+export { resolveCommit } from '../workspace/git';
 
 export interface ChangedFile {
   /** A added, M modified, D deleted, T type changed (renames are split into D + A). */
@@ -8,7 +10,7 @@ export interface ChangedFile {
 
 /** Files that differ between two commits, renames split into a deletion and an addition. */
 export async function diffNameStatus(repoDir: string, from: string, to: string): Promise<ChangedFile[]> {
-  const out = await simpleGit(repoDir).raw(['diff', '--name-status', '--no-renames', '-z', from, to, '--']);
+  const out = await gitOut(repoDir, ['diff', '--name-status', '--no-renames', '--no-ext-diff', '-z', from, to, '--']);
   const parts = out.split('\0').filter((p) => p.length > 0);
   const files: ChangedFile[] = [];
   for (let i = 0; i + 1 < parts.length; i += 2) {
@@ -25,7 +27,7 @@ export async function changedFiles(repoDir: string, from: string, to: string): P
 
 /** The unified diff between two commits, optionally limited to some paths. */
 export async function diffText(repoDir: string, from: string, to: string, paths: string[] = [], context = 3): Promise<string> {
-  return simpleGit(repoDir).raw(['diff', '--no-color', '--no-ext-diff', '--no-renames', `-U${context}`, from, to, '--', ...paths]);
+  return (await runGit(repoDir, ['diff', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', `-U${context}`, from, to, '--', ...paths])).stdout;
 }
 
 /**
@@ -44,9 +46,4 @@ export function firstHunkLine(diff: string): number | undefined {
     else break;
   }
   return Math.max(line, 1);
-}
-
-/** Resolves a revision to a full commit id, or throws with git's message. */
-export async function resolveCommit(repoDir: string, rev: string): Promise<string> {
-  return (await simpleGit(repoDir).raw(['rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`])).trim();
 }

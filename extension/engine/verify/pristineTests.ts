@@ -1,4 +1,4 @@
-import { simpleGit } from 'simple-git';
+import { runGit } from '../workspace/git';
 import { testPathMatcher } from './testPaths';
 
 export interface PristineRestore {
@@ -21,21 +21,20 @@ export async function restorePristineTests(input: {
   /** Extra paths or globs that are tests, e.g. the acceptance checks' testFiles. */
   testFiles?: readonly string[];
 }): Promise<PristineRestore> {
-  const git = simpleGit(input.dir);
   const extra = input.testFiles ?? [];
   const isTest = testPathMatcher(extra);
   // Working tree against the start commit: covers committed and uncommitted differences.
-  const changed = (await git.raw(['diff', '--name-only', '--no-renames', '-z', input.startCommit, '--']))
+  const changed = (await runGit(input.dir, ['diff', '--name-only', '--no-renames', '--no-ext-diff', '-z', input.startCommit, '--'])).stdout
     .split('\0')
     .filter((p) => p.length > 0 && isTest(p));
   const atStart = new Set(
-    (await git.raw(['ls-tree', '-r', '-z', '--name-only', input.startCommit]))
+    (await runGit(input.dir, ['ls-tree', '-r', '-z', '--name-only', input.startCommit])).stdout
       .split('\0')
       .filter((p) => p.length > 0),
   );
   const restored = changed.filter((p) => atStart.has(p));
   for (let i = 0; i < restored.length; i += CHUNK) {
-    await git.raw(['checkout', input.startCommit, '--', ...restored.slice(i, i + CHUNK)]);
+    await runGit(input.dir, ['checkout', input.startCommit, '--', ...restored.slice(i, i + CHUNK)]);
   }
   const missingAtStart = extra
     .map((p) => p.replace(/\\/g, '/').replace(/^\.\//, ''))

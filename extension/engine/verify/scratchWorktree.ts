@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { simpleGit } from 'simple-git';
+import { runGit } from '../workspace/git';
 
 /**
  * The verifier's own detached checkouts of a commit, in its scratch folder. Not a lease: no branch,
@@ -24,18 +24,17 @@ export async function addScratchWorktree(
   linkFromRepo: readonly string[] = [],
 ): Promise<ScratchWorktree> {
   const dir = path.join(parentDir, name);
-  const git = simpleGit(repo);
   const links: string[] = [];
   const remove = async () => {
     for (const link of links) await fs.rm(link, { force: true }).catch(() => undefined); // the link, never its target
     try {
-      await git.raw(['worktree', 'remove', '--force', '--force', dir]);
+      await runGit(repo, ['worktree', 'remove', '--force', '--force', dir]);
     } catch {
       await fs.rm(dir, { recursive: true, force: true });
-      await git.raw(['worktree', 'prune']).catch(() => undefined);
+      await runGit(repo, ['worktree', 'prune']).catch(() => undefined);
     }
   };
-  await git.raw(['worktree', 'add', '--detach', dir, commit]);
+  await runGit(repo, ['worktree', 'add', '--detach', dir, commit]);
   try {
     for (const rel of linkFromRepo) {
       const source = path.join(repo, rel);

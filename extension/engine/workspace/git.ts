@@ -1,14 +1,40 @@
-import { simpleGit, type SimpleGitOptions } from 'simple-git';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { subprocessEnv } from '../policy/subprocessEnv';
 
 /**
- * One git invocation through simple-git, with its exit code. simple-git's `raw()` resolves or
- * rejects by its own rule (non-zero exit *and* stderr output), which cannot tell `merge-tree`'s
- * "1 = conflicted" from a failure; this runner captures the exit code and both streams and lets the
- * caller say which exit codes are answers rather than errors.
+ * The one way Loom runs git: `runGit`, here, and nothing else (DESIGN.md: one git layer). Every
+ * call is hardened so that nothing an agent can write into a repository (hooks, `.git/config`) or
+ * anything in Loom's environment (`GIT_DIR`, `GIT_INDEX_FILE`, API keys) changes what git does or
+ * reaches a program git starts:
  *
- * Ambient `GIT_*` variables are stripped by simple-git's environment guard, so a test or a hook
- * that sets `GIT_DIR`/`GIT_INDEX_FILE` cannot redirect Loom's git calls at the user's repository.
+ * - `-c core.hooksPath=<an empty directory Loom owns>`: no hook runs (post-checkout during
+ *   `worktree add`, reference-transaction on every ref update, post-commit, pre-auto-gc, …);
+ * - `-c core.fsmonitor=false`: no fsmonitor program runs on `status`/`add`/`diff`;
+ * - `-c protocol.allow=never`: Loom never talks to a remote, so no transport, `core.sshCommand`,
+ *   `core.gitProxy` or credential helper can be started;
+ * - the environment is built, not inherited: `subprocessEnv` (PATH, HOME, LANG) plus
+ *   `GIT_TERMINAL_PROMPT=0` and `LC_ALL=C` — no `GIT_*` variable and no secret of Loom's reaches git.
+ *
+ * The `-c` settings come after the caller's, so they win, and git passes them on to any git it
+ * starts itself (`GIT_CONFIG_PARAMETERS`). Not covered: programs configured by name and selected by
+ * `.gitattributes` (`filter.<driver>.*`, `merge.<driver>.driver`, `diff.<driver>.textconv`) — they
+ * need a driver defined in a config file, which agents cannot write when the shared `.git` is
+ * outside their sandbox; diffs pass `--no-ext-diff --no-textconv`. No pager can start: git's
+ * output is never a terminal here. Editors: Loom always gives messages (`-m`, `-F -`).
+ *
+ * Why git by path rather than simple-git (4.0.2): its argument guard refuses exactly these settings
+ * (`core.hooksPath`, `core.fsmonitor`, `core.pager`, `core.sshCommand` each need an `unsafe` opt-in),
+ * its environment guard throws on any `GIT_*` variable passed through `.env()` unless allow-listed,
+ * adds a variable of its own, and passes the rest of `process.env` (secrets included) when `.env()`
+ * is not used; its `raw()` also cannot tell `merge-tree`'s "1 = conflicted" from a failure. A
+ * spawn whose arguments and environment are all ours is smaller than the configuration needed to
+ * make simple-git do the same.
  */
+
+/** Options of one `runGit` call. */
 export interface GitRunOptions {
   /** Exit codes that are answers, not errors. Default `[0]`. */
   okExitCodes?: readonly number[];
@@ -70,6 +96,10 @@ export const DURABLE_CONFIG: readonly string[] = ['core.fsync=committed,referenc
 
 const LOCK_CONTENTION = /\.lock'?: File exists|Unable to create '.*\.lock'|cannot lock ref/i;
 
+/**
+ * `git <args>` in `cwd`, hardened (above), with its exit code and both streams: the caller says
+ * which exit codes are answers rather than errors; any other throws a GitCommandError.
+ */
 export async function runGit(cwd: string, args: readonly string[], options: GitRunOptions = {}): Promise<GitRunResult> {
   const ok = options.okExitCodes ?? [0];
   const retries = options.lockRetries ?? 0;
@@ -90,27 +120,78 @@ export async function gitOut(cwd: string, args: readonly string[], options: GitR
   return stdout.replace(/\r?\n$/, '');
 }
 
+/**
+ * System config (`/etc/gitconfig`) is kept, on purpose: agents cannot write it, and Git for Windows
+ * keeps settings there that make Loom's checkouts match the user's own (`core.autocrlf`), so
+ * `GIT_CONFIG_NOSYSTEM` would only make them differ. The user's global config is read through HOME
+ * for the same reason; the `-c` settings above override anything in either.
+ */
+export function gitEnv(): Record<string, string> {
+  return subprocessEnv([
+    ['GIT_TERMINAL_PROMPT', '0'], // never wait for a password on a terminal
+    ['LC_ALL', 'C'], // untranslated messages: Loom matches git's stderr (lock contention, "already checked out")
+  ]);
+}
+
+/** `-c` settings that keep repository-configured programs from running (see the top of this file). */
+export function hardeningConfig(): string[] {
+  return [`core.hooksPath=${emptyHooksDir()}`, 'core.fsmonitor=false', 'protocol.allow=never'];
+}
+
+let hooksDir: string | undefined;
+
+/**
+ * An empty, read-only directory Loom owns, for `core.hooksPath`: made once per process under the OS
+ * temp folder and removed at exit. It is checked before every use; if anything ever appears in it
+ * (or it disappears), a fresh one is made.
+ */
+export function emptyHooksDir(): string {
+  if (hooksDir !== undefined) {
+    try {
+      if (readdirSync(hooksDir).length === 0) return hooksDir;
+    } catch {
+      // removed (a temp cleaner): make another
+    }
+  } else {
+    process.once('exit', () => {
+      try {
+        if (hooksDir !== undefined) rmSync(hooksDir, { recursive: true, force: true });
+      } catch {
+        // best effort: an empty folder in the temp folder
+      }
+    });
+  }
+  hooksDir = mkdtempSync(join(tmpdir(), 'loom-no-hooks-'));
+  chmodSync(hooksDir, 0o500);
+  return hooksDir;
+}
+
 async function runOnce(cwd: string, args: readonly string[], options: GitRunOptions): Promise<GitRunResult> {
-  let captured: { exitCode: number; stdOut: Buffer[]; stdErr: Buffer[] } | undefined;
-  const input = options.input;
-  const settings: Partial<SimpleGitOptions> = {
-    baseDir: cwd,
-    config: [...(options.config ?? [])],
-    errors(_error, result) {
-      captured = result;
-      return undefined; // the exit code decides, below
-    },
-  };
-  if (input !== undefined) settings.input = () => input;
-  const stdout = await simpleGit(settings).raw([...args]);
-  if (!captured) return { exitCode: 0, stdout, stdoutBuffer: Buffer.from(stdout), stderr: '' };
-  const stdoutBuffer = Buffer.concat(captured.stdOut);
-  return {
-    exitCode: captured.exitCode,
-    stdout: stdoutBuffer.toString('utf8'),
-    stdoutBuffer,
-    stderr: Buffer.concat(captured.stdErr).toString('utf8'),
-  };
+  const config = [...(options.config ?? []), ...hardeningConfig()];
+  const argv = [...config.flatMap((c) => ['-c', c]), ...args];
+  return new Promise((resolve) => {
+    const child = spawn('git', argv, {
+      cwd,
+      env: gitEnv(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let failure: Error | undefined;
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => (failure = e));
+    child.stdin.on('error', () => undefined); // git may exit before reading it all; its exit code tells
+    child.stdin.end(options.input ?? ''); // no input: end of file at once, git never waits on stdin
+    child.on('close', (code, signal) => {
+      const stdoutBuffer = Buffer.concat(out);
+      let stderr = Buffer.concat(err).toString('utf8');
+      if (failure) stderr += `${stderr ? '\n' : ''}${existsSync(cwd) ? `could not start git: ${failure.message}` : `no such directory: ${cwd}`}`;
+      else if (signal) stderr += `${stderr ? '\n' : ''}git was killed by ${signal}`;
+      resolve({ exitCode: code ?? -1, stdout: stdoutBuffer.toString('utf8'), stdoutBuffer, stderr });
+    });
+  });
 }
 
 /** `git merge-base --is-ancestor a b`: is `a` contained in `b`? */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { simpleGit } from 'simple-git';
 import { gitOut, resolveCommit, runGit } from './git';
 
 /** `git merge-tree --write-tree` appeared in git 2.38. */
@@ -35,12 +35,17 @@ export class NotAGitRepoError extends Error {
 
 let versionCheck: Promise<GitVersion> | undefined;
 
-/** The installed git's version, once per process. */
+/** The installed git's version, once per process (`installed: false` when there is no git on PATH). */
 export function gitVersion(): Promise<GitVersion> {
-  versionCheck ??= simpleGit()
-    .version()
-    .then((v) => ({ major: v.major, minor: Number(v.minor), patch: Number(v.patch) || 0, installed: v.installed }));
+  versionCheck ??= gitOut(tmpdir(), ['--version']).then(parseGitVersion, () => ({ major: 0, minor: 0, patch: 0, installed: false }));
   return versionCheck;
+}
+
+/** `git version 2.39.5`, `git version 2.45.1.windows.1`, `git version 2.39.3 (Apple Git-146)`. */
+function parseGitVersion(text: string): GitVersion {
+  const m = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
+  if (!m) return { major: 0, minor: 0, patch: 0, installed: false };
+  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0), installed: true };
 }
 
 /** Throws a GitVersionError when git is missing or older than 2.38. */

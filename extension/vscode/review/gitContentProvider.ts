@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
+import { runGit } from '../../engine/workspace/git';
 import { gitRefUriParts, LOOM_GIT_SCHEME, parseGitRefQuery, type GitRef } from './gitRefUri';
 
 /** Files at a git revision (`git show REV:PATH`) as read-only documents, for the diff editor. */
@@ -13,12 +13,11 @@ export class GitContentProvider implements vscode.TextDocumentContentProvider, v
   provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const ref = parseGitRefQuery(uri.query);
     if (!ref) return Promise.resolve('');
-    return new Promise((resolve) => {
-      execFile('git', ['show', `${ref.rev}:${ref.path}`], { cwd: ref.repo, maxBuffer: 64 * 1024 * 1024 }, (err, stdout) => {
-        // A file added or deleted on one side has no content on the other: show it empty.
-        resolve(err ? '' : stdout);
-      });
-    });
+    // A file added or deleted on one side has no content on the other: show it empty.
+    return runGit(ref.repo, ['show', '--no-textconv', `${ref.rev}:${ref.path}`]).then(
+      (r) => r.stdout,
+      () => '',
+    );
   }
 
   dispose(): void {
@@ -27,11 +26,4 @@ export class GitContentProvider implements vscode.TextDocumentContentProvider, v
 }
 
 /** Files changed between two revisions, repository-relative. */
-export function changedFiles(repo: string, from: string, to: string): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    execFile('git', ['diff', '--name-only', '--no-renames', from, to, '--'], { cwd: repo, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => {
-      if (err) reject(new Error(`git diff ${from} ${to} failed: ${err.message}`));
-      else resolve(stdout.split('\n').filter(Boolean));
-    });
-  });
-}
+export { changedFiles } from '../../engine/verify/gitDiff';
