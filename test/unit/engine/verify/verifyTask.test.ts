@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { CheckReport } from '../../../../extension/engine/verify/checkReport';
 import type { JudgmentRound } from '../../../../extension/engine/verify/judgment';
 import { verifyTask, type VerifyTaskInput } from '../../../../extension/engine/verify/verifyTask';
+import { detectSandbox } from '../../../../extension/engine/sandbox/detectSandbox';
 import type { Task } from '../../../../extension/protocol/plan';
 import { ADD_TEST, MATH_FIXED, makeFixtureRepo, type FixtureRepo } from './fixtureRepo';
 import { ScriptedProvider } from './scriptedProvider';
@@ -125,13 +126,27 @@ describe('engine/verify/verifyTask', () => {
     assertCleanedUp();
   });
 
-  it('links node_modules into the checkouts and leaves the original in place', async () => {
+  it("runs its checks in the sandbox with the repository's node_modules copy-on-write, leaving the original untouched", async () => {
     fs.mkdirSync(path.join(fx.repo, 'node_modules/dep'), { recursive: true });
     fs.writeFileSync(path.join(fx.repo, 'node_modules/dep/index.js'), 'module.exports = 42;\n');
     const head = fx.branch('loom/r1/dep', { 'src/math.js': MATH_FIXED });
-    const out = await verifyTask(input(head, { acceptance: [{ kind: 'passToPass', command: ['node', '-e', "if (require('dep') !== 42) process.exit(1)"] }] }));
+    // The check sees the dependency, then scribbles over it: only its own view changes.
+    const check = "if (require('dep') !== 42) process.exit(1); require('fs').writeFileSync('node_modules/dep/index.js', 'module.exports = 0;')";
+    const sandbox = { spec: detectSandbox(), runId: 'r1', agentId: 'verify-t-1' };
+    assert.equal(sandbox.spec.kind, 'bubblewrap', sandbox.spec.summary);
+    const out = await verifyTask(input(head, { acceptance: [{ kind: 'passToPass', command: ['node', '-e', check] }] }, { sandbox }));
     assert.equal(out.passed, true, JSON.stringify(out.findings));
     assert.equal(fs.readFileSync(path.join(fx.repo, 'node_modules/dep/index.js'), 'utf8'), 'module.exports = 42;\n');
+    assertCleanedUp();
+  });
+
+  it('without a sandbox, the checkouts get no dependencies (never a link into the user\'s checkout)', async () => {
+    fs.mkdirSync(path.join(fx.repo, 'node_modules/dep'), { recursive: true });
+    fs.writeFileSync(path.join(fx.repo, 'node_modules/dep/index.js'), 'module.exports = 42;\n');
+    const head = fx.branch('loom/r1/nodep', { 'src/math.js': MATH_FIXED });
+    const out = await verifyTask(input(head, { acceptance: [{ kind: 'passToPass', command: ['node', '-e', "require('dep')"] }] }));
+    assert.equal(out.passed, false);
+    assert.match(JSON.stringify(out.findings), /Cannot find module 'dep'/);
     assertCleanedUp();
   });
 
