@@ -3,6 +3,7 @@ import { PlanSchema } from './plan';
 import { TaskResultSchema, FindingSchema } from './taskResult';
 import { AgentOutcomeSchema, AgentRoleSchema, UsageSchema } from './usage';
 import { ChatMessageSchema, ToolCallSchema } from './chat';
+import { ActionSchema } from './policy';
 
 /**
  * Journal events: the one source of truth of a run. Each is appended once by the coordinator
@@ -24,6 +25,8 @@ export const EventBodySchema = z.discriminatedUnion('type', [
     specRevision: z.string(),
     model: z.string(),
     concurrency: z.number().int(),
+    /** What confines agent-side processes, or why nothing does (said at run start). */
+    sandbox: z.string().optional(),
   }),
   z.object({ type: z.literal('spec/didParse'), requirements: z.array(z.object({ id: z.string(), title: z.string() })) }),
   z.object({ type: z.literal('plan/didFailValidation'), attempt: z.number().int(), errors: z.array(z.string()) }),
@@ -152,8 +155,25 @@ export const EventBodySchema = z.discriminatedUnion('type', [
         }),
       )
       .default([]),
+    /** An approval: the agent that waits, what it wants to do, and when the wait ends as denied. */
+    agentId: z.string().optional(),
+    action: ActionSchema.optional(),
+    expiresAt: z.number().optional(),
   }),
   z.object({ type: z.literal('escalation/didResolve'), escalationId: z.string(), choice: z.string(), by: z.string() }),
+  /**
+   * A consequential action that was not simply allowed: refused by the policy, or approved or denied
+   * through an approval escalation (`escalationId`) by a person, a timeout or a stop (`by`).
+   */
+  z.object({
+    type: z.literal('policy/didDecide'),
+    ...agentRef,
+    action: ActionSchema,
+    outcome: z.enum(['approved', 'denied']),
+    by: z.string(),
+    escalationId: z.string().nullable(),
+    reason: z.string(),
+  }),
   /** A person accepted or dismissed a verifier finding (by its index in the task's findings). */
   z.object({
     type: z.literal('finding/didReview'),

@@ -139,6 +139,8 @@ export function reduce(state: RunState, event: RunEvent): RunState {
         ...s,
         escalations: s.escalations.map((e) => (e.escalationId === event.escalationId ? { ...e, resolution: event.choice } : e)),
       };
+    case 'policy/didDecide':
+      return { ...s, policyDecisions: [...s.policyDecisions, event] };
     case 'run/didFinish':
       return {
         ...s,

@@ -52,6 +52,8 @@ export interface RunState {
   agents: AgentState[];
   conflicts: EventOf<'conflict/didDetect'>[];
   escalations: (EventOf<'escalation/didOpen'> & { resolution: string | null })[];
+  /** Actions the policy refused, and every approval's outcome (failure mode 8). */
+  policyDecisions: EventOf<'policy/didDecide'>[];
   integrationBranch: string | null;
   integrationCommit: string | null;
   startedAt: number | null;
@@ -73,6 +75,7 @@ export function initialRunState(): RunState {
     agents: [],
     conflicts: [],
     escalations: [],
+    policyDecisions: [],
     integrationBranch: null,
     integrationCommit: null,
     startedAt: null,

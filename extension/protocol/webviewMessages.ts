@@ -76,6 +76,7 @@ export const RunStateSchema = z.object({
   agents: z.array(AgentStateSchema),
   conflicts: z.array(eventSchemaOf('conflict/didDetect')),
   escalations: z.array(z.intersection(eventSchemaOf('escalation/didOpen'), z.object({ resolution: nullableString }))),
+  policyDecisions: z.array(eventSchemaOf('policy/didDecide')),
   integrationBranch: nullableString,
   integrationCommit: nullableString,
   startedAt: nullableNumber,

@@ -6,6 +6,8 @@ import { AgentOutcomeSchema, UsageSchema } from './usage';
 import { ChatMessageSchema } from './chat';
 import { FindingSchema, TaskResultSchema } from './taskResult';
 import { RelayChatRequestSchema, RelayChatResponseSchema, RelayErrorSchema } from './modelRelay';
+import { ActionPolicySchema, ActionSchema } from './policy';
+import { ConfinementSchema, SandboxSpecSchema } from './sandbox';
 
 /** How an agent reaches its model. The API key travels in memory only: it is never journaled. */
 export const ModelEndpointSchema = z.object({
@@ -28,6 +30,10 @@ export const McpServerConfigSchema = z.object({
   args: z.array(z.string()).default([]),
   /** Only these variables reach the subprocess, on top of a minimal PATH/HOME/LANG. */
   env: z.array(z.tuple([z.string(), z.string()])).default([]),
+  /** The network it asks for (`"network": "host"` in mcp.json); loopback only unless the policy grants more. */
+  network: z.enum(['loopback', 'host']).optional(),
+  /** What its sandbox lets it see, set per agent by the coordinator; absent: it runs unconfined. */
+  confinement: ConfinementSchema.optional(),
 });
 export type McpServerConfig = z.infer<typeof McpServerConfigSchema>;
 
@@ -43,6 +49,8 @@ export const ImplementJobSchema = z.object({
   endpoint: ModelEndpointSchema,
   /** Loom's own tool server is always first; user-configured servers follow. */
   mcpServers: z.array(McpServerConfigSchema),
+  /** What confines this agent's processes (each server's confinement says what it may see). */
+  sandbox: SandboxSpecSchema,
   budgetTokens: z.number().int().positive(),
   maxTurns: z.number().int().positive(),
   /** The model's context window: older tool results are compacted before the prompt reaches it. */
@@ -51,6 +59,10 @@ export const ImplementJobSchema = z.object({
   findings: z.array(FindingSchema).default([]),
   /** The conversation to resume from (the last checkpoint), empty for a fresh start. */
   resumeMessages: z.array(ChatMessageSchema).default([]),
+  /** The run's effective action policy: the worker's gate classifies every tool call with it. */
+  policy: ActionPolicySchema,
+  /** The run's command allowlist, for the policy's `command` rule. */
+  commandAllowlist: z.array(z.string()),
 });
 export type ImplementJob = z.infer<typeof ImplementJobSchema>;
 
@@ -84,6 +96,8 @@ export const VerifyJobSchema = z.object({
   endpoint: ModelEndpointSchema,
   budgetTokens: z.number().int().positive(),
   commandAllowlist: z.array(z.string()),
+  /** Tests and lint run in this sandbox, in the verifier's own scratch worktrees. */
+  sandbox: SandboxSpecSchema,
   lintCommand: z.array(z.string()).nullable(),
   flakeReruns: z.number().int().nonnegative(),
   commandTimeoutMs: z.number().int().positive(),
@@ -99,6 +113,15 @@ export const ToWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('agent/stop'), reason: z.string() }),
   z.object({ type: z.literal('model/didAnswer'), requestId: z.number().int(), response: RelayChatResponseSchema }),
   z.object({ type: z.literal('model/didFail'), requestId: z.number().int(), error: RelayErrorSchema }),
+  /** The answer to `approval/ask`: approved, or denied by a person, a timeout or a stop. */
+  z.object({
+    type: z.literal('approval/didAnswer'),
+    requestId: z.number().int(),
+    approved: z.boolean(),
+    by: z.string(),
+    escalationId: z.string().nullable(),
+    message: z.string(),
+  }),
 ]);
 export type ToWorker = z.infer<typeof ToWorkerSchema>;
 
@@ -108,6 +131,8 @@ export const FromWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('agent/didEmit'), event: EventBodySchema }),
   /** A model call for the host's model (endpoint.relay). */
   z.object({ type: z.literal('model/ask'), request: RelayChatRequestSchema }),
+  /** A tool call the policy says needs approval: the coordinator opens an approval escalation and answers with `approval/didAnswer`. */
+  z.object({ type: z.literal('approval/ask'), requestId: z.number().int(), action: ActionSchema, reason: z.string() }),
   z.object({
     type: z.literal('agent/didEnd'),
     outcome: AgentOutcomeSchema,

@@ -4,12 +4,14 @@ import { TypedChannel } from '../base/channel';
 import { ToWorkerSchema, type FromWorker, type ToWorker } from '../protocol/workerMessages';
 import { runAgentJob } from '../engine/agents/runAgentJob';
 import { PendingHostAnswers } from '../engine/models/pendingHostAnswers';
+import { PendingApprovals } from '../engine/policy/approvalRequests';
 
 if (!parentPort) throw new Error('agentWorker must run in a worker thread');
 const port = parentPort;
 const abort = new AbortController();
 let started = false;
 const hostAnswers = new PendingHostAnswers();
+let approvals: PendingApprovals | null = null;
 
 const channel: TypedChannel<FromWorker, ToWorker> = new TypedChannel<FromWorker, ToWorker>(
   port,
@@ -30,6 +32,9 @@ const channel: TypedChannel<FromWorker, ToWorker> = new TypedChannel<FromWorker,
       case 'model/didFail':
         hostAnswers.settle(message.requestId, { ok: false, error: message.error });
         return;
+      case 'approval/didAnswer':
+        approvals?.settle(message.requestId, { approved: message.approved, by: message.by, escalationId: message.escalationId, message: message.message });
+        return;
       default: {
         const unhandled: never = message;
         throw new Error(`unhandled message ${JSON.stringify(unhandled)}`);
@@ -46,13 +51,21 @@ const channel: TypedChannel<FromWorker, ToWorker> = new TypedChannel<FromWorker,
   },
 );
 
+/** The coordinator times approvals out itself; this fallback only covers a coordinator that never answers. */
+const APPROVAL_FALLBACK_GRACE_MS = 30_000;
+
 async function run(job: Extract<ToWorker, { type: 'agent/start' }>['job']): Promise<void> {
+  const timeoutSeconds = 'policy' in job ? job.policy.approvalTimeoutSeconds : 600;
+  const pendingApprovals = new PendingApprovals(timeoutSeconds * 1000 + APPROVAL_FALLBACK_GRACE_MS);
+  approvals = pendingApprovals;
   try {
     const end = await runAgentJob(job, {
       threadId,
       signal: abort.signal,
       emit: (event) => channel.send({ type: 'agent/didEmit', event }),
       askHost: (request) => hostAnswers.ask((requestId) => channel.send({ type: 'model/ask', request: { requestId, ...request } })),
+      askApproval: (request, signal) =>
+        pendingApprovals.ask(request, (requestId) => channel.send({ type: 'approval/ask', requestId, action: request.action, reason: request.reason }), signal),
     });
     channel.send({ type: 'agent/didEnd', ...end });
   } catch (err) {

@@ -1,6 +1,7 @@
 import type { EventBody } from '../../protocol/events';
 import type { AgentOutcome, Usage } from '../../protocol/usage';
 import type { AskHost } from '../models/relayProvider';
+import type { AskApproval } from '../policy/approvalGate';
 
 /** What a worker gives the job it runs. */
 export interface AgentJobContext {
@@ -9,6 +10,8 @@ export interface AgentJobContext {
   emit: (event: EventBody) => void;
   /** Reaches a model the host holds (endpoint.relay), through the coordinator. */
   askHost?: AskHost;
+  /** Asks the coordinator for a person's approval of an action the policy says needs one, and waits. */
+  askApproval?: AskApproval;
 }
 
 export interface AgentJobEnd {

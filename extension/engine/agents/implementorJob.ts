@@ -1,19 +1,32 @@
 import type { ImplementJob } from '../../protocol/workerMessages';
 import { createProvider } from '../models/createProvider';
 import { startAgentTools } from '../tools/mcpAgentTools';
+import { sandboxRunner } from '../sandbox/sandboxRunner';
+import { createPolicyGate } from '../policy/approvalGate';
 import { checkpoint } from '../workspace/checkpoint';
-import { DEPENDENCY_DIRS } from '../workspace/linkDependencies';
 import type { AgentJobContext, AgentJobEnd } from './agentJobContext';
 import { runImplementor } from './implementorLoop';
 
 /** An implementor in its worker: its own model client, its own MCP servers (cwd = its worktree), its own budget. */
 export async function runImplementorJob(job: ImplementJob, ctx: AgentJobContext): Promise<AgentJobEnd> {
   const provider = createProvider(job.endpoint, ctx.askHost);
+  const ref = { agentId: job.agentId, taskId: job.task.id };
+  const gate = createPolicyGate({
+    policy: job.policy,
+    allowlist: job.commandAllowlist,
+    fileScope: job.task.fileScope,
+    worktree: job.worktree,
+    // Without a coordinator to ask (never in a run), nothing that needs approval goes ahead.
+    ask: ctx.askApproval ?? (async () => ({ approved: false, by: 'policy', escalationId: null, message: 'nobody can approve actions for this agent' })),
+    onDeny: (action, reason) => ctx.emit({ type: 'policy/didDecide', ...ref, action, outcome: 'denied', by: 'policy', escalationId: null, reason }),
+  });
   let tools;
   try {
     tools = await startAgentTools({
       servers: job.mcpServers,
       cwd: job.worktree,
+      sandbox: sandboxRunner(job.sandbox),
+      gate,
       onServerStart: (server) =>
         ctx.emit({ type: 'mcp/didStart', agentId: job.agentId, taskId: job.task.id, server: server.name, pid: server.pid, cwd: server.cwd, tools: server.tools }),
     });
@@ -30,7 +43,7 @@ export async function runImplementorJob(job: ImplementJob, ctx: AgentJobContext)
       tools,
       emit: ctx.emit,
       signal: ctx.signal,
-      checkpoint: (turn) => checkpoint(job.worktree, { message: `loom checkpoint: ${job.task.id} attempt ${job.attempt} turn ${turn}`, exclude: DEPENDENCY_DIRS }),
+      checkpoint: (turn) => checkpoint(job.worktree, { message: `loom checkpoint: ${job.task.id} attempt ${job.attempt} turn ${turn}` }),
     });
     return { outcome: end.outcome, usage: end.usage, output: end.result };
   } finally {

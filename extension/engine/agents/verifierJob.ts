@@ -14,7 +14,7 @@ export async function runVerifierJob(job: VerifyJob, ctx: AgentJobContext): Prom
   const ref = { agentId: job.agentId, taskId: job.task.id };
   let turn = 0;
   try {
-    const output = await verifyTask(job, {
+    const output = await verifyTask({ ...job, sandbox: { spec: job.sandbox, runId: job.runId, agentId: job.agentId } }, {
       provider,
       signal: ctx.signal,
       onCheck: (check) => ctx.emit({ type: 'verify/didCheck', taskId: job.task.id, check: check.check, passed: check.passed, detail: check.detail }),

@@ -4,6 +4,7 @@ import type { AgentRole } from '../../protocol/usage';
 import type { Disposable } from '../../base/disposable';
 import { AgentThread, type AgentEnd } from './agentProcess';
 import type { ModelProvider } from '../models/modelProvider';
+import type { ApprovalBroker } from './approvalBroker';
 
 /** Which host model answers an agent: the host may choose per role (a different verifier model, say). */
 export type HostModelFactory = (agent: { agentId: string; role: AgentRole; taskId?: string; attempt: number }) => ModelProvider;
@@ -37,6 +38,8 @@ export class AgentLauncher implements Disposable {
       hostModel?: HostModelFactory;
       /** A different model for some roles, e.g. a verifier on another model than the implementors (failure mode 11). */
       modelByRole?: Partial<Record<AgentRole, string>>;
+      /** Answers agents' approval requests (journaled escalations); without it they are denied. */
+      approvals?: ApprovalBroker;
     },
   ) {}
 
@@ -69,6 +72,7 @@ export class AgentLauncher implements Disposable {
         spec.onEvent?.(event);
       },
       hostModel,
+      this.deps.approvals ? (request) => this.deps.approvals!.request({ agentId: spec.agentId, taskId: spec.taskId, ...request }) : undefined,
     );
     this.live.set(spec.agentId, thread);
     this.deps.journal({
@@ -83,6 +87,7 @@ export class AgentLauncher implements Disposable {
     });
     try {
       const end = await thread.done;
+      this.deps.approvals?.cancelAgent(spec.agentId);
       this.deps.journal({
         type: 'agent/didFinish',
         agentId: spec.agentId,
@@ -95,6 +100,8 @@ export class AgentLauncher implements Disposable {
       });
       return end;
     } finally {
+      // An agent that ended while it waited leaves no question open.
+      this.deps.approvals?.cancelAgent(spec.agentId);
       this.live.delete(spec.agentId);
       await thread.dispose();
       this.reapSubprocesses(spec.agentId);

@@ -6,6 +6,11 @@ import { TypedChannel } from '../../base/channel';
 import type { Disposable } from '../../base/disposable';
 import type { ChatMessage } from '../../protocol/chat';
 import { ModelError, type ModelProvider, type ToolSpec } from '../models/modelProvider';
+import type { Action } from '../../protocol/policy';
+import type { ApprovalAnswer } from '../policy/approvalGate';
+
+/** The coordinator's approval service for this agent; absent, nothing that needs approval goes ahead. */
+export type ApprovalAsker = (request: { action: Action; reason: string }) => Promise<ApprovalAnswer>;
 
 export interface AgentEnd {
   outcome: AgentOutcome;
@@ -24,7 +29,7 @@ export class AgentThread implements Disposable {
   private readonly channel: TypedChannel<ToWorker, FromWorker>;
   private ended = false;
 
-  constructor(workerScript: string, job: AgentJob, onEvent: (event: EventBody) => void, hostModel?: ModelProvider) {
+  constructor(workerScript: string, job: AgentJob, onEvent: (event: EventBody) => void, hostModel?: ModelProvider, askApproval?: ApprovalAsker) {
     this.worker = new Worker(workerScript, { stdout: false, stderr: false });
     this.threadId = this.worker.threadId;
     let resolveDone!: (end: AgentEnd) => void;
@@ -47,6 +52,9 @@ export class AgentThread implements Disposable {
             return;
           case 'model/ask':
             void this.answer(message.request, hostModel);
+            return;
+          case 'approval/ask':
+            void this.approve(message.requestId, { action: message.action, reason: message.reason }, askApproval);
             return;
           default: {
             const unhandled: never = message;
@@ -79,6 +87,19 @@ export class AgentThread implements Disposable {
       const e = err instanceof ModelError ? err : new ModelError('server', (err as Error)?.message ?? String(err), false);
       this.send({ type: 'model/didFail', requestId, error: { kind: e.kind, message: e.message, retryable: e.retryable, retryAfterMs: e.retryAfterMs } });
     }
+  }
+
+  /** Answers a worker's approval request; a failure to ask is a denial, never a throw here. */
+  private async approve(requestId: number, request: { action: Action; reason: string }, askApproval: ApprovalAsker | undefined): Promise<void> {
+    let answer: ApprovalAnswer;
+    try {
+      answer = askApproval
+        ? await askApproval(request)
+        : { approved: false, by: 'policy', escalationId: null, message: 'nobody can approve actions here (no approval service)' };
+    } catch (err) {
+      answer = { approved: false, by: 'error', escalationId: null, message: `the approval could not be asked: ${(err as Error)?.message ?? String(err)}` };
+    }
+    this.send({ type: 'approval/didAnswer', requestId, ...answer });
   }
 
   private send(message: ToWorker): void {

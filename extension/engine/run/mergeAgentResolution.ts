@@ -6,10 +6,10 @@ import { gitOut } from '../workspace/git';
 import { checkOutConflictedMerge, filesWithMarkers, landResolvedMerge } from '../merge/conflictedMerge';
 import { checkpoint } from '../workspace/checkpoint';
 import { LeaseManager } from '../workspace/leases';
-import { loomServerConfig } from '../tools/mcpAgentTools';
+import { agentServers, commandSandbox, openRunSandbox } from './agentConfinement';
 import { checkPassToPass } from '../verify/failToPass';
 import type { AgentLauncher } from './agentLauncher';
-import { DEFAULT_CONTEXT_WINDOW, type RunOptions } from './runOptions';
+import { DEFAULT_CONTEXT_WINDOW, runPolicy, type RunOptions } from './runOptions';
 import type { RunPaths } from './runPaths';
 
 export interface MergeAgentContext {
@@ -17,7 +17,7 @@ export interface MergeAgentContext {
   spec: Spec;
   paths: RunPaths;
   launcher: AgentLauncher;
-  options: Pick<RunOptions, 'bundle' | 'commandAllowlist' | 'commandTimeoutMs' | 'budgets' | 'maxTurns' | 'contextWindowTokens'>;
+  options: Pick<RunOptions, 'bundle' | 'commandAllowlist' | 'commandTimeoutMs' | 'budgets' | 'maxTurns' | 'contextWindowTokens' | 'sandbox' | 'policy'>;
   append: (body: EventBody) => RunEvent;
   integrationBranch: string;
 }
@@ -48,6 +48,17 @@ export async function resolveWithMergeAgent(ctx: MergeAgentContext, escalationId
 
     const task = mergeTask(mergeTaskId, ours.task, held.task, conflicted);
     const agentId = `merger-${escalationId}-1`;
+    const sandbox = await openRunSandbox({ repo, bundle: ctx.options.bundle, sandbox: ctx.options.sandbox });
+    // The merger gets Loom's tool server only: the user's servers are for building, not merging.
+    const [toolServer] = await agentServers({
+      sandbox,
+      options: { ...ctx.options, repo, mcpServers: [] },
+      runId: state.runId!,
+      agentId,
+      lease: lease.path,
+      runDir: ctx.paths.runDir,
+      leaseKey: mergeTaskId,
+    });
     const end = await ctx.launcher.run({
       agentId,
       role: 'merger',
@@ -63,14 +74,15 @@ export async function resolveWithMergeAgent(ctx: MergeAgentContext, escalationId
         task,
         worktree: lease.path,
         endpoint,
-        mcpServers: [
-          loomServerConfig({ serverScript: ctx.options.bundle.toolServer, root: lease.path, allow: ctx.options.commandAllowlist, commandTimeoutMs: ctx.options.commandTimeoutMs }),
-        ],
+        mcpServers: [toolServer],
+        sandbox: sandbox.spec,
         budgetTokens: ctx.options.budgets.taskTokens,
         maxTurns: ctx.options.maxTurns,
         contextWindowTokens: ctx.options.contextWindowTokens ?? DEFAULT_CONTEXT_WINDOW,
         findings: [],
         resumeMessages: [],
+        policy: runPolicy(ctx.options, sandbox.spec),
+        commandAllowlist: ctx.options.commandAllowlist,
       }),
     });
     if (end.outcome.kind !== 'completed') return { ok: false, reason: `merge agent ${end.outcome.kind}: ${end.outcome.message}` };
@@ -84,7 +96,13 @@ export async function resolveWithMergeAgent(ctx: MergeAgentContext, escalationId
     });
     if (leftovers.length) return { ok: false, reason: `conflict markers left in ${leftovers.join(', ')}` };
     for (const check of task.acceptance) {
-      const outcome = await checkPassToPass({ dir: lease.path, command: check.command, timeoutMs: ctx.options.commandTimeoutMs, allowlist: ctx.options.commandAllowlist });
+      const outcome = await checkPassToPass({
+        dir: lease.path,
+        command: check.command,
+        timeoutMs: ctx.options.commandTimeoutMs,
+        allowlist: ctx.options.commandAllowlist,
+        sandboxFor: () => commandSandbox(sandbox.spec, toolServer),
+      });
       ctx.append({ type: 'verify/didCheck', taskId: heldTaskId, check: `merge: ${check.command.join(' ')}`, passed: outcome.passed, detail: outcome.detail });
       if (!outcome.passed) return { ok: false, reason: `after the merge, ${check.command.join(' ')} fails` };
     }

@@ -1,5 +1,6 @@
 import type { RunState, TaskState } from '../../protocol/runState';
 import { costUsd, formatUsd } from '../../protocol/pricing';
+import { describeAction } from '../policy/actionPolicy';
 
 /**
  * The end-of-run report, computed only from folded state: `loom run` prints it at the end and
@@ -45,6 +46,13 @@ export function formatReport(state: RunState): string {
     for (const e of state.escalations) {
       lines.push(`  ${e.escalationId} [${e.kind}] ${e.question}`);
       lines.push(`    ${e.resolution ? `resolved: ${e.resolution}` : `pending; options: ${e.options.join(' | ')}`}`);
+    }
+  }
+
+  if (state.policyDecisions.length) {
+    lines.push('', 'Policy (actions not simply allowed)');
+    for (const d of state.policyDecisions) {
+      lines.push(`  ${d.agentId}: ${d.outcome} by ${d.by}${d.escalationId ? ` (${d.escalationId})` : ''}: ${describeAction(d.action)}; ${d.reason}`);
     }
   }
 

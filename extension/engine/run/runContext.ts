@@ -3,6 +3,9 @@ import type { Spec } from '../../protocol/spec';
 import type { RunOptions } from './runOptions';
 import type { RunPaths } from './runPaths';
 import type { AgentLauncher } from './agentLauncher';
+import type { ApprovalBroker } from './approvalBroker';
+import type { ActionPolicy } from '../../protocol/policy';
+import type { RunSandbox } from './agentConfinement';
 
 /** What the phases of one run share. Built once by the coordinator. */
 export interface RunContext {
@@ -12,6 +15,12 @@ export interface RunContext {
   spec: Spec;
   baseCommit: string;
   launcher: AgentLauncher;
+  /** What confines this run's agent-side processes. */
+  sandbox: RunSandbox;
   journal: (body: EventBody) => RunEvent;
   signal: AbortSignal;
+  /** The run's effective action policy (runPolicy). */
+  policy: ActionPolicy;
+  /** Approval escalations: agents' requests wait here for a person. */
+  approvals: ApprovalBroker;
 }

@@ -14,10 +14,11 @@ import { combineCommits } from '../workspace/combine';
 import { LeaseManager, type Lease } from '../workspace/leases';
 import { assertGitVersion } from '../workspace/gitRepo';
 import { gitOut, resolveCommit, runGit } from '../workspace/git';
-import { linkDependencies } from '../workspace/linkDependencies';
+import { openRunSandbox } from './agentConfinement';
 import { AgentLauncher } from './agentLauncher';
 import type { RunContext } from './runContext';
-import type { RunOptions } from './runOptions';
+import { runPolicy, type RunOptions } from './runOptions';
+import { ApprovalBroker, approvalInbox } from './approvalBroker';
 import { newRunId, runPaths } from './runPaths';
 import { planningPhase } from './planningPhase';
 import { runTask } from './taskRunner';
@@ -50,6 +51,7 @@ export class RunCoordinator implements Disposable {
   private leases: LeaseManager | null = null;
   private readonly manualMerges = new Map<string, ManualMerge>();
   private spec: Spec | null = null;
+  private approvals: ApprovalBroker | null = null;
   readonly runId: string;
 
   constructor(private readonly options: RunOptions) {
@@ -98,7 +100,12 @@ export class RunCoordinator implements Disposable {
     const journalWriter = new JournalWriter(paths.journal, { secrets: [this.options.endpoint.apiKey] });
     this.journalWriter = journalWriter;
     const journal = (body: EventBody): RunEvent => this.append(journalWriter, body);
+    const sandbox = await openRunSandbox(this.options);
+    const policy = runPolicy(this.options, sandbox.spec);
+    const approvals = new ApprovalBroker({ append: journal, timeoutMs: policy.approvalTimeoutSeconds * 1000, inboxDir: approvalInbox(paths.runDir) });
+    this.approvals = approvals;
     this.launcher = new AgentLauncher({
+      approvals,
       workerScript: this.options.bundle.agentWorker,
       endpoint: this.options.endpoint,
       journal,
@@ -113,8 +120,11 @@ export class RunCoordinator implements Disposable {
       spec,
       baseCommit,
       launcher: this.launcher,
+      sandbox,
       journal,
       signal: this.abort.signal,
+      policy,
+      approvals,
     };
 
     journal({
@@ -127,6 +137,7 @@ export class RunCoordinator implements Disposable {
       specRevision: spec.revision,
       model: this.options.endpoint.model,
       concurrency: this.options.concurrency,
+      sandbox: sandbox.spec.summary,
     });
     journal({ type: 'spec/didParse', requirements: spec.requirements.map((r) => ({ id: r.id, title: r.title })) });
 
@@ -193,7 +204,6 @@ export class RunCoordinator implements Disposable {
         return { ok: false, reason: `its dependencies conflict in ${combined.conflict.files.map((f) => f.path).join(', ')}` };
       }
       lease = await this.leases!.acquire({ runId: this.runId, taskId: task.id, startCommit: combined.commit });
-      await linkDependencies(this.options.repo, lease.path);
     } catch (err) {
       return { ok: false, reason: `could not prepare a worktree: ${(err as Error).message}` };
     }
@@ -226,6 +236,11 @@ export class RunCoordinator implements Disposable {
   async resolveEscalation(escalationId: string, choice: string, by: string): Promise<RunState> {
     const writer = this.journalWriter;
     if (!writer) throw new Error('the run has not started');
+    // An approval is answered while its agent waits, through the broker that journals it.
+    if (this.approvals?.isOpen(escalationId)) {
+      this.approvals.answer(escalationId, choice, by);
+      return this.stateValue;
+    }
     if (this.stateValue.endedAt === null) throw new Error('escalations are answered once the run has finished');
     const escalation = this.stateValue.escalations.find((e) => e.escalationId === escalationId);
     if (!escalation) throw new Error(`run ${this.runId} has no escalation ${escalationId}`);
@@ -240,7 +255,7 @@ export class RunCoordinator implements Disposable {
         append,
         // A merger agent in a worker thread like every agent, on the run's model; stop() ends it.
         mergeAgent: async (state: RunState, id: string, oursTaskId: string, heldTaskId: string, branch: string, journal: (body: EventBody) => RunEvent) => {
-          const launcher = new AgentLauncher({ workerScript: this.options.bundle.agentWorker, endpoint: this.options.endpoint, journal, hostModel: this.options.hostModel });
+          const launcher = new AgentLauncher({ workerScript: this.options.bundle.agentWorker, endpoint: this.options.endpoint, journal, hostModel: this.options.hostModel, approvals: this.approvals ?? undefined });
           this.launcher = launcher;
           try {
             return await resolveWithMergeAgent({ state, spec: this.spec!, paths, launcher, options: this.options, append: journal, integrationBranch: branch }, id, oursTaskId, heldTaskId);
@@ -309,11 +324,13 @@ export class RunCoordinator implements Disposable {
 
   async stop(): Promise<void> {
     this.abort.abort('run stopped');
+    this.approvals?.denyOpen('the run was stopped');
     await this.launcher?.dispose();
   }
 
   async dispose(): Promise<void> {
     await this.stop();
+    this.approvals?.close('the run was closed');
     this.journalWriter?.dispose();
     this.onDidEventEmitter.dispose();
   }

@@ -1,6 +1,9 @@
 import type { McpServerConfig, ModelEndpoint } from '../../protocol/workerMessages';
 import type { Plan } from '../../protocol/plan';
 import type { HostModelFactory } from './agentLauncher';
+import { DEFAULT_ACTION_POLICY, type ActionPolicy } from '../../protocol/policy';
+import { effectivePolicy } from '../policy/actionPolicy';
+import type { SandboxSpec } from '../../protocol/sandbox';
 
 /** Everything a run needs, injected by a composition root (the CLI, the extension, a test). */
 export interface RunOptions {
@@ -29,8 +32,17 @@ export interface RunOptions {
   verifierModel?: string;
   /** With `endpoint.relay`: the model the host provides (VS Code's Language Model API), per agent. */
   hostModel?: HostModelFactory;
+  /** What confines agent-side processes; absent: detected at run start (detectSandbox). */
+  sandbox?: SandboxSpec;
   /** The first human gate: confirm the coordinator's plan. Absent means accept. */
   confirmPlan?: (plan: Plan) => Promise<boolean>;
+  /** Which actions agents take alone, which wait on approval, which are denied (docs/policy.md). Default: DEFAULT_ACTION_POLICY. */
+  policy?: ActionPolicy;
+}
+
+/** The policy a run applies: the configured one, made stricter when nothing confines the agents. */
+export function runPolicy(options: Pick<RunOptions, 'policy'>, sandbox: SandboxSpec): ActionPolicy {
+  return effectivePolicy(options.policy ?? DEFAULT_ACTION_POLICY, { confined: sandbox.kind !== 'none' });
 }
 
 export const DEFAULT_RUN_SETTINGS = {

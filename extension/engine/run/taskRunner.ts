@@ -2,12 +2,12 @@ import type { ChatMessage } from '../../protocol/chat';
 import type { Task } from '../../protocol/plan';
 import type { Finding } from '../../protocol/taskResult';
 import { TaskResultSchema } from '../../protocol/taskResult';
-import { loomServerConfig } from '../tools/mcpAgentTools';
-import { bindWorkspaceFolder } from '../tools/mcpConfig';
+import { agentServers } from './agentConfinement';
 import type { Lease } from '../workspace/leases';
 import type { RunContext } from './runContext';
 import { DEFAULT_CONTEXT_WINDOW } from './runOptions';
 import { VerdictSchema } from '../../protocol/verdict';
+import { grantNetwork } from './networkGrants';
 
 export type TaskEnd = { ok: true; headCommit: string } | { ok: false; reason: string };
 
@@ -33,6 +33,17 @@ export async function runTask(ctx: RunContext, task: Task, lease: Lease, headOf:
     attempt++;
     const agentId = `impl-${task.id}-${attempt}`;
     ctx.journal({ type: 'task/didStart', taskId: task.id, attempt });
+    // A user server's network beyond loopback is the policy's (or a person's) to grant.
+    const granted = await grantNetwork(ctx.options.mcpServers, { policy: ctx.policy, approvals: ctx.approvals, journal: ctx.journal, agentId, taskId: task.id });
+    const mcpServers = await agentServers({
+      sandbox: ctx.sandbox,
+      options: { ...ctx.options, mcpServers: granted },
+      runId: ctx.runId,
+      agentId,
+      lease: lease.path,
+      runDir: ctx.paths.runDir,
+      leaseKey: task.id,
+    });
     const end = await ctx.launcher.run({
       agentId,
       role: 'implementor',
@@ -48,21 +59,15 @@ export async function runTask(ctx: RunContext, task: Task, lease: Lease, headOf:
         task,
         worktree: lease.path,
         endpoint,
-        mcpServers: [
-          loomServerConfig({
-            serverScript: ctx.options.bundle.toolServer,
-            root: lease.path,
-            allow: ctx.options.commandAllowlist,
-            commandTimeoutMs: ctx.options.commandTimeoutMs,
-          }),
-          // User-configured servers start per agent too, with ${workspaceFolder} bound to this agent's worktree.
-          ...ctx.options.mcpServers.map((server) => bindWorkspaceFolder(server, lease.path)),
-        ],
+        mcpServers,
+        sandbox: ctx.sandbox.spec,
         budgetTokens: task.budgetTokens ?? ctx.options.budgets.taskTokens,
         maxTurns: ctx.options.maxTurns,
         contextWindowTokens: ctx.options.contextWindowTokens ?? DEFAULT_CONTEXT_WINDOW,
         findings,
         resumeMessages,
+        policy: ctx.policy,
+        commandAllowlist: ctx.options.commandAllowlist,
       }),
       onEvent: (event) => {
         if (event.type === 'checkpoint/didCommit') lastCheckpoint = event.messages;
@@ -111,6 +116,7 @@ export async function runTask(ctx: RunContext, task: Task, lease: Lease, headOf:
         endpoint,
         budgetTokens: ctx.options.budgets.verifyTokens,
         commandAllowlist: ctx.options.commandAllowlist,
+        sandbox: ctx.sandbox.spec,
         lintCommand: ctx.options.lintCommand,
         flakeReruns: ctx.options.flakeReruns,
         commandTimeoutMs: ctx.options.commandTimeoutMs,

@@ -31,7 +31,7 @@ export function emitJournalSpans(tracer: Tracer, events: readonly RunEvent[]): n
 
   for (const e of events) {
     endTs = Math.max(endTs, e.ts);
-    const agentSpan = 'agentId' in e ? agents.get(e.agentId) : undefined;
+    const agentSpan = 'agentId' in e && e.agentId !== undefined ? agents.get(e.agentId) : undefined;
     switch (e.type) {
       case 'agent/didStart': {
         const op = e.role === 'coordinator' ? 'plan' : 'invoke_agent';

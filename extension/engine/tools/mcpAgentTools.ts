@@ -2,9 +2,11 @@ import { ErrorCode, McpError, type Tool } from '@modelcontextprotocol/sdk/types.
 import { TaskResultSchema } from '../../protocol/taskResult';
 import type { McpServerConfig } from '../../protocol/workerMessages';
 import type { ToolSpec } from '../models/modelProvider';
+import type { ToolGate } from '../policy/approvalGate';
 import type { AgentTools, StartedServer, ToolCallOutcome } from './agentTools';
 import { McpServerConnection, type ServerExitInfo } from './mcpServerConnection';
 import { toolResultText } from './toolResultText';
+import type { SandboxRunner } from '../sandbox/sandboxRunner';
 
 /** The name of Loom's own tool server; its tools keep their plain names. */
 export const LOOM_SERVER_NAME = 'loom';
@@ -28,6 +30,13 @@ export interface StartAgentToolsOptions {
   maxResultChars?: number;
   /** Crash restarts allowed per server before it stays down. Default 3. */
   maxRestarts?: number;
+  /** Confines each server whose config carries a confinement (all of them, in a run). */
+  sandbox?: SandboxRunner;
+  /**
+   * The action policy's gate: asked before every call reaches its server (deny → a tool error,
+   * approve → waits on a person). The only place agents' commands are classified.
+   */
+  gate?: ToolGate;
 }
 
 export interface LoomServerConfigOptions {
@@ -35,15 +44,15 @@ export interface LoomServerConfigOptions {
   serverScript: string;
   /** The agent's worktree. */
   root: string;
-  /** Programs run_command may start (command[0] must equal one exactly). */
-  allow?: string[];
   commandTimeoutMs?: number;
+  /** The server runs as the main process of a sandbox's PID namespace: it ends what each command leaves running. */
+  reapOrphans?: boolean;
 }
 
 /** The config that starts Loom's own tool server for one agent with the current Node binary. */
 export function loomServerConfig(options: LoomServerConfigOptions): McpServerConfig {
   const args = [options.serverScript, '--root', options.root];
-  for (const cmd of options.allow ?? []) args.push('--allow', cmd);
+  if (options.reapOrphans) args.push('--reap-orphans');
   if (options.commandTimeoutMs !== undefined) args.push('--command-timeout-ms', String(options.commandTimeoutMs));
   return { name: LOOM_SERVER_NAME, command: process.execPath, args, env: [] };
 }
@@ -74,6 +83,7 @@ class McpAgentTools implements AgentTools {
   private readonly callTimeoutMs: number;
   private readonly maxResultChars: number;
   private readonly maxRestarts: number;
+  private readonly gate: ToolGate | undefined;
 
   constructor(
     private readonly conns: McpServerConnection[],
@@ -82,6 +92,7 @@ class McpAgentTools implements AgentTools {
     this.callTimeoutMs = options.callTimeoutMs ?? 600_000;
     this.maxResultChars = options.maxResultChars ?? 100_000;
     this.maxRestarts = options.maxRestarts ?? 3;
+    this.gate = options.gate;
     this.rebuildRoutes();
   }
 
@@ -134,6 +145,12 @@ class McpAgentTools implements AgentTools {
       args = parsed as Record<string, unknown>;
     } catch (err) {
       return { ok: false, server, text: `invalid JSON arguments: ${(err as Error).message}` };
+    }
+
+    if (this.gate) {
+      const verdict = await this.gate.check({ server, tool: tool.name, loom: server === LOOM_SERVER_NAME, args }, options.signal);
+      if (!verdict.ok) return { ok: false, server, text: verdict.text };
+      if (this.disposed) return { ok: false, server, text: 'the tools of this agent are closed' };
     }
 
     if (conn.state === 'crashed') {
@@ -245,7 +262,7 @@ export async function startAgentTools(options: StartAgentToolsOptions): Promise<
     names.add(server.name);
   }
   const hooks = { onStart: options.onServerStart, onExit: options.onServerExit, onStderr: options.onStderr };
-  const conns = options.servers.map((config) => new McpServerConnection(config, options.cwd, hooks, options.startTimeoutMs ?? 30_000));
+  const conns = options.servers.map((config) => new McpServerConnection(config, options.cwd, hooks, options.startTimeoutMs ?? 30_000, options.sandbox));
   const results = await Promise.allSettled(conns.map((c) => c.start()));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {

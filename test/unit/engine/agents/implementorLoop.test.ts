@@ -6,6 +6,7 @@ import type { ScenarioInput } from '../../../../extension/engine/simulator/scena
 import type { AgentTools, ToolCallOutcome } from '../../../../extension/engine/tools/agentTools';
 import type { EventBody } from '../../../../extension/protocol/events';
 import type { ImplementJob } from '../../../../extension/protocol/workerMessages';
+import { DEFAULT_ACTION_POLICY } from '../../../../extension/protocol/policy';
 
 /** A tools port that records calls; the model side is the real SDK against the HTTP simulator. */
 class RecordingTools implements AgentTools {
@@ -36,11 +37,14 @@ const job = (over: Partial<ImplementJob> = {}): ImplementJob => ({
   worktree: '/nonexistent',
   endpoint: { baseUrl: '', model: 'loom-sim-1', apiKey: 'k', timeoutMs: 5000, maxRetries: 0, headers: [['x-loom-agent', 'impl-t-1'], ['x-loom-role', 'implementor'], ['x-loom-task', 't']] },
   mcpServers: [],
+  sandbox: { kind: 'none', summary: 'no sandbox: this test calls no tool server', system: [], masked: [], readable: [] },
   budgetTokens: 100_000,
   maxTurns: 10,
   contextWindowTokens: 128_000,
   findings: [],
   resumeMessages: [],
+  policy: DEFAULT_ACTION_POLICY,
+  commandAllowlist: ['node'],
   ...over,
 });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { formatReport } from '../../../../extension/engine/run/report';
 import { cleanCommand } from '../../../../extension/cli/cleanCommand';
+import { parsePolicy } from '../../../../extension/engine/policy/actionPolicy';
 import { git } from '../../../fixtures/gitRepo';
 import { eventsOf, PASS_VERDICT, planTask, report, runScenario, specWith, write, type RunResult } from './runHarness';
 
@@ -61,7 +62,8 @@ describe('a run where agents fail in different ways', function () {
           { match: { role: 'verifier' }, turns: [{ content: PASS_VERDICT }] },
         ],
       },
-      options: { concurrency: 3 },
+      // The cheating agent rewrites its test, outside its scope: that must reach the verifier, not wait on an approval.
+      options: { concurrency: 3, policy: parsePolicy({ writeOutsideScope: 'allow' }, 'the test policy') },
     });
   });
 

@@ -45,19 +45,7 @@ export async function runScenario(input: {
   const simulator = await startSimulator({ scenario: input.scenario });
   await input.beforeRun?.(repo);
   const coordinator = new RunCoordinator({
-    repo: repo.dir,
-    specPath: join(repo.dir, 'SPEC.md'),
-    endpoint: { baseUrl: simulator.url, model: simulator.scenario.model, apiKey: 'sk-test-secret-value-123456', timeoutMs: 5_000, maxRetries: 2, headers: [] },
-    concurrency: 3,
-    loomHome: home.dir,
-    bundle: BUNDLE,
-    budgets: { ...DEFAULT_RUN_SETTINGS.budgets },
-    maxTurns: 8,
-    commandAllowlist: ['node'],
-    lintCommand: null,
-    flakeReruns: 1,
-    commandTimeoutMs: 30_000,
-    mcpServers: [],
+    ...simulatedRunOptions({ repo: repo.dir, loomHome: home.dir, simulatorUrl: simulator.url, model: simulator.scenario.model }),
     ...(typeof input.options === 'function' ? input.options(simulator.url) : input.options),
   });
   try {
@@ -78,6 +66,50 @@ export async function runScenario(input: {
     await coordinator.dispose();
     await simulator.close();
   }
+}
+
+/** The options of a test run against the simulator: SPEC.md in the repo, `node` allowlisted, small limits. */
+export function simulatedRunOptions(input: { repo: string; loomHome: string; simulatorUrl: string; model?: string }): RunOptions {
+  return {
+    repo: input.repo,
+    specPath: join(input.repo, 'SPEC.md'),
+    endpoint: { baseUrl: input.simulatorUrl, model: input.model ?? 'loom-sim-1', apiKey: 'sk-test-secret-value-123456', timeoutMs: 5_000, maxRetries: 2, headers: [] },
+    concurrency: 3,
+    loomHome: input.loomHome,
+    bundle: BUNDLE,
+    budgets: { ...DEFAULT_RUN_SETTINGS.budgets },
+    maxTurns: 8,
+    commandAllowlist: ['node'],
+    lintCommand: null,
+    flakeReruns: 1,
+    commandTimeoutMs: 30_000,
+    mcpServers: [],
+  };
+}
+
+export async function waitFor(predicate: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/**
+ * One task, `touchy`, whose agent runs `touch approved.txt` (off the `node` allowlist, so it needs
+ * approval by default) and then reports done, or blocked (for a run where it is refused).
+ */
+export function touchScenario(after: 'done' | 'blocked' = 'done'): ScenarioInput {
+  const plan = { tasks: [planTask('touchy', 'R1', ['src/**'], null)] };
+  const last = after === 'done' ? report('touched', ['approved.txt']) : { name: 'report_result', arguments: { status: 'blocked', summary: 'touch was not approved', filesChanged: [], testsRun: [] } };
+  return {
+    name: `touch-${after}`,
+    agents: [
+      { match: { role: 'coordinator' }, turns: [{ content: JSON.stringify(plan) }] },
+      { match: { role: 'implementor', task: 'touchy' }, turns: [{ toolCalls: [{ name: 'run_command', arguments: { command: ['touch', 'approved.txt'] } }] }, { toolCalls: [last] }] },
+      { match: { role: 'verifier' }, turns: [{ content: PASS_VERDICT }] },
+    ],
+  };
 }
 
 export const write = (path: string, content: string) => ({ name: 'write_file', arguments: { path, content } });

@@ -27,7 +27,7 @@ describe('engine/tools/mcpAgentTools', () => {
     const started: StartedServer[] = [];
     const exits: ServerExitInfo[] = [];
     const tools = await startAgentTools({
-      servers: [loomServerConfig({ serverScript, root: dir, allow: ['node'], commandTimeoutMs: 20_000 })],
+      servers: [loomServerConfig({ serverScript, root: dir, commandTimeoutMs: 20_000 })],
       cwd: dir,
       onServerStart: (s) => started.push(s),
       onServerExit: (e) => exits.push(e),
@@ -65,7 +65,7 @@ describe('engine/tools/mcpAgentTools', () => {
     try {
       const dir = await tempDir('loom-agent-env-');
       cleanup.push(() => fs.rm(dir, { recursive: true, force: true }));
-      const config = loomServerConfig({ serverScript, root: dir, allow: ['node'] });
+      const config = loomServerConfig({ serverScript, root: dir });
       config.env = [['EXPLICIT_VAR', 'yes']];
       const tools = await startAgentTools({ servers: [config], cwd: dir });
       cleanup.push(() => tools.dispose());
@@ -230,7 +230,7 @@ describe('engine/tools/mcpAgentTools', () => {
     cleanup.push(() => fs.rm(dir, { recursive: true, force: true }));
     const tools = await startAgentTools({
       servers: [
-        loomServerConfig({ serverScript, root: dir, allow: ['node'] }),
+        loomServerConfig({ serverScript, root: dir }),
         { name: 'filesystem', command: process.execPath, args: [filesystemServerScript(), dir], env: [] },
       ],
       cwd: dir,
