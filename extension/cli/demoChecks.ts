@@ -18,6 +18,7 @@ export function demoChecks(events: readonly RunEvent[], state: RunState): DemoCh
   const conflict = events.find((e) => e.type === 'conflict/didDetect');
   const escalation = events.find((e) => e.type === 'escalation/didOpen' && e.kind === 'conflict');
   const retried = events.find((e) => e.type === 'model/didFail' && e.willRetry && e.errorKind === 'rateLimited');
+  const outsideScope = state.policyDecisions.filter((d) => d.action.kind === 'writeOutsideScope' && d.outcome === 'approved');
   return [
     { name: 'plan of at least 4 tasks', ok: state.tasks.length >= 4, detail: state.tasks.map((t) => t.task.id).join(', ') },
     { name: 'at least 3 implementors ran at once', ok: overlap >= 3, detail: `${overlap} agents active at the same time` },
@@ -40,6 +41,11 @@ export function demoChecks(events: readonly RunEvent[], state: RunState): DemoCh
         conflict.files.some((f) => f.path === 'src/index.js') &&
         !!escalation,
       detail: conflict && conflict.type === 'conflict/didDetect' ? `${conflict.taskIds.join(' x ')} in ${conflict.files.map((f) => f.path).join(', ')}` : 'no conflict',
+    },
+    {
+      name: 'writes outside a task scope waited on an approval (answered by the demo)',
+      ok: outsideScope.length > 0 && outsideScope.every((d) => d.escalationId !== null && d.by === 'demo'),
+      detail: outsideScope.map((d) => `${d.escalationId}: ${d.agentId} ${d.action.kind === 'writeOutsideScope' ? d.action.path : ''}`).join('; ') || 'no approval',
     },
     { name: 'a 429 from the provider was retried', ok: !!retried, detail: retried && retried.type === 'model/didFail' ? `${retried.agentId}: ${retried.message}` : 'no retry' },
     { name: 'the run ended waiting on a person (escalated)', ok: state.status === 'escalated', detail: state.status },

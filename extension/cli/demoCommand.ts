@@ -43,6 +43,9 @@ export async function demoCommand(argv: string[], print: (line: string) => void)
         mcpServers: [],
       },
       print,
+      // Two tasks write src/index.js outside their scopes on purpose (the conflict the demo shows):
+      // under the default policy each write waits on an approval, which the demo answers itself.
+      { mode: 'approve', by: 'demo' },
     );
     const wall = Date.now() - wallStart;
     const { events } = readJournal(run.journalPath);

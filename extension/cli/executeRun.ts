@@ -4,6 +4,7 @@ import type { RunOptions } from '../engine/run/runOptions';
 import { formatReport } from '../engine/run/report';
 import { progressLine } from './progress';
 import { EXIT } from './usageError';
+import { answerApprovals, type ApprovalMode } from './approvalPrompt';
 
 export interface ExecutedRun {
   state: RunState;
@@ -11,8 +12,15 @@ export interface ExecutedRun {
   exitCode: number;
 }
 
-/** Runs a plan with live progress lines, then prints the report and the journal's path. */
-export async function executeRun(options: RunOptions, print: (line: string) => void): Promise<ExecutedRun> {
+/**
+ * Runs a plan with live progress lines, then prints the report and the journal's path. Approval
+ * escalations are answered as `approvals` says (default: left to `loom resolve` or the timeout).
+ */
+export async function executeRun(
+  options: RunOptions,
+  print: (line: string) => void,
+  approvals: { mode: ApprovalMode; by: string } = { mode: 'none', by: 'cli' },
+): Promise<ExecutedRun> {
   const coordinator = new RunCoordinator(options);
   const startedAt = Date.now();
   const subscription = coordinator.onDidEvent((event) => {
@@ -23,6 +31,7 @@ export async function executeRun(options: RunOptions, print: (line: string) => v
   const onSignal = () => void coordinator.stop();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  const answering = answerApprovals(coordinator, approvals.mode, { print, by: approvals.by, onInterrupt: onSignal });
   try {
     const state = await coordinator.run();
     print('');
@@ -31,6 +40,7 @@ export async function executeRun(options: RunOptions, print: (line: string) => v
     print(`Journal: ${coordinator.journalPath}`);
     return { state, journalPath: coordinator.journalPath, exitCode: exitCodeOf(state) };
   } finally {
+    answering.dispose();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     subscription.dispose();

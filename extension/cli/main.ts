@@ -12,6 +12,7 @@ import { resolveCommand } from './resolveCommand';
 import { traceCommand } from './traceCommand';
 import { EscalationError } from '../engine/run/resolveEscalation';
 import { EXIT, USAGE, UsageError } from './usageError';
+import { PolicyError } from '../engine/policy/actionPolicy';
 
 const commands: Record<string, (argv: string[], print: (line: string) => void) => Promise<number>> = {
   run: runCommand,
@@ -38,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await command(rest, print);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof RunInputError || err instanceof ScenarioError || err instanceof ModelNotConfiguredError || err instanceof EscalationError) {
+    if (err instanceof UsageError || err instanceof RunInputError || err instanceof ScenarioError || err instanceof ModelNotConfiguredError || err instanceof EscalationError || err instanceof PolicyError) {
       process.stderr.write(`loom ${name}: ${err.message}\n`);
       return EXIT.usage;
     }

@@ -6,7 +6,10 @@ export function progressLine(event: RunEvent, startedAt: number): string | null 
   const who = (id: string) => id.padEnd(20);
   switch (event.type) {
     case 'run/didStart':
-      return `${t} run ${event.runId} on ${event.repo} at ${event.baseCommit.slice(0, 10)} (${event.model}, concurrency ${event.concurrency})`;
+      return (
+        `${t} run ${event.runId} on ${event.repo} at ${event.baseCommit.slice(0, 10)} (${event.model}, concurrency ${event.concurrency})` +
+        (event.sandbox ? `\n${t} ${event.sandbox}` : '')
+      );
     case 'plan/didFailValidation':
       return `${t} ${who('coordinator-1')} plan invalid (attempt ${event.attempt}): ${event.errors.join('; ')}`;
     case 'plan/didAccept':
@@ -39,6 +42,10 @@ export function progressLine(event: RunEvent, startedAt: number): string | null 
       return `${t} merged ${event.taskId} into ${event.branch}`;
     case 'escalation/didOpen':
       return `${t} ESCALATION ${event.escalationId}: ${event.question}`;
+    case 'escalation/didResolve':
+      return `${t} ${event.escalationId} answered: ${event.choice} (${event.by})`;
+    case 'policy/didDecide':
+      return `${t} ${who(event.agentId)} policy: ${event.outcome} by ${event.by}: ${event.reason}`;
     case 'run/didFinish':
       return `${t} run ${event.status}`;
     default:

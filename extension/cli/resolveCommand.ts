@@ -13,12 +13,17 @@ import { DEFAULT_RUN_SETTINGS } from '../engine/run/runOptions';
 import { resolveWithMergeAgent } from '../engine/run/mergeAgentResolution';
 import { bundlePaths } from './bundlePaths';
 import { endpointFromFlags } from './endpointFromFlags';
-import { ESCALATION_CHOICES, resolveEscalation, type EscalationChoice } from '../engine/run/resolveEscalation';
+import { ESCALATION_CHOICES, EscalationError, resolveEscalation, type EscalationChoice } from '../engine/run/resolveEscalation';
 import { formatReport } from '../engine/run/report';
 import { exitCodeOf } from './executeRun';
-import { UsageError } from './usageError';
+import { EXIT, UsageError } from './usageError';
+import { approvalInbox, writeApprovalAnswer } from '../engine/run/approvalBroker';
+import { APPROVAL_CHOICES } from '../protocol/policy';
 
-/** `loom resolve RUN ESC --choice ours|theirs|mergeAgent|manual`: answers a conflict escalation of a finished run. */
+/**
+ * `loom resolve RUN ESC --choice ours|theirs|mergeAgent|manual`: answers a conflict escalation of a
+ * finished run. `loom resolve RUN ESC approve|deny`: answers an approval a running agent waits on.
+ */
 export async function resolveCommand(argv: string[], print: (line: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -32,14 +37,19 @@ export async function resolveCommand(argv: string[], print: (line: string) => vo
     allowPositionals: true,
     strict: true,
   });
-  const [runId, escalationId] = positionals;
+  const [runId, escalationId, positionalChoice, ...extra] = positionals;
   if (!runId || !escalationId) throw new UsageError('loom resolve needs a run id and an escalation id (see loom status RUN)');
-  const choice = values.choice as EscalationChoice | undefined;
-  if (!choice || !ESCALATION_CHOICES.includes(choice)) throw new UsageError(`--choice must be one of ${ESCALATION_CHOICES.join(', ')}`);
+  if (extra.length) throw new UsageError(`unexpected argument(s): ${extra.join(' ')}`);
+  if (positionalChoice && values.choice && positionalChoice !== values.choice) throw new UsageError(`two different choices: "${positionalChoice}" and --choice ${values.choice}`);
+  const given = positionalChoice ?? values.choice;
   const paths = runPaths(values['loom-home'] ? resolve(values['loom-home']) : loomHome(), runId);
   if (!existsSync(paths.journal)) throw new UsageError(`no journal for run ${runId} at ${paths.journal}`);
   const { events } = readJournal(paths.journal);
   const before = foldEvents(events);
+  const target = before.escalations.find((e) => e.escalationId === escalationId);
+  if (target?.kind === 'approval') return answerApproval(paths, before, escalationId, given, print);
+  const choice = given as EscalationChoice | undefined;
+  if (!choice || !ESCALATION_CHOICES.includes(choice)) throw new UsageError(`--choice must be one of ${ESCALATION_CHOICES.join(', ')}`);
   if (!before.repo) throw new UsageError(`the journal of ${runId} does not say which repository it ran on`);
   const writer = new JournalWriter(paths.journal, { nextSeq: before.lastSeq + 1 });
   const append = (body: EventBody) => writer.append(body);
@@ -59,6 +69,39 @@ export async function resolveCommand(argv: string[], print: (line: string) => vo
     await merger?.dispose();
     writer.dispose();
   }
+}
+
+/** How long `loom resolve` waits for the live run to journal the answer it left. */
+const PICKUP_TIMEOUT_MS = 10_000;
+
+/**
+ * An approval is answered while its agent waits, by the run's own process (the journal's single
+ * writer): the answer is left in the run's inbox and this waits until the journal records it.
+ */
+async function answerApproval(paths: RunPaths, state: RunState, escalationId: string, choice: string | undefined, print: (line: string) => void): Promise<number> {
+  if (!choice || !(APPROVAL_CHOICES as readonly string[]).includes(choice)) throw new UsageError(`${escalationId} is an approval: answer it with ${APPROVAL_CHOICES.join(' or ')} (loom resolve RUN ${escalationId} approve)`);
+  const escalation = state.escalations.find((e) => e.escalationId === escalationId)!;
+  if (escalation.resolution !== null) throw new EscalationError(`${escalationId} was already answered: ${describeResolution(state, escalationId)}`);
+  if (state.endedAt !== null) throw new EscalationError(`run ${state.runId} has finished; nobody waits for ${escalationId} any more`);
+  writeApprovalAnswer(approvalInbox(paths.runDir), { escalationId, choice, by: 'cli' });
+  const deadline = Date.now() + PICKUP_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = foldEvents(readJournal(paths.journal).events);
+    // The decision follows the resolution in the journal: wait for both.
+    if (now.policyDecisions.some((d) => d.escalationId === escalationId)) {
+      print(`${escalationId}: ${describeResolution(now, escalationId)}`);
+      print(escalation.question);
+      return EXIT.ok;
+    }
+  }
+  throw new EscalationError(`the run did not pick up the answer to ${escalationId} within ${PICKUP_TIMEOUT_MS / 1000} s: is it still running? (loom status ${state.runId})`);
+}
+
+function describeResolution(state: RunState, escalationId: string): string {
+  const resolution = state.escalations.find((e) => e.escalationId === escalationId)?.resolution;
+  const decision = [...state.policyDecisions].reverse().find((d) => d.escalationId === escalationId);
+  return decision ? `${resolution} (${decision.by}: ${decision.reason})` : String(resolution);
 }
 
 /** The merge agent runs in a worker thread like every agent, so it needs a model and the run's spec. */

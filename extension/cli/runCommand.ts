@@ -10,6 +10,8 @@ import { executeRun } from './executeRun';
 import { exportTrace, otlpEndpoint } from './traceCommand';
 import { readJournal } from '../engine/journal/journalReader';
 import { UsageError } from './usageError';
+import { loadPolicyFile } from '../engine/policy/actionPolicy';
+import type { ApprovalMode } from './approvalPrompt';
 
 /** `loom run`: a spec and a repository in, the whole pipeline headless, an exit code out. */
 export async function runCommand(argv: string[], print: (line: string) => void): Promise<number> {
@@ -29,9 +31,15 @@ export async function runCommand(argv: string[], print: (line: string) => void):
       'loom-home': { type: 'string' },
       'verifier-model': { type: 'string' },
       otlp: { type: 'string' },
+      policy: { type: 'string' },
+      yes: { type: 'boolean' },
+      no: { type: 'boolean' },
     },
     strict: true,
   });
+  if (values.yes && values.no) throw new UsageError('--yes and --no contradict each other: pick one (or neither, to be asked)');
+  // Read before anything starts, so a bad policy file is a usage error with nothing created.
+  const policy = values.policy ? loadPolicyFile(resolve(values.policy)) : undefined;
   if (!values.spec) throw new UsageError('loom run needs --spec FILE (a Markdown spec; see docs/spec-format.md)');
   if (!values.repo) throw new UsageError('loom run needs --repo DIR (a git repository with at least one commit)');
   const repo = resolve(values.repo);
@@ -58,8 +66,9 @@ export async function runCommand(argv: string[], print: (line: string) => void):
       commandTimeoutMs: DEFAULT_RUN_SETTINGS.commandTimeoutMs,
       verifierModel: values['verifier-model'],
       mcpServers: values['mcp-config'] ? await userMcpServers(resolve(values['mcp-config']), print) : [],
+      ...(policy ? { policy } : {}),
     };
-    const result = await executeRun(options, print);
+    const result = await executeRun(options, print, approvalMode(values));
     const otlp = otlpEndpoint(values.otlp);
     if (otlp) await exportTrace(readJournal(result.journalPath).events, otlp, print);
     return result.exitCode;
@@ -79,4 +88,11 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} takes a positive whole number, not "${value}"`);
   return n;
+}
+
+/** `--yes`/`--no` answer every approval (CI); otherwise a terminal asks, and without one `loom resolve` (or the timeout) answers. */
+function approvalMode(flags: { yes?: boolean; no?: boolean }): { mode: ApprovalMode; by: string } {
+  if (flags.yes) return { mode: 'approve', by: 'cli --yes' };
+  if (flags.no) return { mode: 'deny', by: 'cli --no' };
+  return { mode: process.stdin.isTTY && process.stdout.isTTY ? 'prompt' : 'none', by: 'cli' };
 }

@@ -11,9 +11,11 @@ export const EXIT = { ok: 0, taskFailures: 1, usage: 2, escalationPending: 3 } a
 export const USAGE = `Usage:
   loom run --spec FILE --repo DIR [--model NAME --base-url URL | --simulate SCENARIO]
            [--concurrency N] [--lint "CMD ARGS"] [--allow CMD]... [--mcp-config FILE] [--task-budget TOKENS] [--verifier-model NAME] [--otlp URL]
+           [--policy FILE] [--yes | --no]   (approvals: docs/policy.md; --yes/--no answer every one, for CI)
   loom status RUN [--loom-home DIR]
   loom trace RUN --otlp URL                  (OpenTelemetry GenAI spans over OTLP/HTTP)
   loom resolve RUN ESCALATION --choice ours|theirs|mergeAgent|manual [--simulate S | --model M --base-url U]
+  loom resolve RUN ESCALATION approve|deny     (an approval a running agent waits on)
   loom clean RUN --repo DIR [--delete-branches]
   loom simulate --scenario FILE [--port N]
   loom demo [--keep]
