@@ -57,6 +57,9 @@ export function EscalationCard({ escalation: e }: { escalation: Escalation }) {
         />
       </header>
       <p className="escalation-question">{withCode(e.question)}</p>
+      {e.kind === 'approval' && e.resolution === null && e.expiresAt !== undefined && (
+        <p className="muted">The agent waits; without an answer this counts as denied at {formatClock(e.expiresAt)} UTC.</p>
+      )}
       {e.kind === 'conflict' && e.files.length > 0 && (
         <div className="conflict-files">
           {e.files.map((f) => (

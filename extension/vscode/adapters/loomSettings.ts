@@ -1,4 +1,6 @@
 import { DEFAULT_RUN_SETTINGS } from '../../engine/run/runOptions';
+import { DEFAULT_ACTION_POLICY, type ActionPolicy } from '../../protocol/policy';
+import { parsePolicy, PolicyError } from '../../engine/policy/actionPolicy';
 
 /** Loom's settings, validated; the API key is never a setting (SecretStorage). */
 export interface LoomSettings {
@@ -9,6 +11,10 @@ export interface LoomSettings {
   commandAllowlist: string[];
   verifierModel: string;
   lintCommand: string[] | null;
+  /** `loom.policy` (docs/policy.md), validated; the defaults when it is not set. */
+  policy: ActionPolicy;
+  /** Why `loom.policy` cannot be used: a run refuses to start rather than guess a weaker policy. */
+  policyError: string | null;
 }
 
 /** Reads one setting; the VS Code adapter passes `workspace.getConfiguration('loom').get`. */
@@ -35,7 +41,18 @@ export function normalizeSettings(get: SettingGetter): LoomSettings {
       Array.isArray(allow) && allow.every((a) => typeof a === 'string' && a.trim()) ? allow.map((a: string) => a.trim()) : [...DEFAULT_RUN_SETTINGS.commandAllowlist],
     verifierModel: str('verifier.model'),
     lintCommand: lint ? lint.split(/\s+/).filter(Boolean) : null,
+    ...readPolicy(get('policy')),
   };
+}
+
+function readPolicy(value: unknown): { policy: ActionPolicy; policyError: string | null } {
+  if (value === undefined || value === null) return { policy: DEFAULT_ACTION_POLICY, policyError: null };
+  try {
+    return { policy: parsePolicy(value, 'the setting loom.policy'), policyError: null };
+  } catch (err) {
+    if (err instanceof PolicyError) return { policy: DEFAULT_ACTION_POLICY, policyError: err.message };
+    throw err;
+  }
 }
 
 export function hasEndpoint(settings: LoomSettings): boolean {

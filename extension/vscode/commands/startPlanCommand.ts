@@ -8,6 +8,7 @@ import { loadScenario } from '../../engine/simulator/loadScenario';
 import { startSimulator } from '../../engine/simulator/simulatorServer';
 import { loadMcpConfig } from '../../engine/tools/mcpConfig';
 import { loomHome } from '../../engine/run/runPaths';
+import { loadPolicyFile } from '../../engine/policy/actionPolicy';
 import { readSettings } from '../adapters/settingsReader';
 import type { ApiKeyStore } from '../adapters/apiKeyStore';
 import { buildRunOptions } from '../run/buildRunOptions';
@@ -63,6 +64,8 @@ export async function startPlanCommand(deps: StartPlanDeps, rawArgs: unknown): P
   let hostModel: RunOptions['hostModel'];
   let lmVerifierModel: string | undefined;
   const settings = readSettings(vscode.Uri.file(repo));
+  // A policy the user wrote but Loom cannot read is not silently replaced by the defaults.
+  if (settings.policyError) throw new Error(settings.policyError);
   if (source.kind === 'simulator') {
     const scenarioPath = args.scenarioPath ?? join(deps.extensionUri.fsPath, 'examples', 'demo', 'scenario.json');
     const simulator = await startSimulator({ scenario: await loadScenario(scenarioPath) });
@@ -110,6 +113,9 @@ export async function startPlanCommand(deps: StartPlanDeps, rawArgs: unknown): P
       // The demo scenario is scripted for these limits (as `loom demo` runs it).
       options.maxTurns = 12;
       options.commandAllowlist = ['node'];
+      // Its tasks write src/index.js outside their scopes on purpose (the conflict it shows): the
+      // demo's policy allows that instead of waiting on approvals (`loom demo` approves them itself).
+      options.policy = loadPolicyFile(join(deps.extensionUri.fsPath, 'examples', 'demo', 'policy.json'));
     }
     const started = await controller.start(options, resources);
     log.info(`run ${started.runId} started on ${repo} with spec ${specPath}; journal ${started.journalPath}`);

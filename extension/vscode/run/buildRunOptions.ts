@@ -41,6 +41,7 @@ export function buildRunOptions(input: RunOptionsInput): RunOptions {
     flakeReruns: DEFAULT_RUN_SETTINGS.flakeReruns,
     commandTimeoutMs: DEFAULT_RUN_SETTINGS.commandTimeoutMs,
     mcpServers: input.mcpServers,
+    policy: settings.policy,
     ...(settings.verifierModel ? { verifierModel: settings.verifierModel } : {}),
     ...(input.confirmPlan ? { confirmPlan: input.confirmPlan } : {}),
   };

@@ -127,7 +127,10 @@ export class RunController implements Disposable {
     return this.coordinator.stopAgent(agentId);
   }
 
-  /** Answers an escalation of the current (finished) run (the merge editor goes through startManualMerge). */
+  /**
+   * Answers an escalation of the current run: an approval while its agent waits, any other once the
+   * run has finished (the merge editor goes through startManualMerge).
+   */
   async resolveEscalation(escalationId: string, choice: string, by: string): Promise<RunState> {
     if (!this.coordinator) throw new Error('there is no Loom run to resolve an escalation of');
     return this.coordinator.resolveEscalation(escalationId, choice, by);

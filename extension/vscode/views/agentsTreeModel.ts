@@ -1,5 +1,6 @@
 import type { AgentState, RunState, TaskState, TaskStatus } from '../../protocol/runState';
 import { formatSpend, spendOf } from './usageText';
+import { describeAction } from '../../engine/policy/actionPolicy';
 
 /** A codicon id and an optional theme color id, turned into a ThemeIcon by the tree provider. */
 export interface IconSpec {
@@ -97,8 +98,8 @@ export function childNodes(state: RunState, parent: AgentsNode): AgentsNode[] {
         runId: parent.runId,
         escalationId: e.escalationId,
         id: `escalation:${parent.runId}:${e.escalationId}`,
-        label: `${e.escalationId}: ${e.kind}`,
-        description: e.taskIds.join(' × '),
+        label: `${e.escalationId}: ${e.kind === 'approval' ? 'approve?' : e.kind}`,
+        description: e.kind === 'approval' && e.action ? `${e.agentId ?? e.taskIds.join(' × ')} · ${describeAction(e.action)}` : e.taskIds.join(' × '),
         tooltip: `${e.question}\nOptions: ${e.options.join(', ')}`,
         icon: { id: 'report', color: 'list.warningForeground' },
         contextValue: 'loom.escalation',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { hasEndpoint, normalizeSettings } from '../../../../extension/vscode/adapters/loomSettings';
 import { buildRunOptions, extensionBundlePaths } from '../../../../extension/vscode/run/buildRunOptions';
 import { DEFAULT_RUN_SETTINGS } from '../../../../extension/engine/run/runOptions';
+import { DEFAULT_ACTION_POLICY } from '../../../../extension/protocol/policy';
 
 describe('vscode/adapters/loomSettings', () => {
   it('reads valid settings', () => {
@@ -23,8 +24,22 @@ describe('vscode/adapters/loomSettings', () => {
       commandAllowlist: ['node', 'pnpm'],
       verifierModel: 'judge',
       lintCommand: ['npx', 'eslint', '.'],
+      policy: DEFAULT_ACTION_POLICY,
+      policyError: null,
     });
     assert.ok(hasEndpoint(s));
+  });
+
+  it('reads loom.policy with the policy file schema; a mistake is an error, never a silent fallback', () => {
+    const ok = normalizeSettings((k) => (k === 'policy' ? { writeOutsideScope: 'allow', approvalTimeoutSeconds: 30 } : undefined));
+    assert.equal(ok.policyError, null);
+    assert.equal(ok.policy.writeOutsideScope, 'allow');
+    assert.equal(ok.policy.approvalTimeoutSeconds, 30);
+    assert.equal(ok.policy.readSecretFile, 'approve');
+    const endpoint = { baseUrl: 'http://x/v1', model: 'm', apiKey: 'k', timeoutMs: 1, maxRetries: 0, headers: [] };
+    assert.equal(buildRunOptions({ repo: '/r', specPath: '/r/s.md', endpoint, settings: ok, loomHome: '/h', extensionRoot: '/ext', mcpServers: [] }).policy, ok.policy);
+    const bad = normalizeSettings((k) => (k === 'policy' ? { network: 'sometimes' } : undefined));
+    assert.match(bad.policyError ?? '', /^the setting loom\.policy is not a valid Loom policy \(see docs\/policy\.md\):\n {2}network: must be "allow", "approve" or "deny"$/);
   });
 
   it('falls back to the defaults on wrong types and ranges', () => {

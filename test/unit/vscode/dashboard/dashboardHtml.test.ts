@@ -43,7 +43,8 @@ describe('vscode/dashboard', () => {
     routeWebviewMessage({ type: 'finding/review', taskId: 't', index: 0, decision: 'dismissed' }, handlers);
     routeWebviewMessage({ type: 'file/open', path: 'src/a.js', line: 3 }, handlers);
     routeWebviewMessage({ type: 'diff/open', taskId: 't' }, handlers);
-    assert.deepEqual(calls, ['ready', 'resolve esc-1 ours', 'review t 0 dismissed', 'open src/a.js 3', 'diff t']);
+    routeWebviewMessage({ type: 'escalation/resolve', escalationId: 'approval-1', choice: 'approve' }, handlers);
+    assert.deepEqual(calls, ['ready', 'resolve esc-1 ours', 'review t 0 dismissed', 'open src/a.js 3', 'diff t', 'resolve approval-1 approve']);
   });
 
   it('drops malformed messages with a reason instead of acting on them', () => {
