@@ -24,6 +24,11 @@ export interface RunProcessOptions {
   /** Characters kept per stream: the first quarter and the last three quarters. */
   maxOutputChars: number;
   signal?: AbortSignal;
+  /**
+   * Lead a process group of its own (default). Loom's tool server keeps its commands in its own
+   * group instead, so that when the server itself is killed its whole group — commands included — goes too.
+   */
+  ownProcessGroup?: boolean;
 }
 
 const KILL_GRACE_MS = 2000;
@@ -59,7 +64,7 @@ export function runProcess(argv: readonly string[], options: RunProcessOptions):
       cwd: options.cwd,
       env: options.env,
       shell: false,
-      detached: process.platform !== 'win32',
+      detached: process.platform !== 'win32' && options.ownProcessGroup !== false,
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
     });

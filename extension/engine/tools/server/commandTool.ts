@@ -58,6 +58,8 @@ export function registerCommandTool(server: McpServer, options: CommandToolOptio
         timeoutMs: options.timeoutMs,
         maxOutputChars: options.maxOutputChars,
         signal: extra.signal,
+        // In the server's group: a server killed mid-command takes the command with it.
+        ownProcessGroup: false,
       });
       // A daemon the command detached (re-parented to the namespace's init) does not outlive it.
       if (options.reapOrphans) reapOrphans();
