@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { subprocessEnv } from '../policy/subprocessEnv';
@@ -141,29 +141,54 @@ export function hardeningConfig(): string[] {
 let hooksDir: string | undefined;
 
 /**
- * An empty, read-only directory Loom owns, for `core.hooksPath`: made once per process under the OS
- * temp folder and removed at exit. It is checked before every use; if anything ever appears in it
- * (or it disappears), a fresh one is made.
+ * An empty, read-only directory Loom owns, for `core.hooksPath`, checked empty before every use.
+ * Normally `<tmp>/loom-no-hooks-<uid>`, one per user and shared by every Loom process and worker
+ * thread (so none is left behind, however they end), used only when it is a real directory owned by
+ * this user that nobody else can write to. When it is not (another user made it, something appeared
+ * in it, or there is no uid, as on Windows), this process makes a private one and removes it at exit.
  */
 export function emptyHooksDir(): string {
-  if (hooksDir !== undefined) {
-    try {
-      if (readdirSync(hooksDir).length === 0) return hooksDir;
-    } catch {
-      // removed (a temp cleaner): make another
-    }
-  } else {
-    process.once('exit', () => {
-      try {
-        if (hooksDir !== undefined) rmSync(hooksDir, { recursive: true, force: true });
-      } catch {
-        // best effort: an empty folder in the temp folder
-      }
-    });
-  }
-  hooksDir = mkdtempSync(join(tmpdir(), 'loom-no-hooks-'));
-  chmodSync(hooksDir, 0o500);
+  if (hooksDir !== undefined && isEmptyDir(hooksDir)) return hooksDir;
+  hooksDir = sharedHooksDir() ?? privateHooksDir();
   return hooksDir;
+}
+
+function sharedHooksDir(): string | undefined {
+  const uid = process.getuid?.();
+  if (uid === undefined) return undefined;
+  const dir = join(tmpdir(), `loom-no-hooks-${uid}`);
+  try {
+    mkdirSync(dir, { mode: 0o500 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
+  }
+  try {
+    const st = lstatSync(dir);
+    return st.isDirectory() && st.uid === uid && (st.mode & 0o022) === 0 && isEmptyDir(dir) ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function privateHooksDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'loom-no-hooks-'));
+  chmodSync(dir, 0o500);
+  process.once('exit', () => {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // best effort: a folder in the temp folder
+    }
+  });
+  return dir;
+}
+
+function isEmptyDir(dir: string): boolean {
+  try {
+    return readdirSync(dir).length === 0;
+  } catch {
+    return false; // gone (a temp cleaner): make another
+  }
 }
 
 async function runOnce(cwd: string, args: readonly string[], options: GitRunOptions): Promise<GitRunResult> {

@@ -245,20 +245,23 @@ describe('engine/workspace/git hardening', function () {
     assert.deepEqual(await firedMarkers(markers.dir), []);
   });
 
-  it('keeps its hooks directory empty: anything that appears in it makes Loom use a fresh one', async () => {
+  it('keeps its hooks directory empty: once anything appears in it, Loom uses another', async () => {
     const first = emptyHooksDir();
     assert.deepEqual(await fs.readdir(first), []);
+    // The first may be shared with other Loom processes: the planted hook exits 0, and is removed at the end.
+    const planted = path.join(first, 'post-checkout');
     await fs.chmod(first, 0o700);
-    await fs.writeFile(path.join(first, 'post-checkout'), `#!/bin/sh\ntouch '${path.join(markers.dir, 'hooks-dir')}'\n`, { mode: 0o755 });
-    const second = emptyHooksDir();
-    assert.notEqual(second, first);
-    assert.deepEqual(await fs.readdir(second), []);
+    await fs.writeFile(planted, `#!/bin/sh\ntouch '${path.join(markers.dir, 'hooks-dir')}'\nexit 0\n`, { mode: 0o755 });
     const manager = new LeaseManager({ repoDir: repo.dir, root: path.join(home.dir, 'fresh') });
     try {
-      await manager.acquireDetached({ name: 'fresh', commit: base });
+      const second = emptyHooksDir();
+      assert.notEqual(second, first);
+      assert.deepEqual(await fs.readdir(second), []);
+      await manager.acquireDetached({ name: 'fresh', commit: base }); // a worktree add: post-checkout
     } finally {
       await manager.dispose();
-      await fs.rm(first, { recursive: true, force: true });
+      await fs.rm(planted);
+      await fs.chmod(first, 0o500);
     }
     assert.deepEqual(await firedMarkers(markers.dir), []);
   });
