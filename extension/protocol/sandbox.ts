@@ -44,6 +44,8 @@ export const ConfinementSchema = z.object({
   network: z.enum(['loopback', 'host']).default('loopback'),
   /** The shared git directory, read-only, so `git status` works inside and nothing can plant a hook. */
   gitCommonDir: z.string().optional(),
+  /** A copy of the shared .git/config without remotes, credentials or aliases, mounted over it. */
+  gitConfigMask: z.string().optional(),
 });
 export type Confinement = z.infer<typeof ConfinementSchema>;
 

@@ -5,6 +5,7 @@ import type { McpServerConfig } from '../../protocol/workerMessages';
 import { agentEnvironment } from '../sandbox/agentEnvironment';
 import { prepareDependencyMounts } from '../sandbox/dependencyMounts';
 import { detectSandbox } from '../sandbox/detectSandbox';
+import { writeMaskedGitConfig } from '../sandbox/gitConfigMask';
 import { sandboxRunner } from '../sandbox/sandboxRunner';
 import { loomServerConfig } from '../tools/mcpAgentTools';
 import type { CommandSandbox } from '../verify/runCommand';
@@ -17,17 +18,20 @@ export interface RunSandbox {
   spec: SandboxSpec;
   /** The shared .git, visible read-only inside sandboxes so git works there and nothing can plant a hook. */
   gitCommonDir: string;
+  /** Its config without remotes and credentials, mounted over the real one (sandbox/gitConfigMask). */
+  gitConfigMask: string;
 }
 
 /** Detects the sandbox (unless the composition root chose one) with Loom's bundle visible read-only in it. */
-export async function openRunSandbox(options: Pick<RunOptions, 'repo' | 'bundle' | 'sandbox'>): Promise<RunSandbox> {
+export async function openRunSandbox(options: Pick<RunOptions, 'repo' | 'bundle' | 'sandbox'>, runDir: string): Promise<RunSandbox> {
   // The tool server bundle is self-contained: its own folder is all a sandbox needs to see of Loom.
   const bundleDir = path.dirname(options.bundle.toolServer);
   const spec = options.sandbox
     ? { ...options.sandbox, readable: [...new Set([...options.sandbox.readable, bundleDir])] }
     : detectSandbox([bundleDir]);
   const gitCommonDir = path.resolve(options.repo, await gitOut(options.repo, ['rev-parse', '--git-common-dir']));
-  return { spec, gitCommonDir };
+  const gitConfigMask = await writeMaskedGitConfig(gitCommonDir, path.join(runDir, 'sandbox', 'git-config'));
+  return { spec, gitCommonDir, gitConfigMask };
 }
 
 /** For a server the user configured: the folder it is installed in (its outermost node_modules, or its own folder). */
@@ -61,7 +65,7 @@ export interface AgentServersInput {
  * default), and the variables that keep external state apart.
  */
 export async function agentServers(input: AgentServersInput): Promise<McpServerConfig[]> {
-  const { spec, gitCommonDir } = input.sandbox;
+  const { spec, gitCommonDir, gitConfigMask } = input.sandbox;
   const confined = spec.kind !== 'none';
   const identity = { runId: input.runId, agentId: input.agentId };
   let env: [string, string][];
@@ -76,7 +80,7 @@ export async function agentServers(input: AgentServersInput): Promise<McpServerC
   const dependencies = confined
     ? await prepareDependencyMounts(input.options.repo, input.lease, path.join(input.runDir, 'deps', input.leaseKey), { copyOnWrite: spec.unshare !== undefined })
     : [];
-  const base: Confinement = { writable: [input.lease], readable: [], dependencies, network: 'loopback', gitCommonDir };
+  const base: Confinement = { writable: [input.lease], readable: [], dependencies, network: 'loopback', gitCommonDir, gitConfigMask };
 
   const loom = loomServerConfig({
     serverScript: input.options.bundle.toolServer,

@@ -48,7 +48,7 @@ export async function resolveWithMergeAgent(ctx: MergeAgentContext, escalationId
 
     const task = mergeTask(mergeTaskId, ours.task, held.task, conflicted);
     const agentId = `merger-${escalationId}-1`;
-    const sandbox = await openRunSandbox({ repo, bundle: ctx.options.bundle, sandbox: ctx.options.sandbox });
+    const sandbox = await openRunSandbox({ repo, bundle: ctx.options.bundle, sandbox: ctx.options.sandbox }, ctx.paths.runDir);
     // The merger gets Loom's tool server only: the user's servers are for building, not merging.
     const [toolServer] = await agentServers({
       sandbox,

@@ -100,7 +100,7 @@ export class RunCoordinator implements Disposable {
     const journalWriter = new JournalWriter(paths.journal, { secrets: [this.options.endpoint.apiKey] });
     this.journalWriter = journalWriter;
     const journal = (body: EventBody): RunEvent => this.append(journalWriter, body);
-    const sandbox = await openRunSandbox(this.options);
+    const sandbox = await openRunSandbox(this.options, paths.runDir);
     const policy = runPolicy(this.options, sandbox.spec);
     const approvals = new ApprovalBroker({ append: journal, timeoutMs: policy.approvalTimeoutSeconds * 1000, inboxDir: approvalInbox(paths.runDir) });
     this.approvals = approvals;

@@ -56,7 +56,10 @@ export function bubblewrapArgv(spec: SandboxSpec, confinement: Confinement, argv
   }
   bwrap.push('--tmpfs', SANDBOX_HOME);
   for (const dir of [...spec.readable, ...confinement.readable]) bwrap.push('--ro-bind-try', dir, dir);
-  if (confinement.gitCommonDir) bwrap.push('--ro-bind', confinement.gitCommonDir, confinement.gitCommonDir);
+  if (confinement.gitCommonDir) {
+    bwrap.push('--ro-bind', confinement.gitCommonDir, confinement.gitCommonDir);
+    if (confinement.gitConfigMask) bwrap.push('--ro-bind', confinement.gitConfigMask, path.join(confinement.gitCommonDir, 'config'));
+  }
   for (const dir of confinement.writable) {
     bwrap.push('--bind', dir, dir);
     // A worktree's .git file names the shared repository: nothing inside may point it elsewhere.

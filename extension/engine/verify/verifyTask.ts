@@ -19,6 +19,7 @@ import type { SandboxSpec } from '../../protocol/sandbox';
 import { agentEnvironment } from '../sandbox/agentEnvironment';
 import { prepareDependencyMounts } from '../sandbox/dependencyMounts';
 import { removeTree } from '../sandbox/removeTree';
+import { writeMaskedGitConfig } from '../sandbox/gitConfigMask';
 import { sandboxRunner } from '../sandbox/sandboxRunner';
 import { gitOut } from '../workspace/git';
 import type { CommandSandbox } from './runCommand';
@@ -102,11 +103,12 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
     if (input.sandbox && input.sandbox.spec.kind !== 'none') {
       const { spec, runId, agentId } = input.sandbox;
       const gitCommonDir = path.resolve(input.repo, await gitOut(input.repo, ['rev-parse', '--git-common-dir']));
+      const gitConfigMask = await writeMaskedGitConfig(gitCommonDir, path.join(scratch, 'git-config'));
       for (const wt of worktrees) {
         const dependencies = await prepareDependencyMounts(input.repo, wt.dir, `${wt.dir}-deps`, { copyOnWrite: spec.unshare !== undefined });
         sandboxes.set(wt.dir, {
           runner: sandboxRunner(spec),
-          confinement: { writable: [wt.dir], readable: [], dependencies, network: 'loopback', gitCommonDir },
+          confinement: { writable: [wt.dir], readable: [], dependencies, network: 'loopback', gitCommonDir, gitConfigMask },
           env: agentEnvironment({ runId, agentId }),
         });
       }
