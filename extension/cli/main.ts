@@ -12,6 +12,7 @@ import { resolveCommand } from './resolveCommand';
 import { traceCommand } from './traceCommand';
 import { EscalationError } from '../engine/run/resolveEscalation';
 import { EXIT, USAGE, UsageError } from './usageError';
+import { SecretRedactor } from '../engine/policy/secretRedaction';
 import { PolicyError } from '../engine/policy/actionPolicy';
 
 const commands: Record<string, (argv: string[], print: (line: string) => void) => Promise<number>> = {
@@ -24,8 +25,12 @@ const commands: Record<string, (argv: string[], print: (line: string) => void) =
   trace: traceCommand,
 };
 
+/** Everything the CLI prints (progress, report, errors) goes through one redaction: no secret reaches a terminal or a CI log. */
+const redactor = new SecretRedactor();
+const stderr = (text: string) => process.stderr.write(redactor.redact(text));
+
 async function main(argv: string[]): Promise<number> {
-  const print = (line: string) => process.stdout.write(`${line}\n`);
+  const print = (line: string) => process.stdout.write(redactor.redact(`${line}\n`));
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     print(USAGE);
@@ -33,18 +38,18 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   if (!command) {
-    process.stderr.write(`loom: unknown command "${name}"\n\n${USAGE}\n`);
+    stderr(`loom: unknown command "${name}"\n\n${USAGE}\n`);
     return EXIT.usage;
   }
   try {
     return await command(rest, print);
   } catch (err) {
     if (err instanceof UsageError || err instanceof RunInputError || err instanceof ScenarioError || err instanceof ModelNotConfiguredError || err instanceof EscalationError || err instanceof PolicyError) {
-      process.stderr.write(`loom ${name}: ${err.message}\n`);
+      stderr(`loom ${name}: ${err.message}\n`);
       return EXIT.usage;
     }
     if (err instanceof TypeError && (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`loom ${name}: ${err.message}\n\n${USAGE}\n`);
+      stderr(`loom ${name}: ${err.message}\n\n${USAGE}\n`);
       return EXIT.usage;
     }
     throw err;
@@ -56,7 +61,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err) => {
-    process.stderr.write(`loom: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
+    stderr(`loom: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
     process.exitCode = 1;
   },
 );

@@ -18,6 +18,8 @@ import { RunController } from './run/runController';
 import { AgentsTreeProvider } from './views/agentsTreeProvider';
 import { childNodes, rootNodes, type AgentsNode } from './views/agentsTreeModel';
 import { RunStatusBar } from './views/runStatusBar';
+import { redactLog } from '../engine/policy/redactLog';
+import { SecretRedactor } from '../engine/policy/secretRedaction';
 
 /** What the extension exports (`vscode.extensions.getExtension('loom-dev.loom').exports`), for integration tests and other extensions. */
 export interface LoomApi {
@@ -35,8 +37,10 @@ let controllerForDeactivate: RunController | null = null;
 
 /** The composition root: every adapter, view and command is made here and disposed with the extension. */
 export function activate(context: vscode.ExtensionContext): LoomApi {
-  const log = vscode.window.createOutputChannel('Loom', { log: true });
-  context.subscriptions.push(log);
+  const channel = vscode.window.createOutputChannel('Loom', { log: true });
+  context.subscriptions.push(channel);
+  // Everything written to the log is redacted (the process's secret variables, key formats, `.env` lines).
+  const log = redactLog(channel, new SecretRedactor());
   const keys = new ApiKeyStore(context.secrets);
 
   const controller = new RunController((options) => new RunCoordinator(options));

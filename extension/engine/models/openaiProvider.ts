@@ -5,6 +5,7 @@ import { mapModelError, type AbortCause } from './mapModelError';
 import { ModelError, type ChatRequest, type ChatResponse, type ModelProvider } from './modelProvider';
 import { decideRetry, defaultRetryPolicy, type RetryPolicy } from './retryPolicy';
 import { StreamAccumulator } from './streamAccumulator';
+import { SecretRedactor } from '../policy/secretRedaction';
 import { toOpenAiMessages, toOpenAiTools } from './toOpenAiMessages';
 
 export interface OpenAiProviderOptions {
@@ -14,6 +15,8 @@ export interface OpenAiProviderOptions {
   random?: () => number;
   /** Hard cap on one attempt, first byte to last chunk. Default: 10 × endpoint.timeoutMs. */
   attemptDeadlineMs?: number;
+  /** What leaves for the endpoint is redacted. Default: the endpoint's key and secret headers, the process's secret variables, key formats. */
+  redactor?: SecretRedactor;
 }
 
 /** Some local servers need no key, but the SDK refuses an empty one. */
@@ -32,6 +35,7 @@ export class OpenAiProvider implements ModelProvider {
   private readonly policy: RetryPolicy;
   private readonly random: () => number;
   private readonly deadlineMs: number;
+  private readonly redactor: SecretRedactor;
 
   constructor(
     private readonly endpoint: ModelEndpoint,
@@ -49,6 +53,7 @@ export class OpenAiProvider implements ModelProvider {
     this.policy = { ...defaultRetryPolicy, ...options.retry, maxRetries: endpoint.maxRetries };
     this.random = options.random ?? Math.random;
     this.deadlineMs = options.attemptDeadlineMs ?? endpoint.timeoutMs * 10;
+    this.redactor = options.redactor ?? new SecretRedactor({ secrets: endpointSecrets(endpoint) });
   }
 
   async chat(request: ChatRequest): Promise<ChatResponse> {
@@ -98,7 +103,8 @@ export class OpenAiProvider implements ModelProvider {
       const stream = await this.client.chat.completions.create(
         {
           model: this.model,
-          messages: toOpenAiMessages(request.messages),
+          // Tool results (a `.env` an agent read, a command's output) reach the model redacted.
+          messages: toOpenAiMessages(this.redactor.redactDeep(request.messages)),
           tools: toOpenAiTools(request.tools),
           stream: true,
           stream_options: { include_usage: true },
@@ -130,6 +136,12 @@ export class OpenAiProvider implements ModelProvider {
       request.signal?.removeEventListener('abort', onCancel);
     }
   }
+}
+
+/** The endpoint's key and the values of headers that carry credentials (`Authorization`, `api-key`, …). */
+export function endpointSecrets(endpoint: Pick<ModelEndpoint, 'apiKey' | 'headers'>): string[] {
+  const fromHeaders = endpoint.headers.filter(([name]) => /auth|key|token|secret|cookie/i.test(name)).map(([, value]) => value.replace(/^(?:Bearer|Basic|Token)\s+/i, ''));
+  return [endpoint.apiKey, ...fromHeaders].filter(Boolean);
 }
 
 function cancelled(): ModelError {

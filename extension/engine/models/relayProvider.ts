@@ -1,5 +1,6 @@
 import { ModelError, type ChatRequest, type ChatResponse, type ModelProvider, type ToolSpec } from './modelProvider';
 import type { ChatMessage } from '../../protocol/chat';
+import { SecretRedactor } from '../policy/secretRedaction';
 
 /** Sends one chat request to whoever holds the real model (the coordinator, then the host) and waits. */
 export type AskHost = (request: { messages: ChatMessage[]; tools: ToolSpec[] }) => Promise<ChatResponse>;
@@ -12,6 +13,8 @@ export class RelayProvider implements ModelProvider {
   constructor(
     readonly model: string,
     private readonly ask: AskHost,
+    /** What leaves for the host model is redacted, like what goes to an endpoint. */
+    private readonly redactor: SecretRedactor = new SecretRedactor(),
   ) {}
 
   chat(request: ChatRequest): Promise<ChatResponse> {
@@ -19,7 +22,7 @@ export class RelayProvider implements ModelProvider {
     return new Promise<ChatResponse>((resolve, reject) => {
       const onAbort = () => reject(new ModelError('cancelled', 'cancelled while the host model was answering', false));
       request.signal?.addEventListener('abort', onAbort, { once: true });
-      this.ask({ messages: request.messages, tools: request.tools }).then(
+      this.ask({ messages: this.redactor.redactDeep(request.messages), tools: request.tools }).then(
         (response) => {
           request.signal?.removeEventListener('abort', onAbort);
           resolve(response);

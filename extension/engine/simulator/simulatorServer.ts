@@ -25,6 +25,8 @@ export interface SimulatorRequest {
   /** HTTP status sent, null when none was (a hang). */
   status: number | null;
   fault?: Fault['kind'];
+  /** The raw request body, when the simulator was started with `recordBodies`. */
+  body?: string;
 }
 
 export interface Simulator {
@@ -43,6 +45,8 @@ export interface StartSimulatorOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
+  /** Keep each request's raw body on its SimulatorRequest (tests check what reached the model). */
+  recordBodies?: boolean;
 }
 
 const maxBodyBytes = 32 * 1024 * 1024;
@@ -120,6 +124,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
 
   async function answer(req: IncomingMessage, res: ServerResponse, who: AgentIdentity, entry: SimulatorRequest, gone: AbortSignal): Promise<void> {
     const body = await readJsonBody(req);
+    if (options.recordBodies) entry.body = body.text;
     if (!body.ok) {
       sendJson(res, body.status, openAiError(body.message, 'invalid_request_error', 'invalid_body'));
       return;
@@ -184,7 +189,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
   };
 }
 
-type BodyResult = { ok: true; value: unknown } | { ok: false; status: number; message: string };
+type BodyResult = ({ ok: true; value: unknown } | { ok: false; status: number; message: string }) & { text?: string };
 
 async function readJsonBody(req: IncomingMessage): Promise<BodyResult> {
   const chunks: Buffer[] = [];
@@ -198,10 +203,10 @@ async function readJsonBody(req: IncomingMessage): Promise<BodyResult> {
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      return { ok: false, status: 400, message: 'request body must be a JSON object' };
+      return { ok: false, status: 400, message: 'request body must be a JSON object', text };
     }
-    return { ok: true, value };
+    return { ok: true, value, text };
   } catch (error) {
-    return { ok: false, status: 400, message: `request body is not valid JSON: ${(error as Error).message}` };
+    return { ok: false, status: 400, message: `request body is not valid JSON: ${(error as Error).message}`, text };
   }
 }
