@@ -52,6 +52,13 @@ function looksRandom(value: string, minLength: number): boolean {
   return /[0-9]/.test(value) || (/[a-z]/.test(value) && /[A-Z]/.test(value));
 }
 
+/** A path (`/etc/passwd`, `./dist/x`, `dist/es5/a.d.ts`), but not base64 that happens to start with a slash. */
+function looksLikePath(value: string): boolean {
+  if (/^(?:\.{1,2}|~)\//.test(value)) return true;
+  if (value.includes('/') && /\.[A-Za-z]{1,5}$/.test(value)) return true;
+  return value.startsWith('/') && (value.match(/\//g) ?? []).length >= 2 && !/[+=\s]/.test(value);
+}
+
 /**
  * Minimum length and entropy (bits per character) for a value to be taken as random whatever its
  * name. Random base62 reaches about 4.0 bits at 20 characters and 4.5 at 32; random hex about 3.7
@@ -68,9 +75,7 @@ export function isHighEntropy(value: string, name = ''): boolean {
     if (value.length < HIGH_ENTROPY.minHexLength || /SHA|COMMIT|HASH|REV|REF|DIGEST|CHECKSUM|INTEGRITY|HEAD|BASE|ETAG/i.test(name)) return false;
     return shannonEntropy(value) >= HIGH_ENTROPY.hexBits;
   }
-  // A path (`/var/log/app-1.log`, `./dist/x`, `dist/es5/a.d.ts`), but not base64 that happens to start with a slash.
-  if (/^(?:\.{1,2}|~)\//.test(value) || (value.includes('/') && /\.[A-Za-z]{1,5}$/.test(value)) || (value.startsWith('/') && (value.match(/\//g) ?? []).length >= 2 && !/[+=]/.test(value))) return false;
-  if (MEMBER_EXPRESSION.test(value) || looksLikeWords(value)) return false;
+  if (looksLikePath(value) || MEMBER_EXPRESSION.test(value) || looksLikeWords(value)) return false;
   return shannonEntropy(value) >= (value.length < 32 ? HIGH_ENTROPY.shortBits : HIGH_ENTROPY.bits);
 }
 
@@ -85,7 +90,7 @@ function isCodeStyleName(name: string): boolean {
  */
 function isSecretLiteral(name: string, value: string, quoted: boolean): boolean {
   if (value.length < 6 || value.startsWith('[redacted')) return false;
-  if (REFERENCE.test(value) || NOT_SECRET.test(value) || VERSION_OR_SPECIFIER.test(value)) return false;
+  if (REFERENCE.test(value) || NOT_SECRET.test(value) || VERSION_OR_SPECIFIER.test(value) || looksLikePath(value)) return false;
   // In code, a secret-named field holds a literal only when it looks random; `key` alone names anything.
   if (isCodeStyleName(name) || /^keys?$/i.test(name.slice(name.lastIndexOf('.') + 1))) return looksRandom(value, 8);
   if (quoted) return true;
@@ -99,7 +104,8 @@ function isSecretLiteral(name: string, value: string, quoted: boolean): boolean 
 const LINE =
   /^([ \t]*(?:export[ \t]+|-[ \t]+)?["']?)([A-Za-z_][A-Za-z0-9_.-]{0,127})(["']?[ \t]*(?:=|:[ \t])[ \t]*)(?:"([^"]*)"|'([^']*)'|([^\s"'`;(){}[\]<>,=]+))([ \t]*,?(?:[ \t]+#.*)?)(\r?)$/;
 // `"name": "value"` anywhere, e.g. a JSON document on one line.
-const JSON_MEMBER = /(["'])([A-Za-z_][A-Za-z0-9_.-]{0,127})\1(\s*:\s*)(["'])([^"'\n\\]{6,})\4/g;
+// No space before the colon: `cond ? 'a-secret' : 'b'` is code, not a member.
+const JSON_MEMBER = /(["'])([A-Za-z_][A-Za-z0-9_.-]{0,127})\1(:\s*)(["'])([^"'\n\\]{6,})\4/g;
 
 /** The line with its value redacted, or null when it is not a secret assignment. */
 function redactLine(line: string, replacement: (label: string) => string): string | null {
@@ -118,14 +124,23 @@ function redactLine(line: string, replacement: (label: string) => string): strin
 }
 
 // Where a line like that starts, found in one pass over the text; LINE then decides on the line.
-// A line also starts after an escaped newline (`\n` inside a JSON string, e.g. a tool call's
-// arguments), and ends at one.
-const CANDIDATE =
-  /(?:^|(?<=\\[nr]|":"))[ \t]*(?:export[ \t]+|-[ \t]+)?["']?[A-Za-z_][A-Za-z0-9_.-]{0,127}["']?[ \t]*(?:=|:[ \t])(?:[^\n\\]|\\(?![nr]))*/gm;
+const LINE_START = '[ \\t]*(?:export[ \\t]+|-[ \\t]+)?["\']?[A-Za-z_][A-Za-z0-9_.-]{0,127}["\']?[ \\t]*(?:=|:[ \\t])';
+// A line ends at a newline, or at an escaped one (`\n` inside a JSON string).
+const LINE_REST = '[^\\n\\\\]*(?:\\\\(?![nr])[^\\n\\\\]*)*';
+const CANDIDATE = new RegExp(`^${LINE_START}${LINE_REST}`, 'gm');
+// Inside a JSON string (a tool call's arguments, a journaled event), a line also starts after an
+// escaped newline or at the string's start. Starting on a literal keeps the scan fast.
+const ESCAPED_CANDIDATE = new RegExp(`(\\\\[nr]|":")(${LINE_START}${LINE_REST})`, 'g');
 
 export function redactAssignments(text: string, replacement: (label: string) => string): string {
   let out = replaceEach(text, CANDIDATE, (m) => redactLine(m[0], replacement) ?? m[0]);
-  if (out.includes('":') || out.includes("':") || out.includes('" :')) {
+  if (out.includes('\\n') || out.includes('\\r') || out.includes('":"')) {
+    out = replaceEach(out, ESCAPED_CANDIDATE, ([whole, start = '', line = '']) => {
+      const redacted = redactLine(line, replacement);
+      return redacted === null ? whole : start + redacted;
+    });
+  }
+  if (out.includes('":') || out.includes("':")) {
     out = replaceEach(out, JSON_MEMBER, ([whole, q1, name, sep, q2, value]) =>
       isSecretName(name!) && isSecretLiteral(name!, value!, true) ? `${q1}${name}${q1}${sep}${q2}${replacement('secret-assignment')}${q2}` : whole,
     );

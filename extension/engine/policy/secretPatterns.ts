@@ -39,7 +39,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   { label: 'google-api-key', source: `AIza[0-9A-Za-z_-]{35}${E}`, boundary: 'token' },
   // header.payload.signature, the first two base64url JSON objects (`{"` encodes as `eyJ`).
   { label: 'jwt', source: 'eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}', boundary: 'token' },
-  // `scheme://user:password@host`: the password goes (the caller keeps `://user:`), user and host stay readable.
+  // A URL with `user:password@` after its `://`: the password goes (the caller keeps `://user:`), user and host stay readable.
   { label: 'password', source: ':\\/\\/[^/\\s:@"\'`<>]{1,128}:[^/\\s@"\'`<>]{1,256}@', boundary: 'scheme' },
 ];
 
