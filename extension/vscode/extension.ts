@@ -54,6 +54,10 @@ export function activate(context: vscode.ExtensionContext): LoomApi {
       controller.onDidEvent((event) => {
         const line = progressLine(event, startedAt);
         if (line) log.info(line.replace(/^\[\s*[\d.]+s\]\s*/, ''));
+        // Unconfined agents are worth a person's attention before anything runs: say so, not only in the log.
+        if (event.type === 'run/didStart' && event.sandbox?.startsWith('no sandbox')) {
+          void vscode.window.showWarningMessage(`Loom: ${event.sandbox}. Every command an agent runs will ask for your approval.`);
+        }
       }),
     ),
     toVscode(controller.onDidChangeActive((active) => void vscode.commands.executeCommand('setContext', 'loom.runActive', active))),
