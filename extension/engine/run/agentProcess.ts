@@ -8,6 +8,7 @@ import type { ChatMessage } from '../../protocol/chat';
 import { ModelError, type ModelProvider, type ToolSpec } from '../models/modelProvider';
 import type { Action } from '../../protocol/policy';
 import type { ApprovalAnswer } from '../policy/approvalGate';
+import { SecretRedactor } from '../policy/secretRedaction';
 
 /** The coordinator's approval service for this agent; absent, nothing that needs approval goes ahead. */
 export type ApprovalAsker = (request: { action: Action; reason: string }) => Promise<ApprovalAnswer>;
@@ -16,6 +17,13 @@ export interface AgentEnd {
   outcome: AgentOutcome;
   usage: Usage;
   output: unknown;
+}
+
+let sharedRedactor: SecretRedactor | undefined;
+/** One redactor for every worker's output (it reads the process's secret variables once). */
+function workerOutputRedactor(): SecretRedactor {
+  sharedRedactor ??= new SecretRedactor();
+  return sharedRedactor;
 }
 
 /**
@@ -30,8 +38,12 @@ export class AgentThread implements Disposable {
   private ended = false;
 
   constructor(workerScript: string, job: AgentJob, onEvent: (event: EventBody) => void, hostModel?: ModelProvider, askApproval?: ApprovalAsker) {
-    this.worker = new Worker(workerScript, { stdout: false, stderr: false });
+    // The worker's own output (a stray console.log, a library's warning) reaches the terminal redacted too.
+    this.worker = new Worker(workerScript, { stdout: true, stderr: true });
     this.threadId = this.worker.threadId;
+    const redactor = workerOutputRedactor();
+    this.worker.stdout.setEncoding('utf8').on('data', (text: string) => process.stdout.write(redactor.redact(text)));
+    this.worker.stderr.setEncoding('utf8').on('data', (text: string) => process.stderr.write(redactor.redact(text)));
     let resolveDone!: (end: AgentEnd) => void;
     this.done = new Promise((resolve) => (resolveDone = resolve));
     const finish = (end: AgentEnd) => {
