@@ -3,6 +3,7 @@ import type { Verdict } from '../../protocol/verdict';
 import { ModelError } from '../models/modelProvider';
 import { createProvider } from '../models/createProvider';
 import { verifyTask } from '../verify/verifyTask';
+import { approveUnconfinedChecks } from './unconfinedChecks';
 import type { AgentJobContext, AgentJobEnd } from './agentJobContext';
 
 /**
@@ -13,6 +14,14 @@ export async function runVerifierJob(job: VerifyJob, ctx: AgentJobContext): Prom
   const provider = createProvider(job.endpoint, ctx.askHost);
   const ref = { agentId: job.agentId, taskId: job.task.id };
   let turn = 0;
+  if (job.sandbox.kind === 'none') {
+    const refused = await approveUnconfinedChecks(job, ctx.askApproval, ctx.signal);
+    if (refused.length > 0) {
+      for (const finding of refused) ctx.emit({ type: 'verify/didCheck', taskId: job.task.id, check: 'approval', passed: false, detail: finding.message });
+      const verdict: Verdict = { passed: false, findings: refused };
+      return { outcome: { kind: 'completed', message: `${refused.length} check command(s) not approved`, next: 'none' }, usage: { inputTokens: 0, outputTokens: 0 }, output: verdict };
+    }
+  }
   try {
     const output = await verifyTask({ ...job, sandbox: { spec: job.sandbox, runId: job.runId, agentId: job.agentId } }, {
       provider,
