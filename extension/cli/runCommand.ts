@@ -26,6 +26,8 @@ export async function runCommand(argv: string[], print: (line: string) => void):
       concurrency: { type: 'string' },
       lint: { type: 'string' },
       allow: { type: 'string', multiple: true },
+      'command-timeout': { type: 'string' },
+      'flake-reruns': { type: 'string' },
       'mcp-config': { type: 'string' },
       'task-budget': { type: 'string' },
       'loom-home': { type: 'string' },
@@ -40,6 +42,8 @@ export async function runCommand(argv: string[], print: (line: string) => void):
   if (values.yes && values.no) throw new UsageError('--yes and --no contradict each other: pick one (or neither, to be asked)');
   // Read before anything starts, so a bad policy file is a usage error with nothing created.
   const policy = values.policy ? loadPolicyFile(resolve(values.policy)) : undefined;
+  const commandTimeoutSeconds = positiveInt(values['command-timeout'], '--command-timeout');
+  const flakeReruns = wholeNumber(values['flake-reruns'], '--flake-reruns');
   if (!values.spec) throw new UsageError('loom run needs --spec FILE (a Markdown spec; see docs/spec-format.md)');
   if (!values.repo) throw new UsageError('loom run needs --repo DIR (a git repository with at least one commit)');
   const repo = resolve(values.repo);
@@ -60,10 +64,11 @@ export async function runCommand(argv: string[], print: (line: string) => void):
         taskTokens: positiveInt(values['task-budget'], '--task-budget') ?? DEFAULT_RUN_SETTINGS.budgets.taskTokens,
       },
       maxTurns: DEFAULT_RUN_SETTINGS.maxTurns,
-      commandAllowlist: values.allow?.length ? values.allow : [...DEFAULT_RUN_SETTINGS.commandAllowlist],
+      // --allow adds to the default allowlist (node, npm, npx); it never takes them away.
+      commandAllowlist: [...new Set([...DEFAULT_RUN_SETTINGS.commandAllowlist, ...(values.allow ?? [])])],
       lintCommand: values.lint ? values.lint.split(/\s+/).filter(Boolean) : null,
-      flakeReruns: DEFAULT_RUN_SETTINGS.flakeReruns,
-      commandTimeoutMs: DEFAULT_RUN_SETTINGS.commandTimeoutMs,
+      flakeReruns: flakeReruns ?? DEFAULT_RUN_SETTINGS.flakeReruns,
+      commandTimeoutMs: commandTimeoutSeconds !== undefined ? commandTimeoutSeconds * 1000 : DEFAULT_RUN_SETTINGS.commandTimeoutMs,
       verifierModel: values['verifier-model'],
       mcpServers: values['mcp-config'] ? await userMcpServers(resolve(values['mcp-config']), print) : [],
       ...(policy ? { policy } : {}),
@@ -87,6 +92,13 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} takes a positive whole number, not "${value}"`);
+  return n;
+}
+
+function wholeNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} takes a whole number (0 or more), not "${value}"`);
   return n;
 }
 

@@ -27,6 +27,8 @@ export function agentEnvironment(identity: AgentIdentity, dirs: { tmpDir: string
   const port = agentPortBase(identity);
   const name = stateName(identity);
   return [
+    // Every role — implementor, test author, verifier — sees the same variables, so a test behaves alike for all.
+    ['CI', '1'],
     ['LOOM_RUN_ID', identity.runId],
     ['LOOM_AGENT_ID', identity.agentId],
     ['HOME', dirs.homeDir],

@@ -11,6 +11,10 @@ export interface LoomSettings {
   commandAllowlist: string[];
   verifierModel: string;
   lintCommand: string[] | null;
+  /** `loom.commandTimeoutSeconds`: how long one command (an agent's, a test run) may take. */
+  commandTimeoutMs: number;
+  /** `loom.verifier.flakeReruns`: extra runs of a fail-to-pass test on the branch. */
+  flakeReruns: number;
   /** `loom.policy` (docs/policy.md), validated; the defaults when it is not set. */
   policy: ActionPolicy;
   /** Why `loom.policy` cannot be used: a run refuses to start rather than guess a weaker policy. */
@@ -41,6 +45,8 @@ export function normalizeSettings(get: SettingGetter): LoomSettings {
       Array.isArray(allow) && allow.every((a) => typeof a === 'string' && a.trim()) ? allow.map((a: string) => a.trim()) : [...DEFAULT_RUN_SETTINGS.commandAllowlist],
     verifierModel: str('verifier.model'),
     lintCommand: lint ? lint.split(/\s+/).filter(Boolean) : null,
+    commandTimeoutMs: int('commandTimeoutSeconds', DEFAULT_RUN_SETTINGS.commandTimeoutMs / 1000, 1) * 1000,
+    flakeReruns: int('verifier.flakeReruns', DEFAULT_RUN_SETTINGS.flakeReruns, 0),
     ...readPolicy(get('policy')),
   };
 }

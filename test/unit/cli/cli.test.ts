@@ -136,5 +136,11 @@ describe('the loom CLI, end to end', function () {
     const bad = await loom(['run', '--nope']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /Usage:/);
+    const timeout = await loom(['run', '--spec', 'S.md', '--repo', '.', '--command-timeout', '0']);
+    assert.equal(timeout.code, 2);
+    assert.match(timeout.stderr, /--command-timeout takes a positive whole number, not "0"/);
+    const reruns = await loom(['run', '--spec', 'S.md', '--repo', '.', '--flake-reruns', 'x']);
+    assert.equal(reruns.code, 2);
+    assert.match(reruns.stderr, /--flake-reruns takes a whole number \(0 or more\), not "x"/);
   });
 });

@@ -14,6 +14,8 @@ describe('vscode/adapters/loomSettings', () => {
       commandAllowlist: ['node', 'pnpm'],
       'verifier.model': 'judge',
       lintCommand: 'npx  eslint .',
+      commandTimeoutSeconds: 300,
+      'verifier.flakeReruns': 0,
     };
     const s = normalizeSettings((k) => values[k]);
     assert.deepEqual(s, {
@@ -24,10 +26,15 @@ describe('vscode/adapters/loomSettings', () => {
       commandAllowlist: ['node', 'pnpm'],
       verifierModel: 'judge',
       lintCommand: ['npx', 'eslint', '.'],
+      commandTimeoutMs: 300_000,
+      flakeReruns: 0,
       policy: DEFAULT_ACTION_POLICY,
       policyError: null,
     });
     assert.ok(hasEndpoint(s));
+    const options = buildRunOptions({ repo: '/r', specPath: '/r/S.md', endpoint: { baseUrl: '', model: 'm', apiKey: '', timeoutMs: 1, maxRetries: 0, headers: [] }, settings: s, loomHome: '/h', extensionRoot: '/e', mcpServers: [] });
+    assert.equal(options.commandTimeoutMs, 300_000);
+    assert.equal(options.flakeReruns, 0);
   });
 
   it('reads loom.policy with the policy file schema; a mistake is an error, never a silent fallback', () => {
