@@ -87,7 +87,10 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
   const acceptance: AcceptanceCheck[] = input.task.acceptance;
   const testFiles = [...new Set(acceptance.flatMap((c) => (c.kind === 'failToPass' ? c.testFiles : [])))];
   const sandboxes = new Map<string, CommandSandbox>();
-  const commandOptions = { timeoutMs: input.commandTimeoutMs, allowlist: input.commandAllowlist, signal, sandboxFor: (dir: string) => sandboxes.get(dir) };
+  // Inside the sandbox an acceptance check may be a shell command (`sh -c "…"`): the sandbox, not the allowlist, is what confines it.
+  const confined = input.sandbox !== undefined && input.sandbox.spec.kind !== 'none';
+  const allowlist = confined ? [...input.commandAllowlist, 'sh'] : input.commandAllowlist;
+  const commandOptions = { timeoutMs: input.commandTimeoutMs, allowlist, signal, sandboxFor: (dir: string) => sandboxes.get(dir) };
 
   await fs.mkdir(input.scratchDir, { recursive: true });
   const scratch = await fs.mkdtemp(path.join(input.scratchDir, `verify-${input.task.id}-`));

@@ -140,6 +140,17 @@ describe('engine/verify/verifyTask', () => {
     assertCleanedUp();
   });
 
+  it('runs a shell acceptance command (sh -c) inside the sandbox, and refuses it unconfined', async () => {
+    const head = fx.branch('loom/r1/sh', { 'src/math.js': MATH_FIXED });
+    const check = { kind: 'passToPass' as const, command: ['sh', '-c', 'test -f src/math.js && echo "$CI"'] };
+    const sandbox = { spec: detectSandbox(), runId: 'r1', agentId: 'verify-t-1' };
+    const confined = await verifyTask(input(head, { acceptance: [check] }, { sandbox }));
+    assert.equal(confined.checks.find((c) => c.check.startsWith('passToPass'))?.passed, true, JSON.stringify(confined.findings));
+    const unconfined = await verifyTask(input(head, { acceptance: [check] }));
+    assert.ok(unconfined.findings.some((f) => f.rule === 'command/notAllowed'));
+    assertCleanedUp();
+  });
+
   it('without a sandbox, the checkouts get no dependencies (never a link into the user\'s checkout)', async () => {
     fs.mkdirSync(path.join(fx.repo, 'node_modules/dep'), { recursive: true });
     fs.writeFileSync(path.join(fx.repo, 'node_modules/dep/index.js'), 'module.exports = 42;\n');
