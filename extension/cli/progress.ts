@@ -28,6 +28,8 @@ export function progressLine(event: RunEvent, startedAt: number): string | null 
       return `${t} ${who(event.agentId)} warning (${event.kind}): ${event.message}`;
     case 'agent/didFinish':
       return `${t} ${who(event.agentId)} ${event.outcome.kind}: ${event.outcome.message.split('\n')[0]} (${event.usage.inputTokens + event.usage.outputTokens} tokens)`;
+    case 'setup/didRun':
+      return `${t} setup ${event.taskId} (${event.purpose}) ${event.passed ? 'ok' : `FAILED (exit ${event.exitCode ?? 'killed'})`}: ${event.command} in ${(event.durationMs / 1000).toFixed(1)}s`;
     case 'verify/didCheck':
       return `${t} ${who(`verify ${event.taskId}`)} ${event.passed ? 'PASS' : 'FAIL'} ${event.check}`;
     case 'task/didSucceed':

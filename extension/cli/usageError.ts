@@ -11,7 +11,7 @@ export const EXIT = { ok: 0, taskFailures: 1, usage: 2, escalationPending: 3 } a
 export const USAGE = `Usage:
   loom run --spec FILE --repo DIR [--model NAME --base-url URL | --simulate SCENARIO]
            [--concurrency N] [--lint "CMD ARGS"] [--allow CMD]... [--mcp-config FILE] [--task-budget TOKENS] [--verifier-model NAME] [--otlp URL]
-           [--command-timeout SECONDS] [--flake-reruns N]   (--allow adds to node, npm, npx)
+           [--command-timeout SECONDS] [--flake-reruns N] [--setup "npm ci && npm run build"]   (--allow adds to node, npm, npx)
            [--policy FILE] [--yes | --no]   (approvals: docs/policy.md; --yes/--no answer every one, for CI)
   loom status RUN [--loom-home DIR]
   loom trace RUN --otlp URL                  (OpenTelemetry GenAI spans over OTLP/HTTP)

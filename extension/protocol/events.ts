@@ -114,6 +114,19 @@ export const EventBodySchema = z.discriminatedUnion('type', [
     endedAt: z.number(),
   }),
   z.object({ type: z.literal('task/didReport'), taskId: z.string(), result: TaskResultSchema, headCommit: z.string() }),
+  /** The repository's setup recipe (e.g. `npm ci && npm run build`) ran in a lease or a verifier checkout. */
+  z.object({
+    type: z.literal('setup/didRun'),
+    taskId: z.string(),
+    /** `lease`: before the task's agent starts; `verify`: in a verifier's checkout. */
+    purpose: z.enum(['lease', 'verify']),
+    command: z.string(),
+    passed: z.boolean(),
+    exitCode: z.number().int().nullable(),
+    durationMs: z.number(),
+    /** The end of its output (the journal redacts it like everything else). */
+    output: z.string(),
+  }),
   z.object({
     type: z.literal('verify/didCheck'),
     taskId: z.string(),

@@ -99,6 +99,11 @@ export function reduce(state: RunState, event: RunEvent): RunState {
       return updateAgent(s, event.agentId, (a) => ({ ...a, status: 'finished', outcome: event.outcome, endedAt: event.endedAt }));
     case 'task/didReport':
       return updateTask(s, event.taskId, (t) => ({ ...t, status: 'verifying', result: event.result, headCommit: event.headCommit }));
+    case 'setup/didRun':
+      return updateTask(s, event.taskId, (t) => ({
+        ...t,
+        checks: [...t.checks, { check: `setup (${event.purpose}): ${event.command}`, passed: event.passed, detail: `${event.passed ? 'ok' : `exit ${event.exitCode ?? 'killed'}`} in ${Math.round(event.durationMs / 100) / 10} s` }],
+      }));
     case 'verify/didCheck':
       return updateTask(s, event.taskId, (t) => ({
         ...t,

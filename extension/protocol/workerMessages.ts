@@ -98,6 +98,8 @@ export const VerifyJobSchema = z.object({
   commandAllowlist: z.array(z.string()),
   /** Tests and lint run in this sandbox, in the verifier's own scratch worktrees. */
   sandbox: SandboxSpecSchema,
+  /** The repository's setup recipe, run in each of the verifier's checkouts before its checks. */
+  setup: z.string().nullable().default(null),
   lintCommand: z.array(z.string()).nullable(),
   flakeReruns: z.number().int().nonnegative(),
   commandTimeoutMs: z.number().int().positive(),

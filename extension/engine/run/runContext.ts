@@ -23,4 +23,6 @@ export interface RunContext {
   policy: ActionPolicy;
   /** Approval escalations: agents' requests wait here for a person. */
   approvals: ApprovalBroker;
+  /** The repository's setup recipe (shell text), run once in each lease and verifier checkout; null: none. */
+  setup: string | null;
 }

@@ -15,6 +15,7 @@ import { LeaseManager, type Lease } from '../workspace/leases';
 import { assertGitVersion } from '../workspace/gitRepo';
 import { gitOut, resolveCommit, runGit } from '../workspace/git';
 import { openRunSandbox } from './agentConfinement';
+import { resolveSetupRecipe, suggestSetup } from '../sandbox/setupRecipe';
 import { AgentLauncher } from './agentLauncher';
 import type { RunContext } from './runContext';
 import { runPolicy, type RunOptions } from './runOptions';
@@ -113,6 +114,7 @@ export class RunCoordinator implements Disposable {
       modelByRole: this.options.verifierModel ? { verifier: this.options.verifierModel } : undefined,
     });
     this.leases = new LeaseManager({ repoDir: this.options.repo, root: paths.worktrees });
+    const setup = await resolveSetupRecipe(this.options.repo, this.options.setupCommand);
     const ctx: RunContext = {
       runId: this.runId,
       options: this.options,
@@ -125,6 +127,7 @@ export class RunCoordinator implements Disposable {
       signal: this.abort.signal,
       policy,
       approvals,
+      setup,
     };
 
     journal({
@@ -140,6 +143,8 @@ export class RunCoordinator implements Disposable {
       sandbox: sandbox.spec.summary,
     });
     journal({ type: 'spec/didParse', requirements: spec.requirements.map((r) => ({ id: r.id, title: r.title })) });
+    const suggestion = setup === null ? await suggestSetup(this.options.repo) : null;
+    if (suggestion) journal({ type: 'agent/didWarn', agentId: 'coordinator-1', kind: 'setup', message: suggestion });
 
     const repoFiles = (await gitOut(this.options.repo, ['ls-files', '-z'])).split('\0').filter(Boolean);
     const planned = await planningPhase(ctx, repoFiles.slice(0, 2000));

@@ -32,6 +32,8 @@ export interface RunOptions {
   verifierModel?: string;
   /** With `endpoint.relay`: the model the host provides (VS Code's Language Model API), per agent. */
   hostModel?: HostModelFactory;
+  /** Shell text run once in each fresh lease and verifier checkout (e.g. `npm ci && npm run build`); absent: the repository's `.loom/setup`, if any. */
+  setupCommand?: string | null;
   /** What confines agent-side processes; absent: detected at run start (detectSandbox). */
   sandbox?: SandboxSpec;
   /** The first human gate: confirm the coordinator's plan. Absent means accept. */

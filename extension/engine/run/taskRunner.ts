@@ -2,7 +2,8 @@ import type { ChatMessage } from '../../protocol/chat';
 import type { Task } from '../../protocol/plan';
 import type { Finding } from '../../protocol/taskResult';
 import { TaskResultSchema } from '../../protocol/taskResult';
-import { agentServers } from './agentConfinement';
+import { agentServers, commandSandbox } from './agentConfinement';
+import { runSetupRecipe } from '../sandbox/setupRecipe';
 import type { Lease } from '../workspace/leases';
 import type { RunContext } from './runContext';
 import { DEFAULT_CONTEXT_WINDOW } from './runOptions';
@@ -28,6 +29,11 @@ export async function runTask(ctx: RunContext, task: Task, lease: Lease, headOf:
   let lastCheckpoint: ChatMessage[] = [];
   let verifyRounds = 0;
   const branch = lease.branch ?? '';
+
+  if (ctx.setup !== null) {
+    const failed = await setUpLease(ctx, task, lease);
+    if (failed) return { ok: false, reason: failed };
+  }
 
   while (!ctx.signal.aborted) {
     attempt++;
@@ -117,6 +123,7 @@ export async function runTask(ctx: RunContext, task: Task, lease: Lease, headOf:
         budgetTokens: ctx.options.budgets.verifyTokens,
         commandAllowlist: ctx.options.commandAllowlist,
         sandbox: ctx.sandbox.spec,
+        setup: ctx.setup,
         lintCommand: ctx.options.lintCommand,
         flakeReruns: ctx.options.flakeReruns,
         commandTimeoutMs: ctx.options.commandTimeoutMs,
@@ -135,4 +142,32 @@ export async function runTask(ctx: RunContext, task: Task, lease: Lease, headOf:
     findings = verdict.data.findings;
   }
   return { ok: false, reason: 'run stopped' };
+}
+
+/**
+ * The setup recipe, once per lease before its first agent: in the sandbox the agent will get, so
+ * what it installs or builds is there for the agent. Returns why the task cannot start, or null.
+ */
+async function setUpLease(ctx: RunContext, task: Task, lease: Lease): Promise<string | null> {
+  const [toolServer] = await agentServers({
+    sandbox: ctx.sandbox,
+    options: { ...ctx.options, mcpServers: [] },
+    runId: ctx.runId,
+    agentId: `setup-${task.id}`,
+    lease: lease.path,
+    runDir: ctx.paths.runDir,
+    leaseKey: task.id,
+  });
+  const outcome = await runSetupRecipe(ctx.setup!, lease.path, commandSandbox(ctx.sandbox.spec, toolServer), ctx.signal);
+  ctx.journal({ type: 'setup/didRun', taskId: task.id, purpose: 'lease', command: firstLine(ctx.setup!), ...outcome });
+  return outcome.passed ? null : `setup failed (${outcome.exitCode === null ? 'killed' : `exit ${outcome.exitCode}`}): ${lastLine(outcome.output)}`;
+}
+
+function firstLine(text: string): string {
+  const lines = text.trim().split('\n');
+  return lines.length > 1 ? `${lines[0]} …` : lines[0];
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').pop() ?? '';
 }

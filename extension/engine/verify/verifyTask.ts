@@ -19,6 +19,7 @@ import type { SandboxSpec } from '../../protocol/sandbox';
 import { agentEnvironment } from '../sandbox/agentEnvironment';
 import { prepareDependencyMounts } from '../sandbox/dependencyMounts';
 import { removeTree } from '../sandbox/removeTree';
+import { runSetupRecipe } from '../sandbox/setupRecipe';
 import { writeMaskedGitConfig } from '../sandbox/gitConfigMask';
 import { sandboxRunner } from '../sandbox/sandboxRunner';
 import { gitOut } from '../workspace/git';
@@ -32,6 +33,8 @@ export type VerifyTaskInput = Pick<
   maxDiffChars?: number;
   /** Where tests and lint run; absent: unconfined and without the repository's dependencies. */
   sandbox?: { spec: SandboxSpec; runId: string; agentId: string };
+  /** The repository's setup recipe, run in each checkout before the checks. */
+  setup?: string | null;
 };
 
 export interface VerifyTaskDeps {
@@ -113,6 +116,22 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
           runner: sandboxRunner(spec),
           confinement: { writable: [wt.dir], readable: [], dependencies, network: 'loopback', gitCommonDir, gitConfigMask },
           env: agentEnvironment({ runId, agentId }),
+        });
+      }
+    }
+
+    // 0. The repository's setup recipe in each checkout, as the implementor's lease had it.
+    if (input.setup) {
+      for (const wt of worktrees) {
+        throwIfAborted(signal);
+        const outcome = await runSetupRecipe(input.setup, wt.dir, sandboxes.get(wt.dir), signal);
+        const where = wt === branch ? 'branch' : 'start commit';
+        report(`setup (${where} checkout)`, {
+          passed: outcome.passed,
+          findings: outcome.passed
+            ? []
+            : [{ severity: 'error', rule: 'setup/failed', message: `the setup recipe failed in the ${where} checkout (${outcome.exitCode === null ? 'killed' : `exit ${outcome.exitCode}`}), so its tests cannot be trusted`, evidence: outcome.output.slice(-1500) }],
+          detail: `${outcome.passed ? 'ok' : 'failed'} in ${(outcome.durationMs / 1000).toFixed(1)} s`,
         });
       }
     }

@@ -15,6 +15,8 @@ export interface LoomSettings {
   commandTimeoutMs: number;
   /** `loom.verifier.flakeReruns`: extra runs of a fail-to-pass test on the branch. */
   flakeReruns: number;
+  /** `loom.setupCommand`: shell text run in each fresh lease; empty: the repository's .loom/setup. */
+  setupCommand: string;
   /** `loom.policy` (docs/policy.md), validated; the defaults when it is not set. */
   policy: ActionPolicy;
   /** Why `loom.policy` cannot be used: a run refuses to start rather than guess a weaker policy. */
@@ -47,6 +49,7 @@ export function normalizeSettings(get: SettingGetter): LoomSettings {
     lintCommand: lint ? lint.split(/\s+/).filter(Boolean) : null,
     commandTimeoutMs: int('commandTimeoutSeconds', DEFAULT_RUN_SETTINGS.commandTimeoutMs / 1000, 1) * 1000,
     flakeReruns: int('verifier.flakeReruns', DEFAULT_RUN_SETTINGS.flakeReruns, 0),
+    setupCommand: str('setupCommand'),
     ...readPolicy(get('policy')),
   };
 }

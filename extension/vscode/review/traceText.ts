@@ -38,6 +38,9 @@ export function traceText(events: readonly RunEvent[], filter: { agentId?: strin
       case 'agent/didFinish':
         lines.push(`${t(e.ts)} ${who}${e.outcome.kind}: ${e.outcome.message} (${e.usage.inputTokens + e.usage.outputTokens} tokens)`);
         break;
+      case 'setup/didRun':
+        lines.push(`${t(e.ts)} setup (${e.purpose}) ${e.passed ? 'ok' : 'FAILED'}: ${e.command}${e.passed ? '' : `\n${indent(e.output.slice(-1000))}`}`);
+        break;
       case 'verify/didCheck':
         lines.push(`${t(e.ts)} verify ${e.passed ? 'PASS' : 'FAIL'} ${e.check}${e.detail ? `\n${indent(e.detail.slice(0, 1000))}` : ''}`);
         break;

@@ -40,6 +40,7 @@ export function buildRunOptions(input: RunOptionsInput): RunOptions {
     lintCommand: settings.lintCommand,
     flakeReruns: settings.flakeReruns,
     commandTimeoutMs: settings.commandTimeoutMs,
+    ...(settings.setupCommand ? { setupCommand: settings.setupCommand } : {}),
     mcpServers: input.mcpServers,
     policy: settings.policy,
     ...(settings.verifierModel ? { verifierModel: settings.verifierModel } : {}),

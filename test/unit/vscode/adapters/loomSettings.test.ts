@@ -28,6 +28,7 @@ describe('vscode/adapters/loomSettings', () => {
       lintCommand: ['npx', 'eslint', '.'],
       commandTimeoutMs: 300_000,
       flakeReruns: 0,
+      setupCommand: '',
       policy: DEFAULT_ACTION_POLICY,
       policyError: null,
     });
