@@ -73,6 +73,8 @@ export const PlanJobSchema = z.object({
   spec: SpecSchema,
   /** A compact listing of the repository, so the plan names real files. */
   repoFiles: z.array(z.string()),
+  /** Acceptance commands must be runnable: on this allowlist (plus `sh` when confined) and installed. */
+  runnable: z.object({ allowlist: z.array(z.string()), confined: z.boolean() }).optional(),
   endpoint: ModelEndpointSchema,
   budgetTokens: z.number().int().positive(),
 });

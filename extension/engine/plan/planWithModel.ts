@@ -4,6 +4,7 @@ import type { Spec } from '../../protocol/spec';
 import type { Usage } from '../../protocol/usage';
 import { ModelError, type ChatRequest, type ChatResponse, type ModelProvider } from '../models/modelProvider';
 import { buildPlanMessages, repairPrompt } from './planPrompt';
+import type { RunnableContext } from './runnableChecks';
 import { validatePlan } from './validatePlan';
 
 /** What one planning attempt produced; `attempt` counts from 1. */
@@ -25,6 +26,8 @@ export interface PlanWithModelOptions {
   spec: Spec;
   /** Repo-relative paths of the files at the base commit. */
   repoFiles: readonly string[];
+  /** What acceptance commands may run here; absent: not checked. */
+  runnable?: RunnableContext;
   signal?: AbortSignal;
   /** Told after each attempt is validated. */
   onAttempt?: (info: PlanAttemptInfo) => void;
@@ -78,7 +81,7 @@ export async function planWithModel(options: PlanWithModelOptions): Promise<Plan
     messages.push({ role: 'assistant', content: response.content ?? '', toolCalls: [] });
 
     const extracted = extractJson(response);
-    const result = extracted.ok ? validatePlan(extracted.value, spec) : { ok: false as const, errors: [extracted.error] };
+    const result = extracted.ok ? validatePlan(extracted.value, spec, options.runnable) : { ok: false as const, errors: [extracted.error] };
     options.onAttempt?.({ attempt, ok: result.ok, errors: result.ok ? [] : result.errors });
     if (result.ok) return { ok: true, plan: result.plan, attempts: attempt, usage, messages };
     errors = result.errors;

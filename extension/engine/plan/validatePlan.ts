@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import type { z } from 'zod';
 import { PlanSchema, type Plan } from '../../protocol/plan';
 import type { Spec } from '../../protocol/spec';
+import { unrunnableCommandErrors, type RunnableContext } from './runnableChecks';
 
 /**
  * Validates a plan as the coordinator model proposed it: the zod schema first, then the
@@ -13,7 +14,7 @@ import type { Spec } from '../../protocol/spec';
  */
 export type ValidatePlanResult = { ok: true; plan: Plan } | { ok: false; errors: string[] };
 
-export function validatePlan(raw: unknown, spec: Spec): ValidatePlanResult {
+export function validatePlan(raw: unknown, spec: Spec, runnable?: RunnableContext): ValidatePlanResult {
   const parsed = PlanSchema.safeParse(raw);
   const errors: string[] = [];
   let tasks: LooseTask[];
@@ -26,6 +27,7 @@ export function validatePlan(raw: unknown, spec: Spec): ValidatePlanResult {
     tasks = salvageTasks(raw.tasks);
   }
   errors.push(...semanticErrors(tasks, spec));
+  if (runnable) errors.push(...unrunnableCommandErrors(tasks, runnable));
   if (errors.length > 0 || !parsed.success) return { ok: false, errors: dedupe(errors) };
   return { ok: true, plan: parsed.data };
 }
@@ -64,7 +66,7 @@ interface LooseTask {
   requirementIds?: string[];
   fileScope?: string[];
   dependsOn?: string[];
-  acceptance?: { kind: string; testFiles?: string[] }[];
+  acceptance?: { kind: string; command?: unknown; testFiles?: string[] }[];
 }
 
 function semanticErrors(tasks: readonly LooseTask[], spec: Spec): string[] {

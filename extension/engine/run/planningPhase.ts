@@ -18,6 +18,7 @@ export async function planningPhase(ctx: RunContext, repoFiles: string[]): Promi
       agentId,
       spec: ctx.spec,
       repoFiles,
+      runnable: { allowlist: ctx.options.commandAllowlist, confined: ctx.sandbox.spec.kind !== 'none' },
       endpoint,
       budgetTokens: ctx.options.budgets.planTokens,
     }),

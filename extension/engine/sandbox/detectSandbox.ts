@@ -5,25 +5,12 @@ import * as path from 'node:path';
 import type { SandboxSpec } from '../../protocol/sandbox';
 import { bubblewrapArgv } from './bubblewrapCommand';
 import { removeTree } from './removeTree';
+import { findOnPath } from '../process/findOnPath';
 
 /** Top-level system folders a sandbox sees read-only (those that exist); nothing else of the host is mounted. */
 const SYSTEM_PATHS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc'];
 /** Secrets of the host itself under /etc, hidden even though /etc is visible. */
 const MASKED_PATHS = ['/etc/shadow', '/etc/shadow-', '/etc/gshadow', '/etc/gshadow-', '/etc/sudoers', '/etc/sudoers.d', '/etc/ssh', '/etc/ssl/private', '/etc/security/opasswd'];
-
-function findOnPath(program: string, envPath = process.env.PATH ?? ''): string | undefined {
-  for (const dir of envPath.split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, program);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 function systemEntries(): SandboxSpec['system'] {
   const out: SandboxSpec['system'] = [];
