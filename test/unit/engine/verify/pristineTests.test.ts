@@ -25,6 +25,7 @@ describe('engine/verify/pristineTests', () => {
       const r = await restorePristineTests({ dir: wt.dir, startCommit: fx.start, testFiles: ['test/add.test.js', 'test/planned.test.js', 'test/**/*.js'] });
       assert.deepEqual(r.restored.sort(), ['.mocharc.json', 'test/add.test.js', 'test/sub.test.js']);
       assert.deepEqual(r.missingAtStart, ['test/planned.test.js']);
+      assert.match(r.summary, /^restored \.mocharc\.json, test\/(add|sub)\.test\.js, test\/(add|sub)\.test\.js from the start commit$/);
       assert.equal(fs.readFileSync(path.join(wt.dir, 'test/add.test.js'), 'utf8'), ADD_TEST);
       assert.equal(fs.readFileSync(path.join(wt.dir, 'test/sub.test.js'), 'utf8'), SUB_TEST);
       assert.equal(fs.existsSync(path.join(wt.dir, 'test/renamed.test.js')), true);

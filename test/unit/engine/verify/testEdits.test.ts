@@ -9,7 +9,7 @@ describe('engine/verify/testEdits', () => {
   });
   afterEach(() => fx.cleanup());
 
-  it('flags edited and deleted tests and test config as errors, new tests as info', async () => {
+  it('flags edited and deleted tests and changed test config as errors, new tests as info', async () => {
     const head = fx.branch('loom/r1/hack', {
       'src/math.js': MATH_FIXED,
       'test/add.test.js': ADD_TEST.replace('add(2, 3), 5', 'add(2, 3), -1'),
@@ -31,8 +31,9 @@ describe('engine/verify/testEdits', () => {
 
     assert.equal(byFile.get('test/sub.test.js')?.rule, 'tests/edited');
     assert.match(byFile.get('test/sub.test.js')?.message ?? '', /deleted/);
-    assert.equal(byFile.get('.mocharc.json')?.rule, 'tests/edited');
-    assert.match(byFile.get('.mocharc.json')?.message ?? '', /test configuration/);
+    assert.equal(byFile.get('.mocharc.json')?.rule, 'tests/configChanged');
+    assert.equal(byFile.get('.mocharc.json')?.severity, 'error');
+    assert.match(byFile.get('.mocharc.json')?.message ?? '', /modified the mocha configuration \.mocharc\.json/);
     assert.equal(byFile.get('test/mul.test.js')?.rule, 'tests/added');
     assert.equal(byFile.get('test/mul.test.js')?.severity, 'info');
     assert.equal(byFile.get('spec/helpers.js')?.rule, 'tests/added');
