@@ -120,7 +120,33 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
       }
     }
 
-    // 0. The repository's setup recipe in each checkout, as the implementor's lease had it.
+    // 1. Reward-hacking guard: edited or deleted tests and test configuration.
+    const commands = [...acceptance.map((c) => c.command), ...(input.lintCommand?.length ? [input.lintCommand] : [])];
+    const edits = await detectTestEdits(input.repo, start, head, testFiles, { fileScope: input.task.fileScope, commands });
+    const edited = edits.filter((f) => f.rule === 'tests/edited').length;
+    const added = edits.filter((f) => f.rule === 'tests/added').length;
+    const configs = edits.filter((f) => f.rule === 'tests/configChanged').length;
+    report('testEdits', {
+      passed: !hasError(edits),
+      findings: edits,
+      detail: `${edited} existing test file(s) edited or deleted, ${added} added, ${configs} test configuration change(s)`,
+    });
+
+    // 2. The verifier's own copy of the tests in the branch checkout.
+    const pristine = await restorePristineTests({ dir: branch.dir, startCommit: start, testFiles, commands });
+    report('pristineTests', {
+      passed: true,
+      findings: pristine.missingAtStart.map((file) => ({
+        severity: 'warning' as const,
+        rule: 'tests/notPristine',
+        message: `${file} does not exist at the start commit, so the verifier runs the task's own version of it`,
+        file,
+      })),
+      detail: pristine.summary,
+    });
+
+    // 3. The repository's setup recipe in each checkout, as the implementor's lease had it (after the
+    //    restore, so it builds with the start commit's configuration).
     if (input.setup) {
       for (const wt of worktrees) {
         throwIfAborted(signal);
@@ -136,30 +162,8 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
       }
     }
 
-    // 1. Reward-hacking guard: edited or deleted tests and test configuration.
-    const edits = await detectTestEdits(input.repo, start, head, testFiles);
-    const edited = edits.filter((f) => f.rule === 'tests/edited').length;
-    const added = edits.filter((f) => f.rule === 'tests/added').length;
-    report('testEdits', {
-      passed: !hasError(edits),
-      findings: edits,
-      detail: `${edited} existing test file(s) edited or deleted, ${added} added`,
-    });
 
-    // 2. The verifier's own copy of the tests in the branch checkout.
-    const pristine = await restorePristineTests({ dir: branch.dir, startCommit: start, testFiles });
-    report('pristineTests', {
-      passed: true,
-      findings: pristine.missingAtStart.map((file) => ({
-        severity: 'warning' as const,
-        rule: 'tests/notPristine',
-        message: `${file} does not exist at the start commit, so the verifier runs the task's own version of it`,
-        file,
-      })),
-      detail: pristine.restored.length ? `restored ${pristine.restored.join(', ')} from the start commit` : 'branch tests already match the start commit',
-    });
-
-    // 3. The task's acceptance checks, in order.
+    // 4. The task's acceptance checks, in order.
     for (const check of acceptance) {
       throwIfAborted(signal);
       switch (check.kind) {
@@ -189,13 +193,13 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
       }
     }
 
-    // 4. The run's configured lint command.
+    // 5. The run's configured lint command.
     if (input.lintCommand && input.lintCommand.length > 0) {
       throwIfAborted(signal);
       report(label('lint', input.lintCommand), await checkLint({ ...commandOptions, command: input.lintCommand, dir: branch.dir }));
     }
 
-    // 5. Scope and handoff claims against the actual diff.
+    // 6. Scope and handoff claims against the actual diff.
     const changed = await changedFiles(input.repo, start, head);
     const scope = checkScope(changed, input.task.fileScope);
     report('scope', {
@@ -210,7 +214,7 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
       detail: claims.length ? claims.map((f) => f.message).join('; ') : `${input.result.filesChanged.length} claimed file(s) match the diff`,
     });
 
-    // 6. Model judgment, last, and only when everything deterministic passed.
+    // 7. Model judgment, last, and only when everything deterministic passed.
     let judged = false;
     if (deps.provider && !hasError(findings)) {
       throwIfAborted(signal);
