@@ -12,6 +12,8 @@ export const AcceptanceCheckSchema = z.discriminatedUnion('kind', [
     command: CommandSchema,
     /** Test files the command runs; the verifier runs its own pristine copy of them. */
     testFiles: z.array(z.string()).default([]),
+    /** Tests (as the runner names them) that must fail on the start commit and pass on the branch; default: those that fail on the start commit. */
+    testNames: z.array(z.string().min(1)).optional(),
   }),
   z.object({
     kind: z.literal('passToPass'),

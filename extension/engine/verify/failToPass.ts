@@ -1,6 +1,12 @@
 import type { Finding } from '../../protocol/taskResult';
 import { CommandNotAllowedError, commandPassed, describeExit, runCommand, type CommandResult, type CommandSandbox } from './runCommand';
 import { truncateMiddle } from './truncate';
+import { classifyBaseRun } from './runners/classifyBaseRun';
+import { classifyBranchRun } from './runners/classifyBranchRun';
+import { summarizeFailures } from './runners/failureSummary';
+import { parseTestReport } from './runners/parseTestReport';
+import type { TestReport } from './runners/testReport';
+import { loadErrorIsAddedModule } from './missingModule';
 
 /** The result of one deterministic check: passed means it produced no error finding. */
 export interface CheckOutcome {
@@ -28,6 +34,10 @@ export interface FailToPassInput extends CommandCheckOptions {
   branchDir: string;
   /** Extra runs on the branch after the first, to tell a flaky test from a fix. */
   reruns: number;
+  /** Tests the check names (as the runner reports them); absent: the ones that fail on the start commit. */
+  testNames?: readonly string[];
+  /** Files the task added: a base run that cannot load one of them is testing new code, not a broken environment. */
+  addedFiles?: readonly string[];
 }
 
 const EVIDENCE_CHARS = 3000;
@@ -78,70 +88,86 @@ async function guarded(body: () => Promise<CheckOutcome>): Promise<CheckOutcome>
   }
 }
 
+/** The runner's own report of a run, and how a person should read its failures. */
+function readRun(command: readonly string[], result: CommandResult): { report: TestReport | null; failures: string } {
+  const report = parseTestReport(command, result.stdout, result.stderr, result.exitCode);
+  return { report, failures: report ? summarizeFailures(report) : '' };
+}
+
+/** Evidence that leads with what the runner said failed, then the output. */
+function evidenceOf(result: CommandResult, failures: string): string {
+  return failures ? truncateMiddle(`${failures}\n\n${evidence(result)}`, EVIDENCE_CHARS) : evidence(result);
+}
+
+function failure(input: FailToPassInput, rule: string, message: string, result: CommandResult, failures: string, detail: string): CheckOutcome {
+  return { passed: false, findings: [{ severity: 'error', rule, message, ...fileOf(input), evidence: evidenceOf(result, failures) }], detail };
+}
+
 /**
- * Fail-to-pass: the command must fail on the start commit (else the test proves nothing about the
- * change) and pass on the branch, consistently over `1 + reruns` runs (else it is flaky).
+ * Fail-to-pass, read from the test runner's own report, not only its exit code: on the start
+ * commit at least one (named) test must run and fail for an assertion reason — a run that cannot
+ * load, finds no tests or only throws proves nothing ("inconclusive") — and on the branch those
+ * same tests must run and pass, on every one of `1 + reruns` runs (else it is flaky). Output no
+ * runner adapter recognises falls back to exit codes, with a warning saying so.
  */
 export function checkFailToPass(input: FailToPassInput): Promise<CheckOutcome> {
   return guarded(async () => {
     const run = (cwd: string) =>
       runCommand(input.command, { cwd, timeoutMs: input.timeoutMs, allowlist: input.allowlist, signal: input.signal, sandbox: input.sandboxFor?.(cwd) });
+    const findings: Finding[] = [];
     const base = await run(input.baseDir);
     if (base.spawnError !== undefined) return failedToStart(base, 'base');
-    if (commandPassed(base)) {
-      return {
-        passed: false,
-        findings: [
-          {
-            severity: 'error',
-            rule: 'failToPass/alreadyPasses',
-            message: `"${show(input.command)}" already passes on the start commit, so it does not prove the change`,
-            ...fileOf(input),
-            evidence: evidence(base),
-          },
-        ],
-        detail: `base: ${describeExit(base)} (expected a failure)`,
-      };
+    const baseRead = readRun(input.command, base);
+    const baseClass = classifyBaseRun(baseRead.report, input.testNames);
+    if (commandPassed(base) || baseClass.verdict === 'alreadyPasses') {
+      const why = baseRead.report ? baseClass.reason : 'it exits 0';
+      return failure(input, 'failToPass/alreadyPasses', `"${show(input.command)}" already passes on the start commit (${why}), so it does not prove the change`, base, '', `base: ${describeExit(base)} (expected a failure)`);
     }
-    const runs: CommandResult[] = [];
+    // Tests of a new export fail on the start commit because it does not exist yet: that is the change.
+    const newCode =
+      baseClass.verdict === 'inconclusive' &&
+      ((baseClass.cause === 'errorsOnly' && baseClass.errorsAreMissingSymbols) ||
+        (baseClass.cause === 'loadError' && loadErrorIsAddedModule(baseRead.report?.loadError, input.addedFiles ?? [])));
+    if (baseRead.report === null) {
+      findings.push({
+        severity: 'warning',
+        rule: 'failToPass/unreadOutput',
+        message: `no test-runner adapter recognised the output of "${show(input.command)}", so only its exit codes were compared`,
+        ...fileOf(input),
+      });
+    } else if (baseClass.verdict === 'inconclusive' && !newCode) {
+      return failure(
+        input,
+        'failToPass/inconclusive',
+        `"${show(input.command)}" proves nothing on the start commit: ${baseClass.reason}. The environment may be broken (a missing install or build: see --setup) or the check names the wrong tests`,
+        base,
+        baseRead.failures,
+        `base: inconclusive (${baseClass.cause})`,
+      );
+    }
+    // The tests that failed on base are the ones the branch must make pass (or the check's own names).
+    const followed = input.testNames?.length ? [...input.testNames] : [...baseClass.failedForAssertion, ...(newCode ? baseClass.failedWithError : [])].map((t) => t.name);
+    const baseDetail = !baseRead.report ? `base: ${describeExit(base)}` : newCode ? `base: fails because the code it tests is new (${baseClass.reason})` : `base: ${baseClass.reason}`;
+
+    const runs: { result: CommandResult; passed: boolean; why: string; failures: string }[] = [];
     for (let i = 0; i <= input.reruns; i++) {
       const r = await run(input.branchDir);
       if (r.spawnError !== undefined) return failedToStart(r, 'branch');
-      runs.push(r);
+      const read = readRun(input.command, r);
+      const cls = classifyBranchRun(read.report, followed.length ? followed : undefined);
+      const passed = commandPassed(r) && (read.report === null || cls.verdict === 'passes');
+      const why = !commandPassed(r) ? (read.report ? cls.reason : describeExit(r)) : read.report && cls.verdict !== 'passes' ? `it exits 0 but ${cls.reason}` : cls.reason;
+      runs.push({ result: r, passed, why, failures: read.failures });
       if (input.signal?.aborted) break;
     }
-    const passes = runs.filter(commandPassed).length;
-    const detail = `base: ${describeExit(base)} (fails, as expected); branch: ${passes}/${runs.length} runs passed`;
-    if (passes === runs.length) return { passed: true, findings: [], detail };
-    const failing = runs.find((r) => !commandPassed(r)) as CommandResult;
+    const passes = runs.filter((r) => r.passed).length;
+    const detail = `${baseDetail}; branch: ${passes}/${runs.length} runs passed`;
+    if (passes === runs.length) return { passed: true, findings, detail };
+    const failing = runs.find((r) => !r.passed)!;
     if (passes > 0) {
-      return {
-        passed: false,
-        findings: [
-          {
-            severity: 'error',
-            rule: 'failToPass/flaky',
-            message: `"${show(input.command)}" passed ${passes} of ${runs.length} runs on the branch: flaky, not a proven fix`,
-            ...fileOf(input),
-            evidence: evidence(failing),
-          },
-        ],
-        detail,
-      };
+      return failure(input, 'failToPass/flaky', `"${show(input.command)}" passed ${passes} of ${runs.length} runs on the branch: flaky, not a proven fix (${failing.why})`, failing.result, failing.failures, detail);
     }
-    return {
-      passed: false,
-      findings: [
-        {
-          severity: 'error',
-          rule: 'failToPass/stillFails',
-          message: `"${show(input.command)}" still fails on the branch (${describeExit(failing)})`,
-          ...fileOf(input),
-          evidence: evidence(failing),
-        },
-      ],
-      detail,
-    };
+    return failure(input, 'failToPass/stillFails', `"${show(input.command)}" does not pass on the branch: ${failing.why}`, failing.result, failing.failures, detail);
   });
 }
 

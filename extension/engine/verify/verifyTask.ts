@@ -9,9 +9,10 @@ import type { ModelProvider } from '../models/modelProvider';
 import type { CheckReport } from './checkReport';
 import { checkClaims } from './claimsCheck';
 import { checkFailToPass, checkLint, checkPassToPass, type CheckOutcome } from './failToPass';
-import { changedFiles, diffText, resolveCommit } from './gitDiff';
+import { changedFiles, diffNameStatus, diffText, resolveCommit } from './gitDiff';
 import { judge, type JudgmentRound } from './judgment';
 import { restorePristineTests } from './pristineTests';
+import { copyNewTestFiles } from './newTestFiles';
 import { checkScope } from './scopeCheck';
 import { addScratchWorktree, type ScratchWorktree } from './scratchWorktree';
 import { detectTestEdits } from './testEdits';
@@ -89,6 +90,7 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
   const head = await resolveCommit(input.repo, input.headCommit);
   const acceptance: AcceptanceCheck[] = input.task.acceptance;
   const testFiles = [...new Set(acceptance.flatMap((c) => (c.kind === 'failToPass' ? c.testFiles : [])))];
+  const addedFiles = (await diffNameStatus(input.repo, start, head)).filter((f) => f.status === 'A').map((f) => f.path);
   const sandboxes = new Map<string, CommandSandbox>();
   // Inside the sandbox an acceptance check may be a shell command (`sh -c "…"`): the sandbox, not the allowlist, is what confines it.
   const confined = input.sandbox !== undefined && input.sandbox.spec.kind !== 'none';
@@ -145,6 +147,12 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
       detail: pristine.summary,
     });
 
+    // A new acceptance test file also goes into the start-commit checkout: it must fail there.
+    if (base) {
+      const copied = await copyNewTestFiles(testFiles, branch.dir, base.dir);
+      if (copied.length) report('newTests', { passed: true, findings: [], detail: `the branch's new ${copied.join(', ')} also run on the start commit, where they must fail` });
+    }
+
     // 3. The repository's setup recipe in each checkout, as the implementor's lease had it (after the
     //    restore, so it builds with the start commit's configuration).
     if (input.setup) {
@@ -174,6 +182,8 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
               ...commandOptions,
               command: check.command,
               testFiles: check.testFiles,
+              ...(check.testNames ? { testNames: check.testNames } : {}),
+              addedFiles,
               baseDir: (base as ScratchWorktree).dir,
               branchDir: branch.dir,
               reruns: input.flakeReruns,
