@@ -124,10 +124,12 @@ export function checkFailToPass(input: FailToPassInput): Promise<CheckOutcome> {
       return failure(input, 'failToPass/alreadyPasses', `"${show(input.command)}" already passes on the start commit (${why}), so it does not prove the change`, base, '', `base: ${describeExit(base)} (expected a failure)`);
     }
     // Tests of a new export fail on the start commit because it does not exist yet: that is the change.
+    const added = input.addedFiles ?? [];
     const newCode =
       baseClass.verdict === 'inconclusive' &&
-      ((baseClass.cause === 'errorsOnly' && baseClass.errorsAreMissingSymbols) ||
-        (baseClass.cause === 'loadError' && loadErrorIsAddedModule(baseRead.report?.loadError, input.addedFiles ?? [])));
+      ((baseClass.cause === 'errorsOnly' &&
+        (baseClass.errorsAreMissingSymbols || baseClass.failedWithError.every((t) => loadErrorIsAddedModule(t.failure?.message, added)))) ||
+        (baseClass.cause === 'loadError' && loadErrorIsAddedModule(baseRead.report?.loadError, added)));
     if (baseRead.report === null) {
       findings.push({
         severity: 'warning',

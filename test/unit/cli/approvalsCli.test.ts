@@ -97,7 +97,7 @@ describe('loom CLI: approvals and the policy file', function () {
 
     const answered = await loom(['resolve', runId, 'approval-1', 'approve', '--loom-home', home.dir]).done;
     assert.equal(answered.code, 0, answered.stdout + answered.stderr);
-    assert.match(answered.stdout, /^approval-1: approve \(cli: `touch` is not on the command allowlist \(node\)\)$/m);
+    assert.match(answered.stdout, /^approval-1: approve \(cli: `touch` is not on the command allowlist \(node, npm, npx\)\)$/m);
     const { code, stdout, stderr } = await live.done;
     assert.equal(code, 0, stdout + stderr);
     assert.match(stdout, /approval-1 answered: approve \(cli\)/);
