@@ -712,18 +712,24 @@ describe('engine/sandbox escape suite', function () {
     const F = 'detached';
     const m = (k: string) => `markers/${world.tok}-marker-${k}`;
     const loop = (k: string) => `while :; do echo x >> ${m(k)}; sleep 0.1; done`;
+    // Each command returns only once its child has written (up to 10 s): under load a fixed sleep
+    // could end the command, and the child with it, before the child ever ran.
+    const waitSh = (k: string) => `i=0; while [ ! -s ${m(k)} ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done`;
+    const waitNode = (k: string) => `const t0 = Date.now(); const w = setInterval(() => { const fs = require('fs'); if ((fs.existsSync(${JSON.stringify(m(k))}) && fs.statSync(${JSON.stringify(m(k))}).size > 0) || Date.now() - t0 > 10000) clearInterval(w); }, 50)`;
     const variants: [string, string[]][] = [
-      ['node spawn detached+unref', ['node', '-e', `require('fs').mkdirSync('markers',{recursive:true}); require('child_process').spawn('sh', ['-c', ${JSON.stringify(loop('node'))}], { detached: true, stdio: 'ignore' }).unref(); setTimeout(() => {}, 200)`]],
-      ['sh background & disown', ['sh', '-c', `mkdir -p markers; (${loop('bg')}) > /dev/null 2>&1 & sleep 0.2`]],
-      ['setsid -f', ['sh', '-c', `mkdir -p markers; setsid -f sh -c '${loop('setsid')}' > /dev/null 2>&1; sleep 0.2`]],
-      ['nohup', ['sh', '-c', `mkdir -p markers; nohup sh -c '${loop('nohup')}' > /dev/null 2>&1 & sleep 0.2`]],
-      ['double fork ignoring signals', ['node', '-e', `require('fs').mkdirSync('markers',{recursive:true}); require('child_process').spawn('sh', ['-c', ${JSON.stringify(`trap '' HUP TERM INT; (trap '' HUP TERM INT; ${loop('dfork')}) &`)}], { detached: true, stdio: 'ignore' }).unref(); setTimeout(() => {}, 200)`]],
+      ['node spawn detached+unref', ['node', '-e', `require('fs').mkdirSync('markers',{recursive:true}); require('child_process').spawn('sh', ['-c', ${JSON.stringify(loop('node'))}], { detached: true, stdio: 'ignore' }).unref(); ${waitNode('node')}`]],
+      ['sh background & disown', ['sh', '-c', `mkdir -p markers; (${loop('bg')}) > /dev/null 2>&1 & ${waitSh('bg')}`]],
+      ['setsid -f', ['sh', '-c', `mkdir -p markers; setsid -f sh -c '${loop('setsid')}' > /dev/null 2>&1; ${waitSh('setsid')}`]],
+      ['nohup', ['sh', '-c', `mkdir -p markers; nohup sh -c '${loop('nohup')}' > /dev/null 2>&1 & ${waitSh('nohup')}`]],
+      ['double fork ignoring signals', ['node', '-e', `require('fs').mkdirSync('markers',{recursive:true}); require('child_process').spawn('sh', ['-c', ${JSON.stringify(`trap '' HUP TERM INT; (trap '' HUP TERM INT; ${loop('dfork')}) &`)}], { detached: true, stdio: 'ignore' }).unref(); ${waitNode('dfork')}`]],
       // The sandbox refuses new user namespaces (--disable-userns); if that ever changed, the loop must still die.
-      ['own PID namespace', ['sh', '-c', `mkdir -p markers; if unshare -rpf true 2>/dev/null; then unshare -rpf sh -c '${loop('pidns')}' > /dev/null 2>&1 & sleep 0.2; else echo refused > ${m('pidns')}-refused; fi`]],
-      ['daemon in /tmp', ['sh', '-c', `mkdir -p markers; cp /bin/sh /tmp/${world.tok}-d; (/tmp/${world.tok}-d -c '${loop('tmpd')}' &) ; sleep 0.2`]],
+      ['own PID namespace', ['sh', '-c', `mkdir -p markers; if unshare -rpf true 2>/dev/null; then unshare -rpf sh -c '${loop('pidns')}' > /dev/null 2>&1 & ${waitSh('pidns')}; else echo refused > ${m('pidns')}-refused; fi`]],
+      ['daemon in /tmp', ['sh', '-c', `mkdir -p markers; cp /bin/sh /tmp/${world.tok}-d; (/tmp/${world.tok}-d -c '${loop('tmpd')}' &) ; ${waitSh('tmpd')}`]],
     ];
     const keys = ['node', 'bg', 'setsid', 'nohup', 'dfork', 'pidns', 'tmpd'];
-    await Promise.all(variants.map(([name, argv]) => ledger.run(F, [{ name }], () => cmd(argv))));
+    // One after the other: when a command ends, the tool server ends every orphan in the agent's
+    // namespace, so a concurrent variant's daemon could die before it wrote its first marker.
+    for (const [name, argv] of variants) await ledger.run(F, [{ name }], () => cmd(argv));
     const size = (k: string) => fs.statSync(path.join(lease, m(k)), { throwIfNoEntry: false })?.size ?? 0;
     const started = keys.map(size);
     await sleep(150);
