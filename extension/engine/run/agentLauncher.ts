@@ -4,6 +4,7 @@ import type { AgentRole } from '../../protocol/usage';
 import type { Disposable } from '../../base/disposable';
 import { AgentThread, type AgentEnd } from './agentProcess';
 import type { ModelProvider } from '../models/modelProvider';
+import { killProcessTree } from '../process/killProcessTree';
 import type { ApprovalBroker } from './approvalBroker';
 
 /** Which host model answers an agent: the host may choose per role (a different verifier model, say). */
@@ -121,14 +122,8 @@ export class AgentLauncher implements Disposable {
   }
 
   private reapSubprocesses(agentId: string): void {
-    for (const pid of this.mcpPids.get(agentId) ?? []) {
-      try {
-        process.kill(pid, 0);
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone: the agent closed its own servers
-      }
-    }
+    // Usually already gone (the agent closed its own servers); otherwise its whole tree goes.
+    for (const pid of this.mcpPids.get(agentId) ?? []) killProcessTree(pid);
     this.mcpPids.delete(agentId);
   }
 }

@@ -1,8 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { subprocessEnv } from '../policy/subprocessEnv';
 import { runProcess } from '../process/runProcess';
-import type { CommandSandbox } from '../verify/runCommand';
+import { commandEnv, type CommandSandbox } from '../verify/runCommand';
 
 /** A setup recipe can install and build; it gets this long, whatever the per-command timeout. */
 export const SETUP_TIMEOUT_MS = 15 * 60_000;
@@ -49,7 +48,7 @@ export async function runSetupRecipe(recipe: string, cwd: string, sandbox: Comma
   const spawned = sandbox ? sandbox.runner.wrap(argv, { ...sandbox.confinement, network: 'host' }, cwd) : argv;
   const outcome = await runProcess(spawned, {
     cwd,
-    env: subprocessEnv([['CI', '1'], ...(sandbox?.env ?? [])]),
+    env: commandEnv(sandbox),
     timeoutMs: SETUP_TIMEOUT_MS,
     maxOutputChars: OUTPUT_CHARS,
     signal,

@@ -51,6 +51,11 @@ export interface CommandResult {
   durationMs: number;
 }
 
+/** The environment of every command Loom runs for a task (checks, setup): minimal, CI=1, plus the sandbox's variables. */
+export function commandEnv(sandbox: CommandSandbox | undefined): Record<string, string> {
+  return subprocessEnv([['CI', '1'], ...(sandbox?.env ?? [])]);
+}
+
 export function commandPassed(result: CommandResult): boolean {
   return result.exitCode === 0 && !result.timedOut && result.spawnError === undefined;
 }
@@ -74,7 +79,7 @@ export async function runCommand(argv: readonly string[], options: RunCommandOpt
   const spawned = sandbox ? sandbox.runner.wrap(argv, sandbox.confinement, options.cwd) : [...argv];
   const outcome = await runProcess(spawned, {
     cwd: options.cwd,
-    env: subprocessEnv([['CI', '1'], ...(sandbox?.env ?? [])]),
+    env: commandEnv(sandbox),
     timeoutMs: options.timeoutMs,
     maxOutputChars: options.maxOutputChars ?? 16_000,
     signal: options.signal,
