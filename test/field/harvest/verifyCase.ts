@@ -18,7 +18,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 
 export interface FieldCase {
@@ -77,7 +77,7 @@ const ASSERTION_LINES: RegExp[] = [/AssertionError|ERR_ASSERTION/, /^\s*● /, /
 
 const TEST_TIMEOUT_MS = 180_000;
 
-function run(argv: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = TEST_TIMEOUT_MS) {
+export function run(argv: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = TEST_TIMEOUT_MS) {
   const started = Date.now();
   const r = spawnSync(argv[0], argv.slice(1), { cwd, env, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
   const stdout = r.stdout ?? '';
@@ -85,7 +85,7 @@ function run(argv: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = TE
   return { status: r.status, out: `${stdout}${stderr}`, stdout, stderr, seconds: (Date.now() - started) / 1000 };
 }
 
-function git(args: string[], cwd: string): string {
+export function git(args: string[], cwd: string): string {
   const r = spawnSync('git', args, { cwd, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
   return r.stdout.trim();
@@ -112,45 +112,76 @@ export function readCase(caseDir: string): FieldCase {
   return JSON.parse(readFileSync(join(caseDir, 'case.json'), 'utf8')) as FieldCase;
 }
 
+/** The shared npm cache: reruns install mostly offline. */
+export function npmCacheDir(cache?: string): string {
+  return cache ?? process.env.LOOM_FIELD_NPM_CACHE ?? join(homedir(), '.cache', 'loom-field-npm');
+}
+
+/** The environment installs and test runs get: CI, the shared cache, no update notices, no inherited NODE_OPTIONS. */
+export function fieldEnv(cache?: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: '1', npm_config_cache: npmCacheDir(cache), npm_config_update_notifier: 'false' };
+  delete env.NODE_OPTIONS;
+  return env;
+}
+
+/** Clones a case's bundle into `repo` (not existing yet) with `base` checked out as branch `work`. */
+export function cloneBundle(caseDir: string, repo: string, branch = 'work'): void {
+  git(['clone', '-q', '--no-checkout', resolve(caseDir, 'repo.bundle'), repo], dirname(repo));
+  git(['checkout', '-q', '-B', branch, 'origin/base'], repo);
+}
+
+export interface InstallResult {
+  ok: boolean;
+  lockfile: 'repo' | 'fixture' | 'generated';
+  seconds: number;
+  /** Why it failed (the install's last lines), or '' when it worked. */
+  reason: string;
+}
+
+/**
+ * Installs a clone's dependencies: `npm ci` with the repository's own lockfile if base tracks one,
+ * else with the case's stored lockfile (written into the work tree, untracked), else (`writeLock`)
+ * `npm install`, saving the generated lockfile into the case folder.
+ */
+export function installDependencies(caseDir: string, repo: string, env: NodeJS.ProcessEnv, opts: { writeLock?: boolean } = {}): InstallResult {
+  const tracked = git(['ls-files', 'package-lock.json', 'npm-shrinkwrap.json'], repo);
+  const stored = join(caseDir, 'package-lock.json');
+  const storedGz = `${stored}.gz`;
+  const ci = ['npm', 'ci', '--no-audit', '--no-fund', '--prefer-offline', '--package-lock=true'];
+  let lockfile: InstallResult['lockfile'] = 'repo';
+  let install = ci;
+  if (!tracked) {
+    if (existsSync(storedGz)) writeFileSync(join(repo, 'package-lock.json'), gunzipSync(readFileSync(storedGz)));
+    else if (existsSync(stored)) copyFileSync(stored, join(repo, 'package-lock.json'));
+    else if (opts.writeLock) install = ['npm', 'install', '--no-audit', '--no-fund', '--package-lock=true'];
+    else return { ok: false, lockfile, seconds: 0, reason: 'no lockfile: base tracks none and the case folder has no package-lock.json (rerun with --write-lock)' };
+    lockfile = install === ci ? 'fixture' : 'generated';
+  }
+  const inst = run(install, repo, env, 600_000);
+  const seconds = Math.round(inst.seconds * 10) / 10;
+  if (inst.status !== 0) return { ok: false, lockfile, seconds, reason: `install failed (${install.join(' ')}):\n${inst.out.split('\n').slice(-20).join('\n')}` };
+  if (lockfile === 'generated') writeFileSync(storedGz, gzipSync(readFileSync(join(repo, 'package-lock.json')), { level: 9 }));
+  return { ok: true, lockfile, seconds, reason: '' };
+}
+
 export function verifyCase(caseDir: string, opts: { writeLock?: boolean; keep?: boolean; cache?: string } = {}): CaseResult {
   const c = readCase(caseDir);
-  const cache = opts.cache ?? process.env.LOOM_FIELD_NPM_CACHE ?? join(homedir(), '.cache', 'loom-field-npm');
   const tmp = mkdtempSync(join(tmpdir(), `field-${c.name}-`));
   const repo = join(tmp, 'repo');
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: '1', npm_config_cache: cache, npm_config_update_notifier: 'false' };
-  delete env.NODE_OPTIONS;
+  const env = fieldEnv(opts.cache);
   const result: CaseResult = { name: c.name, verified: false, reason: '', lockfile: 'repo', installSeconds: 0 };
   try {
-    git(['clone', '-q', '--no-checkout', resolve(caseDir, 'repo.bundle'), repo], tmp);
-    git(['checkout', '-q', '-B', 'work', 'origin/base'], repo);
+    cloneBundle(caseDir, repo);
     const fixRef = 'origin/fix';
 
     // 2. install
-    const tracked = git(['ls-files', 'package-lock.json', 'npm-shrinkwrap.json'], repo);
-    const stored = join(caseDir, 'package-lock.json');
-    const storedGz = `${stored}.gz`;
-    let install: string[];
-    if (tracked) {
-      install = ['npm', 'ci', '--no-audit', '--no-fund', '--prefer-offline', '--package-lock=true'];
-    } else if (existsSync(storedGz) || existsSync(stored)) {
-      if (existsSync(storedGz)) writeFileSync(join(repo, 'package-lock.json'), gunzipSync(readFileSync(storedGz)));
-      else copyFileSync(stored, join(repo, 'package-lock.json'));
-      result.lockfile = 'fixture';
-      install = ['npm', 'ci', '--no-audit', '--no-fund', '--prefer-offline', '--package-lock=true'];
-    } else if (opts.writeLock) {
-      result.lockfile = 'generated';
-      install = ['npm', 'install', '--no-audit', '--no-fund', '--package-lock=true'];
-    } else {
-      result.reason = 'no lockfile: base tracks none and the case folder has no package-lock.json (rerun with --write-lock)';
+    const inst = installDependencies(caseDir, repo, env, opts);
+    result.lockfile = inst.lockfile;
+    result.installSeconds = inst.seconds;
+    if (!inst.ok) {
+      result.reason = inst.reason;
       return result;
     }
-    const inst = run(install, repo, env, 600_000);
-    result.installSeconds = Math.round(inst.seconds * 10) / 10;
-    if (inst.status !== 0) {
-      result.reason = `install failed (${install.join(' ')}):\n${inst.out.split('\n').slice(-20).join('\n')}`;
-      return result;
-    }
-    if (result.lockfile === 'generated') writeFileSync(storedGz, gzipSync(readFileSync(join(repo, 'package-lock.json')), { level: 9 }));
 
     // 3. base as it is: the named test file must pass (it cannot when it is new)
     if (!c.testFileIsNew) {
