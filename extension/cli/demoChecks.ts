@@ -33,6 +33,15 @@ export function demoChecks(events: readonly RunEvent[], state: RunState): DemoCh
       detail: f2p.filter((c) => c.taskId === 'fix-sum').map((c) => c.detail).join('; ') || 'no fail-to-pass check',
     },
     {
+      name: 'test authors wrote and froze the tests of add-multiply and add-divide before their implementors started',
+      ok: ['add-multiply', 'add-divide'].every((id) => {
+        const frozen = events.find((e) => e.type === 'tests/didFreeze' && e.taskId === id);
+        const started = events.find((e) => e.type === 'task/didStart' && e.taskId === id);
+        return !!frozen && !!started && frozen.seq < started.seq;
+      }),
+      detail: events.flatMap((e) => (e.type === 'tests/didFreeze' ? [`${e.taskId}: ${e.files.join(', ')} at ${e.commit.slice(0, 10)}`] : [])).join('; ') || 'no tests frozen',
+    },
+    {
       name: 'the conflict between add-multiply and add-divide was caught before merge and escalated',
       ok:
         !!conflict &&

@@ -128,6 +128,16 @@ export const EventBodySchema = z.discriminatedUnion('type', [
     output: z.string(),
   }),
   z.object({
+    /** A task's acceptance tests, written by its test author and committed as the task's start commit: the implementor cannot change them. */
+    type: z.literal('tests/didFreeze'),
+    taskId: z.string(),
+    /** The frozen commit: the task's start commit from now on (its parent is where the lease started). */
+    commit: z.string(),
+    files: z.array(z.string()),
+    /** The test author's changes outside test files, put back (a test author writes tests, never the fix). */
+    discarded: z.array(z.string()),
+  }),
+  z.object({
     type: z.literal('verify/didCheck'),
     taskId: z.string(),
     check: z.string(),

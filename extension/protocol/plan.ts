@@ -14,6 +14,12 @@ export const AcceptanceCheckSchema = z.discriminatedUnion('kind', [
     testFiles: z.array(z.string()).default([]),
     /** Tests (as the runner names them) that must fail on the start commit and pass on the branch; default: those that fail on the start commit. */
     testNames: z.array(z.string().min(1)).optional(),
+    /**
+     * Who writes the tests, before the implementor starts: `testAuthor` (default), an agent with its own
+     * context that sees the spec and the code, never the implementor; `spec`, tests already in the
+     * repository at the task's start. Either way they are frozen: the implementor cannot change them.
+     */
+    testsBy: z.enum(['testAuthor', 'spec']).default('testAuthor'),
   }),
   z.object({
     kind: z.literal('passToPass'),

@@ -104,6 +104,11 @@ export function reduce(state: RunState, event: RunEvent): RunState {
         ...t,
         checks: [...t.checks, { check: `setup (${event.purpose}): ${event.command}`, passed: event.passed, detail: `${event.passed ? 'ok' : `exit ${event.exitCode ?? 'killed'}`} in ${Math.round(event.durationMs / 100) / 10} s` }],
       }));
+    case 'tests/didFreeze':
+      return updateTask(s, event.taskId, (t) => ({
+        ...t,
+        checks: [...t.checks, { check: 'acceptance tests frozen', passed: true, detail: `${event.files.join(', ')} at ${event.commit.slice(0, 10)}` }],
+      }));
     case 'verify/didCheck':
       return updateTask(s, event.taskId, (t) => ({
         ...t,

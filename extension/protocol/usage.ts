@@ -6,7 +6,7 @@ export const UsageSchema = z.object({
 });
 export type Usage = z.infer<typeof UsageSchema>;
 
-export const AgentRoleSchema = z.enum(['coordinator', 'implementor', 'verifier', 'merger']);
+export const AgentRoleSchema = z.enum(['coordinator', 'testAuthor', 'implementor', 'verifier', 'merger']);
 export type AgentRole = z.infer<typeof AgentRoleSchema>;
 
 /** How an agent ended. Every failure at an agent boundary is one of these, never a crash. */

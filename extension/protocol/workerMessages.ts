@@ -38,8 +38,8 @@ export const McpServerConfigSchema = z.object({
 export type McpServerConfig = z.infer<typeof McpServerConfigSchema>;
 
 export const ImplementJobSchema = z.object({
-  /** A merger is an implementor whose task is resolving conflict markers in its lease. */
-  role: z.enum(['implementor', 'merger']),
+  /** A merger is an implementor whose task is resolving conflict markers in its lease; a test author's is writing the task's acceptance tests. */
+  role: z.enum(['testAuthor', 'implementor', 'merger']),
   runId: z.string(),
   agentId: z.string(),
   attempt: z.number().int(),

@@ -9,6 +9,7 @@ import type { AgentTools } from '../tools/agentTools';
 import { estimateTokens, TokenBudget } from './tokenBudget';
 import { LoopDetector } from './loopDetector';
 import { compactContext } from './compactContext';
+import { testAuthorMessages } from './testAuthorPrompt';
 import { findingsMessage, implementorMessages, mergerMessages, NUDGE_REPEATING, NUDGE_USE_TOOLS } from './implementorPrompt';
 
 export interface ImplementorDeps {
@@ -36,7 +37,7 @@ export async function runImplementor(job: ImplementJob, deps: ImplementorDeps): 
   const budget = new TokenBudget(job.budgetTokens);
   const loops = new LoopDetector();
   const ref = { agentId: job.agentId, taskId: job.task.id };
-  const opening = job.role === 'merger' ? mergerMessages : implementorMessages;
+  const opening = job.role === 'merger' ? mergerMessages : job.role === 'testAuthor' ? testAuthorMessages : implementorMessages;
   const messages: ChatMessage[] = job.resumeMessages.length ? [...job.resumeMessages] : opening(job.spec, job.task);
   if (job.findings.length) messages.push(findingsMessage(job.findings));
 

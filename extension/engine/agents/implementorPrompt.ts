@@ -2,6 +2,7 @@ import type { ChatMessage } from '../../protocol/chat';
 import type { Task } from '../../protocol/plan';
 import type { Spec } from '../../protocol/spec';
 import type { Finding } from '../../protocol/taskResult';
+import { acceptanceTestFiles } from '../plan/acceptanceTests';
 
 /** The implementor's opening messages: the spec's relevant requirements and the task stay pinned first. */
 export function implementorMessages(spec: Spec, task: Task): ChatMessage[] {
@@ -10,6 +11,7 @@ export function implementorMessages(spec: Spec, task: Task): ChatMessage[] {
     .map((r) => `## ${r.id}: ${r.title}\n${r.text}\nAcceptance:\n${r.acceptance.map((a) => `- ${a}`).join('\n')}`)
     .join('\n\n');
   const checks = task.acceptance.map((c) => `- ${c.kind}: ${c.command.join(' ')}`).join('\n') || '- (none declared)';
+  const frozen = acceptanceTestFiles(task);
   return [
     {
       role: 'system',
@@ -18,6 +20,7 @@ export function implementorMessages(spec: Spec, task: Task): ChatMessage[] {
         'Use the tools to read, write and search files (paths are relative to the worktree) and to run allowed commands.',
         `Change only what the task needs; the files you are expected to change: ${task.fileScope.join(', ')}.`,
         'Do not edit existing tests to make them pass: a verifier runs its own pristine copy of the tests.',
+        ...(frozen.length ? [`The acceptance tests are frozen and already in your worktree: ${frozen.join(', ')}. Make them pass by changing the code; any change to them fails verification. Tests you add are welcome but are never the evidence.`] : []),
         'When you are finished, call report_result exactly once with status, a short summary, filesChanged and testsRun.',
       ].join('\n'),
     },

@@ -9,6 +9,7 @@ export function runAgentJob(job: AgentJob, ctx: AgentJobContext): Promise<AgentJ
   switch (job.role) {
     case 'coordinator':
       return runCoordinatorJob(job, ctx);
+    case 'testAuthor':
     case 'implementor':
     case 'merger':
       return runImplementorJob(job, ctx);

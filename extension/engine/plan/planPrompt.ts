@@ -26,13 +26,17 @@ Answer with ONLY a JSON object, no prose before or after it and no Markdown fenc
       "title": string,             // a short imperative title
       "instructions": string,      // everything the implementor needs: what to build, where, and how it will be checked
       "requirementIds": string[],  // ids of the spec requirements this task implements, e.g. ["R1"]; at least one
-      "fileScope": string[],       // picomatch globs, relative to the repository root, of the files the task may
-                                   // create or change, e.g. ["src/slugify.js", "test/slugify.test.js"]; at least one
+      "fileScope": string[],       // picomatch globs, relative to the repository root, of the files the implementor may
+                                   // create or change, e.g. ["src/slugify.js"]; at least one (the acceptance tests are
+                                   // the test author's, not the implementor's)
       "dependsOn": string[],       // ids of tasks that must finish first (optional, default []); no cycles
       "acceptance": [              // checks the verifier runs before any judgment (optional, default [])
-        { "kind": "failToPass", "command": string[], "testFiles": string[] },
+        { "kind": "failToPass", "command": string[], "testFiles": string[], "testsBy": "testAuthor" | "spec" },
                                    // a test command that FAILS on the current code and PASSES once the task is done;
-                                   // testFiles lists the test files it runs (the task writes or extends them)
+                                   // testFiles lists the test files it runs. testsBy "testAuthor" (the default): a
+                                   // test-author agent writes or extends those files BEFORE the implementor starts;
+                                   // "spec": they already exist in the repository. Either way they are frozen:
+                                   // the implementor cannot change them
         { "kind": "passToPass", "command": string[] },
                                    // a command that passes now and must still pass afterwards (regression tests)
         { "kind": "lint", "command": string[] }
@@ -49,11 +53,13 @@ Rules:
   ["npx", "eslint", "src"]; never a single shell string, no pipes, no "&&", no environment assignments.
 - Prefer small tasks with disjoint fileScopes: tasks whose scopes overlap are run one after another.
   Use dependsOn only when a task needs another task's result (e.g. it imports a module the other creates).
-- Give each task at least one failToPass check when the spec's acceptance criteria can be tested.
+- Give each task at least one failToPass check when the spec's acceptance criteria can be tested. Name test files
+  that exist in the listing with testsBy "spec" only when they already contain the failing tests; otherwise let a
+  test author write them (a new file, or new tests in an existing test file).
 - Paths use forward slashes, are relative to the repository root, and stay inside it (no "..", no absolute paths).
 
 Example of a complete answer for a spec with R1 and R2:
-{"tasks":[{"id":"add-slugify","title":"Add slugify","instructions":"Create src/slugify.js exporting slugify(text) as R1 describes, with tests in test/slugify.test.js covering every acceptance criterion of R1.","requirementIds":["R1"],"fileScope":["src/slugify.js","test/slugify.test.js"],"dependsOn":[],"acceptance":[{"kind":"failToPass","command":["node","--test","test/slugify.test.js"],"testFiles":["test/slugify.test.js"]}]},{"id":"export-index","title":"Export helpers from the entry point","instructions":"Re-export slugify from src/index.js as R2 describes.","requirementIds":["R2"],"fileScope":["src/index.js","test/index.test.js"],"dependsOn":["add-slugify"],"acceptance":[{"kind":"failToPass","command":["node","--test","test/index.test.js"],"testFiles":["test/index.test.js"]},{"kind":"passToPass","command":["npm","test"]}]}]}`;
+{"tasks":[{"id":"add-slugify","title":"Add slugify","instructions":"Create src/slugify.js exporting slugify(text) as R1 describes; test/slugify.test.js covers every acceptance criterion of R1.","requirementIds":["R1"],"fileScope":["src/slugify.js"],"dependsOn":[],"acceptance":[{"kind":"failToPass","command":["node","--test","test/slugify.test.js"],"testFiles":["test/slugify.test.js"],"testsBy":"testAuthor"}]},{"id":"export-index","title":"Export helpers from the entry point","instructions":"Re-export slugify from src/index.js as R2 describes.","requirementIds":["R2"],"fileScope":["src/index.js"],"dependsOn":["add-slugify"],"acceptance":[{"kind":"failToPass","command":["node","--test","test/index.test.js"],"testFiles":["test/index.test.js"],"testsBy":"testAuthor"},{"kind":"passToPass","command":["npm","test"]}]}]}`;
 
 /** The system and user messages that ask the model for a plan. */
 export function buildPlanMessages(spec: Spec, repoFiles: readonly string[]): ChatMessage[] {

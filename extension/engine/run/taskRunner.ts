@@ -8,7 +8,9 @@ import type { Lease } from '../workspace/leases';
 import type { RunContext } from './runContext';
 import { DEFAULT_CONTEXT_WINDOW } from './runOptions';
 import { VerdictSchema } from '../../protocol/verdict';
-import { grantNetwork } from './networkGrants';
+import { leaseServers } from './leaseServers';
+import { needsTestAuthor } from '../plan/acceptanceTests';
+import { authorAcceptanceTests } from './testAuthoring';
 
 export type TaskEnd = { ok: true; headCommit: string } | { ok: false; reason: string };
 
@@ -34,22 +36,19 @@ export async function runTask(ctx: RunContext, task: Task, lease: Lease, headOf:
     const failed = await setUpLease(ctx, task, lease);
     if (failed) return { ok: false, reason: failed };
   }
+  // The tests that decide the task exist, frozen, before its implementor starts.
+  let startCommit = lease.startCommit;
+  if (needsTestAuthor(task)) {
+    const authored = await authorAcceptanceTests(ctx, task, lease);
+    if (!authored.ok) return authored;
+    startCommit = authored.startCommit;
+  }
 
   while (!ctx.signal.aborted) {
     attempt++;
     const agentId = `impl-${task.id}-${attempt}`;
     ctx.journal({ type: 'task/didStart', taskId: task.id, attempt });
-    // A user server's network beyond loopback is the policy's (or a person's) to grant.
-    const granted = await grantNetwork(ctx.options.mcpServers, { policy: ctx.policy, approvals: ctx.approvals, journal: ctx.journal, agentId, taskId: task.id });
-    const mcpServers = await agentServers({
-      sandbox: ctx.sandbox,
-      options: { ...ctx.options, mcpServers: granted },
-      runId: ctx.runId,
-      agentId,
-      lease: lease.path,
-      runDir: ctx.paths.runDir,
-      leaseKey: task.id,
-    });
+    const mcpServers = await leaseServers(ctx, task.id, lease, agentId);
     const end = await ctx.launcher.run({
       agentId,
       role: 'implementor',
@@ -116,7 +115,7 @@ export async function runTask(ctx: RunContext, task: Task, lease: Lease, headOf:
         result,
         repo: ctx.options.repo,
         baseCommit: ctx.baseCommit,
-        startCommit: lease.startCommit,
+        startCommit,
         headCommit,
         scratchDir: ctx.paths.scratch,
         endpoint,

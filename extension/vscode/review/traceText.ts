@@ -41,6 +41,9 @@ export function traceText(events: readonly RunEvent[], filter: { agentId?: strin
       case 'setup/didRun':
         lines.push(`${t(e.ts)} setup (${e.purpose}) ${e.passed ? 'ok' : 'FAILED'}: ${e.command}${e.passed ? '' : `\n${indent(e.output.slice(-1000))}`}`);
         break;
+      case 'tests/didFreeze':
+        lines.push(`${t(e.ts)} acceptance tests frozen at ${e.commit.slice(0, 10)}: ${e.files.join(', ')}`);
+        break;
       case 'verify/didCheck':
         lines.push(`${t(e.ts)} verify ${e.passed ? 'PASS' : 'FAIL'} ${e.check}${e.detail ? `\n${indent(e.detail.slice(0, 1000))}` : ''}`);
         break;

@@ -36,7 +36,27 @@ describe('engine/plan/validatePlan', () => {
     );
     assert.ok(r.ok, r.ok ? '' : r.errors.join('\n'));
     assert.deepEqual(r.plan.tasks[0].dependsOn, []);
-    assert.deepEqual(r.plan.tasks[0].acceptance, [{ kind: 'failToPass', command: ['node', '--test', 't.js'], testFiles: [] }]);
+    assert.deepEqual(r.plan.tasks[0].acceptance, [{ kind: 'failToPass', command: ['node', '--test', 't.js'], testFiles: [], testsBy: 'testAuthor' }]);
+  });
+
+  it('needs the tests of a fail-to-pass check to exist before the implementor: named test files for the test author, files in the repository for the spec', () => {
+    const runnable = { allowlist: ['node'], confined: false, installed: () => true, repoFiles: ['test/a.test.js'] };
+    const check = (extra: object) => ({ kind: 'failToPass', command: ['node', '--test'], ...extra });
+    const r = validatePlan(
+      {
+        tasks: [
+          task('a', { requirementIds: ['R1'], acceptance: [check({ testsBy: 'spec', testFiles: ['test/a.test.js'] }), check({ testFiles: ['test/new.test.js'] })] }),
+          task('b', { requirementIds: ['R2'], acceptance: [check({ testsBy: 'spec', testFiles: ['test/gone.test.js'] }), check({})] }),
+        ],
+      },
+      spec,
+      runnable,
+    );
+    assert.ok(!r.ok);
+    assert.deepEqual(r.errors, [
+      'task "b" acceptance[0] says the spec names its tests (testsBy "spec"), but test/gone.test.js is not in the repository: name an existing test file, or let a test author write it (testsBy "testAuthor")',
+      'task "b" acceptance[1] has its tests written by a test author (testsBy "testAuthor", the default) but names no testFiles: say which test files it writes',
+    ]);
   });
 
   it('reports a cycle with its path', () => {

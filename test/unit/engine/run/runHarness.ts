@@ -119,8 +119,8 @@ export const report = (summary: string, filesChanged: string[] = []) => ({
 });
 export const PASS_VERDICT = JSON.stringify({ verdict: 'pass', findings: [] });
 
-/** A plan task with a fail-to-pass check on one test file. */
-export function planTask(id: string, requirement: string, scope: string[], testFile: string | null, dependsOn: string[] = []) {
+/** A plan task with a fail-to-pass check on one test file: already in the repository (`spec`), or written by a test author. */
+export function planTask(id: string, requirement: string, scope: string[], testFile: string | null, dependsOn: string[] = [], testsBy: 'spec' | 'testAuthor' = 'spec') {
   return {
     id,
     title: id,
@@ -128,7 +128,7 @@ export function planTask(id: string, requirement: string, scope: string[], testF
     requirementIds: [requirement],
     fileScope: scope,
     dependsOn,
-    acceptance: testFile ? [{ kind: 'failToPass', command: ['node', '--test', testFile], testFiles: [testFile] }] : [],
+    acceptance: testFile ? [{ kind: 'failToPass', command: ['node', '--test', testFile], testFiles: [testFile], testsBy }] : [],
   };
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { detectTestEdits } from '../../../../extension/engine/verify/testEdits';
-import { ADD_TEST, MATH_FIXED, makeFixtureRepo, type FixtureRepo } from './fixtureRepo';
+import { ADD_TEST, MATH_FIXED, SUB_TEST, makeFixtureRepo, type FixtureRepo } from './fixtureRepo';
 
 describe('engine/verify/testEdits', () => {
   let fx: FixtureRepo;
@@ -38,6 +38,22 @@ describe('engine/verify/testEdits', () => {
     assert.equal(byFile.get('test/mul.test.js')?.severity, 'info');
     assert.equal(byFile.get('spec/helpers.js')?.rule, 'tests/added');
     assert.equal(byFile.has('src/math.js'), false);
+  });
+
+  it('fails any change to a frozen acceptance test, even an added test, but lets other existing test files grow', async () => {
+    const grown = `${ADD_TEST}test('add is commutative', () => assert.strictEqual(add(1, 2), add(2, 1)));\n`;
+    const head = fx.branch('loom/r1/grow', { 'src/math.js': MATH_FIXED, 'test/add.test.js': grown, 'test/sub.test.js': `${SUB_TEST}// more later\n` });
+    const asAcceptance = await detectTestEdits(fx.repo, fx.start, head, ['test/add.test.js']);
+    assert.deepEqual(asAcceptance.map((f) => [f.file, f.rule, f.severity]), [
+      ['test/add.test.js', 'tests/edited', 'error'],
+      ['test/sub.test.js', 'tests/extended', 'info'],
+    ]);
+    assert.match(asAcceptance[0].message, /frozen acceptance test test\/add\.test\.js/);
+    const asOther = await detectTestEdits(fx.repo, fx.start, head, ['test/sub.test.js']);
+    assert.deepEqual(asOther.map((f) => [f.file, f.rule]), [
+      ['test/add.test.js', 'tests/extended'],
+      ['test/sub.test.js', 'tests/edited'],
+    ]);
   });
 
   it('finds nothing when only source changed', async () => {

@@ -10,7 +10,7 @@ import { ADD_TEST, MATH_FIXED, makeFixtureRepo, type FixtureRepo } from './fixtu
 import { ScriptedProvider } from './scriptedProvider';
 import { SPEC, TASK } from './specFixture';
 
-const ADD_CHECK = { kind: 'failToPass' as const, command: ['node', '--test', 'test/add.test.js'], testFiles: ['test/add.test.js'] };
+const ADD_CHECK = { kind: 'failToPass' as const, command: ['node', '--test', 'test/add.test.js'], testFiles: ['test/add.test.js'], testsBy: 'spec' as const };
 const SECRET = 'IMPLEMENTOR-REASONING-7f3a';
 
 describe('engine/verify/verifyTask', () => {
@@ -71,7 +71,7 @@ describe('engine/verify/verifyTask', () => {
   it('rejects a test that already passes on base, and skips the judgment', async () => {
     const head = fx.branch('loom/r1/sub', { 'src/math.js': MATH_FIXED });
     const provider = new ScriptedProvider([]);
-    const out = await verifyTask(input(head, { acceptance: [{ kind: 'failToPass', command: ['node', '--test', 'test/sub.test.js'], testFiles: [] }] }), { provider });
+    const out = await verifyTask(input(head, { acceptance: [{ kind: 'failToPass', command: ['node', '--test', 'test/sub.test.js'], testFiles: [], testsBy: 'spec' }] }), { provider });
     assert.equal(out.passed, false);
     assert.deepEqual(out.findings.filter((f) => f.severity === 'error').map((f) => f.rule), ['failToPass/alreadyPasses']);
     assert.equal(out.judged, false);
