@@ -1,6 +1,6 @@
 import type { AgentRole } from '../../extension/protocol/usage';
 
-const ICON: Record<AgentRole, string> = { coordinator: 'type-hierarchy', implementor: 'code', verifier: 'beaker', merger: 'git-merge' };
+const ICON: Record<AgentRole, string> = { coordinator: 'type-hierarchy', testAuthor: 'checklist', implementor: 'code', verifier: 'beaker', merger: 'git-merge' };
 
 /** The role of an agent as an icon with its name as tooltip. */
 export function RoleIcon({ role }: { role: AgentRole }) {
