@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { foldEvents } from '../protocol/reduce';
-import { readJournal } from '../engine/journal/journalReader';
+import { formatJournalProblems, readJournal } from '../engine/journal/journalReader';
 import { JournalWriter } from '../engine/journal/journalWriter';
 import { loomHome, runPaths, type RunPaths } from '../engine/run/runPaths';
 import type { EventBody, RunEvent } from '../protocol/events';
@@ -44,14 +44,16 @@ export async function resolveCommand(argv: string[], print: (line: string) => vo
   const given = positionalChoice ?? values.choice;
   const paths = runPaths(values['loom-home'] ? resolve(values['loom-home']) : loomHome(), runId);
   if (!existsSync(paths.journal)) throw new UsageError(`no journal for run ${runId} at ${paths.journal}`);
-  const { events } = readJournal(paths.journal);
+  const { events, problems } = readJournal(paths.journal);
+  for (const line of formatJournalProblems(paths.journal, problems)) print(line);
   const before = foldEvents(events);
   const target = before.escalations.find((e) => e.escalationId === escalationId);
   if (target?.kind === 'approval') return answerApproval(paths, before, escalationId, given, print);
   const choice = given as EscalationChoice | undefined;
   if (!choice || !ESCALATION_CHOICES.includes(choice)) throw new UsageError(`--choice must be one of ${ESCALATION_CHOICES.join(', ')}`);
   if (!before.repo) throw new UsageError(`the journal of ${runId} does not say which repository it ran on`);
-  const writer = new JournalWriter(paths.journal, { nextSeq: before.lastSeq + 1 });
+  // Seals a torn last line and continues the sequence after the last whole record.
+  const writer = new JournalWriter(paths.journal);
   const append = (body: EventBody) => writer.append(body);
   const merger = choice === 'mergeAgent' ? await mergeAgentFor(before, paths, values, print) : null;
   try {
@@ -62,6 +64,7 @@ export async function resolveCommand(argv: string[], print: (line: string) => vo
       'cli',
     );
     const unresolved = state.escalations.find((e) => e.escalationId === escalationId && !e.resolution);
+    writer.flush();
     if (unresolved) print(`${escalationId} is still open: the merge agent did not produce a verified merge (see the journal).`);
     print(formatReport(state));
     return exitCodeOf(state);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { foldEvents } from '../protocol/reduce';
-import { readJournal } from '../engine/journal/journalReader';
+import { formatJournalProblems, readJournal } from '../engine/journal/journalReader';
 import { formatReport } from '../engine/run/report';
 import { loomHome, runPaths } from '../engine/run/runPaths';
 import { exitCodeOf } from './executeRun';
@@ -15,12 +15,12 @@ export async function statusCommand(argv: string[], print: (line: string) => voi
   if (!runId) throw new UsageError('loom status needs a run id (printed by loom run, and the folder name under ~/.loom/runs)');
   const journalPath = existsSync(runId) ? resolve(runId) : runPaths(values['loom-home'] ? resolve(values['loom-home']) : loomHome(), runId).journal;
   if (!existsSync(journalPath)) throw new UsageError(`no journal for run ${runId} at ${journalPath}`);
-  const { events, truncatedTail } = readJournal(journalPath);
+  const { events, problems } = readJournal(journalPath);
   const state = foldEvents(events);
   print(formatReport(state));
   print('');
   print(`Journal: ${journalPath}`);
-  if (truncatedTail !== null) print(`Note: the journal's last line was cut off (${truncatedTail.length} bytes, probably a crash mid-write) and was skipped.`);
+  for (const line of formatJournalProblems(journalPath, problems)) print(line);
   if (state.status === 'planning' || state.status === 'running') print('The run has not finished (it is still running, or it stopped without finishing).');
   return exitCodeOf(state);
 }

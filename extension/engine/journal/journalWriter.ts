@@ -1,47 +1,131 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventBody, RunEvent } from '../../protocol/events';
 import { Emitter } from '../../base/emitter';
 import { SecretRedactor } from '../policy/secretRedaction';
+import { journalLine, readJournal } from './journalReader';
+
+export interface JournalWriterOptions {
+  secrets?: readonly string[];
+  redactor?: SecretRedactor;
+  /** The lowest sequence number to use; the writer never reuses one already in the file. */
+  nextSeq?: number;
+  now?: () => number;
+  /** fsync each batch (default true). Off only where losing the last events on a power cut is fine. */
+  fsync?: boolean;
+}
 
 /**
- * The run's journal: append-only JSONL with exactly one writer (the coordinator).
- * Each event is written with a synchronous write, so a crash loses at most the line being written.
+ * The run's journal: append-only JSONL with exactly one writer (the coordinator), each line an event
+ * with its sequence number and a CRC-32 (format: journalReader.ts, docs/journal.md).
+ *
+ * Group commit: `append` assigns the sequence number, redacts, tells listeners at once and buffers
+ * the line; the buffer is written and fsynced in one batch per tick (setImmediate), or at once by
+ * `flush()`, which callers use before they report an external side effect done, and on dispose.
+ * A crash loses at most the events of the current tick, which nothing outside has relied on yet.
+ *
+ * Opening an existing journal seals a torn last line (a newline, so the fragment stays a bad line of
+ * its own and the next record is whole) and continues the sequence after the last whole record.
  * Every event is redacted first (known secrets, the process's secret variables, key formats,
  * secret `.env` lines), and the redacted event is what listeners get and `append` returns.
  */
 export class JournalWriter {
   private fd: number | null;
   private seq: number;
+  private pending: string[] = [];
+  private scheduled: NodeJS.Immediate | null = null;
+  private failure: Error | null = null;
+  private readonly fsync: boolean;
   private readonly onDidAppendEmitter = new Emitter<RunEvent>();
   private readonly redactor: SecretRedactor;
   readonly onDidAppend = this.onDidAppendEmitter.event;
 
   constructor(
     readonly path: string,
-    private readonly options: { secrets?: readonly string[]; redactor?: SecretRedactor; nextSeq?: number; now?: () => number; fsync?: boolean } = {},
+    private readonly options: JournalWriterOptions = {},
   ) {
     this.redactor = options.redactor ?? new SecretRedactor({ secrets: options.secrets });
+    this.fsync = options.fsync ?? true;
     mkdirSync(dirname(path), { recursive: true });
-    this.fd = openSync(path, 'a');
-    this.seq = options.nextSeq ?? 0;
+    this.fd = openSync(path, 'a+');
+    const size = fstatSync(this.fd).size;
+    let next = options.nextSeq ?? 0;
+    if (size === 0) {
+      if (this.fsync) fsyncDirectory(dirname(path));
+    } else {
+      this.seal(size);
+      for (const event of readJournal(path).events) next = Math.max(next, event.seq + 1);
+    }
+    this.seq = next;
   }
 
   append(body: EventBody): RunEvent {
     if (this.fd === null) throw new Error(`journal ${this.path} is closed`);
+    if (this.failure) throw this.failure;
     const event = this.redactor.redactDeep({ seq: this.seq++, ts: (this.options.now ?? Date.now)(), ...body } as RunEvent);
-    const line = JSON.stringify(event) + '\n';
-    writeSync(this.fd, line);
-    if (this.options.fsync) fsyncSync(this.fd);
+    this.pending.push(journalLine(JSON.stringify(event)));
+    this.scheduled ??= setImmediate(() => {
+      this.scheduled = null;
+      try {
+        this.flush();
+      } catch {
+        // Kept in `failure`: the next append, flush or dispose throws it.
+      }
+    });
     this.onDidAppendEmitter.fire(event);
     return event;
   }
 
-  dispose(): void {
-    if (this.fd !== null) {
-      closeSync(this.fd);
-      this.fd = null;
+  /** Writes and fsyncs every buffered event now: once it returns, they survive a crash. */
+  flush(): void {
+    if (this.scheduled) {
+      clearImmediate(this.scheduled);
+      this.scheduled = null;
     }
-    this.onDidAppendEmitter.dispose();
+    if (this.failure) throw this.failure;
+    if (this.pending.length === 0 || this.fd === null) return;
+    const bytes = Buffer.from(this.pending.join(''), 'utf8');
+    this.pending = [];
+    try {
+      for (let offset = 0; offset < bytes.length; ) offset += writeSync(this.fd, bytes, offset, bytes.length - offset);
+      if (this.fsync) fsyncSync(this.fd);
+    } catch (err) {
+      this.failure = new Error(`journal ${this.path} could not be written: ${(err as Error).message}`);
+      throw this.failure;
+    }
+  }
+
+  dispose(): void {
+    try {
+      if (this.fd !== null) this.flush();
+    } finally {
+      if (this.fd !== null) {
+        closeSync(this.fd);
+        this.fd = null;
+      }
+      this.onDidAppendEmitter.dispose();
+    }
+  }
+
+  /** A last line without its newline is a torn record: end it, so it cannot swallow the next one. */
+  private seal(size: number): void {
+    const last = Buffer.alloc(1);
+    readSync(this.fd!, last, 0, 1, size - 1);
+    if (last[0] === 0x0a) return;
+    writeSync(this.fd!, '\n');
+    if (this.fsync) fsyncSync(this.fd!);
+  }
+}
+
+/** A new file's name is durable once its directory is synced (not possible on every platform). */
+function fsyncDirectory(dir: string): void {
+  let fd: number | null = null;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Windows cannot open a directory for syncing; the file's own fsyncs still hold its content.
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
 }

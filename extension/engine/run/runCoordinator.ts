@@ -30,6 +30,24 @@ import { readJournal } from '../journal/journalReader';
 import { completeManualMerge, startManualMerge, type ManualMerge } from './manualMerge';
 import { allFinished, sequencingEdges, tasksToBlock, tasksToStart, type SchedulerStatus } from './scheduler';
 
+/**
+ * Events that report an external side effect done (a worktree, a commit, a merge, a person asked or
+ * answered, an action allowed or refused, the run's end): the journal is flushed (written and
+ * fsynced) before anyone hears of them.
+ */
+const REPORTS_EFFECT: ReadonlySet<RunEvent['type']> = new Set<RunEvent['type']>([
+  'lease/didCreate',
+  'lease/didRemove',
+  'checkpoint/didCommit',
+  'tests/didFreeze',
+  'merge/didMerge',
+  'escalation/didOpen',
+  'escalation/didResolve',
+  'policy/didDecide',
+  'finding/didReview',
+  'run/didFinish',
+]);
+
 /** Bad input found before a run starts: nothing was created. The CLI maps it to exit code 2. */
 export class RunInputError extends Error {
   constructor(message: string) {
@@ -95,6 +113,15 @@ export class RunCoordinator implements Disposable {
   }
 
   async run(): Promise<RunState> {
+    try {
+      return await this.runPlan();
+    } finally {
+      // Whoever gets the result may read the journal: every event of the run is on disk by then.
+      this.journalWriter?.flush();
+    }
+  }
+
+  private async runPlan(): Promise<RunState> {
     const { spec, baseCommit, baseBranch } = await this.prepare();
     this.spec = spec;
     const paths = runPaths(this.options.loomHome, this.runId);
@@ -253,6 +280,7 @@ export class RunCoordinator implements Disposable {
     const append = (body: EventBody): RunEvent => this.append(writer, body);
     if (escalation.kind === 'conflict' && (ESCALATION_CHOICES as readonly string[]).includes(choice)) {
       const paths = runPaths(this.options.loomHome, this.runId);
+      writer.flush();
       const deps = {
         repo: this.options.repo,
         scratchRoot: paths.scratch,
@@ -315,9 +343,13 @@ export class RunCoordinator implements Disposable {
     return this.stateValue;
   }
 
-  /** The single writer's one way to record an event: journal it, fold it, publish it. */
+  /**
+   * The single writer's one way to record an event: journal it, fold it, publish it. The journal
+   * commits in groups (a batch per tick); an event that reports an effect done is on disk first.
+   */
   private append(writer: JournalWriter, body: EventBody): RunEvent {
     const event = writer.append(body);
+    if (REPORTS_EFFECT.has(event.type)) writer.flush();
     this.stateValue = reduce(this.stateValue, event);
     this.onDidEventEmitter.fire(event);
     return event;

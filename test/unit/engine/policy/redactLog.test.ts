@@ -7,6 +7,7 @@ import type { RunEvent } from '../../../../extension/protocol/events';
 import { redactLog } from '../../../../extension/engine/policy/redactLog';
 import { SecretRedactor } from '../../../../extension/engine/policy/secretRedaction';
 import { JournalWriter } from '../../../../extension/engine/journal/journalWriter';
+import { journalLine } from '../../../../extension/engine/journal/journalReader';
 import { OpenAiProvider, endpointSecrets } from '../../../../extension/engine/models/openaiProvider';
 import { RelayProvider } from '../../../../extension/engine/models/relayProvider';
 import { startSimulator } from '../../../../extension/engine/simulator/simulatorServer';
@@ -64,7 +65,7 @@ describe('engine/policy/redactLog and the places that redact', () => {
           assert.ok(!JSON.stringify(returned).includes(leaked), leaked);
           assert.ok(!JSON.stringify(published).includes(leaked), leaked);
         }
-        assert.equal(JSON.stringify(returned) + '\n', line);
+        assert.equal(journalLine(JSON.stringify(returned)), line);
         assert.match(line, /NODE_ENV=production/);
         assert.equal(body.message.includes('hunter2-canary'), true, 'the caller’s body is not changed');
       } finally {
