@@ -1,27 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, requireBuild } from '../engine/run/runHarness';
 import { git, makeRepo, makeTempDir } from '../../fixtures/gitRepo';
 import { startCollector } from '../../fixtures/otlpCollector';
-
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
-
-function loom(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { loom } from './loomCli';
 
 /** The report section the run printed: from its first line to the journal line. */
 function reportOf(output: string): string {
