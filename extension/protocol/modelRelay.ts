@@ -27,7 +27,7 @@ export const RelayChatResponseSchema = z.object({
 });
 
 export const RelayErrorSchema = z.object({
-  kind: z.enum(['rateLimited', 'server', 'timeout', 'malformed', 'auth', 'badRequest', 'network', 'cancelled']),
+  kind: z.enum(['rateLimited', 'server', 'timeout', 'malformed', 'auth', 'badRequest', 'network', 'budget', 'cancelled']),
   message: z.string(),
   retryable: z.boolean(),
   retryAfterMs: z.number().optional(),

@@ -22,6 +22,8 @@ export const ActionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('mcpTool'), server: z.string(), tool: z.string(), arguments: z.string() }),
   /** Merging into the user's own branch (Loom itself merges only into loom/<run>/integration). */
   z.object({ kind: z.literal('mergeIntoUserBranch'), branch: z.string() }),
+  /** Giving a task that reached its token budget more, so its agent continues from its last checkpoint. */
+  z.object({ kind: z.literal('extendBudget'), taskId: z.string(), usedTokens: z.number(), limitTokens: z.number(), extraTokens: z.number() }),
 ]);
 export type Action = z.infer<typeof ActionSchema>;
 export type ActionKind = Action['kind'];
@@ -42,6 +44,8 @@ export const ActionPolicySchema = z.strictObject({
   writeOutsideScope: DecisionSchema.default('approve'),
   network: DecisionSchema.default('approve'),
   mergeIntoUserBranch: DecisionSchema.default('approve'),
+  /** More tokens for a task that reached its budget: spending is a person's call by default. */
+  extendBudget: DecisionSchema.default('approve'),
   /** Calls to the tools of user-configured MCP servers, by server name; servers not named are allowed. */
   mcpServers: z.record(z.string().min(1), DecisionSchema).default({}),
   /** How long an approval waits for a person before it counts as denied. */

@@ -2,11 +2,12 @@ import type { PlanJob } from '../../protocol/workerMessages';
 import { ModelError } from '../models/modelProvider';
 import { createProvider } from '../models/createProvider';
 import { planWithModel } from '../plan/planWithModel';
+import { modelErrorOutcome } from './modelErrorOutcome';
 import type { AgentJobContext, AgentJobEnd } from './agentJobContext';
 
 /** The coordinator agent: spec in, validated plan out (one repair round), every response journaled. */
 export async function runCoordinatorJob(job: PlanJob, ctx: AgentJobContext): Promise<AgentJobEnd> {
-  const provider = createProvider(job.endpoint, ctx.askHost);
+  const provider = createProvider(job.endpoint, ctx.askHost, job.budgetTokens);
   const ref = { agentId: job.agentId };
   let turn = 0;
   try {
@@ -46,10 +47,6 @@ export async function runCoordinatorJob(job: PlanJob, ctx: AgentJobContext): Pro
   } catch (err) {
     if (!(err instanceof ModelError)) throw err;
     ctx.emit({ type: 'model/didFail', ...ref, turn: turn + 1, errorKind: err.kind, message: err.message, attempt: 0, willRetry: false });
-    return {
-      outcome: { kind: err.kind === 'cancelled' ? 'stopped' : 'modelError', message: err.message, next: err.kind === 'cancelled' ? 'stop' : 'escalate' },
-      usage: { inputTokens: 0, outputTokens: 0 },
-      output: null,
-    };
+    return { outcome: modelErrorOutcome(err, 'escalate', 'planning failed'), usage: provider.usage, output: null };
   }
 }

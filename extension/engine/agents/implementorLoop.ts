@@ -6,7 +6,8 @@ import type { AgentOutcome, Usage } from '../../protocol/usage';
 import { TaskResultSchema } from '../../protocol/taskResult';
 import { ModelError, type ModelProvider } from '../models/modelProvider';
 import type { AgentTools } from '../tools/agentTools';
-import { estimateTokens, TokenBudget } from './tokenBudget';
+import { TokenBudget } from './tokenBudget';
+import { modelErrorOutcome } from './modelErrorOutcome';
 import { LoopDetector } from './loopDetector';
 import { compactContext } from './compactContext';
 import { testAuthorMessages } from './testAuthorPrompt';
@@ -34,7 +35,8 @@ const SUMMARY_LIMIT = 500;
 /** The implementor's turn loop: call the model, run its tool calls, checkpoint, until report_result or a stop. */
 export async function runImplementor(job: ImplementJob, deps: ImplementorDeps): Promise<ImplementorEnd> {
   const now = deps.now ?? Date.now;
-  const budget = new TokenBudget(job.budgetTokens);
+  // What this agent has used; the provider (BudgetedProvider) is what enforces the limit.
+  const spent = new TokenBudget(job.budgetTokens);
   const loops = new LoopDetector();
   const ref = { agentId: job.agentId, taskId: job.task.id };
   const opening = job.role === 'merger' ? mergerMessages : job.role === 'testAuthor' ? testAuthorMessages : implementorMessages;
@@ -43,7 +45,7 @@ export async function runImplementor(job: ImplementJob, deps: ImplementorDeps): 
 
   const end = (kind: AgentOutcome['kind'], message: string, next: AgentOutcome['next'], result: TaskResult | null = null): ImplementorEnd => ({
     outcome: { kind, message, next },
-    usage: budget.usage,
+    usage: spent.usage,
     result,
   });
 
@@ -51,10 +53,6 @@ export async function runImplementor(job: ImplementJob, deps: ImplementorDeps): 
     if (deps.signal.aborted) return end('stopped', String(deps.signal.reason ?? 'stopped'), 'stop');
     const compacted = compactContext(messages, job.contextWindowTokens);
     if (compacted) deps.emit({ type: 'agent/didWarn', ...ref, kind: 'compaction', message: `${compacted} older tool result(s) cut to fit the ${job.contextWindowTokens}-token context window` });
-    const promptEstimate = estimateTokens(JSON.stringify(messages));
-    if (budget.wouldExceed(promptEstimate)) {
-      return end('budgetExceeded', `token budget of ${budget.limit} reached (${budget.total} used, next prompt ~${promptEstimate})`, 'escalate');
-    }
 
     const startedAt = now();
     let response;
@@ -68,13 +66,13 @@ export async function runImplementor(job: ImplementJob, deps: ImplementorDeps): 
       });
     } catch (err) {
       if (err instanceof ModelError) {
-        if (err.kind === 'cancelled') return end('stopped', 'stopped while waiting for the model', 'stop');
-        deps.emit({ type: 'model/didFail', ...ref, turn, errorKind: err.kind, message: err.message, attempt: 0, willRetry: false });
-        return end('modelError', `model call failed (${err.kind}): ${err.message}`, err.retryable ? 'retry' : 'escalate');
+        if (err.kind !== 'cancelled') deps.emit({ type: 'model/didFail', ...ref, turn, errorKind: err.kind, message: err.message, attempt: 0, willRetry: false });
+        const outcome = modelErrorOutcome(err, err.retryable ? 'retry' : 'escalate');
+        return end(outcome.kind, outcome.message, outcome.next);
       }
       throw err;
     }
-    budget.record(response.usage);
+    spent.record(response.usage);
     deps.emit({
       type: 'model/didRespond',
       ...ref,

@@ -3,6 +3,7 @@ import type { Verdict } from '../../protocol/verdict';
 import { ModelError } from '../models/modelProvider';
 import { createProvider } from '../models/createProvider';
 import { verifyTask } from '../verify/verifyTask';
+import { modelErrorOutcome } from './modelErrorOutcome';
 import { approveUnconfinedChecks } from './unconfinedChecks';
 import type { AgentJobContext, AgentJobEnd } from './agentJobContext';
 
@@ -11,7 +12,7 @@ import type { AgentJobContext, AgentJobEnd } from './agentJobContext';
  * conversation), deterministic checks first, model judgment last.
  */
 export async function runVerifierJob(job: VerifyJob, ctx: AgentJobContext): Promise<AgentJobEnd> {
-  const provider = createProvider(job.endpoint, ctx.askHost);
+  const provider = createProvider(job.endpoint, ctx.askHost, job.budgetTokens);
   const ref = { agentId: job.agentId, taskId: job.task.id };
   let turn = 0;
   if (job.sandbox.kind === 'none') {
@@ -52,6 +53,6 @@ export async function runVerifierJob(job: VerifyJob, ctx: AgentJobContext): Prom
   } catch (err) {
     if (!(err instanceof ModelError)) throw err;
     ctx.emit({ type: 'model/didFail', ...ref, turn: turn + 1, errorKind: err.kind, message: err.message, attempt: 0, willRetry: false });
-    return { outcome: { kind: 'modelError', message: err.message, next: 'retry' }, usage: { inputTokens: 0, outputTokens: 0 }, output: null };
+    return { outcome: modelErrorOutcome(err, 'retry', 'judgment failed'), usage: provider.usage, output: null };
   }
 }

@@ -12,6 +12,8 @@ export interface ChatRequest {
   messages: ChatMessage[];
   tools: ToolSpec[];
   signal?: AbortSignal;
+  /** The most output tokens this call may produce (sent as the request's cap), so one call cannot overshoot a budget by more. */
+  maxOutputTokens?: number;
   /** Told before each retry, so the caller can journal it (model/didFail with willRetry). */
   onRetry?: (info: { attempt: number; error: ModelError; delayMs: number }) => void;
 }
@@ -38,6 +40,7 @@ export type ModelErrorKind =
   | 'auth' // 401/403
   | 'badRequest' // other 4xx
   | 'network' // connection refused/reset
+  | 'budget' // the agent's token budget leaves no room for another call (never sent)
   | 'cancelled';
 
 /** The typed error at the model boundary. `retryable` says whether the provider may try again. */

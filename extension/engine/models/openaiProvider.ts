@@ -108,6 +108,7 @@ export class OpenAiProvider implements ModelProvider {
           tools: toOpenAiTools(request.tools),
           stream: true,
           stream_options: { include_usage: true },
+          ...outputCap(this.model, request.maxOutputTokens),
         },
         { signal: controller.signal, timeout: this.endpoint.timeoutMs, maxRetries: 0 },
       );
@@ -150,4 +151,14 @@ function cancelled(): ModelError {
 
 function withReason(error: ModelError, reason: string): ModelError {
   return new ModelError(error.kind, `${error.message} (${reason})`, error.retryable, error.retryAfterMs, error.status);
+}
+
+/**
+ * The output cap in the field the model accepts: OpenAI's reasoning models (o1, o3, o4, gpt-5)
+ * refuse `max_tokens` and take `max_completion_tokens`; other OpenAI-compatible servers (vLLM,
+ * Ollama, LM Studio, llama.cpp) read `max_tokens`.
+ */
+function outputCap(model: string, maxOutputTokens: number | undefined): { max_tokens?: number; max_completion_tokens?: number } {
+  if (maxOutputTokens === undefined) return {};
+  return /^(o\d|gpt-5)/.test(model) ? { max_completion_tokens: maxOutputTokens } : { max_tokens: maxOutputTokens };
 }

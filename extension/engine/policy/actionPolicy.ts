@@ -84,6 +84,8 @@ export function classifyAction(action: Action, policy: ActionPolicy, allowlist: 
     }
     case 'mergeIntoUserBranch':
       return { decision: policy.mergeIntoUserBranch, reason: `it merges into your branch ${action.branch}` };
+    case 'extendBudget':
+      return { decision: policy.extendBudget, reason: `task ${action.taskId} used ${action.usedTokens} of its ${action.limitTokens}-token budget` };
     default: {
       const unhandled: never = action;
       throw new Error(`unknown action ${JSON.stringify(unhandled)}`);
@@ -106,6 +108,8 @@ export function describeAction(action: Action): string {
       return `call \`${action.server}__${action.tool}\` with ${action.arguments}`;
     case 'mergeIntoUserBranch':
       return `merge into \`${action.branch}\``;
+    case 'extendBudget':
+      return `give task ${action.taskId} ${action.extraTokens} more tokens`;
     default: {
       const unhandled: never = action;
       throw new Error(`unknown action ${JSON.stringify(unhandled)}`);

@@ -9,6 +9,7 @@ import type { RunContext } from './runContext';
 import { DEFAULT_CONTEXT_WINDOW } from './runOptions';
 import { VerdictSchema } from '../../protocol/verdict';
 import { leaseServers } from './leaseServers';
+import { TaskBudget } from './taskBudget';
 import { needsTestAuthor } from '../plan/acceptanceTests';
 import { authorAcceptanceTests } from './testAuthoring';
 
@@ -31,6 +32,7 @@ export async function runTask(ctx: RunContext, task: Task, lease: Lease, headOf:
   let lastCheckpoint: ChatMessage[] = [];
   let verifyRounds = 0;
   const branch = lease.branch ?? '';
+  const budget = new TaskBudget(task.budgetTokens ?? ctx.options.budgets.taskTokens);
 
   if (ctx.setup !== null) {
     const failed = await setUpLease(ctx, task, lease);
@@ -39,7 +41,7 @@ export async function runTask(ctx: RunContext, task: Task, lease: Lease, headOf:
   // The tests that decide the task exist, frozen, before its implementor starts.
   let startCommit = lease.startCommit;
   if (needsTestAuthor(task)) {
-    const authored = await authorAcceptanceTests(ctx, task, lease);
+    const authored = await authorAcceptanceTests(ctx, task, lease, budget);
     if (!authored.ok) return authored;
     startCommit = authored.startCommit;
   }
@@ -54,7 +56,8 @@ export async function runTask(ctx: RunContext, task: Task, lease: Lease, headOf:
       role: 'implementor',
       taskId: task.id,
       attempt,
-      budgetTokens: task.budgetTokens ?? ctx.options.budgets.taskTokens,
+      // An agent started with nothing left stops at its first call, which is the budget escalation below.
+      budgetTokens: Math.max(1, budget.remaining),
       job: (endpoint) => ({
         role: 'implementor',
         runId: ctx.runId,
@@ -66,7 +69,7 @@ export async function runTask(ctx: RunContext, task: Task, lease: Lease, headOf:
         endpoint,
         mcpServers,
         sandbox: ctx.sandbox.spec,
-        budgetTokens: task.budgetTokens ?? ctx.options.budgets.taskTokens,
+        budgetTokens: Math.max(1, budget.remaining),
         maxTurns: ctx.options.maxTurns,
         contextWindowTokens: ctx.options.contextWindowTokens ?? DEFAULT_CONTEXT_WINDOW,
         findings,
@@ -80,7 +83,17 @@ export async function runTask(ctx: RunContext, task: Task, lease: Lease, headOf:
     });
     findings = [];
     resumeMessages = [];
+    budget.spend(end.usage);
 
+    if (end.outcome.kind === 'budgetExceeded' && !ctx.signal.aborted) {
+      // A budget escalation, not a silent end: extended, the agent continues from its last checkpoint.
+      const answer = await budget.askToExtend(ctx, task.id, agentId);
+      if (answer.extended) {
+        resumeMessages = lastCheckpoint;
+        continue;
+      }
+      return { ok: false, reason: `token budget of ${budget.limitTokens} reached (${budget.spentTokens} used) and not extended: ${answer.why}` };
+    }
     if (end.outcome.kind !== 'completed') {
       if (end.outcome.next === 'retry' && resumes < MAX_RESUMES && !ctx.signal.aborted) {
         resumes++;

@@ -6,6 +6,7 @@ import type { Lease } from '../workspace/leases';
 import { leaseServers } from './leaseServers';
 import type { RunContext } from './runContext';
 import { DEFAULT_CONTEXT_WINDOW } from './runOptions';
+import type { TaskBudget } from './taskBudget';
 
 export type AuthoredTests = { ok: true; startCommit: string } | { ok: false; reason: string };
 
@@ -15,13 +16,13 @@ export type AuthoredTests = { ok: true; startCommit: string } | { ok: false; rea
  * implementor); Loom keeps only test files and commits them as the task's start commit. From then
  * on they are frozen: the verifier runs that copy, and any change to them is a failing finding.
  */
-export async function authorAcceptanceTests(ctx: RunContext, task: Task, lease: Lease): Promise<AuthoredTests> {
+export async function authorAcceptanceTests(ctx: RunContext, task: Task, lease: Lease, budget: TaskBudget): Promise<AuthoredTests> {
   const agentId = `tests-${task.id}-1`;
   const files = authoredTestFiles(task);
   // Its writes belong in the test files; anything else would need approval, and is put back anyway.
   const authorTask: Task = { ...task, fileScope: files.length ? files : task.fileScope };
   const mcpServers = await leaseServers(ctx, task.id, lease, agentId);
-  const budgetTokens = task.budgetTokens ?? ctx.options.budgets.taskTokens;
+  const budgetTokens = budget.remaining;
   const end = await ctx.launcher.run({
     agentId,
     role: 'testAuthor',
@@ -48,6 +49,7 @@ export async function authorAcceptanceTests(ctx: RunContext, task: Task, lease: 
       commandAllowlist: ctx.options.commandAllowlist,
     }),
   });
+  budget.spend(end.usage);
   if (end.outcome.kind !== 'completed') return { ok: false, reason: `test author ${end.outcome.kind}: ${end.outcome.message}` };
   const result = TaskResultSchema.safeParse(end.output);
   if (!result.success) return { ok: false, reason: 'test author ended without a valid result' };

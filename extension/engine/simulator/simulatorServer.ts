@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { requestChars } from './completionChunks';
 import { openAiError, sendJson } from './httpReplies';
 import { parseScenario } from './loadScenario';
+import { capTurn, requestedMaxTokens } from './maxTokens';
 import { respondToTurn } from './respondToTurn';
 import type { Fault, Scenario, ScenarioInput } from './scenarioSchema';
 import { identityFromHeaders, ScriptBook, type AgentIdentity } from './scriptBook';
@@ -129,7 +130,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
       sendJson(res, body.status, openAiError(body.message, 'invalid_request_error', 'invalid_body'));
       return;
     }
-    const payload = body.value as { messages?: unknown; stream?: unknown; stream_options?: { include_usage?: unknown } | null };
+    const payload = body.value as { messages?: unknown; stream?: unknown; stream_options?: { include_usage?: unknown } | null; max_tokens?: unknown; max_completion_tokens?: unknown };
     if (!Array.isArray(payload.messages)) {
       sendJson(res, 400, openAiError('"messages" must be an array of chat messages', 'invalid_request_error', 'invalid_value', 'messages'));
       return;
@@ -145,7 +146,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
     entry.fault = lookup.turn.fault?.kind;
     await respondToTurn({
       res,
-      turn: lookup.turn,
+      turn: capTurn(lookup.turn, requestedMaxTokens(payload), lookup.turnIndex),
       ctx: {
         id: `chatcmpl-sim-${randomUUID().slice(0, 12)}`,
         created: Math.floor(Date.now() / 1000),

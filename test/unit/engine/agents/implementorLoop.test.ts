@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { runImplementor } from '../../../../extension/engine/agents/implementorLoop';
-import { OpenAiProvider } from '../../../../extension/engine/models/openaiProvider';
+import { createProvider } from '../../../../extension/engine/models/createProvider';
 import { startSimulator, type Simulator } from '../../../../extension/engine/simulator/simulatorServer';
 import type { ScenarioInput } from '../../../../extension/engine/simulator/scenarioSchema';
 import type { AgentTools, ToolCallOutcome } from '../../../../extension/engine/tools/agentTools';
@@ -62,7 +62,7 @@ describe('engine/agents/implementorLoop', () => {
     const tools = new RecordingTools();
     const events: EventBody[] = [];
     const end = await runImplementor(j, {
-      provider: new OpenAiProvider(j.endpoint),
+      provider: createProvider(j.endpoint, undefined, j.budgetTokens),
       tools,
       emit: (e) => events.push(e),
       checkpoint: async () => null,
