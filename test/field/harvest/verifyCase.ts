@@ -15,7 +15,7 @@
  * Env:   LOOM_FIELD_NPM_CACHE (default ~/.cache/loom-field-npm) is the shared npm cache.
  * Exit:  0 when every case verified, 1 otherwise. One result line (or JSON object) per case.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -26,6 +26,7 @@ export interface FieldCase {
   upstream: string;
   baseCommit: string;
   fixCommit: string;
+  fixSubject: string;
   runner: string;
   testCommand: string[];
   testFile: string;
@@ -83,6 +84,26 @@ export function run(argv: string[], cwd: string, env: NodeJS.ProcessEnv, timeout
   const stdout = r.stdout ?? '';
   const stderr = `${r.stderr ?? ''}${r.error ? `\n${String(r.error)}` : ''}`;
   return { status: r.status, out: `${stdout}${stderr}`, stdout, stderr, seconds: (Date.now() - started) / 1000 };
+}
+
+/** `run` without blocking the event loop (installs overlap with other work); output kept whole. */
+export function runAsync(argv: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = TEST_TIMEOUT_MS): Promise<ReturnType<typeof run>> {
+  const started = Date.now();
+  return new Promise((done) => {
+    const child = spawn(argv[0], argv.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const finish = (status: number | null, error?: Error) => {
+      clearTimeout(timer);
+      if (error) stderr += `\n${String(error)}`;
+      done({ status, out: `${stdout}${stderr}`, stdout, stderr, seconds: (Date.now() - started) / 1000 });
+    };
+    child.on('error', (err) => finish(null, err));
+    child.on('close', (code) => finish(code));
+  });
 }
 
 export function git(args: string[], cwd: string): string {
@@ -143,7 +164,7 @@ export interface InstallResult {
  * else with the case's stored lockfile (written into the work tree, untracked), else (`writeLock`)
  * `npm install`, saving the generated lockfile into the case folder.
  */
-export function installDependencies(caseDir: string, repo: string, env: NodeJS.ProcessEnv, opts: { writeLock?: boolean } = {}): InstallResult {
+export async function installDependencies(caseDir: string, repo: string, env: NodeJS.ProcessEnv, opts: { writeLock?: boolean } = {}): Promise<InstallResult> {
   const tracked = git(['ls-files', 'package-lock.json', 'npm-shrinkwrap.json'], repo);
   const stored = join(caseDir, 'package-lock.json');
   const storedGz = `${stored}.gz`;
@@ -157,14 +178,14 @@ export function installDependencies(caseDir: string, repo: string, env: NodeJS.P
     else return { ok: false, lockfile, seconds: 0, reason: 'no lockfile: base tracks none and the case folder has no package-lock.json (rerun with --write-lock)' };
     lockfile = install === ci ? 'fixture' : 'generated';
   }
-  const inst = run(install, repo, env, 600_000);
+  const inst = await runAsync(install, repo, env, 600_000);
   const seconds = Math.round(inst.seconds * 10) / 10;
   if (inst.status !== 0) return { ok: false, lockfile, seconds, reason: `install failed (${install.join(' ')}):\n${inst.out.split('\n').slice(-20).join('\n')}` };
   if (lockfile === 'generated') writeFileSync(storedGz, gzipSync(readFileSync(join(repo, 'package-lock.json')), { level: 9 }));
   return { ok: true, lockfile, seconds, reason: '' };
 }
 
-export function verifyCase(caseDir: string, opts: { writeLock?: boolean; keep?: boolean; cache?: string } = {}): CaseResult {
+export async function verifyCase(caseDir: string, opts: { writeLock?: boolean; keep?: boolean; cache?: string } = {}): Promise<CaseResult> {
   const c = readCase(caseDir);
   const tmp = mkdtempSync(join(tmpdir(), `field-${c.name}-`));
   const repo = join(tmp, 'repo');
@@ -175,7 +196,7 @@ export function verifyCase(caseDir: string, opts: { writeLock?: boolean; keep?: 
     const fixRef = 'origin/fix';
 
     // 2. install
-    const inst = installDependencies(caseDir, repo, env, opts);
+    const inst = await installDependencies(caseDir, repo, env, opts);
     result.lockfile = inst.lockfile;
     result.installSeconds = inst.seconds;
     if (!inst.ok) {
@@ -231,7 +252,7 @@ export function caseDirs(path: string): string[] {
     .filter((dir) => existsSync(join(dir, 'case.json')));
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const dirs: string[] = [];
   const opts: { writeLock?: boolean; keep?: boolean; cache?: string } = {};
   let json = false;
@@ -249,7 +270,7 @@ function main(argv: string[]): number {
   }
   let ok = true;
   for (const dir of dirs) {
-    const r = verifyCase(dir, opts);
+    const r = await verifyCase(dir, opts);
     ok &&= r.verified;
     if (json) process.stdout.write(`${JSON.stringify(r)}\n`);
     else {
@@ -268,5 +289,5 @@ function main(argv: string[]): number {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename ?? '')) {
-  process.exitCode = main(process.argv.slice(2));
+  void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
 }
