@@ -1,3 +1,5 @@
+import { avaTapAdapter } from './avaTapAdapter';
+import { avaTextAdapter } from './avaTextAdapter';
 import { runnerOfCommand } from './commandRunner';
 import { crashReport } from './crashReport';
 import { jestJsonAdapter } from './jestJsonAdapter';
@@ -24,10 +26,12 @@ export const runnerAdapters: readonly RunnerAdapter[] = [
   nodeTestTapAdapter,
   nodeTestSpecAdapter,
   nodeTapAdapter,
+  avaTapAdapter,
   tapeAdapter,
   mochaSpecAdapter,
   jestTextAdapter,
   vitestTextAdapter,
+  avaTextAdapter,
 ];
 
 /**
