@@ -1,9 +1,9 @@
 import path from 'node:path';
 
 /** Runners Loom can name from a command line. */
-export type KnownRunner = 'mocha' | 'jest' | 'vitest' | 'tap' | 'tape' | 'ava' | 'node --test';
+export type KnownRunner = 'mocha' | 'jest' | 'vitest' | 'tap' | 'tape' | 'ava' | 'uvu' | 'node --test';
 
-const BINS: Record<string, KnownRunner> = { mocha: 'mocha', _mocha: 'mocha', jest: 'jest', vitest: 'vitest', tap: 'tap', tape: 'tape', ava: 'ava' };
+const BINS: Record<string, KnownRunner> = { mocha: 'mocha', _mocha: 'mocha', jest: 'jest', vitest: 'vitest', tap: 'tap', tape: 'tape', ava: 'ava', uvu: 'uvu' };
 
 /** The words of a command, with `sh -c "..."` strings split on spaces (good enough to spot a runner). */
 function words(argv: readonly string[]): string[] {
@@ -29,7 +29,7 @@ function runnerOfSegment(ws: readonly string[]): KnownRunner | undefined {
 }
 
 /**
- * Which runner a command starts: `mocha`, `npx ava`, `node_modules/.bin/jest`,
+ * Which runner a command starts: `mocha`, `npx ava`, `node_modules/.bin/jest`, `uvu -r esm test`,
  * `node node_modules/mocha/bin/mocha.js`, `node --test`, `sh -c "npm run build && mocha"`.
  * `npm test` and other scripts are unknown (undefined): their output says which runner ran.
  */

@@ -12,6 +12,7 @@ import { nodeTestTapAdapter } from './nodeTestTapAdapter';
 import type { RunnerAdapter } from './runnerAdapter';
 import { tapeAdapter } from './tapeAdapter';
 import type { TestReport } from './testReport';
+import { uvuAdapter } from './uvuAdapter';
 import { vitestJsonAdapter } from './vitestJsonAdapter';
 import { vitestTextAdapter } from './vitestTextAdapter';
 
@@ -32,6 +33,7 @@ export const runnerAdapters: readonly RunnerAdapter[] = [
   jestTextAdapter,
   vitestTextAdapter,
   avaTextAdapter,
+  uvuAdapter,
 ];
 
 /**

@@ -38,7 +38,7 @@ describe('parseTestReport', () => {
   it('one adapter per runner and format', () => {
     assert.deepEqual(
       runnerAdapters.map((a) => a.name),
-      ['mocha (json)', 'jest (json)', 'vitest (json)', 'node --test (tap)', 'node --test (spec)', 'tap', 'ava (tap)', 'tape', 'mocha (spec)', 'jest (text)', 'vitest (text)', 'ava'],
+      ['mocha (json)', 'jest (json)', 'vitest (json)', 'node --test (tap)', 'node --test (spec)', 'tap', 'ava (tap)', 'tape', 'mocha (spec)', 'jest (text)', 'vitest (text)', 'ava', 'uvu'],
     );
   });
 });
