@@ -78,6 +78,13 @@ function failedToStart(result: CommandResult, where: string): CheckOutcome {
   };
 }
 
+/** How many tests the start-commit run ran (counted, or named when it printed no counts). */
+function ranOnBase(report: TestReport | null): number {
+  if (!report) return 0;
+  const c = report.counts;
+  return c ? c.passed + c.failed : report.tests.filter((t) => t.status !== 'skipped').length;
+}
+
 /** Runs a check body, turning an allowlist refusal into a finding instead of a throw. */
 async function guarded(body: () => Promise<CheckOutcome>): Promise<CheckOutcome> {
   try {
@@ -156,7 +163,7 @@ export function checkFailToPass(input: FailToPassInput): Promise<CheckOutcome> {
       const r = await run(input.branchDir);
       if (r.spawnError !== undefined) return failedToStart(r, 'branch');
       const read = readRun(input.command, r);
-      const cls = classifyBranchRun(read.report, followed.length ? followed : undefined);
+      const cls = classifyBranchRun(read.report, followed.length ? followed : undefined, input.testNames?.length ? undefined : { ranOnBase: ranOnBase(baseRead.report) });
       const passed = commandPassed(r) && (read.report === null || cls.verdict === 'passes');
       const why = !commandPassed(r) ? (read.report ? cls.reason : describeExit(r)) : read.report && cls.verdict !== 'passes' ? `it exits 0 but ${cls.reason}` : cls.reason;
       runs.push({ result: r, passed, why, failures: read.failures });

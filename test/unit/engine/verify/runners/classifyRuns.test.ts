@@ -53,6 +53,21 @@ describe('classifyBaseRun', () => {
 });
 
 describe('classifyBranchRun', () => {
+  it('with a reporter that names only failures (uvu), passes when the start commit\'s failures did not fail and as many tests passed as ran there', () => {
+    const failedOnBase = classifyBaseRun(reportOf('uvu', 'fail')).failedForAssertion.map((t) => t.name);
+    assert.equal(failedOnBase.length, 1);
+    const branch = reportOf('uvu', 'pass'); // "Total: 2, Passed: 2", no names
+    const c = classifyBranchRun(branch, failedOnBase, { ranOnBase: 2 });
+    assert.equal(c.verdict, 'passes', c.reason);
+    assert.match(c.reason, /2 passed, none failed \(the runner names only failures; the start commit ran 2\)/);
+    // Fewer tests than the start commit ran: the tests may not have run at all.
+    assert.equal(classifyBranchRun(branch, failedOnBase, { ranOnBase: 3 }).cause, 'namedTestsMissing');
+    // Explicitly named tests must be seen by name.
+    assert.equal(classifyBranchRun(branch, failedOnBase).cause, 'namedTestsMissing');
+    // A failure on the branch is a failure, whatever the counts.
+    assert.equal(classifyBranchRun(reportOf('uvu', 'fail'), failedOnBase, { ranOnBase: 2 }).verdict, 'fails');
+  });
+
   it('passes when the named tests ran and passed, with failures of other tests kept apart', () => {
     const c = classifyBranchRun(reportOf('mocha', 'fail'), ['sums two numbers']);
     assert.equal(c.verdict, 'passes');
