@@ -17,7 +17,7 @@ export async function cleanCommand(argv: string[], print: (line: string) => void
   if (!values.repo) throw new UsageError('loom clean needs --repo DIR (the repository the run worked on)');
   const paths = runPaths(values['loom-home'] ? resolve(values['loom-home']) : loomHome(), runId);
   const leases = new LeaseManager({ repoDir: resolve(values.repo), root: paths.worktrees });
-  const removed = await leases.removeAll(runId, { deleteBranches: values['delete-branches'] ?? false });
+  const removed = await leases.removeAll(runId, { deleteBranches: values['delete-branches'] ?? false, alsoInside: [paths.scratch] });
   print(`Removed ${removed.removed.length} worktree(s) of run ${runId}${values['delete-branches'] ? ' and its loom/ branches' : ''}.`);
   return 0;
 }

@@ -10,8 +10,9 @@ export interface DemoCheck {
 
 /** What the demo promises to show, checked against the journal rather than taken on trust. */
 export function demoChecks(events: readonly RunEvent[], state: RunState): DemoCheck[] {
-  const firstAttempt = agentIntervals(events, 'implementor');
-  const overlap = maxOverlap(firstAttempt);
+  // Agents working on tasks: test authors write tests while other tasks' implementors code.
+  const working = agentIntervals(events, ['testAuthor', 'implementor']);
+  const overlap = maxOverlap(working);
   const succeeded = events.find((e) => e.type === 'task/didSucceed' && e.taskId === 'fix-sum');
   const meanStart = events.find((e) => e.type === 'task/didStart' && e.taskId === 'add-mean');
   const f2p = events.filter((e): e is RunEvent & { type: 'verify/didCheck' } => e.type === 'verify/didCheck' && e.check.startsWith('failToPass'));
@@ -21,7 +22,7 @@ export function demoChecks(events: readonly RunEvent[], state: RunState): DemoCh
   const outsideScope = state.policyDecisions.filter((d) => d.action.kind === 'writeOutsideScope' && d.outcome === 'approved');
   return [
     { name: 'plan of at least 4 tasks', ok: state.tasks.length >= 4, detail: state.tasks.map((t) => t.task.id).join(', ') },
-    { name: 'at least 3 implementors ran at once', ok: overlap >= 3, detail: `${overlap} agents active at the same time` },
+    { name: 'at least 3 agents (test authors, implementors) worked on tasks at once', ok: overlap >= 3, detail: `${overlap} agents active at the same time` },
     {
       name: 'add-mean waited for fix-sum',
       ok: !!succeeded && !!meanStart && meanStart.seq > succeeded.seq,

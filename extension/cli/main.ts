@@ -3,7 +3,9 @@
 import { ModelNotConfiguredError } from '../engine/models/modelConfig';
 import { ScenarioError } from '../engine/simulator/loadScenario';
 import { RunInputError } from '../engine/run/runCoordinator';
+import { ResumeError } from '../engine/run/resumePoint';
 import { runCommand } from './runCommand';
+import { resumeCommand } from './resumeCommand';
 import { statusCommand } from './statusCommand';
 import { cleanCommand } from './cleanCommand';
 import { simulateCommand } from './simulateCommand';
@@ -17,6 +19,7 @@ import { PolicyError } from '../engine/policy/actionPolicy';
 
 const commands: Record<string, (argv: string[], print: (line: string) => void) => Promise<number>> = {
   run: runCommand,
+  resume: resumeCommand,
   status: statusCommand,
   clean: cleanCommand,
   simulate: simulateCommand,
@@ -44,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await command(rest, print);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof RunInputError || err instanceof ScenarioError || err instanceof ModelNotConfiguredError || err instanceof EscalationError || err instanceof PolicyError) {
+    if (err instanceof UsageError || err instanceof RunInputError || err instanceof ResumeError || err instanceof ScenarioError || err instanceof ModelNotConfiguredError || err instanceof EscalationError || err instanceof PolicyError) {
       stderr(`loom ${name}: ${err.message}\n`);
       return EXIT.usage;
     }

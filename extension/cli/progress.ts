@@ -30,6 +30,8 @@ export function progressLine(event: RunEvent, startedAt: number): string | null 
       return `${t} ${who(event.agentId)} ${event.outcome.kind}: ${event.outcome.message.split('\n')[0]} (${event.usage.inputTokens + event.usage.outputTokens} tokens)`;
     case 'setup/didRun':
       return `${t} setup ${event.taskId} (${event.purpose}) ${event.passed ? 'ok' : `FAILED (exit ${event.exitCode ?? 'killed'})`}: ${event.command} in ${(event.durationMs / 1000).toFixed(1)}s`;
+    case 'run/didResume':
+      return `${t} run resumed from its journal${event.previousPid ? ` (its process ${event.previousPid} is gone)` : ''}: ${event.tasks.length ? `continuing ${event.tasks.join(', ')}` : 'nothing left to run'}`;
     case 'tests/didFreeze':
       return `${t} task ${event.taskId} acceptance tests frozen at ${event.commit.slice(0, 10)}: ${event.files.join(', ')}${event.discarded.length ? ` (the test author's other changes put back: ${event.discarded.join(', ')})` : ''}`;
     case 'verify/didCheck':

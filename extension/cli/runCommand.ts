@@ -13,49 +13,67 @@ import { UsageError } from './usageError';
 import { loadPolicyFile } from '../engine/policy/actionPolicy';
 import type { ApprovalMode } from './approvalPrompt';
 
+/** The flags `loom run` and `loom resume` share: the model, limits, sandbox and policy. */
+export const RUN_FLAGS = {
+  model: { type: 'string' },
+  'base-url': { type: 'string' },
+  simulate: { type: 'string' },
+  concurrency: { type: 'string' },
+  lint: { type: 'string' },
+  allow: { type: 'string', multiple: true },
+  'command-timeout': { type: 'string' },
+  setup: { type: 'string' },
+  'flake-reruns': { type: 'string' },
+  'mcp-config': { type: 'string' },
+  'task-budget': { type: 'string' },
+  'loom-home': { type: 'string' },
+  'verifier-model': { type: 'string' },
+  otlp: { type: 'string' },
+  policy: { type: 'string' },
+  yes: { type: 'boolean' },
+  no: { type: 'boolean' },
+} as const;
+
+type RunFlags = {
+  [K in keyof typeof RUN_FLAGS]?: (typeof RUN_FLAGS)[K] extends { multiple: true } ? string[] : (typeof RUN_FLAGS)[K] extends { type: 'boolean' } ? boolean : string;
+};
+
 /** `loom run`: a spec and a repository in, the whole pipeline headless, an exit code out. */
 export async function runCommand(argv: string[], print: (line: string) => void): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      spec: { type: 'string' },
-      repo: { type: 'string' },
-      model: { type: 'string' },
-      'base-url': { type: 'string' },
-      simulate: { type: 'string' },
-      concurrency: { type: 'string' },
-      lint: { type: 'string' },
-      allow: { type: 'string', multiple: true },
-      'command-timeout': { type: 'string' },
-      setup: { type: 'string' },
-      'flake-reruns': { type: 'string' },
-      'mcp-config': { type: 'string' },
-      'task-budget': { type: 'string' },
-      'loom-home': { type: 'string' },
-      'verifier-model': { type: 'string' },
-      otlp: { type: 'string' },
-      policy: { type: 'string' },
-      yes: { type: 'boolean' },
-      no: { type: 'boolean' },
-    },
-    strict: true,
-  });
+  const { values } = parseArgs({ args: argv, options: { ...RUN_FLAGS, spec: { type: 'string' }, repo: { type: 'string' } }, strict: true });
+  checkFlags(values);
+  if (!values.spec) throw new UsageError('loom run needs --spec FILE (a Markdown spec; see docs/spec-format.md)');
+  if (!values.repo) throw new UsageError('loom run needs --repo DIR (a git repository with at least one commit)');
+  return executeWithFlags(values, { repo: resolve(values.repo), specPath: resolve(values.spec) }, print);
+}
+
+/** Checks the flags that need no I/O, before anything starts. */
+export function checkFlags(values: RunFlags): void {
   if (values.yes && values.no) throw new UsageError('--yes and --no contradict each other: pick one (or neither, to be asked)');
+  positiveInt(values['command-timeout'], '--command-timeout');
+  wholeNumber(values['flake-reruns'], '--flake-reruns');
+}
+
+/** Starts the model endpoint the flags name, runs (or resumes) the run, prints its report; returns the exit code. */
+export async function executeWithFlags(
+  values: RunFlags,
+  target: { repo: string; specPath: string; runId?: string; resume?: boolean },
+  print: (line: string) => void,
+): Promise<number> {
   // Read before anything starts, so a bad policy file is a usage error with nothing created.
   const policy = values.policy ? loadPolicyFile(resolve(values.policy)) : undefined;
   const commandTimeoutSeconds = positiveInt(values['command-timeout'], '--command-timeout');
   const flakeReruns = wholeNumber(values['flake-reruns'], '--flake-reruns');
-  if (!values.spec) throw new UsageError('loom run needs --spec FILE (a Markdown spec; see docs/spec-format.md)');
-  if (!values.repo) throw new UsageError('loom run needs --repo DIR (a git repository with at least one commit)');
-  const repo = resolve(values.repo);
   let simulator: Simulator | null = null;
   try {
     const started = await endpointFromFlags({ simulate: values.simulate, baseUrl: values['base-url'], model: values.model }, print);
     simulator = started.simulator;
     const endpoint = started.endpoint;
     const options: RunOptions = {
-      repo,
-      specPath: resolve(values.spec),
+      repo: target.repo,
+      specPath: target.specPath,
+      ...(target.runId ? { runId: target.runId } : {}),
+      ...(target.resume ? { resume: true } : {}),
       endpoint,
       concurrency: positiveInt(values.concurrency, '--concurrency') ?? DEFAULT_RUN_SETTINGS.concurrency,
       loomHome: values['loom-home'] ? resolve(values['loom-home']) : loomHome(),

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { runLiveness } from '../engine/run/runOwner';
 import { foldEvents } from '../protocol/reduce';
 import { formatJournalProblems, readJournal } from '../engine/journal/journalReader';
 import { formatReport } from '../engine/run/report';
@@ -21,6 +22,13 @@ export async function statusCommand(argv: string[], print: (line: string) => voi
   print('');
   print(`Journal: ${journalPath}`);
   for (const line of formatJournalProblems(journalPath, problems)) print(line);
-  if (state.status === 'planning' || state.status === 'running') print('The run has not finished (it is still running, or it stopped without finishing).');
+  if (state.endedAt === null) {
+    const liveness = runLiveness(dirname(journalPath), false);
+    print(
+      liveness.state === 'live'
+        ? `The run is still running (process ${liveness.pid}).`
+        : `The run was interrupted: its process${liveness.state === 'interrupted' && liveness.pid ? ` (${liveness.pid})` : ''} ended before the run finished. Continue it with: loom resume ${state.runId ?? runId}`,
+    );
+  }
   return exitCodeOf(state);
 }

@@ -28,6 +28,14 @@ export const EventBodySchema = z.discriminatedUnion('type', [
     /** What confines agent-side processes, or why nothing does (said at run start). */
     sandbox: z.string().optional(),
   }),
+  z.object({
+    /** The run continues from its journal in a new process (`loom resume`): its old process died or was stopped. */
+    type: z.literal('run/didResume'),
+    /** The pid that owned the run before, if its owner file said. */
+    previousPid: z.number().int().nullable(),
+    /** Tasks that continue (from their last checkpoint) or start; finished tasks keep their results. */
+    tasks: z.array(z.string()),
+  }),
   z.object({ type: z.literal('spec/didParse'), requirements: z.array(z.object({ id: z.string(), title: z.string() })) }),
   z.object({ type: z.literal('plan/didFailValidation'), attempt: z.number().int(), errors: z.array(z.string()) }),
   z.object({ type: z.literal('plan/didAccept'), plan: PlanSchema }),

@@ -19,6 +19,16 @@ export function reduce(state: RunState, event: RunEvent): RunState {
         model: event.model,
         startedAt: event.ts,
       };
+    case 'run/didResume':
+      // Agents the dead process was running ended with it; their tasks continue from checkpoints.
+      return {
+        ...s,
+        status: s.tasks.length ? 'running' : 'planning',
+        endedAt: null,
+        agents: s.agents.map((a) =>
+          a.status === 'running' ? { ...a, status: 'finished', endedAt: event.ts, outcome: { kind: 'crashed', message: 'the run process ended while this agent ran', next: 'retry' } } : a,
+        ),
+      };
     case 'spec/didParse':
       return { ...s, requirements: event.requirements };
     case 'plan/didFailValidation':

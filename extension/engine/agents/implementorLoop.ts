@@ -8,6 +8,7 @@ import { ModelError, type ModelProvider } from '../models/modelProvider';
 import type { AgentTools } from '../tools/agentTools';
 import { TokenBudget } from './tokenBudget';
 import { modelErrorOutcome } from './modelErrorOutcome';
+import { completeToolCalls } from './completeToolCalls';
 import { LoopDetector } from './loopDetector';
 import { compactContext } from './compactContext';
 import { testAuthorMessages } from './testAuthorPrompt';
@@ -40,7 +41,9 @@ export async function runImplementor(job: ImplementJob, deps: ImplementorDeps): 
   const loops = new LoopDetector();
   const ref = { agentId: job.agentId, taskId: job.task.id };
   const opening = job.role === 'merger' ? mergerMessages : job.role === 'testAuthor' ? testAuthorMessages : implementorMessages;
-  const messages: ChatMessage[] = job.resumeMessages.length ? [...job.resumeMessages] : opening(job.spec, job.task);
+  // A checkpoint taken between a tool call and its result is cut back to the last whole turn.
+  const resumed = completeToolCalls(job.resumeMessages);
+  const messages: ChatMessage[] = resumed.length ? resumed : opening(job.spec, job.task);
   if (job.findings.length) messages.push(findingsMessage(job.findings));
 
   const end = (kind: AgentOutcome['kind'], message: string, next: AgentOutcome['next'], result: TaskResult | null = null): ImplementorEnd => ({

@@ -8,12 +8,13 @@ export interface AgentInterval {
   end: number;
 }
 
-/** Each agent's active interval, from its journaled start and finish. */
-export function agentIntervals(events: readonly RunEvent[], role: AgentRole): AgentInterval[] {
+/** Each agent's active interval, from its journaled start and finish, for agents in one of `roles`. */
+export function agentIntervals(events: readonly RunEvent[], roles: AgentRole | readonly AgentRole[]): AgentInterval[] {
+  const wanted = typeof roles === 'string' ? [roles] : roles;
   const starts = new Map<string, RunEvent & { type: 'agent/didStart' }>();
   const out: AgentInterval[] = [];
   for (const e of events) {
-    if (e.type === 'agent/didStart' && e.role === role) starts.set(e.agentId, e);
+    if (e.type === 'agent/didStart' && wanted.includes(e.role)) starts.set(e.agentId, e);
     if (e.type === 'agent/didFinish' && starts.has(e.agentId)) {
       const s = starts.get(e.agentId)!;
       out.push({ agentId: e.agentId, taskId: s.taskId ?? null, start: s.ts, end: e.ts });

@@ -1,4 +1,5 @@
 import type { RunContext } from './runContext';
+import { initialRunState, type RunState } from '../../protocol/runState';
 import { checkPairs } from '../merge/conflictCheck';
 import { conflictContent } from '../merge/conflictContent';
 import { integrate } from '../merge/integrate';
@@ -15,17 +16,22 @@ export interface IntegrationResult {
  * touched), then merge the clean ones in dependency order onto loom/<run>/integration. A conflict is
  * an escalation with base/ours/theirs; nothing is merged into the user's branch.
  */
-export async function integrationPhase(ctx: RunContext, verified: { taskId: string; commit: string }[]): Promise<IntegrationResult> {
+export async function integrationPhase(ctx: RunContext, verified: { taskId: string; commit: string }[], journaled: RunState = initialRunState()): Promise<IntegrationResult> {
+  // On a resume the journal may already hold some of these effects: each is journaled once.
+  const merged = new Set(journaled.tasks.filter((t) => t.status === 'merged').map((t) => t.task.id));
+  const detected = new Set(journaled.conflicts.map((c) => [...c.taskIds].sort().join(' ')));
+  const opened = new Set(journaled.escalations.map((e) => e.escalationId));
   if (!verified.length) return { branch: null, head: null, mergedTaskIds: [], escalated: false };
   const repo = ctx.options.repo;
   const check = await checkPairs(repo, verified);
   for (const conflict of check.conflicts) {
+    if (detected.has([...conflict.taskIds].sort().join(' '))) continue;
     ctx.journal({ type: 'conflict/didDetect', taskIds: conflict.taskIds, files: conflict.files });
   }
 
   const result = await integrate(repo, { runId: ctx.runId, baseCommit: ctx.baseCommit, ordered: verified });
-  for (const merged of result.merged) {
-    ctx.journal({ type: 'merge/didMerge', taskId: merged.taskId, branch: result.branch, commit: merged.commit });
+  for (const done of result.merged) {
+    if (!merged.has(done.taskId)) ctx.journal({ type: 'merge/didMerge', taskId: done.taskId, branch: result.branch, commit: done.commit });
   }
   let escalations = 0;
   for (const skipped of result.skipped) {
@@ -35,6 +41,7 @@ export async function integrationPhase(ctx: RunContext, verified: { taskId: stri
       ? (await conflictContent(repo, ours.commit, theirs.commit, skipped.conflicts)).map(({ path, kind, base, ours: o, theirs: t }) => ({ path, kind, base, ours: o, theirs: t }))
       : [];
     escalations++;
+    if (opened.has(`esc-${escalations}`)) continue;
     ctx.journal({
       type: 'escalation/didOpen',
       escalationId: `esc-${escalations}`,

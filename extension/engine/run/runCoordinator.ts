@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import type { EventBody, RunEvent } from '../../protocol/events';
-import type { Plan, Task } from '../../protocol/plan';
 import type { Spec } from '../../protocol/spec';
 import { initialRunState, type RunState } from '../../protocol/runState';
 import { reduce } from '../../protocol/reduce';
@@ -9,9 +8,7 @@ import type { Disposable } from '../../base/disposable';
 import { JournalWriter } from '../journal/journalWriter';
 import { parseSpec, formatSpecErrors } from '../spec/parseSpec';
 import { topologicalOrder } from '../plan/validatePlan';
-import { scopesOverlap } from '../plan/scopeOverlap';
-import { combineCommits } from '../workspace/combine';
-import { LeaseManager, type Lease } from '../workspace/leases';
+import { LeaseManager } from '../workspace/leases';
 import { assertGitVersion } from '../workspace/gitRepo';
 import { gitOut, resolveCommit, runGit } from '../workspace/git';
 import { openRunSandbox } from './agentConfinement';
@@ -22,13 +19,14 @@ import { runPolicy, type RunOptions } from './runOptions';
 import { ApprovalBroker, approvalInbox } from './approvalBroker';
 import { newRunId, runPaths } from './runPaths';
 import { planningPhase } from './planningPhase';
-import { runTask } from './taskRunner';
+import { executePlan } from './planExecution';
+import { resumePoint, type ResumePoint } from './resumePoint';
+import { RunOwnerLease, runLiveness } from './runOwner';
 import { integrationPhase } from './integrationPhase';
 import { ESCALATION_CHOICES, resolveEscalation, type EscalationChoice } from './resolveEscalation';
 import { resolveWithMergeAgent } from './mergeAgentResolution';
 import { readJournal } from '../journal/journalReader';
 import { completeManualMerge, startManualMerge, type ManualMerge } from './manualMerge';
-import { allFinished, sequencingEdges, tasksToBlock, tasksToStart, type SchedulerStatus } from './scheduler';
 
 /**
  * Events that report an external side effect done (a worktree, a commit, a merge, a person asked or
@@ -71,6 +69,7 @@ export class RunCoordinator implements Disposable {
   private readonly manualMerges = new Map<string, ManualMerge>();
   private spec: Spec | null = null;
   private approvals: ApprovalBroker | null = null;
+  private owner: RunOwnerLease | null = null;
   readonly runId: string;
 
   constructor(private readonly options: RunOptions) {
@@ -122,11 +121,61 @@ export class RunCoordinator implements Disposable {
   }
 
   private async runPlan(): Promise<RunState> {
+    if (this.options.resume) return this.resumeRun();
     const { spec, baseCommit, baseBranch } = await this.prepare();
+    const ctx = await this.openRun(spec, baseCommit);
+    ctx.journal({
+      type: 'run/didStart',
+      runId: this.runId,
+      repo: this.options.repo,
+      baseCommit,
+      baseBranch,
+      specPath: this.options.specPath,
+      specRevision: spec.revision,
+      model: this.options.endpoint.model,
+      concurrency: this.options.concurrency,
+      sandbox: ctx.sandbox.spec.summary,
+    });
+    ctx.journal({ type: 'spec/didParse', requirements: spec.requirements.map((r) => ({ id: r.id, title: r.title })) });
+    const suggestion = ctx.setup === null ? await suggestSetup(this.options.repo) : null;
+    if (suggestion) ctx.journal({ type: 'agent/didWarn', agentId: 'coordinator-1', kind: 'setup', message: suggestion });
+    return this.planAndExecute(ctx);
+  }
+
+  /**
+   * `loom resume`: the run continues from its journal in this process. Finished tasks keep their
+   * results; tasks in flight continue from their last checkpoint in their re-attached lease; merges
+   * and escalations the journal has are not made again.
+   */
+  private async resumeRun(): Promise<RunState> {
+    const paths = runPaths(this.options.loomHome, this.runId);
+    const events = readJournal(paths.journal).events;
+    const point = resumePoint(events);
+    const folded = events.reduce(reduce, initialRunState());
+    if (folded.endedAt !== null && folded.status !== 'stopped') {
+      throw new RunInputError(`run ${this.runId} already finished (${folded.status}); only an interrupted or stopped run can be resumed`);
+    }
+    const liveness = runLiveness(paths.runDir, false);
+    if (liveness.state === 'live') throw new RunInputError(`run ${this.runId} is still running (process ${liveness.pid}); stop it first`);
+    const { spec } = await this.prepare();
+    this.stateValue = folded;
+    const ctx = await this.openRun(spec, point.baseCommit);
+    const finished = new Set([...point.succeeded.keys(), ...point.failed, ...point.blocked]);
+    ctx.journal({
+      type: 'run/didResume',
+      previousPid: liveness.state === 'interrupted' ? liveness.pid : null,
+      tasks: point.plan ? point.plan.tasks.map((t) => t.id).filter((id) => !finished.has(id)) : [],
+    });
+    return this.planAndExecute(ctx, point);
+  }
+
+  /** Everything a run (or a resumed run) needs before its first agent: journal, sandbox, policy, agents, leases. */
+  private async openRun(spec: Spec, baseCommit: string): Promise<RunContext> {
     this.spec = spec;
     const paths = runPaths(this.options.loomHome, this.runId);
     const journalWriter = new JournalWriter(paths.journal, { secrets: [this.options.endpoint.apiKey] });
     this.journalWriter = journalWriter;
+    this.owner = new RunOwnerLease(paths.runDir);
     const journal = (body: EventBody): RunEvent => this.append(journalWriter, body);
     const sandbox = await openRunSandbox(this.options, paths.runDir);
     const policy = runPolicy(this.options, sandbox.spec);
@@ -142,7 +191,7 @@ export class RunCoordinator implements Disposable {
     });
     this.leases = new LeaseManager({ repoDir: this.options.repo, root: paths.worktrees });
     const setup = await resolveSetupRecipe(this.options.repo, this.options.setupCommand);
-    const ctx: RunContext = {
+    return {
       runId: this.runId,
       options: this.options,
       paths,
@@ -156,95 +205,27 @@ export class RunCoordinator implements Disposable {
       approvals,
       setup,
     };
+  }
 
-    journal({
-      type: 'run/didStart',
-      runId: this.runId,
-      repo: this.options.repo,
-      baseCommit,
-      baseBranch,
-      specPath: this.options.specPath,
-      specRevision: spec.revision,
-      model: this.options.endpoint.model,
-      concurrency: this.options.concurrency,
-      sandbox: sandbox.spec.summary,
-    });
-    journal({ type: 'spec/didParse', requirements: spec.requirements.map((r) => ({ id: r.id, title: r.title })) });
-    const suggestion = setup === null ? await suggestSetup(this.options.repo) : null;
-    if (suggestion) journal({ type: 'agent/didWarn', agentId: 'coordinator-1', kind: 'setup', message: suggestion });
-
+  private async planAndExecute(ctx: RunContext, resume?: ResumePoint): Promise<RunState> {
     const repoFiles = (await gitOut(this.options.repo, ['ls-files', '-z'])).split('\0').filter(Boolean);
-    const planned = await planningPhase(ctx, repoFiles.slice(0, 2000));
-    if (!planned.ok) {
-      journal({ type: 'agent/didWarn', agentId: 'coordinator-1', kind: 'plan', message: planned.reason });
-      return this.finish(ctx, this.abort.signal.aborted ? 'stopped' : 'failed', null);
+    let plan = resume?.plan ?? null;
+    if (!plan) {
+      const planned = await planningPhase(ctx, repoFiles.slice(0, 2000));
+      if (!planned.ok) {
+        ctx.journal({ type: 'agent/didWarn', agentId: 'coordinator-1', kind: 'plan', message: planned.reason });
+        return this.finish(ctx, this.abort.signal.aborted ? 'stopped' : 'failed', null);
+      }
+      plan = planned.plan;
     }
 
-    const heads = await this.executePlan(ctx, planned.plan, repoFiles);
+    const heads = await executePlan(ctx, this.leases!, plan, repoFiles, resume);
     if (this.abort.signal.aborted) return this.finish(ctx, 'stopped', null);
-    const order = topologicalOrder(planned.plan);
+    const order = topologicalOrder(plan);
     const verified = order.filter((id) => heads.has(id)).map((taskId) => ({ taskId, commit: heads.get(taskId)! }));
-    const integration = await integrationPhase(ctx, verified);
+    const integration = await integrationPhase(ctx, verified, this.stateValue);
     const failed = this.stateValue.tasks.some((t) => t.status === 'failed' || t.status === 'blocked');
     return this.finish(ctx, failed ? 'failed' : integration.escalated ? 'escalated' : 'succeeded', integration);
-  }
-
-  /** Runs every task as soon as it is ready, up to the concurrency limit; returns verified heads. */
-  private async executePlan(ctx: RunContext, plan: Plan, repoFiles: string[]): Promise<Map<string, string>> {
-    const status = new Map<string, SchedulerStatus>(plan.tasks.map((t) => [t.id, 'pending']));
-    const heads = new Map<string, string>();
-    const after = sequencingEdges(plan.tasks, (a, b) => scopesOverlap(a.fileScope, b.fileScope, repoFiles));
-    const running = new Map<string, Promise<void>>();
-    const byId = new Map(plan.tasks.map((t) => [t.id, t]));
-
-    const start = (task: Task) => {
-      status.set(task.id, 'running');
-      const done = this.startTask(ctx, task, [...task.dependsOn, ...(after.get(task.id) ?? [])].filter((d) => heads.has(d)).map((d) => heads.get(d)!))
-        .then((end) => {
-          if (end.ok) {
-            heads.set(task.id, end.headCommit);
-            status.set(task.id, 'done');
-            ctx.journal({ type: 'task/didSucceed', taskId: task.id, headCommit: end.headCommit });
-          } else {
-            status.set(task.id, 'failed');
-            ctx.journal({ type: 'task/didFail', taskId: task.id, reason: end.reason });
-          }
-        })
-        .finally(() => running.delete(task.id));
-      running.set(task.id, done);
-    };
-
-    while (!ctx.signal.aborted) {
-      for (const blocked of tasksToBlock({ tasks: plan.tasks, status })) {
-        status.set(blocked.taskId, 'blocked');
-        ctx.journal({ type: 'task/didBlock', taskId: blocked.taskId, blockedBy: blocked.blockedBy });
-      }
-      for (const id of tasksToStart({ tasks: plan.tasks, status, after, concurrency: this.options.concurrency })) start(byId.get(id)!);
-      if (running.size === 0) break;
-      await Promise.race(running.values());
-    }
-    await Promise.allSettled(running.values());
-    if (!allFinished(status) && !ctx.signal.aborted) throw new Error('scheduler stalled with unfinished tasks');
-    return heads;
-  }
-
-  private async startTask(ctx: RunContext, task: Task, predecessorHeads: string[]): Promise<{ ok: true; headCommit: string } | { ok: false; reason: string }> {
-    let lease: Lease;
-    try {
-      const combined = await combineCommits(this.options.repo, ctx.baseCommit, predecessorHeads, `loom: start of ${task.id}`);
-      if ('conflict' in combined) {
-        return { ok: false, reason: `its dependencies conflict in ${combined.conflict.files.map((f) => f.path).join(', ')}` };
-      }
-      lease = await this.leases!.acquire({ runId: this.runId, taskId: task.id, startCommit: combined.commit });
-    } catch (err) {
-      return { ok: false, reason: `could not prepare a worktree: ${(err as Error).message}` };
-    }
-    ctx.journal({ type: 'lease/didCreate', taskId: task.id, purpose: 'implement', branch: lease.branch, path: lease.path, startCommit: lease.startCommit });
-    try {
-      return await runTask(ctx, task, lease, (branch) => resolveCommit(this.options.repo, branch));
-    } catch (err) {
-      return { ok: false, reason: `task crashed: ${(err as Error).message}` };
-    }
   }
 
   private async finish(
@@ -254,9 +235,13 @@ export class RunCoordinator implements Disposable {
   ): Promise<RunState> {
     // Leases are kept after a failure so a person can inspect them; `loom clean` removes them.
     if (status !== 'failed' && this.leases) {
-      for (const path of (await this.leases.removeAll(this.runId, { deleteBranches: false })).removed) ctx.journal({ type: 'lease/didRemove', path });
+      const removed = await this.leases.removeAll(this.runId, { deleteBranches: false, alsoInside: [ctx.paths.scratch] });
+      for (const path of removed.removed) ctx.journal({ type: 'lease/didRemove', path });
     }
     ctx.journal({ type: 'run/didFinish', status, integrationBranch: integration?.branch ?? null, integrationCommit: integration?.head ?? null });
+    // The run is over: it no longer has a live owner (a stopped run can be resumed later).
+    this.owner?.dispose();
+    this.owner = null;
     return this.stateValue;
   }
 
@@ -368,6 +353,7 @@ export class RunCoordinator implements Disposable {
   async dispose(): Promise<void> {
     await this.stop();
     this.approvals?.close('the run was closed');
+    this.owner?.dispose();
     this.journalWriter?.dispose();
     this.onDidEventEmitter.dispose();
   }

@@ -7,6 +7,8 @@ import type { SandboxSpec } from '../../protocol/sandbox';
 
 /** Everything a run needs, injected by a composition root (the CLI, the extension, a test). */
 export interface RunOptions {
+  /** Continue the run `runId` from its journal (`loom resume`) instead of starting a new one. */
+  resume?: boolean;
   repo: string;
   specPath: string;
   endpoint: ModelEndpoint;

@@ -1,6 +1,6 @@
 import type { ChatMessage } from '../../protocol/chat';
 import type { Task } from '../../protocol/plan';
-import type { Finding } from '../../protocol/taskResult';
+import type { Finding, TaskResult } from '../../protocol/taskResult';
 import { TaskResultSchema } from '../../protocol/taskResult';
 import { agentServers, commandSandbox } from './agentConfinement';
 import { runSetupRecipe } from '../sandbox/setupRecipe';
@@ -12,6 +12,7 @@ import { leaseServers } from './leaseServers';
 import { TaskBudget } from './taskBudget';
 import { needsTestAuthor } from '../plan/acceptanceTests';
 import { authorAcceptanceTests } from './testAuthoring';
+import type { TaskResumePoint } from './resumePoint';
 
 export type TaskEnd = { ok: true; headCommit: string } | { ok: false; reason: string };
 
@@ -23,14 +24,24 @@ const MAX_VERIFY_ROUNDS = 2;
 /**
  * One task from lease to verdict: implement in the task's lease, verify in a separate agent,
  * send findings back once, and end in a structured result. Never merges: that is the integration phase.
+ * `resume` (from the journal, after the run's process died) continues where the task was: from its
+ * frozen tests, its last checkpoint and conversation, its pending findings, or straight to verifying
+ * a reported result — never repeating what the journal says is done.
  */
-export async function runTask(ctx: RunContext, task: Task, lease: Lease, headOf: (branch: string) => Promise<string>): Promise<TaskEnd> {
-  let attempt = 0;
+export async function runTask(
+  ctx: RunContext,
+  task: Task,
+  lease: Lease,
+  headOf: (branch: string) => Promise<string>,
+  resume?: TaskResumePoint,
+): Promise<TaskEnd> {
+  let attempt = resume?.attempts ?? 0;
   let resumes = 0;
-  let findings: Finding[] = [];
-  let resumeMessages: ChatMessage[] = [];
-  let lastCheckpoint: ChatMessage[] = [];
-  let verifyRounds = 0;
+  let findings: Finding[] = resume?.findings ?? [];
+  let resumeMessages: ChatMessage[] = resume?.checkpoint?.messages ?? [];
+  let lastCheckpoint: ChatMessage[] = resumeMessages;
+  let verifyRounds = resume?.verifyRounds ?? 0;
+  let reported = resume?.reported ?? null;
   const branch = lease.branch ?? '';
   const budget = new TaskBudget(task.budgetTokens ?? ctx.options.budgets.taskTokens);
 
@@ -39,121 +50,135 @@ export async function runTask(ctx: RunContext, task: Task, lease: Lease, headOf:
     if (failed) return { ok: false, reason: failed };
   }
   // The tests that decide the task exist, frozen, before its implementor starts.
-  let startCommit = lease.startCommit;
-  if (needsTestAuthor(task)) {
+  let startCommit = resume?.frozenStart ?? lease.startCommit;
+  if (needsTestAuthor(task) && !resume?.frozenStart) {
     const authored = await authorAcceptanceTests(ctx, task, lease, budget);
     if (!authored.ok) return authored;
     startCommit = authored.startCommit;
   }
 
   while (!ctx.signal.aborted) {
-    attempt++;
-    const agentId = `impl-${task.id}-${attempt}`;
-    ctx.journal({ type: 'task/didStart', taskId: task.id, attempt });
-    const mcpServers = await leaseServers(ctx, task.id, lease, agentId);
-    const end = await ctx.launcher.run({
-      agentId,
-      role: 'implementor',
-      taskId: task.id,
-      attempt,
-      // An agent started with nothing left stops at its first call, which is the budget escalation below.
-      budgetTokens: Math.max(1, budget.remaining),
-      job: (endpoint) => ({
-        role: 'implementor',
-        runId: ctx.runId,
+    if (reported === null) {
+      attempt++;
+      const agentId = `impl-${task.id}-${attempt}`;
+      ctx.journal({ type: 'task/didStart', taskId: task.id, attempt });
+      const mcpServers = await leaseServers(ctx, task.id, lease, agentId);
+      const end = await ctx.launcher.run({
         agentId,
+        role: 'implementor',
+        taskId: task.id,
         attempt,
-        spec: ctx.spec,
-        task,
-        worktree: lease.path,
-        endpoint,
-        mcpServers,
-        sandbox: ctx.sandbox.spec,
+        // An agent started with nothing left stops at its first call, which is the budget escalation below.
         budgetTokens: Math.max(1, budget.remaining),
-        maxTurns: ctx.options.maxTurns,
-        contextWindowTokens: ctx.options.contextWindowTokens ?? DEFAULT_CONTEXT_WINDOW,
-        findings,
-        resumeMessages,
-        policy: ctx.policy,
-        commandAllowlist: ctx.options.commandAllowlist,
-      }),
-      onEvent: (event) => {
-        if (event.type === 'checkpoint/didCommit') lastCheckpoint = event.messages;
-      },
-    });
-    findings = [];
-    resumeMessages = [];
-    budget.spend(end.usage);
+        job: (endpoint) => ({
+          role: 'implementor',
+          runId: ctx.runId,
+          agentId,
+          attempt,
+          spec: ctx.spec,
+          task,
+          worktree: lease.path,
+          endpoint,
+          mcpServers,
+          sandbox: ctx.sandbox.spec,
+          budgetTokens: Math.max(1, budget.remaining),
+          maxTurns: ctx.options.maxTurns,
+          contextWindowTokens: ctx.options.contextWindowTokens ?? DEFAULT_CONTEXT_WINDOW,
+          findings,
+          resumeMessages,
+          policy: ctx.policy,
+          commandAllowlist: ctx.options.commandAllowlist,
+        }),
+        onEvent: (event) => {
+          if (event.type === 'checkpoint/didCommit') lastCheckpoint = event.messages;
+        },
+      });
+      findings = [];
+      resumeMessages = [];
+      budget.spend(end.usage);
 
-    if (end.outcome.kind === 'budgetExceeded' && !ctx.signal.aborted) {
-      // A budget escalation, not a silent end: extended, the agent continues from its last checkpoint.
-      const answer = await budget.askToExtend(ctx, task.id, agentId);
-      if (answer.extended) {
-        resumeMessages = lastCheckpoint;
-        continue;
+      if (end.outcome.kind === 'budgetExceeded' && !ctx.signal.aborted) {
+        // A budget escalation, not a silent end: extended, the agent continues from its last checkpoint.
+        const answer = await budget.askToExtend(ctx, task.id, agentId);
+        if (answer.extended) {
+          resumeMessages = lastCheckpoint;
+          continue;
+        }
+        return { ok: false, reason: `token budget of ${budget.limitTokens} reached (${budget.spentTokens} used) and not extended: ${answer.why}` };
       }
-      return { ok: false, reason: `token budget of ${budget.limitTokens} reached (${budget.spentTokens} used) and not extended: ${answer.why}` };
-    }
-    if (end.outcome.kind !== 'completed') {
-      if (end.outcome.next === 'retry' && resumes < MAX_RESUMES && !ctx.signal.aborted) {
-        resumes++;
-        // Resume, not restart: the branch keeps the checkpoint commit and the conversation continues from it.
-        resumeMessages = lastCheckpoint;
-        continue;
+      if (end.outcome.kind !== 'completed') {
+        if (end.outcome.next === 'retry' && resumes < MAX_RESUMES && !ctx.signal.aborted) {
+          resumes++;
+          // Resume, not restart: the branch keeps the checkpoint commit and the conversation continues from it.
+          resumeMessages = lastCheckpoint;
+          continue;
+        }
+        return { ok: false, reason: `implementor ${end.outcome.kind}: ${end.outcome.message}` };
       }
-      return { ok: false, reason: `implementor ${end.outcome.kind}: ${end.outcome.message}` };
+      const parsed = TaskResultSchema.safeParse(end.output);
+      if (!parsed.success) return { ok: false, reason: 'implementor ended without a valid result' };
+      reported = { result: parsed.data, headCommit: await headOf(branch) };
+      ctx.journal({ type: 'task/didReport', taskId: task.id, ...reported });
+      if (reported.result.status === 'blocked') return { ok: false, reason: `implementor reported blocked: ${reported.result.summary}` };
     }
-    const parsed = TaskResultSchema.safeParse(end.output);
-    if (!parsed.success) return { ok: false, reason: 'implementor ended without a valid result' };
-    const result = parsed.data;
-    const headCommit = await headOf(branch);
-    ctx.journal({ type: 'task/didReport', taskId: task.id, result, headCommit });
-    if (result.status === 'blocked') return { ok: false, reason: `implementor reported blocked: ${result.summary}` };
 
     verifyRounds++;
-    const verifierId = `verify-${task.id}-${verifyRounds}`;
-    const verdictEnd = await ctx.launcher.run({
-      agentId: verifierId,
-      role: 'verifier',
-      taskId: task.id,
-      attempt: verifyRounds,
-      budgetTokens: ctx.options.budgets.verifyTokens,
-      job: (endpoint) => ({
-        role: 'verifier',
-        runId: ctx.runId,
-        agentId: verifierId,
-        attempt: verifyRounds,
-        spec: ctx.spec,
-        task,
-        result,
-        repo: ctx.options.repo,
-        baseCommit: ctx.baseCommit,
-        startCommit,
-        headCommit,
-        scratchDir: ctx.paths.scratch,
-        endpoint,
-        budgetTokens: ctx.options.budgets.verifyTokens,
-        commandAllowlist: ctx.options.commandAllowlist,
-        sandbox: ctx.sandbox.spec,
-        setup: ctx.setup,
-        lintCommand: ctx.options.lintCommand,
-        flakeReruns: ctx.options.flakeReruns,
-        commandTimeoutMs: ctx.options.commandTimeoutMs,
-      }),
-    });
-    const verdict = VerdictSchema.safeParse(verdictEnd.output);
-    if (verdictEnd.outcome.kind !== 'completed' || !verdict.success) {
-      return { ok: false, reason: `verifier ${verdictEnd.outcome.kind}: ${verdictEnd.outcome.message}` };
-    }
-    ctx.journal({ type: 'verify/didFinish', taskId: task.id, attempt: verifyRounds, passed: verdict.data.passed, findings: verdict.data.findings });
-    if (verdict.data.passed) return { ok: true, headCommit };
+    const { result, headCommit } = reported;
+    reported = null;
+    const verdict = await verify(ctx, task, { result, startCommit, headCommit, round: verifyRounds });
+    if (!verdict.ok) return verdict;
+    ctx.journal({ type: 'verify/didFinish', taskId: task.id, attempt: verifyRounds, passed: verdict.passed, findings: verdict.findings });
+    if (verdict.passed) return { ok: true, headCommit };
     if (verifyRounds >= MAX_VERIFY_ROUNDS) {
-      const errors = verdict.data.findings.filter((f) => f.severity === 'error').map((f) => f.rule);
+      const errors = verdict.findings.filter((f) => f.severity === 'error').map((f) => f.rule);
       return { ok: false, reason: `verification failed twice (${errors.join(', ')})` };
     }
-    findings = verdict.data.findings;
+    findings = verdict.findings;
   }
   return { ok: false, reason: 'run stopped' };
+}
+
+/** The verifier agent on a reported head, in its own worker and context. */
+async function verify(
+  ctx: RunContext,
+  task: Task,
+  input: { result: TaskResult; startCommit: string; headCommit: string; round: number },
+): Promise<{ ok: true; passed: boolean; findings: Finding[] } | { ok: false; reason: string }> {
+  const verifierId = `verify-${task.id}-${input.round}`;
+  const verdictEnd = await ctx.launcher.run({
+    agentId: verifierId,
+    role: 'verifier',
+    taskId: task.id,
+    attempt: input.round,
+    budgetTokens: ctx.options.budgets.verifyTokens,
+    job: (endpoint) => ({
+      role: 'verifier',
+      runId: ctx.runId,
+      agentId: verifierId,
+      attempt: input.round,
+      spec: ctx.spec,
+      task,
+      result: input.result,
+      repo: ctx.options.repo,
+      baseCommit: ctx.baseCommit,
+      startCommit: input.startCommit,
+      headCommit: input.headCommit,
+      scratchDir: ctx.paths.scratch,
+      endpoint,
+      budgetTokens: ctx.options.budgets.verifyTokens,
+      commandAllowlist: ctx.options.commandAllowlist,
+      sandbox: ctx.sandbox.spec,
+      setup: ctx.setup,
+      lintCommand: ctx.options.lintCommand,
+      flakeReruns: ctx.options.flakeReruns,
+      commandTimeoutMs: ctx.options.commandTimeoutMs,
+    }),
+  });
+  const verdict = VerdictSchema.safeParse(verdictEnd.output);
+  if (verdictEnd.outcome.kind !== 'completed' || !verdict.success) {
+    return { ok: false, reason: `verifier ${verdictEnd.outcome.kind}: ${verdictEnd.outcome.message}` };
+  }
+  return { ok: true, passed: verdict.data.passed, findings: verdict.data.findings };
 }
 
 /**

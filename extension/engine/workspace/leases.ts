@@ -236,16 +236,19 @@ export class LeaseManager implements Disposable {
    * For `loom clean`: removes every worktree under the root or on a `loom/<runId>/*` branch, prunes
    * stale worktree records, and with `deleteBranches` deletes the run's branches too.
    */
-  async removeAll(runId: string, options: { deleteBranches?: boolean } = {}): Promise<RemoveAllResult> {
+  async removeAll(runId: string, options: { deleteBranches?: boolean; alsoInside?: readonly string[] } = {}): Promise<RemoveAllResult> {
     assertName('run id', runId);
     const { repo, root } = await this.resolved();
     const prefix = `refs/heads/${runBranchPrefix(runId)}`;
+    // Other folders of the run whose worktrees go too (a verifier's scratch checkouts, left by a killed process).
+    const others = await Promise.all((options.alsoInside ?? []).map((d) => canonicalPath(path.resolve(d))));
     const removed: string[] = [];
     for (const w of await listWorktrees(repo)) {
       const p = await canonicalPath(w.path);
       if (p === repo || w.bare) continue;
-      if (isInside(root, p) || (w.branch !== null && w.branch.startsWith(prefix))) {
-        await removeWorktree(repo, root, p);
+      const other = others.find((o) => isInside(o, p) && p !== o);
+      if (isInside(root, p) || other !== undefined || (w.branch !== null && w.branch.startsWith(prefix))) {
+        await removeWorktree(repo, other ?? root, p);
         removed.push(p);
       }
     }

@@ -1,0 +1,91 @@
+import type { Plan, Task } from '../../protocol/plan';
+import { scopesOverlap } from '../plan/scopeOverlap';
+import { combineCommits } from '../workspace/combine';
+import { resolveCommit } from '../workspace/git';
+import type { Lease, LeaseManager } from '../workspace/leases';
+import type { ResumePoint, TaskResumePoint } from './resumePoint';
+import type { RunContext } from './runContext';
+import { allFinished, sequencingEdges, tasksToBlock, tasksToStart, type SchedulerStatus } from './scheduler';
+import { runTask, type TaskEnd } from './taskRunner';
+
+/**
+ * Runs every task as soon as it is ready, up to the concurrency limit; returns verified heads. On a
+ * resume, tasks the journal says finished keep their outcome and heads, and tasks in flight
+ * continue from their resume point in their re-attached lease.
+ */
+export async function executePlan(ctx: RunContext, leases: LeaseManager, plan: Plan, repoFiles: string[], resume?: ResumePoint): Promise<Map<string, string>> {
+  const status = new Map<string, SchedulerStatus>(plan.tasks.map((t) => [t.id, 'pending']));
+  const heads = new Map<string, string>(resume?.succeeded ?? []);
+  for (const id of heads.keys()) status.set(id, 'done');
+  for (const id of resume?.failed ?? []) status.set(id, 'failed');
+  for (const id of resume?.blocked ?? []) status.set(id, 'blocked');
+  const after = sequencingEdges(plan.tasks, (a, b) => scopesOverlap(a.fileScope, b.fileScope, repoFiles));
+  const running = new Map<string, Promise<void>>();
+  const byId = new Map(plan.tasks.map((t) => [t.id, t]));
+
+  const start = (task: Task) => {
+    status.set(task.id, 'running');
+    const predecessors = [...task.dependsOn, ...(after.get(task.id) ?? [])].filter((d) => heads.has(d)).map((d) => heads.get(d)!);
+    const done = startTask(ctx, leases, task, predecessors, resume !== undefined, resume?.inFlight.get(task.id))
+      .then((end) => {
+        if (end.ok) {
+          heads.set(task.id, end.headCommit);
+          status.set(task.id, 'done');
+          ctx.journal({ type: 'task/didSucceed', taskId: task.id, headCommit: end.headCommit });
+        } else {
+          status.set(task.id, 'failed');
+          ctx.journal({ type: 'task/didFail', taskId: task.id, reason: end.reason });
+        }
+      })
+      .finally(() => running.delete(task.id));
+    running.set(task.id, done);
+  };
+
+  while (!ctx.signal.aborted) {
+    for (const blocked of tasksToBlock({ tasks: plan.tasks, status })) {
+      status.set(blocked.taskId, 'blocked');
+      ctx.journal({ type: 'task/didBlock', taskId: blocked.taskId, blockedBy: blocked.blockedBy });
+    }
+    for (const id of tasksToStart({ tasks: plan.tasks, status, after, concurrency: ctx.options.concurrency })) start(byId.get(id)!);
+    if (running.size === 0) break;
+    await Promise.race(running.values());
+  }
+  await Promise.allSettled(running.values());
+  if (!allFinished(status) && !ctx.signal.aborted) throw new Error('scheduler stalled with unfinished tasks');
+  return heads;
+}
+
+async function startTask(
+  ctx: RunContext,
+  leases: LeaseManager,
+  task: Task,
+  predecessorHeads: string[],
+  resuming: boolean,
+  resume: TaskResumePoint | undefined,
+): Promise<TaskEnd> {
+  let lease: Lease;
+  try {
+    if (resume?.lease) {
+      // The lease the journal recorded, checked against it: the branch is reset to the last checkpoint (or frozen tests).
+      const expectedHead = resume.checkpoint?.commit ?? resume.frozenStart ?? resume.lease.startCommit;
+      lease = (await leases.reattach({ runId: ctx.runId, taskId: task.id, startCommit: resume.lease.startCommit, expectedHead })).lease;
+    } else {
+      const combined = await combineCommits(ctx.options.repo, ctx.baseCommit, predecessorHeads, `loom: start of ${task.id}`);
+      if ('conflict' in combined) {
+        return { ok: false, reason: `its dependencies conflict in ${combined.conflict.files.map((f) => f.path).join(', ')}` };
+      }
+      // In a resumed run the dead process may have made this branch without journaling it: take it over at the start commit.
+      lease = resuming
+        ? (await leases.reattach({ runId: ctx.runId, taskId: task.id, startCommit: combined.commit, expectedHead: combined.commit })).lease
+        : await leases.acquire({ runId: ctx.runId, taskId: task.id, startCommit: combined.commit });
+      ctx.journal({ type: 'lease/didCreate', taskId: task.id, purpose: 'implement', branch: lease.branch, path: lease.path, startCommit: lease.startCommit });
+    }
+  } catch (err) {
+    return { ok: false, reason: `could not prepare a worktree: ${(err as Error).message}` };
+  }
+  try {
+    return await runTask(ctx, task, lease, (branch) => resolveCommit(ctx.options.repo, branch), resume?.lease ? resume : undefined);
+  } catch (err) {
+    return { ok: false, reason: `task crashed: ${(err as Error).message}` };
+  }
+}

@@ -1,0 +1,137 @@
+import type { ChatMessage } from '../../protocol/chat';
+import type { RunEvent } from '../../protocol/events';
+import type { Plan } from '../../protocol/plan';
+import type { Finding, TaskResult } from '../../protocol/taskResult';
+
+/** Where an unfinished task continues from, read from the journal. */
+export interface TaskResumePoint {
+  /** The lease the journal recorded (its start commit is where the branch began). */
+  lease: { branch: string | null; path: string; startCommit: string } | null;
+  /** The frozen acceptance tests' commit, when the test author had finished: the task's start commit. */
+  frozenStart: string | null;
+  /** The implementor's last checkpoint (commit and conversation), if any. */
+  checkpoint: { commit: string; messages: ChatMessage[] } | null;
+  /** A reported result not yet verified: the verifier runs again on that head, the implementor does not. */
+  reported: { result: TaskResult; headCommit: string } | null;
+  /** Implementor attempts already made. */
+  attempts: number;
+  /** Verifications already finished (each counts toward the task's limit). */
+  verifyRounds: number;
+  /** Findings of a failed verification whose retry had not started: the next attempt gets them. */
+  findings: Finding[];
+}
+
+export interface ResumePoint {
+  runId: string;
+  repo: string;
+  baseCommit: string;
+  specPath: string;
+  plan: Plan | null;
+  /** Verified tasks and their heads, in the order they were verified. */
+  succeeded: Map<string, string>;
+  failed: Set<string>;
+  blocked: Set<string>;
+  /** Tasks merged into the integration branch: never merged twice. */
+  merged: Set<string>;
+  /** Tasks that had started and not ended. */
+  inFlight: Map<string, TaskResumePoint>;
+  /** Escalation ids already opened: never opened twice. */
+  escalations: Set<string>;
+}
+
+export class ResumeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ResumeError';
+  }
+}
+
+/**
+ * What a resume continues from, folded from the journal: finished tasks keep their results, tasks
+ * in flight continue from their last checkpoint (or from their reported result, to be verified),
+ * and every effect already journaled (merges, escalations) is known, so none is repeated.
+ */
+export function resumePoint(events: readonly RunEvent[]): ResumePoint {
+  const start = events.find((e) => e.type === 'run/didStart');
+  if (!start || start.type !== 'run/didStart') throw new ResumeError('the journal has no run/didStart: there is nothing to resume');
+  const point: ResumePoint = {
+    runId: start.runId,
+    repo: start.repo,
+    baseCommit: start.baseCommit,
+    specPath: start.specPath,
+    plan: null,
+    succeeded: new Map(),
+    failed: new Set(),
+    blocked: new Set(),
+    merged: new Set(),
+    inFlight: new Map(),
+    escalations: new Set(),
+  };
+  const flight = (taskId: string): TaskResumePoint => {
+    let t = point.inFlight.get(taskId);
+    if (!t) {
+      t = { lease: null, frozenStart: null, checkpoint: null, reported: null, attempts: 0, verifyRounds: 0, findings: [] };
+      point.inFlight.set(taskId, t);
+    }
+    return t;
+  };
+  const implementors = new Set<string>();
+  for (const e of events) {
+    switch (e.type) {
+      case 'plan/didAccept':
+        point.plan = e.plan;
+        break;
+      case 'lease/didCreate':
+        if (e.purpose === 'implement' && point.plan?.tasks.some((t) => t.id === e.taskId)) flight(e.taskId).lease = { branch: e.branch, path: e.path, startCommit: e.startCommit };
+        break;
+      case 'tests/didFreeze':
+        flight(e.taskId).frozenStart = e.commit;
+        break;
+      case 'agent/didStart':
+        if (e.role === 'implementor' && e.taskId) {
+          implementors.add(e.agentId);
+          const t = flight(e.taskId);
+          t.attempts = Math.max(t.attempts, e.attempt);
+          t.reported = null; // a new attempt supersedes an earlier report
+          t.findings = [];
+        }
+        break;
+      case 'checkpoint/didCommit':
+        if (e.taskId && implementors.has(e.agentId)) flight(e.taskId).checkpoint = { commit: e.commit, messages: e.messages };
+        break;
+      case 'task/didReport':
+        flight(e.taskId).reported = { result: e.result, headCommit: e.headCommit };
+        break;
+      case 'verify/didFinish': {
+        const t = flight(e.taskId);
+        t.verifyRounds++;
+        if (!e.passed) {
+          t.reported = null;
+          t.findings = e.findings;
+        }
+        break;
+      }
+      case 'task/didSucceed':
+        point.succeeded.set(e.taskId, e.headCommit);
+        point.inFlight.delete(e.taskId);
+        break;
+      case 'task/didFail':
+        point.failed.add(e.taskId);
+        point.inFlight.delete(e.taskId);
+        break;
+      case 'task/didBlock':
+        point.blocked.add(e.taskId);
+        point.inFlight.delete(e.taskId);
+        break;
+      case 'merge/didMerge':
+        point.merged.add(e.taskId);
+        break;
+      case 'escalation/didOpen':
+        point.escalations.add(e.escalationId);
+        break;
+      default:
+        break;
+    }
+  }
+  return point;
+}
