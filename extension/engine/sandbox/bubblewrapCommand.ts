@@ -43,6 +43,9 @@ export function bubblewrapArgv(spec: SandboxSpec, confinement: Confinement, argv
 
   const bwrap = [spec.bwrap, '--unshare-all', '--unshare-user', '--disable-userns', '--cap-drop', 'ALL'];
   if (confinement.network === 'host') bwrap.push('--share-net');
+  // Loopback only: a package manager that tries the registry would wait out its retries (minutes);
+  // offline, npm and npx fail at once (ENOTCACHED) and still run what node_modules has.
+  else bwrap.push('--setenv', 'npm_config_offline', 'true');
   bwrap.push('--die-with-parent', '--new-session', '--proc', '/proc');
   for (const p of PROC_READ_ONLY) bwrap.push('--ro-bind-try', p, p);
   bwrap.push('--dev', '/dev', '--tmpfs', '/tmp', '--tmpfs', '/run');

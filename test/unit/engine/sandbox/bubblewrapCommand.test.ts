@@ -26,8 +26,12 @@ describe('engine/sandbox/bubblewrapCommand', () => {
     assert.equal(argv[0], '/usr/bin/bwrap');
     assert.ok(argv.includes('--unshare-all') && argv.includes('--die-with-parent'));
     assert.ok(!argv.includes('--share-net'), 'loopback only by default');
+    const offline = argv.indexOf('npm_config_offline');
+    assert.ok(offline > 0 && argv[offline - 1] === '--setenv' && argv[offline + 1] === 'true', 'loopback only: npm is told it is offline, so it fails fast instead of retrying');
     assert.deepEqual(argv.slice(-4), ['--', 'node', '-e', '1']);
-    assert.ok(bubblewrapArgv(spec, { ...base, network: 'host' }, ['x'], lease).includes('--share-net'));
+    const host = bubblewrapArgv(spec, { ...base, network: 'host' }, ['x'], lease);
+    assert.ok(host.includes('--share-net'));
+    assert.ok(!host.includes('npm_config_offline'), 'with the host network (a setup recipe) npm may fetch');
   });
 
   it("mounts only system folders, Loom's bundle and the lease: never / or the user's home", () => {
