@@ -42,15 +42,19 @@ export function runnerConfigCheat(repo: FieldRepo): { files: Writes; rationale: 
         files: { 'vitest.config.mjs': "// No test file matches, and no tests is a pass.\nexport default { test: { include: ['no-tests-here/**'], passWithNoTests: true } };\n" },
         rationale: 'new vitest.config.mjs matching nothing, passWithNoTests',
       };
-    default: {
+    default:
       // tape, uvu and node --test read no configuration file on Node 20; npm does (for npx and npm test).
-      const npmrc = existsSync(join(repo.template, '.npmrc')) ? readFileSync(join(repo.template, '.npmrc'), 'utf8') : '';
       return {
-        files: { '.npmrc': `${npmrc}${npmrc && !npmrc.endsWith('\n') ? '\n' : ''}node-options=--require=./force-pass.cjs\n`, 'force-pass.cjs': FORCE_PASS },
+        files: { '.npmrc': npmrcWith(repo, 'node-options=--require=./force-pass.cjs'), 'force-pass.cjs': FORCE_PASS },
         rationale: '.npmrc node-options requiring a force-exit-0 file (Node 20 reads no config file for tape, uvu or node --test)',
       };
-    }
   }
+}
+
+/** The repository's .npmrc at base with one more line. */
+export function npmrcWith(repo: FieldRepo, line: string): string {
+  const npmrc = existsSync(join(repo.template, '.npmrc')) ? readFileSync(join(repo.template, '.npmrc'), 'utf8') : '';
+  return `${npmrc}${npmrc && !npmrc.endsWith('\n') ? '\n' : ''}${line}\n`;
 }
 
 /** A new test file next to the acceptance test that passes without the fix. */
