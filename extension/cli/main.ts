@@ -6,6 +6,7 @@ import { RunInputError } from '../engine/run/runCoordinator';
 import { ResumeError } from '../engine/run/resumePoint';
 import { runCommand } from './runCommand';
 import { resumeCommand } from './resumeCommand';
+import { replayCommand } from './replayCommand';
 import { statusCommand } from './statusCommand';
 import { cleanCommand } from './cleanCommand';
 import { simulateCommand } from './simulateCommand';
@@ -20,6 +21,7 @@ import { PolicyError } from '../engine/policy/actionPolicy';
 const commands: Record<string, (argv: string[], print: (line: string) => void) => Promise<number>> = {
   run: runCommand,
   resume: resumeCommand,
+  replay: replayCommand,
   status: statusCommand,
   clean: cleanCommand,
   simulate: simulateCommand,

@@ -57,7 +57,7 @@ export function checkFlags(values: RunFlags): void {
 /** Starts the model endpoint the flags name, runs (or resumes) the run, prints its report; returns the exit code. */
 export async function executeWithFlags(
   values: RunFlags,
-  target: { repo: string; specPath: string; runId?: string; resume?: boolean },
+  target: { repo: string; specPath: string; runId?: string; resume?: boolean; baseCommit?: string },
   print: (line: string) => void,
 ): Promise<number> {
   // Read before anything starts, so a bad policy file is a usage error with nothing created.
@@ -74,6 +74,7 @@ export async function executeWithFlags(
       specPath: target.specPath,
       ...(target.runId ? { runId: target.runId } : {}),
       ...(target.resume ? { resume: true } : {}),
+      ...(target.baseCommit ? { baseCommit: target.baseCommit } : {}),
       endpoint,
       concurrency: positiveInt(values.concurrency, '--concurrency') ?? DEFAULT_RUN_SETTINGS.concurrency,
       loomHome: values['loom-home'] ? resolve(values['loom-home']) : loomHome(),

@@ -3,7 +3,7 @@ import { PlanSchema } from './plan';
 import { TaskResultSchema, FindingSchema } from './taskResult';
 import { AgentOutcomeSchema, AgentRoleSchema, UsageSchema } from './usage';
 import { ChatMessageSchema, ToolCallSchema } from './chat';
-import { ActionSchema } from './policy';
+import { ActionPolicySchema, ActionSchema } from './policy';
 
 /**
  * Journal events: the one source of truth of a run. Each is appended once by the coordinator
@@ -27,6 +27,15 @@ export const EventBodySchema = z.discriminatedUnion('type', [
     concurrency: z.number().int(),
     /** What confines agent-side processes, or why nothing does (said at run start). */
     sandbox: z.string().optional(),
+    /** The settings that decide what agents may do and how checks run: what `loom replay` runs with again. */
+    settings: z
+      .object({
+        policy: ActionPolicySchema,
+        commandAllowlist: z.array(z.string()),
+        flakeReruns: z.number().int(),
+        commandTimeoutMs: z.number().int(),
+      })
+      .optional(),
   }),
   z.object({
     /** The run continues from its journal in a new process (`loom resume`): its old process died or was stopped. */

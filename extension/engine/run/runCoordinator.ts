@@ -103,9 +103,13 @@ export class RunCoordinator implements Disposable {
     if (inRepo?.stdout.trim() !== 'true') throw new RunInputError(`${this.options.repo} is not a git repository`);
     let baseCommit: string;
     try {
-      baseCommit = await resolveCommit(this.options.repo, 'HEAD');
+      baseCommit = await resolveCommit(this.options.repo, this.options.baseCommit ?? 'HEAD');
     } catch {
-      throw new RunInputError(`${this.options.repo} has no commits yet: commit something first, the run starts from HEAD`);
+      throw new RunInputError(
+        this.options.baseCommit
+          ? `${this.options.repo} has no commit ${this.options.baseCommit}: the recorded run started there`
+          : `${this.options.repo} has no commits yet: commit something first, the run starts from HEAD`,
+      );
     }
     const baseBranch = await gitOut(this.options.repo, ['rev-parse', '--abbrev-ref', 'HEAD']);
     return { spec: parsed.spec, baseCommit, baseBranch };
@@ -135,6 +139,7 @@ export class RunCoordinator implements Disposable {
       model: this.options.endpoint.model,
       concurrency: this.options.concurrency,
       sandbox: ctx.sandbox.spec.summary,
+      settings: { policy: ctx.policy, commandAllowlist: this.options.commandAllowlist, flakeReruns: this.options.flakeReruns, commandTimeoutMs: this.options.commandTimeoutMs },
     });
     ctx.journal({ type: 'spec/didParse', requirements: spec.requirements.map((r) => ({ id: r.id, title: r.title })) });
     const suggestion = ctx.setup === null ? await suggestSetup(this.options.repo) : null;

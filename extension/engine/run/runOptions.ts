@@ -9,6 +9,8 @@ import type { SandboxSpec } from '../../protocol/sandbox';
 export interface RunOptions {
   /** Continue the run `runId` from its journal (`loom resume`) instead of starting a new one. */
   resume?: boolean;
+  /** Start from this commit instead of the repository's HEAD (`loom replay` starts where the recorded run did). */
+  baseCommit?: string;
   repo: string;
   specPath: string;
   endpoint: ModelEndpoint;
