@@ -37,9 +37,9 @@ function readList(lines: readonly string[]): Listed[] {
   return listed;
 }
 
-/** The numbered failure details after "N failing": "  1) suite\n       test:\n     Error: ...". */
-function readFailures(lines: readonly string[]): Map<number, TestFailure> {
-  const failures = new Map<number, TestFailure>();
+/** The numbered failure details after "N failing": "  1) suite\n       test:\n     Error: ...", with the title path they name. */
+function readFailures(lines: readonly string[]): Map<number, TestFailure & { title: string }> {
+  const failures = new Map<number, TestFailure & { title: string }>();
   const starts = lines.flatMap((l, i) => (/^ {2}\d+\) /.test(l) ? [i] : []));
   starts.forEach((start, k) => {
     const block = lines.slice(start, starts[k + 1] ?? lines.length);
@@ -49,12 +49,17 @@ function readFailures(lines: readonly string[]): Map<number, TestFailure> {
     const diffAt = body.findIndex((l) => /^\s*\+ expected - actual\s*$/.test(l));
     if (diffAt >= 0) body = body.slice(0, diffAt);
     const dedented = body.map((l) => l.replace(/^ {5,6}/, '')).join('\n');
-    failures.set(Number(/^ {2}(\d+)\)/.exec(block[0])?.[1]), failureFromText(dedented));
+    const title = block
+      .slice(0, titleEnd + 1)
+      .map((l, i) => (i === 0 ? l.replace(/^ {2}\d+\) /, '') : l).trim().replace(/:$/, ''))
+      .filter(Boolean)
+      .join(' › ');
+    failures.set(Number(/^ {2}(\d+)\)/.exec(block[0])?.[1]), { ...failureFromText(dedented), title });
   });
   return failures;
 }
 
-/** Mocha's default spec reporter. */
+/** Mocha's default spec reporter (and the failures and counts of the others that share its epilogue: dot, min, progress). */
 export const mochaSpecAdapter: RunnerAdapter = {
   name: 'mocha (spec)',
   matches: (argv) => runnerOfCommand(argv) === 'mocha' && (reporterOfCommand(argv) ?? 'spec') === 'spec',
@@ -67,9 +72,16 @@ export const mochaSpecAdapter: RunnerAdapter = {
     const listed = readList(lines.slice(0, summaryAt));
     const failures = readFailures(lines.slice(summaryAt));
     const tests = listed.map(({ test, number }) => {
-      const failure = number !== undefined ? failures.get(number) : undefined;
-      return failure ? { ...test, failure } : test;
+      const found = number !== undefined ? failures.get(number) : undefined;
+      if (!found) return test;
+      const { title: _title, ...failure } = found;
+      return { ...test, failure };
     });
+    // Reporters that list no tests (dot, min, progress) still print the numbered failures with their titles.
+    const numbered = new Set(listed.flatMap((l) => (l.number !== undefined ? [l.number] : [])));
+    for (const [number, { title, ...failure }] of failures) {
+      if (!numbered.has(number) && title) tests.push({ name: title, status: 'failed', failure });
+    }
     const tail = lines.slice(summaryAt, summaryAt + 4).join('\n');
     const n = (label: string): number => Number(new RegExp(`^ {2}(\\d+) ${label}`, 'm').exec(tail)?.[1] ?? 0);
     return { runner: 'mocha', tests, counts: { passed: n('passing'), failed: n('failing'), skipped: n('pending') } };

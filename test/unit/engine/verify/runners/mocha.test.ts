@@ -94,3 +94,20 @@ describe('mocha json adapter', () => {
     assert.deepEqual(report && outcomes(report), ['passed math › sums two numbers', 'failed math › subtracts two numbers']);
   });
 });
+
+describe('mocha with the dot reporter (a real repository, recorded)', () => {
+  it('finds the failing test by its title path and its assertion from the epilogue, and classifies the base run as fail-to-pass evidence', () => {
+    const report = reportOf('mocha', 'dot-fail');
+    assert.deepEqual(report.counts, { passed: 15, failed: 1, skipped: 0 });
+    assert.deepEqual(outcomes(report), ['failed options › options.matchBase › should split the basename on backslashes when the windows option is enabled']);
+    assert.equal(onlyFailure(report).kind, 'assertion');
+    const base = classifyBaseRun(report);
+    assert.equal(base.verdict, 'failsForAssertion', base.reason);
+  });
+
+  it('a branch run that names no test passes on its counts when the start commit\'s failure is gone', () => {
+    const base = classifyBaseRun(reportOf('mocha', 'dot-fail'));
+    const branch = classifyBranchRun(reportOf('mocha', 'dot-pass'), base.failedForAssertion.map((t) => t.name), { ranOnBase: 16 });
+    assert.equal(branch.verdict, 'passes', branch.reason);
+  });
+});

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { classifyBaseRun } from '../../../../../extension/engine/verify/runners/classifyBaseRun';
 import { parseTestReport, runnerAdapters } from '../../../../../extension/engine/verify/runners/parseTestReport';
 import { outcomes, recordedRun, reportOf } from './recordedRun';
 
@@ -28,6 +29,15 @@ describe('parseTestReport', () => {
       const run = recordedRun(runner, name);
       assert.deepEqual(parseTestReport(NPM_TEST, run.stdout, run.stderr, run.exitCode), reportOf(runner, name), `${runner}/${name}`);
     }
+  });
+
+  it('a runner that is not installed (npx offline in the sandbox, a script whose program is missing) is a load error: the environment, not the code', () => {
+    const npx = reportOf('npm', 'npx-offline');
+    assert.match(npx.loadError ?? '', /^the test runner could not start: npm error code ENOTCACHED$/);
+    assert.equal(classifyBaseRun(npx).cause, 'loadError');
+    const script = reportOf('npm', 'script-not-found');
+    assert.equal(script.loadError, 'the test runner could not start: sh: 1: mocha: not found');
+    assert.equal(classifyBaseRun(script).verdict, 'inconclusive');
   });
 
   it('null when nothing recognises the output', () => {
