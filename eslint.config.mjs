@@ -11,6 +11,15 @@ export default tseslint.config(
     },
   },
   {
+    // DESIGN.md: every switch over a union (event types above all) names every member, so a new
+    // event cannot silently vanish from a view; `default` does not count as handling them.
+    files: ['extension/**/*.ts', 'webview/**/*.ts', 'webview/**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true } },
+    rules: {
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: false }],
+    },
+  },
+  {
     // DESIGN.md rule 1: only extension/vscode/** may import 'vscode', type imports included.
     files: ['extension/**/*.ts', 'webview/**/*.ts', 'webview/**/*.tsx', 'test/unit/**/*.ts'],
     ignores: ['extension/vscode/**'],

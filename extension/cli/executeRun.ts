@@ -54,7 +54,11 @@ export function exitCodeOf(state: RunState): number {
       return EXIT.ok;
     case 'escalated':
       return EXIT.escalationPending;
-    default:
+    case 'failed':
+    case 'idle':
+    case 'planning':
+    case 'running':
+    case 'stopped':
       return EXIT.taskFailures;
   }
 }

@@ -54,7 +54,14 @@ export function progressLine(event: RunEvent, startedAt: number): string | null 
       return `${t} ${who(event.agentId)} policy: ${event.outcome} by ${event.by}: ${event.reason}`;
     case 'run/didFinish':
       return `${t} run ${event.status}`;
-    default:
+    case 'finding/didReview':
+    case 'lease/didCreate':
+    case 'lease/didRemove':
+    case 'model/didRespond':
+    case 'spec/didParse':
+    case 'task/didReport':
+    case 'task/didStart':
+    case 'verify/didFinish':
       return null;
   }
 }

@@ -69,7 +69,29 @@ export function traceItemsByAgent(run: RunState, events: readonly RunEvent[]): M
         }
         break;
       }
-      default:
+      case 'agent/didFinish':
+      case 'agent/didStart':
+      case 'conflict/didDetect':
+      case 'finding/didReview':
+      case 'lease/didCreate':
+      case 'lease/didRemove':
+      case 'mcp/didStart':
+      case 'merge/didMerge':
+      case 'plan/didAccept':
+      case 'plan/didFailValidation':
+      case 'policy/didDecide':
+      case 'run/didFinish':
+      case 'run/didResume':
+      case 'run/didStart':
+      case 'setup/didRun':
+      case 'spec/didParse':
+      case 'task/didBlock':
+      case 'task/didFail':
+      case 'task/didReport':
+      case 'task/didStart':
+      case 'task/didSucceed':
+      case 'tests/didFreeze':
+      case 'verify/didFinish':
         break;
     }
   }

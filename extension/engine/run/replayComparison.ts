@@ -15,7 +15,34 @@ function steps(events: readonly RunEvent[]): Map<string, string[]> {
       case 'agent/didFinish':
         add(e.agentId, `finished: ${e.outcome.kind}`);
         break;
-      default:
+      case 'agent/didStart':
+      case 'agent/didWarn':
+      case 'checkpoint/didCommit':
+      case 'conflict/didDetect':
+      case 'escalation/didOpen':
+      case 'escalation/didResolve':
+      case 'finding/didReview':
+      case 'lease/didCreate':
+      case 'lease/didRemove':
+      case 'mcp/didStart':
+      case 'merge/didMerge':
+      case 'model/didFail':
+      case 'plan/didAccept':
+      case 'plan/didFailValidation':
+      case 'policy/didDecide':
+      case 'run/didFinish':
+      case 'run/didResume':
+      case 'run/didStart':
+      case 'setup/didRun':
+      case 'spec/didParse':
+      case 'task/didBlock':
+      case 'task/didFail':
+      case 'task/didReport':
+      case 'task/didStart':
+      case 'task/didSucceed':
+      case 'tests/didFreeze':
+      case 'verify/didCheck':
+      case 'verify/didFinish':
         break;
     }
   }

@@ -129,7 +129,25 @@ export function resumePoint(events: readonly RunEvent[]): ResumePoint {
       case 'escalation/didOpen':
         point.escalations.add(e.escalationId);
         break;
-      default:
+      case 'agent/didFinish':
+      case 'agent/didWarn':
+      case 'conflict/didDetect':
+      case 'escalation/didResolve':
+      case 'finding/didReview':
+      case 'lease/didRemove':
+      case 'mcp/didStart':
+      case 'model/didFail':
+      case 'model/didRespond':
+      case 'plan/didFailValidation':
+      case 'policy/didDecide':
+      case 'run/didFinish':
+      case 'run/didResume':
+      case 'run/didStart':
+      case 'setup/didRun':
+      case 'spec/didParse':
+      case 'task/didStart':
+      case 'tool/didCall':
+      case 'verify/didCheck':
         break;
     }
   }

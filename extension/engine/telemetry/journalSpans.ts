@@ -112,7 +112,26 @@ export function emitJournalSpans(tracer: Tracer, events: readonly RunEvent[]): n
         root.setAttribute('loom.run.status', e.status);
         if (e.status === 'failed') root.setStatus({ code: SpanStatusCode.ERROR });
         break;
-      default:
+      case 'checkpoint/didCommit':
+      case 'escalation/didResolve':
+      case 'finding/didReview':
+      case 'lease/didCreate':
+      case 'lease/didRemove':
+      case 'mcp/didStart':
+      case 'merge/didMerge':
+      case 'plan/didAccept':
+      case 'plan/didFailValidation':
+      case 'policy/didDecide':
+      case 'run/didResume':
+      case 'run/didStart':
+      case 'setup/didRun':
+      case 'spec/didParse':
+      case 'task/didBlock':
+      case 'task/didReport':
+      case 'task/didStart':
+      case 'task/didSucceed':
+      case 'tests/didFreeze':
+      case 'verify/didCheck':
         break;
     }
   }

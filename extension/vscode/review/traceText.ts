@@ -58,7 +58,20 @@ export function traceText(events: readonly RunEvent[], filter: { agentId?: strin
       case 'task/didBlock':
         lines.push(`${t(e.ts)} ${e.type}${'reason' in e ? `: ${e.reason}` : ''}`);
         break;
-      default:
+      case 'conflict/didDetect':
+      case 'escalation/didOpen':
+      case 'escalation/didResolve':
+      case 'finding/didReview':
+      case 'lease/didCreate':
+      case 'lease/didRemove':
+      case 'merge/didMerge':
+      case 'plan/didAccept':
+      case 'plan/didFailValidation':
+      case 'policy/didDecide':
+      case 'run/didFinish':
+      case 'run/didResume':
+      case 'run/didStart':
+      case 'spec/didParse':
         break;
     }
   }

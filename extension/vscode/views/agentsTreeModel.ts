@@ -58,7 +58,11 @@ export function agentIcon(agent: AgentState): IconSpec {
     case 'iterationCap':
     case 'loopDetected':
       return { id: 'warning', color: 'list.warningForeground' };
-    default:
+    case 'crashed':
+    case 'invalidResult':
+    case 'modelError':
+    case 'toolError':
+    case undefined:
       return { id: 'error', color: 'testing.iconFailed' };
   }
 }
