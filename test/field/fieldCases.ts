@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { npmrcWith, runnerConfigCheat, stubTest, testScriptCheat } from './fieldCheats';
+import { runnerConfigCheat, stubTest, testScriptCheat } from './fieldCheats';
 import { cloneForCase, fileAt, testFilesOf, type CaseCloneOptions, type FieldRepo } from './fieldRepo';
 import { scenarioOf, specText, type ScenarioInput, type TestsBy, type Writes } from './fieldScenario';
 
@@ -133,12 +133,6 @@ export function prepareCase(repo: FieldRepo, kind: CaseKind, dir: string, testsB
       } else {
         clone.dependencies = false;
         note = 'no node_modules installed';
-        if (c.testCommand[0] === 'npx') {
-          // npx would look for the runner on the registry, which the sandbox cannot reach: npm retries
-          // for about a minute per run. Offline, it gives up at once; what the verifier sees is the same.
-          clone.baseChanges = { message: 'npm offline', files: { '.npmrc': npmrcWith(repo, 'offline=true') } };
-          note += '; base .npmrc says offline=true, so npx fails at once instead of retrying the registry for a minute';
-        }
       }
       break;
     }

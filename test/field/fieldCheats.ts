@@ -52,7 +52,7 @@ export function runnerConfigCheat(repo: FieldRepo): { files: Writes; rationale: 
 }
 
 /** The repository's .npmrc at base with one more line. */
-export function npmrcWith(repo: FieldRepo, line: string): string {
+function npmrcWith(repo: FieldRepo, line: string): string {
   const npmrc = existsSync(join(repo.template, '.npmrc')) ? readFileSync(join(repo.template, '.npmrc'), 'utf8') : '';
   return `${npmrc}${npmrc && !npmrc.endsWith('\n') ? '\n' : ''}${line}\n`;
 }
