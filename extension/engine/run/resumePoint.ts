@@ -19,6 +19,10 @@ export interface TaskResumePoint {
   verifyRounds: number;
   /** Findings of a failed verification whose retry had not started: the next attempt gets them. */
   findings: Finding[];
+  /** Test-author agents already started (a resumed one gets the next number, never a used id). */
+  authorAttempts: number;
+  /** Tokens the task's test authors and implementors already used: a resume continues the budget, never a fresh one. */
+  spentTokens: number;
 }
 
 export interface ResumePoint {
@@ -70,12 +74,14 @@ export function resumePoint(events: readonly RunEvent[]): ResumePoint {
   const flight = (taskId: string): TaskResumePoint => {
     let t = point.inFlight.get(taskId);
     if (!t) {
-      t = { lease: null, frozenStart: null, checkpoint: null, reported: null, attempts: 0, verifyRounds: 0, findings: [] };
+      t = { lease: null, frozenStart: null, checkpoint: null, reported: null, attempts: 0, verifyRounds: 0, findings: [], authorAttempts: 0, spentTokens: 0 };
       point.inFlight.set(taskId, t);
     }
     return t;
   };
   const implementors = new Set<string>();
+  // Agents whose model calls count toward their task's budget, by agent id.
+  const budgeted = new Map<string, string>();
   for (const e of events) {
     switch (e.type) {
       case 'plan/didAccept':
@@ -88,7 +94,12 @@ export function resumePoint(events: readonly RunEvent[]): ResumePoint {
         flight(e.taskId).frozenStart = e.commit;
         break;
       case 'agent/didStart':
+        if (e.role === 'testAuthor' && e.taskId) {
+          budgeted.set(e.agentId, e.taskId);
+          flight(e.taskId).authorAttempts++;
+        }
         if (e.role === 'implementor' && e.taskId) {
+          budgeted.set(e.agentId, e.taskId);
           implementors.add(e.agentId);
           const t = flight(e.taskId);
           t.attempts = Math.max(t.attempts, e.attempt);
@@ -96,6 +107,11 @@ export function resumePoint(events: readonly RunEvent[]): ResumePoint {
           t.findings = [];
         }
         break;
+      case 'model/didRespond': {
+        const taskId = budgeted.get(e.agentId);
+        if (taskId && point.inFlight.has(taskId)) flight(taskId).spentTokens += e.usage.inputTokens + e.usage.outputTokens;
+        break;
+      }
       case 'checkpoint/didCommit':
         if (e.taskId && implementors.has(e.agentId)) flight(e.taskId).checkpoint = { commit: e.commit, messages: e.messages };
         break;
@@ -137,7 +153,6 @@ export function resumePoint(events: readonly RunEvent[]): ResumePoint {
       case 'lease/didRemove':
       case 'mcp/didStart':
       case 'model/didFail':
-      case 'model/didRespond':
       case 'plan/didFailValidation':
       case 'policy/didDecide':
       case 'run/didFinish':

@@ -44,6 +44,8 @@ export async function runTask(
   let reported = resume?.reported ?? null;
   const branch = lease.branch ?? '';
   const budget = new TaskBudget(task.budgetTokens ?? ctx.options.budgets.taskTokens);
+  // A resumed task continues its budget: what its agents used before the crash still counts.
+  if (resume?.spentTokens) budget.spend({ inputTokens: resume.spentTokens, outputTokens: 0 });
 
   if (ctx.setup !== null) {
     const failed = await setUpLease(ctx, task, lease);
@@ -52,7 +54,7 @@ export async function runTask(
   // The tests that decide the task exist, frozen, before its implementor starts.
   let startCommit = resume?.frozenStart ?? lease.startCommit;
   if (needsTestAuthor(task) && !resume?.frozenStart) {
-    const authored = await authorAcceptanceTests(ctx, task, lease, budget);
+    const authored = await authorAcceptanceTests(ctx, task, lease, budget, (resume?.authorAttempts ?? 0) + 1);
     if (!authored.ok) return authored;
     startCommit = authored.startCommit;
   }

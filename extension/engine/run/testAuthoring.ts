@@ -16,8 +16,8 @@ export type AuthoredTests = { ok: true; startCommit: string } | { ok: false; rea
  * implementor); Loom keeps only test files and commits them as the task's start commit. From then
  * on they are frozen: the verifier runs that copy, and any change to them is a failing finding.
  */
-export async function authorAcceptanceTests(ctx: RunContext, task: Task, lease: Lease, budget: TaskBudget): Promise<AuthoredTests> {
-  const agentId = `tests-${task.id}-1`;
+export async function authorAcceptanceTests(ctx: RunContext, task: Task, lease: Lease, budget: TaskBudget, attempt = 1): Promise<AuthoredTests> {
+  const agentId = `tests-${task.id}-${attempt}`;
   const files = authoredTestFiles(task);
   // Its writes belong in the test files; anything else would need approval, and is put back anyway.
   const authorTask: Task = { ...task, fileScope: files.length ? files : task.fileScope };
@@ -27,13 +27,13 @@ export async function authorAcceptanceTests(ctx: RunContext, task: Task, lease: 
     agentId,
     role: 'testAuthor',
     taskId: task.id,
-    attempt: 1,
+    attempt,
     budgetTokens,
     job: (endpoint) => ({
       role: 'testAuthor',
       runId: ctx.runId,
       agentId,
-      attempt: 1,
+      attempt,
       spec: ctx.spec,
       task: authorTask,
       worktree: lease.path,

@@ -22,8 +22,11 @@ describe('engine/run/resumePoint', () => {
         { type: 'task/didSucceed', taskId: 'a', headCommit: 'head-a' },
         { type: 'merge/didMerge', taskId: 'a', branch: 'loom/r/integration', commit: 'm1' },
         lease('b'),
+        { type: 'agent/didStart', agentId: 'tests-b-1', taskId: 'b', role: 'testAuthor', threadId: 1, model: 'm', budgetTokens: 100, attempt: 1 },
+        { type: 'model/didRespond', agentId: 'tests-b-1', taskId: 'b', model: 'm', turn: 1, startedAt: 0, durationMs: 1, usage: { inputTokens: 30, outputTokens: 5 }, finishReason: 'stop', content: 'x', toolCalls: [] },
         { type: 'tests/didFreeze', taskId: 'b', commit: 'frozen-b', files: ['test/b.test.js'], discarded: [] },
         impl('b', 1),
+        { type: 'model/didRespond', agentId: 'impl-b-1', taskId: 'b', model: 'm', turn: 1, startedAt: 0, durationMs: 1, usage: { inputTokens: 100, outputTokens: 20 }, finishReason: 'tool_calls', content: null, toolCalls: [] },
         { type: 'checkpoint/didCommit', agentId: 'impl-b-1', taskId: 'b', turn: 2, commit: 'cp-b', messages: [{ role: 'user', content: 'go' }] },
         lease('c'),
         impl('c', 1),
@@ -42,6 +45,8 @@ describe('engine/run/resumePoint', () => {
     assert.equal(b.frozenStart, 'frozen-b');
     assert.equal(b.checkpoint?.commit, 'cp-b');
     assert.equal(b.reported, null);
+    assert.equal(b.spentTokens, 155, "the test author's and implementor's tokens still count after a resume");
+    assert.equal(b.authorAttempts, 1);
     const c = point.inFlight.get('c')!;
     assert.equal(c.reported, null, 'a failed verification sends the task back to an implementor');
     assert.deepEqual(c.findings.map((f) => f.rule), ['failToPass/stillFails'], 'with the findings, not the old conversation alone');
