@@ -140,7 +140,8 @@ export function prepareCase(repo: FieldRepo, kind: CaseKind, dir: string, testsB
   mkdirSync(dir, { recursive: true });
   const repoDir = cloneForCase(repo, join(dir, 'repo'), clone);
   const fieldCase = { ...c, testCommand: command };
-  const input: ScenarioInput = { fieldCase, testsBy, tests, implementor, summary, blockOnRetry: !expectationOf(kind).merged };
+  const baseContent = (path: string) => (clone.baseChanges?.files[path] !== undefined ? clone.baseChanges.files[path] : fileAt(repo, 'base', path));
+  const input: ScenarioInput = { fieldCase, testsBy, tests, implementor, summary, blockOnRetry: !expectationOf(kind).merged, baseContent };
   const specPath = join(dir, 'spec.md');
   const scenarioPath = join(dir, 'scenario.json');
   const policyPath = join(dir, 'policy.json');

@@ -4,6 +4,7 @@
  * upstream test file(s), an implementor that does whatever the case's attempt says, and a verifier
  * whose judgment passes (it only runs when every deterministic check passed).
  */
+import { answers, editCalls } from './fieldEdits';
 import type { FieldCase } from './harvest/verifyCase';
 
 export const TASK_ID = 'upstream-fix';
@@ -25,6 +26,8 @@ export interface ScenarioInput {
   summary: string;
   /** A cheat: the implementor's attempt 2 reports blocked, so a rejected task is not verified twice. */
   blockOnRetry: boolean;
+  /** A file as the repository's base commit has it (null: not there). */
+  baseContent: (path: string) => string | null;
 }
 
 export function specText(c: FieldCase, testFiles: readonly string[]): string {
@@ -59,22 +62,22 @@ export function planJson(c: FieldCase, testFiles: readonly string[], testsBy: Te
   return JSON.stringify({ tasks: [task] }, null, 1);
 }
 
-const writeCalls = (files: Writes) => Object.entries(files).map(([path, content]) => ({ name: 'write_file', arguments: { path, content } }));
-
 function report(status: 'done' | 'blocked', summary: string, filesChanged: string[]) {
   return { toolCalls: [{ name: 'report_result', arguments: { status, summary, filesChanged, testsRun: [] } }] };
 }
 
-/** One agent's turns: its writes (if any) in one turn, then its report. */
-function writeAndReport(files: Writes, summary: string) {
-  const paths = Object.keys(files);
-  return [...(paths.length ? [{ toolCalls: writeCalls(files) }] : []), report('done', summary, paths)];
+/** One agent's turns: its writes (as few answers as fit under the output cap), then its report. */
+function writeAndReport(files: Writes, before: (path: string) => string | null, summary: string) {
+  const calls = Object.entries(files).flatMap(([path, content]) => editCalls(path, before(path), content));
+  return [...answers(calls).map((toolCalls) => ({ toolCalls })), report('done', summary, Object.keys(files))];
 }
 
 export function scenarioOf(input: ScenarioInput): object {
   const c = input.fieldCase;
   const testFiles = Object.keys(input.tests);
   const implementorWrites: Writes = input.testsBy === 'implementor' ? { ...input.tests, ...input.implementor } : input.implementor;
+  // What the implementor finds: the frozen tests on top of base.
+  const atStart = (path: string) => (input.testsBy === 'testAuthor' && path in input.tests ? input.tests[path] : input.baseContent(path));
   return {
     name: `field-${c.name}`,
     model: 'loom-sim-1',
@@ -83,12 +86,12 @@ export function scenarioOf(input: ScenarioInput): object {
     agents: [
       { match: { role: 'coordinator' }, turns: [{ content: planJson(c, testFiles, input.testsBy) }] },
       ...(input.testsBy === 'testAuthor'
-        ? [{ match: { role: 'testAuthor', task: TASK_ID }, turns: writeAndReport(input.tests, `The upstream tests of ${c.fixCommit.slice(0, 10)}.`) }]
+        ? [{ match: { role: 'testAuthor', task: TASK_ID }, turns: writeAndReport(input.tests, input.baseContent, `The upstream tests of ${c.fixCommit.slice(0, 10)}.`) }]
         : []),
       ...(input.blockOnRetry
         ? [{ match: { role: 'implementor', task: TASK_ID, attempt: 2 }, turns: [report('blocked', 'Giving up: the verifier rejected the change.', [])] }]
         : []),
-      { match: { role: 'implementor', task: TASK_ID }, turns: writeAndReport(implementorWrites, input.summary) },
+      { match: { role: 'implementor', task: TASK_ID }, turns: writeAndReport(implementorWrites, atStart, input.summary) },
       { match: { role: 'verifier' }, turns: [{ content: '{"verdict": "pass", "findings": []}' }] },
     ],
   };
