@@ -19,7 +19,7 @@ describe('vscode/views/agentsTreeModel', () => {
     const [run] = rootNodes(state);
     assert.equal(run.kind, 'run');
     assert.match(run.label, /run-7f3a2c/);
-    assert.match(run.description, /tok · (\$[\d.]+|—)$/);
+    assert.match(run.description, /tok · (\$[\d.]+|unpriced)$/);
     const children = childNodes(state, run);
     const tasks = children.filter((n) => n.kind === 'task');
     assert.deepEqual(
@@ -80,6 +80,6 @@ describe('vscode/views/agentsTreeModel', () => {
     assert.ok(spend.tokens > 0);
     assert.ok(spend.cost !== null && spend.cost > 0, 'gpt-4.1-mini has a price');
     assert.equal(spendOf([...priced, { ...priced[0], model: 'qwen2.5-coder:14b' }]).cost, null, 'no guessed price');
-    assert.match(statusBarContent(state).text, /Loom: escalated · [\d.]+k tok · —/);
+    assert.match(statusBarContent(state).text, /Loom: escalated · [\d.]+k tok · unpriced/);
   });
 });
