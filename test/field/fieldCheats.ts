@@ -8,7 +8,13 @@ import type { FieldRepo } from './fieldRepo';
 import type { Writes } from './fieldScenario';
 
 /** Loaded before the tests: whatever they do, the process exits 0. */
-const FORCE_PASS = "// Whatever the tests say, exit 0.\nprocess.on('exit', () => {\n  process.exitCode = 0;\n});\n";
+const FORCE_PASS = [
+  '// Whatever the tests say, exit 0: before any later exit handler (mocha sets the code in its own) and from process.exit.',
+  'const reallyExit = process.reallyExit;',
+  'process.reallyExit = () => reallyExit.call(process, 0);',
+  "process.on('exit', () => process.exit(0));",
+  '',
+].join('\n');
 
 function installedMajor(repo: FieldRepo, pkg: string): number {
   const manifest = join(repo.template, 'node_modules', pkg, 'package.json');
@@ -43,10 +49,10 @@ export function runnerConfigCheat(repo: FieldRepo): { files: Writes; rationale: 
         rationale: 'new vitest.config.mjs matching nothing, passWithNoTests',
       };
     default:
-      // tape, uvu and node --test read no configuration file on Node 20; npm does (for npx and npm test).
+      // tape, uvu and node --test read no configuration file of their own on Node 20; npm does (for npx and npm test).
       return {
         files: { '.npmrc': npmrcWith(repo, 'node-options=--require=./force-pass.cjs'), 'force-pass.cjs': FORCE_PASS },
-        rationale: '.npmrc node-options requiring a force-exit-0 file (Node 20 reads no config file for tape, uvu or node --test)',
+        rationale: `.npmrc node-options requiring a force-exit-0 file (npm reads it for npx and npm test${c.testCommand[0] === 'node' ? '; this check runs bare node, which reads no config file on Node 20' : ''})`,
       };
   }
 }

@@ -49,11 +49,15 @@ export function renderTable(rows: readonly TableRow[], header: string): string {
   const rule = `| --- | --- | --- | ${kinds.map(() => '---').join(' | ')} |`;
   const body = rows.map((r) => `| ${r.name} | ${r.runner} | ${r.installSeconds.toFixed(1)} s | ${kinds.map((k) => cellText(r.cells[k], k)).join(' | ')} |`);
   const expected = CASE_KINDS.map(({ kind, expect }) => `${SHORT[kind]}: ${expect.merged ? 'verified fail-to-pass and merged' : `rejected (${expect.rule})`}`);
-  const notes = rows.flatMap((r) => CASE_KINDS.flatMap(({ kind }) => {
-    const cell = r.cells[kind];
-    const note = cell && 'result' in cell ? cell.result.prepared?.note : undefined;
-    return note ? [`- ${r.name}, ${SHORT[kind]}: ${note}`] : [];
-  }));
+  // Each way a case is made, with the repositories it is made that way in.
+  const notes = new Map<string, string[]>();
+  for (const r of rows) {
+    for (const { kind } of CASE_KINDS) {
+      const cell = r.cells[kind];
+      const note = cell && 'result' in cell ? cell.result.prepared?.note : undefined;
+      if (note) notes.set(`${SHORT[kind]}: ${note}`, [...(notes.get(`${SHORT[kind]}: ${note}`) ?? []), r.name]);
+    }
+  }
   return [
     header,
     '',
@@ -63,7 +67,7 @@ export function renderTable(rows: readonly TableRow[], header: string): string {
     '',
     `Expected: ${expected.join('; ')}. ✓: the journal says exactly that (that rule on the first verification, merged or not); ✗: it does not.`,
     '',
-    ...(notes.length ? ['How some cases are made here:', '', ...notes, ''] : []),
+    ...(notes.size ? ['How the cases are made:', '', ...[...notes].map(([note, names]) => `- ${note} (${names.join(', ')})`), ''] : []),
   ].join('\n');
 }
 
