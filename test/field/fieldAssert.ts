@@ -4,7 +4,6 @@
  * its first verification for the specific rule, verified only once, and nothing merged.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { expectationOf } from './fieldCases';
 import { fileAt } from './fieldRepo';
 import { errorRules, type RunOutcome } from './fieldRun';
@@ -14,14 +13,6 @@ import type { TestsBy } from './fieldScenario';
 function describeRun(o: RunOutcome): string {
   const v = o.verifications.map((x) => `verification ${x.attempt}: ${x.passed ? 'passed' : 'failed'} [${x.findings.map((f) => `${f.severity} ${f.rule}: ${f.message.slice(0, 300)}`).join(' | ')}]`);
   return [`exit ${o.exitCode}, run ${o.status ?? 'unfinished'}, merged ${o.merged}, task failure: ${o.failReason ?? '-'}`, ...v, ...o.checks, `agents: ${o.roles.join(', ')}`, `journal: ${o.journalPath}`, `log: ${o.logPath}`].join('\n  ');
-}
-
-function show(repoDir: string, commit: string, file: string): string | null {
-  try {
-    return execFileSync('git', ['show', `${commit}:${file}`], { cwd: repoDir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
-  } catch {
-    return null;
-  }
 }
 
 export function assertCase(result: CaseResult, testsBy: TestsBy): void {
@@ -42,13 +33,12 @@ export function assertCase(result: CaseResult, testsBy: TestsBy): void {
     assert.ok(outcome.checks.some((c) => c.startsWith('failToPass:') && c.includes(': passed')), `fail-to-pass passed\n  ${why}`);
     assert.ok(outcome.merged, `merged\n  ${why}`);
     assert.equal(outcome.status, 'succeeded', why);
-    const commit = outcome.integrationCommit;
-    assert.ok(commit, `an integration commit\n  ${why}`);
+    assert.ok(outcome.integrationCommit, `an integration commit\n  ${why}`);
     for (const file of repo.fieldCase.sourceFiles) {
-      assert.equal(show(prepared.repoDir, commit, file), fileAt(repo, 'fix', file), `the integration commit has the upstream fix's ${file}`);
+      assert.equal(outcome.integrated[file], fileAt(repo, 'fix', file), `the integration commit has the upstream fix's ${file}`);
     }
     for (const file of prepared.testFiles) {
-      assert.equal(show(prepared.repoDir, commit, file), prepared.tests[file], `the integration commit has the acceptance test ${file} as written`);
+      assert.equal(outcome.integrated[file], prepared.tests[file], `the integration commit has the acceptance test ${file} as written`);
     }
     return;
   }

@@ -28,7 +28,7 @@ describe('field tier: real repositories and their upstream fixes through loom ru
   this.timeout(30 * 60_000);
   const keep = process.env.LOOM_FIELD_WORK;
   const work = keep ?? mkdtempSync(join(tmpdir(), 'loom-field-'));
-  const matrix = new FieldMatrix(FIXTURES, work, { names: NAMES, concurrency: Number(process.env.LOOM_FIELD_CONCURRENCY ?? 2), testsBy: TESTS_BY });
+  const matrix = new FieldMatrix(FIXTURES, work, { names: NAMES, concurrency: Number(process.env.LOOM_FIELD_CONCURRENCY ?? 2), testsBy: TESTS_BY, keep: keep !== undefined });
   const rows = new Map<string, TableRow>();
   const started = Date.now();
 
@@ -39,9 +39,10 @@ describe('field tier: real repositories and their upstream fixes through loom ru
   });
 
   after(async () => {
+    await matrix.finished();
     const minutes = ((Date.now() - started) / 60_000).toFixed(1);
     const runs = (await matrix.settled()).filter((r) => r.outcome).length;
-    const header = `Field tier: ${NAMES.length} repositories, ${runs} loom runs, ${minutes} min in all (installs included; ${matrix.options.concurrency} runs at a time; acceptance tests written by the ${TESTS_BY}).`;
+    const header = `Field tier: ${NAMES.length} repositories, ${runs} loom runs, ${minutes} min in all (installs included; ${matrix.options.concurrency} runs at a time; acceptance tests written by ${TESTS_BY === 'testAuthor' ? 'a test-author agent, frozen' : 'the implementor'}).`;
     const text = renderTable([...rows.values()], header);
     writeTable(TABLE, text);
     console.log(`\n${text}\n(${TABLE})`);

@@ -36,13 +36,18 @@ export async function prepareRepo(caseDir: string, dir: string): Promise<FieldRe
   return { caseDir, fieldCase, template, installSeconds: installed.seconds, installError: installed.ok ? '' : installed.reason };
 }
 
-/** A file as the upstream fix (or base) has it, or null when that commit has no such file. */
-export function fileAt(repo: FieldRepo, ref: 'fix' | 'base', path: string): string | null {
+/** `git show commit:file`, or null when the commit has no such file. */
+export function fileAtCommit(repoDir: string, commit: string, file: string): string | null {
   try {
-    return execFileSync('git', ['show', `origin/${ref}:${path}`], { cwd: repo.template, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+    return execFileSync('git', ['show', `${commit}:${file}`], { cwd: repoDir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
   } catch {
     return null;
   }
+}
+
+/** A file as the upstream fix (or base) has it, or null when that commit has no such file. */
+export function fileAt(repo: FieldRepo, ref: 'fix' | 'base', path: string): string | null {
+  return fileAtCommit(repo.template, `origin/${ref}`, path);
 }
 
 export interface CaseCloneOptions {

@@ -9,6 +9,7 @@ import { readJournal } from '../../extension/engine/journal/journalReader';
 import type { EventOf, RunEvent } from '../../extension/protocol/events';
 import type { Finding } from '../../extension/protocol/taskResult';
 import type { PreparedCase } from './fieldCases';
+import { fileAtCommit } from './fieldRepo';
 import { TASK_ID } from './fieldScenario';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -35,12 +36,14 @@ export interface RunOutcome {
   roles: string[];
   /** The CLI's output, for a failing case's message. */
   logPath: string;
+  /** The case's files as the integration commit has them (null: absent), read before the case's clone is removed. */
+  integrated: Record<string, string | null>;
 }
 
 const TIMEOUT_MS = 10 * 60_000;
 
 /** Runs `loom run` for the case; its output goes to dir/cli.log. */
-export function runLoom(pc: PreparedCase, extraArgs: readonly string[] = []): Promise<RunOutcome> {
+export function runLoom(pc: PreparedCase, files: readonly string[], extraArgs: readonly string[] = []): Promise<RunOutcome> {
   const home = join(pc.dir, 'home');
   const logPath = join(pc.dir, 'cli.log');
   const args = [CLI, 'run', '--spec', pc.specPath, '--repo', pc.repoDir, '--simulate', pc.scenarioPath, '--loom-home', home, '--policy', pc.policyPath, '--flake-reruns', '0', '--no', ...extraArgs];
@@ -59,7 +62,9 @@ export function runLoom(pc: PreparedCase, extraArgs: readonly string[] = []): Pr
       clearTimeout(timer);
       log.end(() => {
         try {
-          done({ ...readOutcome(home), exitCode: code, seconds: (Date.now() - started) / 1000, logPath });
+          const outcome = readOutcome(home);
+          const integrated = Object.fromEntries(files.map((f) => [f, outcome.integrationCommit ? fileAtCommit(pc.repoDir, outcome.integrationCommit, f) : null]));
+          done({ ...outcome, exitCode: code, seconds: (Date.now() - started) / 1000, logPath, integrated });
         } catch (err) {
           fail(err);
         }
@@ -79,7 +84,7 @@ function ofType<T extends RunEvent['type']>(events: RunEvent[], type: T): EventO
   return events.filter((e): e is EventOf<T> => e.type === type);
 }
 
-export function readOutcome(home: string): Omit<RunOutcome, 'exitCode' | 'seconds' | 'logPath'> {
+export function readOutcome(home: string): Omit<RunOutcome, 'exitCode' | 'seconds' | 'logPath' | 'integrated'> {
   const journalPath = journalOf(home);
   const events = journalPath ? readJournal(journalPath).events : [];
   const finish = ofType(events, 'run/didFinish').at(-1);
