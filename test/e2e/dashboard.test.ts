@@ -116,7 +116,7 @@ describe('dashboard webview (browser)', function () {
     assert.match((await slug.textContent()) ?? '', /22k/); // 20,461 in + 1,775 out
     assert.match((await slug.textContent()) ?? '', /\$0\.011/); // gpt-4.1-mini price
     const local = page.locator('tr.agent-row[data-agent="impl-case-conversion-1"]');
-    assert.match((await local.textContent()) ?? '', /—/); // no price for a local model
+    assert.match((await local.textContent()) ?? '', /unpriced/); // no price for a local model: never $0
     assert.match((await local.textContent()) ?? '', /98%/); // 43,087 of 44,000 tokens
     assert.match((await page.textContent('.agents-view .view-toolbar')) ?? '', /3 implementors in parallel/);
     await shot('dashboard-agents');
