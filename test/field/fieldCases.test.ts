@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertCase } from './fieldAssert';
 import { CASE_KINDS, type CaseKind } from './fieldCases';
@@ -31,6 +31,7 @@ describe('field tier: real repositories and their upstream fixes through loom ru
   const matrix = new FieldMatrix(FIXTURES, work, { names: NAMES, concurrency: Number(process.env.LOOM_FIELD_CONCURRENCY ?? 2), testsBy: TESTS_BY, keep: keep !== undefined });
   const rows = new Map<string, TableRow>();
   const started = Date.now();
+  const loadBefore = loadavg()[0].toFixed(1);
 
   before(() => {
     assert.ok(existsSync(CLI), `${CLI} is missing: npm run build first`);
@@ -42,7 +43,7 @@ describe('field tier: real repositories and their upstream fixes through loom ru
     await matrix.finished();
     const minutes = ((Date.now() - started) / 60_000).toFixed(1);
     const runs = (await matrix.settled()).filter((r) => r.outcome).length;
-    const header = `Field tier: ${NAMES.length} repositories, ${runs} loom runs, ${minutes} min in all (installs included; ${matrix.options.concurrency} runs at a time; acceptance tests written by ${TESTS_BY === 'testAuthor' ? 'a test-author agent, frozen' : 'the implementor'}).`;
+    const header = `Field tier: ${NAMES.length} repositories, ${runs} loom runs, ${minutes} min in all (installs included; ${matrix.options.concurrency} runs at a time on ${cpus().length} cores, load average ${loadBefore} before; acceptance tests written by ${TESTS_BY === 'testAuthor' ? 'a test-author agent, frozen' : 'the implementor'}).`;
     const text = renderTable([...rows.values()], header);
     writeTable(TABLE, text);
     console.log(`\n${text}\n(${TABLE})`);
