@@ -12,6 +12,7 @@ import { PlanView } from './views/PlanView';
 import { RunHeader } from './views/RunHeader';
 import { SpecView } from './views/SpecView';
 import { SpendView } from './views/SpendView';
+import { Timeline } from './views/Timeline';
 import { TracesView } from './views/TracesView';
 
 const TITLES: Record<TabId, string> = { spec: 'Spec', plan: 'Plan', agents: 'Agents', traces: 'Traces', spend: 'Spend', escalations: 'Escalations' };
@@ -37,6 +38,7 @@ export function App() {
   return (
     <main className="loom-app">
       <RunHeader />
+      <Timeline />
       {stale && (
         <div className="notice notice-info stale-banner" role="status">
           <i className="codicon codicon-sync codicon-modifier-spin" aria-hidden="true" /> Catching up with the journal…

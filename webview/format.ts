@@ -12,15 +12,6 @@ export function formatCount(n: number): string {
   return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** US dollars; null (a model without a price) is "unpriced", never a guess and never $0. */
-export function formatUsd(cost: number | null): string {
-  if (cost === null) return 'unpriced';
-  if (cost === 0) return '$0.00';
-  if (cost < 0.01) return `$${cost.toFixed(4)}`;
-  if (cost < 10) return `$${cost.toFixed(3)}`;
-  return `$${cost.toFixed(2)}`;
-}
-
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = ms / 1000;

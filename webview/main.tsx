@@ -1,6 +1,7 @@
 import '@vscode/codicons/dist/codicon.css';
 import './styles/base.css';
 import './styles/header.css';
+import './styles/timeline.css';
 import './styles/spec.css';
 import './styles/plan.css';
 import './styles/agents.css';

@@ -22,12 +22,13 @@ export function connectStore(store: DashboardStore, bridge: HostBridge, options:
   let timer: ReturnType<typeof setTimeout> | undefined;
   const save = () => {
     timer = undefined;
-    const { run, events, ui } = store.getState();
-    bridge.setState(toPersisted({ run, events, ui }));
+    // The live run is saved, never a moment the timeline shows: a reload follows the run again.
+    const { live, ui } = store.getState();
+    bridge.setState(toPersisted({ ...live, ui }));
   };
   const stopStore = store.subscribe((state, previous) => {
     if (state.needsSnapshot && !previous.needsSnapshot) bridge.post(webviewMessages.ready());
-    if (state.run !== previous.run || state.events !== previous.events || state.ui !== previous.ui) {
+    if (state.live !== previous.live || state.ui !== previous.ui) {
       if (timer === undefined) timer = setTimeout(save, saveDelayMs);
     }
   });

@@ -1,17 +1,31 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RunEvent } from '../../extension/protocol/events';
-import { reduce, assertNever } from '../../extension/protocol/reduce';
+import { reduce, assertNever, foldEvents } from '../../extension/protocol/reduce';
 import { initialRunState, type RunState } from '../../extension/protocol/runState';
 import type { EscalationChoice, HostMessage } from '../../extension/protocol/webviewMessages';
-import { isTraceEvent, toTraceEvent, traceEventsOf } from './traceEvents';
+import { keptEvent } from './keptEvent';
 import { initialUiState, type TabId, type UiState } from './uiState';
 
-/** What the dashboard holds: the folded run, the trace events beside it, and the panel's own state. */
-export interface DashboardData {
-  /** The run, folded with the shared reducer (extension/protocol/reduce.ts): never reimplemented here. */
+/** The latest state of the run and its events in journal order (see keptEvent.ts). */
+export interface RunHistory {
+  /** Folded with the shared reducer (extension/protocol/reduce.ts): never reimplemented here. */
   run: RunState;
-  /** Trace events (see traceEvents.ts) in journal order, for traces and spend. */
   events: RunEvent[];
+}
+
+/**
+ * What the dashboard holds: the run as shown and its events up to that point (every view reads
+ * these two), the live history beside them, and the panel's own state.
+ */
+export interface DashboardData {
+  /** The run as shown: the live run, or the same reducer folded over events[0..timelineSeq]. */
+  run: RunState;
+  /** The events as shown: up to timelineSeq when travelling in time. */
+  events: RunEvent[];
+  /** The latest run and every event, whatever the timeline shows. */
+  live: RunHistory;
+  /** The seq of the event the timeline shows, or null to follow the run live. */
+  timelineSeq: number | null;
   ui: UiState;
   /** Set when an event arrived after a gap in seq: the state is stale until the next snapshot. */
   needsSnapshot: boolean;
@@ -24,6 +38,8 @@ export interface DashboardActions {
   applySnapshot(state: RunState, events?: readonly RunEvent[]): void;
   /** Fold one journal event. Duplicates are ignored; a gap marks the state stale instead of folding. */
   applyEvent(event: RunEvent): void;
+  /** Show the run folded to event `seq` (time travel), or follow it live again with null. */
+  showEvent(seq: number | null): void;
   selectTab(tab: TabId): void;
   selectAgent(agentId: string | null, options?: { showTraces?: boolean }): void;
   selectTask(taskId: string | null, options?: { showPlan?: boolean }): void;
@@ -46,9 +62,11 @@ export interface DashboardStoreOptions {
 
 export function createDashboardStore(options: DashboardStoreOptions = {}): DashboardStore {
   const log = options.log ?? ((m: string) => console.warn(m));
+  const initialLive: RunHistory = { run: options.initial?.run ?? initialRunState(), events: options.initial?.events ?? [] };
   return createStore<DashboardState>()((set, get) => ({
-    run: options.initial?.run ?? initialRunState(),
-    events: options.initial?.events ?? [],
+    ...initialLive,
+    live: initialLive,
+    timelineSeq: null,
     ui: { ...initialUiState(), ...options.initial?.ui },
     needsSnapshot: false,
 
@@ -66,44 +84,50 @@ export function createDashboardStore(options: DashboardStoreOptions = {}): Dashb
     },
 
     applySnapshot(state, events) {
-      const { run, events: kept, ui } = get();
-      const sameRun = run.runId !== null && run.runId === state.runId;
-      const nextEvents = events ? traceEventsOf(events) : sameRun ? kept.filter((e) => e.seq <= state.lastSeq) : [];
+      const { live, ui, timelineSeq } = get();
+      const sameRun = live.run.runId !== null && live.run.runId === state.runId;
+      const next: RunHistory = { run: state, events: events ? events.map(keptEvent) : sameRun ? live.events.filter((e) => e.seq <= state.lastSeq) : [] };
       set({
-        run: state,
-        events: nextEvents,
+        ...shown(next, sameRun ? timelineSeq : null),
+        live: next,
         needsSnapshot: false,
-        ui: sameRun || run.runId === null ? pruneUi(ui, state) : pruneUi({ ...ui, selectedAgentId: null, selectedTaskId: null, selectedTraceKey: null }, state),
+        ui: sameRun || live.run.runId === null ? pruneUi(ui, state) : pruneUi({ ...ui, selectedAgentId: null, selectedTaskId: null, selectedTraceKey: null }, state),
       });
     },
 
     applyEvent(event) {
-      const { run, events, ui } = get();
-      if (event.type === 'run/didStart' && event.seq === 0 && event.runId !== run.runId) {
+      const { live, ui, timelineSeq } = get();
+      if (event.type === 'run/didStart' && event.seq === 0 && event.runId !== live.run.runId) {
         // A new run: its journal starts again at seq 0.
-        const fresh = reduce(initialRunState(), event);
-        set({ run: fresh, events: [], needsSnapshot: false, ui: pruneUi({ ...ui, selectedTraceKey: null }, fresh) });
+        const fresh: RunHistory = { run: reduce(initialRunState(), event), events: [keptEvent(event)] };
+        set({ ...fresh, live: fresh, timelineSeq: null, needsSnapshot: false, ui: pruneUi({ ...ui, selectedTraceKey: null }, fresh.run) });
         return;
       }
-      if (event.seq <= run.lastSeq) return;
-      if (event.seq !== run.lastSeq + 1) {
-        if (!get().needsSnapshot) log(`[loom] event ${event.seq} arrived after ${run.lastSeq}: asking the host for a snapshot`);
+      if (event.seq <= live.run.lastSeq) return;
+      if (event.seq !== live.run.lastSeq + 1) {
+        if (!get().needsSnapshot) log(`[loom] event ${event.seq} arrived after ${live.run.lastSeq}: asking the host for a snapshot`);
         set({ needsSnapshot: true });
         return;
       }
-      let next: RunState;
+      let run: RunState;
       try {
-        next = reduce(run, event);
+        run = reduce(live.run, event);
       } catch (err) {
         log(`[loom] could not fold event ${event.seq} (${event.type}): ${String(err)}`);
         set({ needsSnapshot: true });
         return;
       }
+      const next: RunHistory = { run, events: [...live.events, keptEvent(event)] };
+      // Travelling in time, the past shown does not change; live, the new event shows at once.
       set({
-        run: next,
-        events: isTraceEvent(event) ? [...events, toTraceEvent(event)] : events,
-        ui: event.type === 'escalation/didResolve' || event.type === 'run/didStart' ? pruneUi(ui, next) : ui,
+        ...(timelineSeq === null ? next : {}),
+        live: next,
+        ui: timelineSeq === null && (event.type === 'escalation/didResolve' || event.type === 'run/didStart') ? pruneUi(ui, run) : ui,
       });
+    },
+
+    showEvent(seq) {
+      set(shown(get().live, seq));
     },
 
     selectTab(tab) {
@@ -139,6 +163,19 @@ export function createDashboardStore(options: DashboardStoreOptions = {}): Dashb
       set({ ui: { ...ui, findingReviews: [...others, { taskId, index, decision }] } });
     },
   }));
+}
+
+/** Whether the history holds every event of the run, so folding a prefix of it is the run at that point. */
+export function hasWholeHistory(live: RunHistory): boolean {
+  const { events, run } = live;
+  return events.length > 0 && events.length === run.lastSeq + 1 && events[0].seq === 0 && events[events.length - 1].seq === run.lastSeq;
+}
+
+/** What the views show for a timeline position: the live run, or the events up to `seq` folded again. */
+function shown(live: RunHistory, seq: number | null): Pick<DashboardData, 'run' | 'events' | 'timelineSeq'> {
+  if (seq === null || seq >= live.run.lastSeq || !hasWholeHistory(live)) return { ...live, timelineSeq: null };
+  const at = Math.max(0, Math.floor(seq));
+  return { run: foldEvents(live.events, at), events: live.events.slice(0, at + 1), timelineSeq: at };
 }
 
 /** Drop pending answers the journal has confirmed, and selections that no longer exist. */

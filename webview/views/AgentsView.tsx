@@ -1,8 +1,9 @@
+import { formatUsd } from '../../extension/protocol/pricing';
 import { useMemo } from 'react';
 import type { AgentState } from '../../extension/protocol/runState';
-import { formatClock, formatDuration, formatTokens, formatUsd } from '../format';
-import { agentCost } from '../state/cost';
-import { peakConcurrency } from '../state/selectConcurrency';
+import { formatClock, formatDuration, formatTokens } from '../format';
+import { costOfAgent } from '../../extension/protocol/views/spend';
+import { peakConcurrency } from '../../extension/protocol/views/peakConcurrency';
 import { useDashboard } from '../state/useDashboard';
 import { BudgetBar } from './BudgetBar';
 import { EmptyState } from './EmptyState';
@@ -93,7 +94,7 @@ function AgentRow({ agent: a, step, now, onOpen }: { agent: AgentState; step: st
       <td className="num" title={`${a.usage.inputTokens.toLocaleString('en-US')} in · ${a.usage.outputTokens.toLocaleString('en-US')} out`}>
         {formatTokens(used)}
       </td>
-      <td className="num">{formatUsd(agentCost(a))}</td>
+      <td className="num">{formatUsd(costOfAgent(a))}</td>
       <td className="col-budget">
         <BudgetBar used={used} budget={a.budgetTokens} />
       </td>

@@ -36,6 +36,8 @@ export function EscalationCard({ escalation: e }: { escalation: Escalation }) {
   const host = useHost();
   const pending = useDashboard((s) => s.ui.pendingResolutions.find((p) => p.escalationId === e.escalationId));
   const markPending = useDashboard((s) => s.markResolutionPending);
+  // An answer belongs to the run as it is now, not to a past moment the timeline shows.
+  const past = useDashboard((s) => s.timelineSeq !== null);
   const choices = choicesForEscalation(e.kind, e.options);
   const [oursTask, theirsTask] = e.taskIds.length >= 2 ? e.taskIds : [undefined, e.taskIds[0]];
   const resolve = (choice: EscalationChoice) => {
@@ -70,11 +72,12 @@ export function EscalationCard({ escalation: e }: { escalation: Escalation }) {
       {e.resolution === null && (
         <div className="escalation-actions">
           {choices.map((choice) => (
-            <VscodeButton key={choice} data-choice={choice} secondary={!PRIMARY.has(choice)} disabled={pending !== undefined} onClick={() => resolve(choice)}>
+            <VscodeButton key={choice} data-choice={choice} secondary={!PRIMARY.has(choice)} disabled={pending !== undefined || past} onClick={() => resolve(choice)}>
               {LABEL[choice]}
             </VscodeButton>
           ))}
           {pending && <span className="muted">Waiting for Loom to record the answer…</span>}
+          {past && !pending && <span className="muted past-note">This is the run at an earlier event: go Live to answer.</span>}
         </div>
       )}
     </article>

@@ -12,6 +12,8 @@ export function FindingItem({ taskId, index, finding }: { taskId: string; index:
   const host = useHost();
   const review = useDashboard((s) => s.ui.findingReviews.find((r) => r.taskId === taskId && r.index === index));
   const record = useDashboard((s) => s.recordFindingReview);
+  // Findings at an earlier event may since have been replaced: decide only on the live ones.
+  const past = useDashboard((s) => s.timelineSeq !== null);
   const decide = (decision: 'accepted' | 'dismissed') => {
     host.post(webviewMessages.reviewFinding(taskId, index, decision));
     record(taskId, index, decision);
@@ -35,10 +37,10 @@ export function FindingItem({ taskId, index, finding }: { taskId: string; index:
             <i className={`codicon codicon-${review.decision === 'accepted' ? 'check' : 'close'}`} aria-hidden="true" /> {review.decision}
           </span>
         ) : null}
-        <VscodeButton secondary onClick={() => decide('accepted')} disabled={review?.decision === 'accepted'}>
+        <VscodeButton secondary onClick={() => decide('accepted')} disabled={past || review?.decision === 'accepted'}>
           Accept
         </VscodeButton>
-        <VscodeButton secondary onClick={() => decide('dismissed')} disabled={review?.decision === 'dismissed'}>
+        <VscodeButton secondary onClick={() => decide('dismissed')} disabled={past || review?.decision === 'dismissed'}>
           Dismiss
         </VscodeButton>
       </div>

@@ -1,19 +1,15 @@
-import { formatDuration, formatTokens, formatUsd, shortSha } from '../format';
+import { shortSha } from '../format';
+import { headerStats, type HeaderStat } from '../state/headerStats';
 import { useDashboard } from '../state/useDashboard';
 import { StatusBadge } from './StatusBadge';
-import { useRunSpend } from './useDerived';
 import { useNow } from './useNow';
 
 /** The run at a glance: identity, status and the totals that matter (progress, agents, spend, time). */
 export function RunHeader() {
   const run = useDashboard((s) => s.run);
-  const spend = useRunSpend();
   const live = run.status === 'running' || run.status === 'planning';
   const now = useNow(live);
   if (!run.runId) return null;
-  const merged = run.tasks.filter((t) => t.status === 'merged').length;
-  const running = run.agents.filter((a) => a.status === 'running').length;
-  const elapsed = run.startedAt === null ? 0 : (run.endedAt ?? now) - run.startedAt;
   const repoName = run.repo ? run.repo.split(/[\\/]/).filter(Boolean).pop() : '—';
   return (
     <header className="run-header">
@@ -39,24 +35,17 @@ export function RunHeader() {
         )}
       </div>
       <dl className="run-stats">
-        <Stat label="Tasks merged" value={`${merged} / ${run.tasks.length}`} />
-        <Stat label="Agents" value={String(run.agents.length)} detail={running ? `${running} running` : undefined} />
-        <Stat label="Tokens" value={formatTokens(spend.inputTokens + spend.outputTokens)} detail={`${formatTokens(spend.inputTokens)} in · ${formatTokens(spend.outputTokens)} out`} />
-        <Stat
-          label="Cost"
-          value={formatUsd(spend.cost)}
-          detail={spend.unpricedAgentIds.length ? `+ ${spend.unpricedAgentIds.length} unpriced` : undefined}
-          title={spend.unpricedAgentIds.length ? `No price for: ${spend.unpricedAgentIds.join(', ')}` : undefined}
-        />
-        <Stat label="Elapsed" value={formatDuration(elapsed)} />
+        {headerStats(run, now).map((stat) => (
+          <Stat key={stat.id} {...stat} />
+        ))}
       </dl>
     </header>
   );
 }
 
-function Stat({ label, value, detail, title }: { label: string; value: string; detail?: string; title?: string }) {
+function Stat({ id, label, value, detail, title }: HeaderStat) {
   return (
-    <div className="stat" title={title}>
+    <div className="stat" data-stat={id} title={title}>
       <dt>{label}</dt>
       <dd>
         {value}

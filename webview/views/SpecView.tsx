@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { requirementRows } from '../state/selectRequirements';
+import { requirementRows } from '../../extension/protocol/views/requirementRows';
 import { useDashboard } from '../state/useDashboard';
 import { EmptyState } from './EmptyState';
 import { FileLink } from './FileLink';

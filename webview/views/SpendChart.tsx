@@ -1,6 +1,7 @@
+import { formatUsd } from '../../extension/protocol/pricing';
 import { useRef, useState } from 'react';
-import { formatOffset, formatTokens, formatUsd } from '../format';
-import type { AgentSpendSeries } from '../state/selectSpend';
+import { formatOffset, formatTokens } from '../format';
+import type { AgentSpendSeries } from '../../extension/protocol/views/spendSeries';
 import { useElementWidth } from './useElementWidth';
 
 /** Theme chart colours, cycled; a series past the sixth is dashed so it stays distinguishable. */

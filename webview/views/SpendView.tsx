@@ -1,8 +1,9 @@
+import { formatUsd } from '../../extension/protocol/pricing';
 import VscodeButton from '@vscode-elements/react-elements/dist/components/VscodeButton.js';
 import { useMemo } from 'react';
-import { formatCount, formatTokens, formatUsd, percent } from '../format';
-import { agentCost } from '../state/cost';
-import { runSpan, spendByAgent } from '../state/selectSpend';
+import { formatCount, formatTokens, percent } from '../format';
+import { costOfAgent, formatCost } from '../../extension/protocol/views/spend';
+import { runSpan, spendByAgent } from '../../extension/protocol/views/spendSeries';
 import { useDashboard } from '../state/useDashboard';
 import { EmptyState } from './EmptyState';
 import { RoleIcon } from './RoleIcon';
@@ -20,13 +21,13 @@ export function SpendView() {
   const span = useMemo(() => runSpan(run, events), [run, events]);
   const total = useRunSpend();
   if (run.agents.length === 0) return <EmptyState icon="graph-line" title="Nothing spent yet" />;
-  const totalTokens = total.inputTokens + total.outputTokens;
+  const totalTokens = total.tokens;
   const rows = [...run.agents].sort((a, b) => b.usage.inputTokens + b.usage.outputTokens - (a.usage.inputTokens + a.usage.outputTokens));
   return (
     <div className="view spend-view">
       <div className="tiles">
         <Tile label="Tokens" value={formatCount(totalTokens)} detail={`${formatCount(total.inputTokens)} in · ${formatCount(total.outputTokens)} out`} />
-        <Tile label="Cost" value={formatUsd(total.cost)} detail={total.unpricedAgentIds.length ? `excludes ${total.unpricedAgentIds.join(', ')} (no price)` : 'all models priced'} />
+        <Tile label="Cost" value={formatCost(total)} detail={total.unpricedAgentIds.length ? `no price for ${total.unpricedAgentIds.join(', ')}` : 'all models priced'} />
         <Tile label="Model calls" value={String(run.agents.reduce((s, a) => s + a.modelCalls, 0))} detail={`${run.agents.reduce((s, a) => s + a.toolCalls, 0)} tool calls`} />
       </div>
       <div className="view-toolbar">
@@ -68,7 +69,7 @@ export function SpendView() {
                 <td className="muted">{a.model}</td>
                 <td className="num">{formatTokens(a.usage.inputTokens)}</td>
                 <td className="num">{formatTokens(a.usage.outputTokens)}</td>
-                <td className="num">{formatUsd(agentCost(a))}</td>
+                <td className="num">{formatUsd(costOfAgent(a))}</td>
                 <td className="col-share">
                   <span className="share">
                     <span className="share-bar" style={{ width: `${percent(used, totalTokens)}%` }} />

@@ -1,5 +1,5 @@
 import type { TaskStatus } from '../../extension/protocol/runState';
-import type { RequirementStatus } from '../state/selectRequirements';
+import type { RequirementStatus } from '../../extension/protocol/views/requirementRows';
 
 export type BadgeStatus = TaskStatus | RequirementStatus | 'finished' | 'stopped' | 'idle' | 'planning' | 'escalated' | 'open' | 'resolved' | 'sent';
 

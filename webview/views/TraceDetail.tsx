@@ -1,6 +1,6 @@
-import { costUsd } from '../../extension/protocol/pricing';
-import { formatClock, formatCount, formatDuration, formatUsd, prettyJson } from '../format';
-import { traceLabel, type TraceItem } from '../state/selectTraces';
+import { costUsd, formatUsd } from '../../extension/protocol/pricing';
+import { formatClock, formatCount, formatDuration, prettyJson } from '../format';
+import { traceLabel, type TraceItem } from '../../extension/protocol/views/traceItems';
 import { TRACE_ICON } from './TraceTimeline';
 
 /** The selected trace item in full: a model response with its tool calls, a tool result, a check… */

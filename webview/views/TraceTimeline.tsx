@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef, type KeyboardEvent } from 'react';
 import type { AgentState } from '../../extension/protocol/runState';
 import { formatDuration, formatOffset, formatTokens } from '../format';
-import { traceLabel, type TraceItem, type TraceKind } from '../state/selectTraces';
+import { traceLabel, type TraceItem, type TraceKind } from '../../extension/protocol/views/traceItems';
 import { useDashboard } from '../state/useDashboard';
 
 const ROW_HEIGHT = 26;

@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
-import { runSpend } from '../state/cost';
-import { currentStep } from '../state/selectCurrentStep';
-import { traceItemsByAgent, type TraceItem } from '../state/selectTraces';
+import { spendOf } from '../../extension/protocol/views/spend';
+import { currentStep } from '../../extension/protocol/views/currentStep';
+import { traceItemsByAgent, type TraceItem } from '../../extension/protocol/views/traceItems';
 import { useDashboard } from '../state/useDashboard';
 
 /** Trace items per agent, recomputed only when the run or the trace events change. */
@@ -13,7 +13,7 @@ export function useTraces(): Map<string, TraceItem[]> {
 
 export function useRunSpend() {
   const run = useDashboard((s) => s.run);
-  return useMemo(() => runSpend(run), [run]);
+  return useMemo(() => spendOf(run.agents), [run]);
 }
 
 /** What each agent is doing now, by agent id. */

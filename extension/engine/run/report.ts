@@ -1,5 +1,6 @@
 import type { RunState, TaskState } from '../../protocol/runState';
-import { costUsd, formatUsd } from '../../protocol/pricing';
+import { formatUsd } from '../../protocol/pricing';
+import { costOfAgent, formatCost, spendOf } from '../../protocol/views/spend';
 import { describeAction } from '../policy/actionPolicy';
 
 /**
@@ -59,20 +60,14 @@ export function formatReport(state: RunState): string {
   if (state.agents.length) {
     lines.push('', 'Agents');
     const width = Math.max(...state.agents.map((a) => a.agentId.length));
-    let inTotal = 0;
-    let outTotal = 0;
-    let costTotal: number | null = 0;
     for (const a of state.agents) {
-      const cost = costUsd(a.model, a.usage);
-      inTotal += a.usage.inputTokens;
-      outTotal += a.usage.outputTokens;
-      costTotal = cost === null || costTotal === null ? null : costTotal + cost;
       const outcome = a.outcome ? a.outcome.kind : a.status;
       lines.push(
-        `  ${a.agentId.padEnd(width)}  ${a.role.padEnd(11)} ${String(a.usage.inputTokens).padStart(7)} in ${String(a.usage.outputTokens).padStart(6)} out  ${formatUsd(cost).padStart(8)}  ${a.modelCalls} model / ${a.toolCalls} tool calls  ${outcome}`,
+        `  ${a.agentId.padEnd(width)}  ${a.role.padEnd(11)} ${String(a.usage.inputTokens).padStart(7)} in ${String(a.usage.outputTokens).padStart(6)} out  ${formatUsd(costOfAgent(a)).padStart(8)}  ${a.modelCalls} model / ${a.toolCalls} tool calls  ${outcome}`,
       );
     }
-    lines.push(`  ${'total'.padEnd(width)}  ${''.padEnd(11)} ${String(inTotal).padStart(7)} in ${String(outTotal).padStart(6)} out  ${formatUsd(costTotal).padStart(8)}`);
+    const total = spendOf(state.agents);
+    lines.push(`  ${'total'.padEnd(width)}  ${''.padEnd(11)} ${String(total.inputTokens).padStart(7)} in ${String(total.outputTokens).padStart(6)} out  ${formatCost(total).padStart(8)}`);
   }
   if (state.startedAt !== null && state.endedAt !== null) {
     lines.push('', `Wall time ${seconds(state.endedAt - state.startedAt)}; sum of task times ${seconds(sumTaskTimes(state.tasks))}`);

@@ -1,5 +1,6 @@
 import type { RunState } from '../../protocol/runState';
-import { formatSpend, spendOf } from '../views/usageText';
+import { spendOf } from '../../protocol/views/spend';
+import { formatSpend } from '../views/usageText';
 
 /** One line for the progress notification while a run is active. */
 export function progressMessage(state: RunState): string {

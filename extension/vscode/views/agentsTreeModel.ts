@@ -1,5 +1,6 @@
 import type { AgentState, RunState, TaskState, TaskStatus } from '../../protocol/runState';
-import { formatSpend, spendOf } from './usageText';
+import { spendOf } from '../../protocol/views/spend';
+import { formatSpend } from './usageText';
 import { describeAction } from '../../engine/policy/actionPolicy';
 
 /** A codicon id and an optional theme color id, turned into a ThemeIcon by the tree provider. */

@@ -1,5 +1,6 @@
 import type { RunState } from '../../protocol/runState';
-import { formatSpend, spendOf } from './usageText';
+import { spendOf } from '../../protocol/views/spend';
+import { formatSpend } from './usageText';
 
 export interface StatusBarContent {
   text: string;

@@ -3,7 +3,7 @@ import { foldEvents } from '../../../extension/protocol/reduce';
 import type { RunEvent } from '../../../extension/protocol/events';
 import { hostMessages } from '../../../extension/protocol/webviewMessages';
 import { createDashboardStore } from '../../../webview/state/store';
-import { traceEventsOf } from '../../../webview/state/traceEvents';
+import { keptEvent } from '../../../webview/state/keptEvent';
 import { fromPersisted, toPersisted } from '../../../webview/state/persisted';
 import { loadRecordedRun } from './recordedRun';
 
@@ -51,7 +51,7 @@ describe('webview/state/store', () => {
     const store = createDashboardStore();
     feed(store, events);
     assert.deepEqual(store.getState().run, foldEvents(events));
-    assert.deepEqual(store.getState().events, traceEventsOf(events));
+    assert.deepEqual(store.getState().events, events.map(keptEvent));
   });
 
   for (const cut of [0, 17, 100, 191]) {
@@ -60,7 +60,7 @@ describe('webview/state/store', () => {
       store.getState().applyHostMessage(hostMessages.snapshot(foldEvents(events, cut), events.slice(0, cut + 1)));
       feed(store, events.slice(cut + 1));
       assert.deepEqual(store.getState().run, foldEvents(events));
-      assert.deepEqual(store.getState().events, traceEventsOf(events));
+      assert.deepEqual(store.getState().events, events.map(keptEvent));
     });
   }
 
@@ -68,7 +68,7 @@ describe('webview/state/store', () => {
     const store = createDashboardStore();
     feed(store, events.slice(0, 120));
     store.getState().applySnapshot(foldEvents(events, 150));
-    assert.deepEqual(store.getState().events, traceEventsOf(events.slice(0, 120)));
+    assert.deepEqual(store.getState().events, events.slice(0, 120).map(keptEvent));
     assert.equal(store.getState().run.lastSeq, 150);
   });
 
@@ -98,7 +98,7 @@ describe('webview/state/store', () => {
     assert.equal(run.runId, 'run-next');
     assert.equal(run.status, 'planning');
     assert.equal(run.agents.length, 0);
-    assert.equal(kept.length, 0);
+    assert.deepEqual(kept.map((e) => (e.type === 'run/didStart' ? e.runId : e.type)), ['run-next'], 'only the new run\'s events');
   });
 
   it('keeps checkpoints in the trace without their conversation', () => {
@@ -145,5 +145,63 @@ describe('webview/state/store', () => {
     assert.equal(again.getState().ui.selectedAgentId, 'verify-truncate-1');
     assert.equal(fromPersisted({ v: 1, run: {} }).ok, false);
     assert.equal(fromPersisted(undefined).ok, false);
+  });
+  describe('timeline (time travel)', () => {
+    const last = events[events.length - 1].seq;
+
+    it('shows the run folded to event N while the live run goes on, and Live shows it again', () => {
+      const store = createDashboardStore();
+      const cut = 150;
+      store.getState().applySnapshot(foldEvents(events, cut), events.slice(0, cut + 1));
+      store.getState().showEvent(60);
+      let s = store.getState();
+      assert.equal(s.timelineSeq, 60);
+      assert.deepEqual(s.run, foldEvents(events, 60));
+      assert.deepEqual(s.events, events.slice(0, 61).map(keptEvent));
+      assert.ok(s.run.agents.some((a) => a.status === 'running'), 'agents that finished later run at event 60');
+      // New events fold into the live run; the past shown stays as it was.
+      feed(store, events.slice(cut + 1));
+      s = store.getState();
+      assert.deepEqual(s.run, foldEvents(events, 60));
+      assert.deepEqual(s.live.run, foldEvents(events));
+      store.getState().showEvent(null);
+      s = store.getState();
+      assert.equal(s.timelineSeq, null);
+      assert.equal(s.run, s.live.run);
+      assert.deepEqual(s.run, foldEvents(events));
+    });
+
+    it('the last event is live, and positions are clamped to the run', () => {
+      const store = createDashboardStore();
+      feed(store, events);
+      store.getState().showEvent(last);
+      assert.equal(store.getState().timelineSeq, null);
+      store.getState().showEvent(last + 50);
+      assert.equal(store.getState().timelineSeq, null);
+      store.getState().showEvent(-3);
+      assert.equal(store.getState().timelineSeq, 0);
+      assert.deepEqual(store.getState().run, foldEvents(events, 0));
+    });
+
+    it('stays live when the panel does not hold the whole journal (a folded state cannot be unfolded)', () => {
+      const store = createDashboardStore();
+      store.getState().applySnapshot(foldEvents(events), events.slice(20));
+      store.getState().showEvent(60);
+      assert.equal(store.getState().timelineSeq, null);
+      assert.deepEqual(store.getState().run, foldEvents(events));
+    });
+
+    it('a snapshot of the same run keeps the position; a new run goes live', () => {
+      const store = createDashboardStore();
+      feed(store, events);
+      store.getState().showEvent(42);
+      store.getState().applySnapshot(foldEvents(events), events);
+      assert.equal(store.getState().timelineSeq, 42);
+      assert.deepEqual(store.getState().run, foldEvents(events, 42));
+      const first = events[0] as Extract<RunEvent, { type: 'run/didStart' }>;
+      feed(store, [{ ...first, runId: 'run-next' }]);
+      assert.equal(store.getState().timelineSeq, null);
+      assert.equal(store.getState().run.runId, 'run-next');
+    });
   });
 });

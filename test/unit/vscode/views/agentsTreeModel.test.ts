@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { foldEvents } from '../../../../extension/protocol/reduce';
 import { initialRunState } from '../../../../extension/protocol/runState';
 import { agentIcon, childNodes, rootNodes } from '../../../../extension/vscode/views/agentsTreeModel';
-import { formatTokens, spendOf } from '../../../../extension/vscode/views/usageText';
+import { spendOf } from '../../../../extension/protocol/views/spend';
+import { formatTokens } from '../../../../extension/vscode/views/usageText';
 import { statusBarContent } from '../../../../extension/vscode/views/statusBarText';
 import { loadRecordedRun } from '../../webview/recordedRun';
 
@@ -19,7 +20,7 @@ describe('vscode/views/agentsTreeModel', () => {
     const [run] = rootNodes(state);
     assert.equal(run.kind, 'run');
     assert.match(run.label, /run-7f3a2c/);
-    assert.match(run.description, /tok · (\$[\d.]+|unpriced)$/);
+    assert.match(run.description, /tok · \$[\d.]+ \+ unpriced$/); // one agent ran a local model without a price
     const children = childNodes(state, run);
     const tasks = children.filter((n) => n.kind === 'task');
     assert.deepEqual(
@@ -78,8 +79,8 @@ describe('vscode/views/agentsTreeModel', () => {
     const priced = state.agents.filter((a) => a.model === 'gpt-4.1-mini');
     const spend = spendOf(priced);
     assert.ok(spend.tokens > 0);
-    assert.ok(spend.cost !== null && spend.cost > 0, 'gpt-4.1-mini has a price');
-    assert.equal(spendOf([...priced, { ...priced[0], model: 'qwen2.5-coder:14b' }]).cost, null, 'no guessed price');
-    assert.match(statusBarContent(state).text, /Loom: escalated · [\d.]+k tok · unpriced/);
+    assert.ok(spend.pricedUsd > 0 && spend.unpricedAgentIds.length === 0, 'gpt-4.1-mini has a price');
+    assert.deepEqual(spendOf([...priced, { ...priced[0], agentId: 'local-1', model: 'qwen2.5-coder:14b' }]).unpricedAgentIds, ['local-1'], 'no guessed price');
+    assert.match(statusBarContent(state).text, /Loom: escalated · [\d.]+k tok · \$[\d.]+ \+ unpriced/);
   });
 });

@@ -1,5 +1,5 @@
-import type { EventOf, RunEvent } from '../../extension/protocol/events';
-import type { AgentState, RunState } from '../../extension/protocol/runState';
+import type { EventOf, RunEvent } from '../events';
+import type { AgentState, RunState } from '../runState';
 
 interface Span {
   /** The seq of the event, as text: stable across renders and reloads. */

@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { foldEvents } from '../../../extension/protocol/reduce';
-import { agentCost, runSpend } from '../../../webview/state/cost';
+import { displayNow, lastActivity, LIVE_CLOCK_MAX_GAP_MS } from '../../../extension/protocol/views/clock';
+import { currentStep } from '../../../extension/protocol/views/currentStep';
+import { requirementRows } from '../../../extension/protocol/views/requirementRows';
+import { costOfAgent, spendOf } from '../../../extension/protocol/views/spend';
+import { runSpan, spendByAgent } from '../../../extension/protocol/views/spendSeries';
+import { traceItemsByAgent, traceLabel } from '../../../extension/protocol/views/traceItems';
 import { layoutPlan } from '../../../webview/state/layoutPlan';
-import { currentStep } from '../../../webview/state/selectCurrentStep';
-import { requirementRows } from '../../../webview/state/selectRequirements';
-import { runSpan, spendByAgent } from '../../../webview/state/selectSpend';
-import { traceItemsByAgent, traceLabel } from '../../../webview/state/selectTraces';
-import { traceEventsOf } from '../../../webview/state/traceEvents';
-import { loadRecordedRun } from './recordedRun';
+import { loadRecordedRun } from '../webview/recordedRun';
 
-describe('webview/state selectors', () => {
+describe('protocol/views: views derived from the folded run', () => {
   const all = loadRecordedRun();
   const run = foldEvents(all);
-  const events = traceEventsOf(all);
+  const events = all;
 
   it('spend per agent steps up to each agent\'s folded usage', () => {
     const series = spendByAgent(run, events);
@@ -26,7 +26,7 @@ describe('webview/state selectors', () => {
       assert.equal(last.tokens, agent.usage.inputTokens + agent.usage.outputTokens, s.agentId);
       assert.equal(s.points.length, agent.modelCalls + 1);
       for (let i = 1; i < s.points.length; i++) assert.ok(s.points[i].t >= s.points[i - 1].t && s.points[i].tokens >= s.points[i - 1].tokens);
-      const cost = agentCost(agent);
+      const cost = costOfAgent(agent);
       if (cost === null) assert.equal(last.cost, null);
       else assert.ok(Math.abs((last.cost ?? NaN) - cost) < 1e-9, s.agentId);
     }
@@ -35,10 +35,10 @@ describe('webview/state selectors', () => {
 
   it('a model without a price has no cost, and the run total says which agents it leaves out', () => {
     const local = run.agents.find((a) => a.model.startsWith('qwen'))!;
-    assert.equal(agentCost(local), null);
-    const spend = runSpend(run);
+    assert.equal(costOfAgent(local), null);
+    const spend = spendOf(run.agents);
     assert.deepEqual(spend.unpricedAgentIds, [local.agentId]);
-    assert.ok(spend.cost > 0.05 && spend.cost < 0.2, String(spend.cost));
+    assert.ok(spend.pricedUsd > 0.05 && spend.pricedUsd < 0.2, String(spend.pricedUsd));
   });
 
   it('traces list each agent\'s model and tool calls in time order, with verifier checks and escalations', () => {
@@ -64,12 +64,12 @@ describe('webview/state selectors', () => {
     assert.equal(currentStep(coordinator, traces.get('coordinator-1')!, run), 'Done: reported a result');
     const cut = all.findIndex((e) => e.type === 'escalation/didOpen');
     const midRun = foldEvents(all, cut);
-    const midTraces = traceItemsByAgent(midRun, traceEventsOf(all.slice(0, cut + 1)));
+    const midTraces = traceItemsByAgent(midRun, all.slice(0, cut + 1));
     const pkg = midRun.agents.find((a) => a.agentId === 'impl-package-entry-1')!;
     assert.equal(currentStep(pkg, midTraces.get(pkg.agentId)!, midRun), 'Waiting for a person (esc-1, approval)');
     const slugAt = all.findIndex((e) => e.type === 'model/didRespond' && e.agentId === 'impl-slugify-1');
     const early = foldEvents(all, slugAt);
-    const earlyTraces = traceItemsByAgent(early, traceEventsOf(all.slice(0, slugAt + 1)));
+    const earlyTraces = traceItemsByAgent(early, all.slice(0, slugAt + 1));
     assert.equal(currentStep(early.agents.find((a) => a.agentId === 'impl-slugify-1')!, earlyTraces.get('impl-slugify-1')!, early), 'Calling read_file');
   });
 
@@ -96,12 +96,11 @@ describe('webview/state selectors', () => {
   });
 });
 
-describe('webview/state/clock', () => {
-  it('measures running things against the wall clock while the journal is live, else against its last moment', async () => {
-    const { displayNow, lastActivity, LIVE_CLOCK_MAX_GAP_MS } = await import('../../../webview/state/clock');
+describe('protocol/views/clock', () => {
+  it('measures running things against the wall clock while the journal is live, else against its last moment', () => {
     const all = loadRecordedRun();
     const mid = foldEvents(all, 40);
-    const last = lastActivity(mid, traceEventsOf(all.slice(0, 41)))!;
+    const last = lastActivity(mid, all.slice(0, 41))!;
     assert.equal(last, all[40].ts);
     assert.equal(displayNow(last, last + 5000), last + 5000);
     assert.equal(displayNow(last, last + LIVE_CLOCK_MAX_GAP_MS + 1), last);

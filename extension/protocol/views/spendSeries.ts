@@ -1,14 +1,14 @@
-import type { RunEvent } from '../../extension/protocol/events';
-import { costUsd } from '../../extension/protocol/pricing';
-import type { AgentRole } from '../../extension/protocol/usage';
-import type { RunState } from '../../extension/protocol/runState';
+import type { RunEvent } from '../events';
+import type { AgentRole } from '../usage';
+import type { AgentState, RunState } from '../runState';
+import { costOfAgent } from './spend';
 
 export interface SpendPoint {
   /** Milliseconds since the run started. */
   t: number;
   /** Cumulative input + output tokens. */
   tokens: number;
-  /** Cumulative cost in USD; null once any call of the agent had no price. */
+  /** Cumulative cost in USD (costOfAgent of the usage so far); null when the agent's model has no price. */
   cost: number | null;
 }
 
@@ -25,28 +25,27 @@ export interface AgentSpendSeries {
  */
 export function spendByAgent(run: RunState, events: readonly RunEvent[]): AgentSpendSeries[] {
   const origin = run.startedAt ?? firstTs(events);
-  const byAgent = new Map<string, AgentSpendSeries>();
+  const byAgent = new Map<string, { agent: AgentState; usage: AgentState['usage']; series: AgentSpendSeries }>();
   for (const agent of run.agents) {
     byAgent.set(agent.agentId, {
-      agentId: agent.agentId,
-      role: agent.role,
-      model: agent.model,
-      points: [{ t: Math.max(0, agent.startedAt - origin), tokens: 0, cost: 0 }],
+      agent,
+      usage: { inputTokens: 0, outputTokens: 0 },
+      series: { agentId: agent.agentId, role: agent.role, model: agent.model, points: [{ t: Math.max(0, agent.startedAt - origin), tokens: 0, cost: 0 }] },
     });
   }
   for (const event of events) {
     if (event.type !== 'model/didRespond') continue;
-    const series = byAgent.get(event.agentId);
-    if (!series) continue;
-    const last = series.points[series.points.length - 1];
-    const callCost = costUsd(event.model, event.usage);
-    series.points.push({
-      t: Math.max(last.t, event.startedAt + event.durationMs - origin),
-      tokens: last.tokens + event.usage.inputTokens + event.usage.outputTokens,
-      cost: last.cost === null || callCost === null ? null : last.cost + callCost,
+    const entry = byAgent.get(event.agentId);
+    if (!entry) continue;
+    const { points } = entry.series;
+    entry.usage = { inputTokens: entry.usage.inputTokens + event.usage.inputTokens, outputTokens: entry.usage.outputTokens + event.usage.outputTokens };
+    points.push({
+      t: Math.max(points[points.length - 1].t, event.startedAt + event.durationMs - origin),
+      tokens: entry.usage.inputTokens + entry.usage.outputTokens,
+      cost: costOfAgent({ ...entry.agent, usage: entry.usage }),
     });
   }
-  return [...byAgent.values()];
+  return [...byAgent.values()].map((e) => e.series);
 }
 
 /** The time span of the run in ms since its start: to its end, or to its last event. */

@@ -1,4 +1,4 @@
-import type { AgentState } from '../../extension/protocol/runState';
+import type { AgentState } from '../runState';
 
 /**
  * The most agents of the given roles that ran at the same moment, and when: the evidence of true

@@ -1,4 +1,4 @@
-import type { RunState, TaskState } from '../../extension/protocol/runState';
+import type { RunState, TaskState } from '../runState';
 
 export type RequirementStatus = 'unplanned' | 'pending' | 'inProgress' | 'verified' | 'merged' | 'atRisk';
 

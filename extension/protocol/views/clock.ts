@@ -1,5 +1,5 @@
-import type { RunEvent } from '../../extension/protocol/events';
-import type { RunState } from '../../extension/protocol/runState';
+import type { RunEvent } from '../events';
+import type { RunState } from '../runState';
 
 /** The latest moment the journal speaks of: the last event seen, or the latest time in the state. */
 export function lastActivity(run: RunState, events: readonly RunEvent[]): number | null {

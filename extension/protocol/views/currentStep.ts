@@ -1,5 +1,5 @@
-import type { AgentState, RunState } from '../../extension/protocol/runState';
-import type { TraceItem } from './selectTraces';
+import type { AgentState, RunState } from '../runState';
+import type { TraceItem } from './traceItems';
 
 /** What an agent is doing now (or how it ended), in a few words, from its trace. */
 export function currentStep(agent: AgentState, items: readonly TraceItem[], run: RunState): string {

@@ -1,0 +1,39 @@
+import { costUsd, formatUsd } from '../pricing';
+import type { AgentState } from '../runState';
+
+/** One agent's cost in US dollars from its folded usage; null when its model has no price. */
+export function costOfAgent(agent: AgentState): number | null {
+  return costUsd(agent.model, agent.usage);
+}
+
+/** Tokens and cost of some agents: what the CLI report, the status bar, the sidebar and the dashboard all show. */
+export interface Spend {
+  inputTokens: number;
+  outputTokens: number;
+  tokens: number;
+  /** Dollars of the agents whose model has a price. */
+  pricedUsd: number;
+  /** Agents that used tokens on a model without a price: their cost is unknown, never $0. */
+  unpricedAgentIds: string[];
+}
+
+/** The one spend computation over folded agents (cost comes from costOfAgent, nowhere else). */
+export function spendOf(agents: readonly AgentState[]): Spend {
+  const spend: Spend = { inputTokens: 0, outputTokens: 0, tokens: 0, pricedUsd: 0, unpricedAgentIds: [] };
+  for (const agent of agents) {
+    spend.inputTokens += agent.usage.inputTokens;
+    spend.outputTokens += agent.usage.outputTokens;
+    const cost = costOfAgent(agent);
+    if (cost !== null) spend.pricedUsd += cost;
+    else if (agent.usage.inputTokens + agent.usage.outputTokens > 0) spend.unpricedAgentIds.push(agent.agentId);
+  }
+  spend.tokens = spend.inputTokens + spend.outputTokens;
+  return spend;
+}
+
+/** The cost of a spend for people: "$0.1168", "unpriced" when nothing used is priced, "$0.1168 + unpriced" when part is. */
+export function formatCost(spend: Spend): string {
+  if (spend.unpricedAgentIds.length === 0) return formatUsd(spend.pricedUsd);
+  if (spend.pricedUsd === 0) return formatUsd(null);
+  return `${formatUsd(spend.pricedUsd)} + ${formatUsd(null)}`;
+}
