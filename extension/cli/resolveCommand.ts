@@ -22,7 +22,8 @@ import { APPROVAL_CHOICES } from '../protocol/policy';
 
 /**
  * `loom resolve RUN ESC --choice ours|theirs|mergeAgent|manual`: answers a conflict escalation of a
- * finished run. `loom resolve RUN ESC approve|deny`: answers an approval a running agent waits on.
+ * finished run. `loom resolve RUN ESC approve|deny`: answers an approval a running agent waits on;
+ * `extend|stop` a budget and `resume|stop` a run the circuit breaker paused.
  */
 export async function resolveCommand(argv: string[], print: (line: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -48,7 +49,8 @@ export async function resolveCommand(argv: string[], print: (line: string) => vo
   for (const line of formatJournalProblems(paths.journal, problems)) print(line);
   const before = foldEvents(events);
   const target = before.escalations.find((e) => e.escalationId === escalationId);
-  if (target?.kind === 'approval') return answerApproval(paths, before, escalationId, given, print);
+  // Approvals, budgets and a paused run are answered while the run waits, by the run's own process.
+  if (target && (target.kind === 'approval' || target.kind === 'budget' || target.kind === 'circuitBreaker')) return answerApproval(paths, before, escalationId, given, print);
   const choice = given as EscalationChoice | undefined;
   if (!choice || !ESCALATION_CHOICES.includes(choice)) throw new UsageError(`--choice must be one of ${ESCALATION_CHOICES.join(', ')}`);
   if (!before.repo) throw new UsageError(`the journal of ${runId} does not say which repository it ran on`);
@@ -82,8 +84,9 @@ const PICKUP_TIMEOUT_MS = 10_000;
  * writer): the answer is left in the run's inbox and this waits until the journal records it.
  */
 async function answerApproval(paths: RunPaths, state: RunState, escalationId: string, choice: string | undefined, print: (line: string) => void): Promise<number> {
-  if (!choice || !(APPROVAL_CHOICES as readonly string[]).includes(choice)) throw new UsageError(`${escalationId} is an approval: answer it with ${APPROVAL_CHOICES.join(' or ')} (loom resolve RUN ${escalationId} approve)`);
   const escalation = state.escalations.find((e) => e.escalationId === escalationId)!;
+  const choices = escalation.options.length ? escalation.options : [...APPROVAL_CHOICES];
+  if (!choice || !choices.includes(choice)) throw new UsageError(`${escalationId} is answered with ${choices.join(' or ')} (loom resolve RUN ${escalationId} ${choices[0]})`);
   if (escalation.resolution !== null) throw new EscalationError(`${escalationId} was already answered: ${describeResolution(state, escalationId)}`);
   if (state.endedAt !== null) throw new EscalationError(`run ${state.runId} has finished; nobody waits for ${escalationId} any more`);
   writeApprovalAnswer(approvalInbox(paths.runDir), { escalationId, choice, by: 'cli' });

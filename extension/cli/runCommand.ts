@@ -12,6 +12,9 @@ import { readJournal } from '../engine/journal/journalReader';
 import { UsageError } from './usageError';
 import { loadPolicyFile } from '../engine/policy/actionPolicy';
 import type { ApprovalMode } from './approvalPrompt';
+import type { RunLimits } from '../engine/run/runBudget';
+import type { PriceTable } from '../protocol/pricing';
+import { loadPriceTableFile, PriceTableError } from '../engine/models/priceTableFile';
 
 /** The flags `loom run` and `loom resume` share: the model, limits, sandbox and policy. */
 export const RUN_FLAGS = {
@@ -26,6 +29,16 @@ export const RUN_FLAGS = {
   'flake-reruns': { type: 'string' },
   'mcp-config': { type: 'string' },
   'task-budget': { type: 'string' },
+  // Hard limits beyond the per-agent token budgets (docs/budgets.md).
+  'run-budget': { type: 'string' },
+  'run-usd': { type: 'string' },
+  'task-usd': { type: 'string' },
+  'agent-usd': { type: 'string' },
+  prices: { type: 'string' },
+  tpm: { type: 'string' },
+  'breaker-failures': { type: 'string' },
+  'breaker-tpm': { type: 'string' },
+  'breaker-usd-per-minute': { type: 'string' },
   'loom-home': { type: 'string' },
   'verifier-model': { type: 'string' },
   otlp: { type: 'string' },
@@ -52,6 +65,45 @@ export function checkFlags(values: RunFlags): void {
   if (values.yes && values.no) throw new UsageError('--yes and --no contradict each other: pick one (or neither, to be asked)');
   positiveInt(values['command-timeout'], '--command-timeout');
   wholeNumber(values['flake-reruns'], '--flake-reruns');
+  runLimits(values);
+}
+
+/** The run-wide limits the flags set (absent flags leave the defaults: no run budget, no rate limit, a breaker at 3 failures). */
+function runLimits(values: RunFlags): RunLimits {
+  const breaker = {
+    ...optional('consecutiveFailures', wholeNumber(values['breaker-failures'], '--breaker-failures')),
+    ...optional('maxTokensPerMinute', positiveInt(values['breaker-tpm'], '--breaker-tpm')),
+    ...optional('maxUsdPerMinute', dollars(values['breaker-usd-per-minute'], '--breaker-usd-per-minute')),
+  };
+  return {
+    ...optional('runTokens', positiveInt(values['run-budget'], '--run-budget')),
+    ...optional('runUsd', dollars(values['run-usd'], '--run-usd')),
+    ...optional('agentUsd', dollars(values['agent-usd'], '--agent-usd')),
+    ...optional('tokensPerMinute', positiveInt(values.tpm, '--tpm')),
+    ...(Object.keys(breaker).length ? { breaker } : {}),
+  };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
+
+function dollars(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value.replace(/^\$/, ''));
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} takes an amount of dollars above 0 (e.g. 2.50), not "${value}"`);
+  return n;
+}
+
+/** `--prices FILE`: read before anything starts, so a bad file is a usage error that names the file and the entry. */
+function pricesFlag(file: string | undefined): PriceTable | undefined {
+  if (!file) return undefined;
+  try {
+    return loadPriceTableFile(resolve(file));
+  } catch (err) {
+    if (err instanceof PriceTableError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 /** Starts the model endpoint the flags name, runs (or resumes) the run, prints its report; returns the exit code. */
@@ -62,6 +114,9 @@ export async function executeWithFlags(
 ): Promise<number> {
   // Read before anything starts, so a bad policy file is a usage error with nothing created.
   const policy = values.policy ? loadPolicyFile(resolve(values.policy)) : undefined;
+  const prices = pricesFlag(values.prices);
+  const limits = runLimits(values);
+  const taskUsd = dollars(values['task-usd'], '--task-usd');
   const commandTimeoutSeconds = positiveInt(values['command-timeout'], '--command-timeout');
   const flakeReruns = wholeNumber(values['flake-reruns'], '--flake-reruns');
   let simulator: Simulator | null = null;
@@ -82,7 +137,10 @@ export async function executeWithFlags(
       budgets: {
         ...DEFAULT_RUN_SETTINGS.budgets,
         taskTokens: positiveInt(values['task-budget'], '--task-budget') ?? DEFAULT_RUN_SETTINGS.budgets.taskTokens,
+        ...(taskUsd !== undefined ? { taskUsd } : {}),
       },
+      limits,
+      ...(prices ? { prices } : {}),
       maxTurns: DEFAULT_RUN_SETTINGS.maxTurns,
       // --allow adds to the default allowlist (node, npm, npx); it never takes them away.
       commandAllowlist: [...new Set([...DEFAULT_RUN_SETTINGS.commandAllowlist, ...(values.allow ?? [])])],

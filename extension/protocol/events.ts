@@ -4,6 +4,7 @@ import { TaskResultSchema, FindingSchema } from './taskResult';
 import { AgentOutcomeSchema, AgentRoleSchema, UsageSchema } from './usage';
 import { ChatMessageSchema, ToolCallSchema } from './chat';
 import { ActionPolicySchema, ActionSchema } from './policy';
+import { PriceTableSchema } from './pricing';
 
 /**
  * Journal events: the one source of truth of a run. Each is appended once by the coordinator
@@ -34,6 +35,8 @@ export const EventBodySchema = z.discriminatedUnion('type', [
         commandAllowlist: z.array(z.string()),
         flakeReruns: z.number().int(),
         commandTimeoutMs: z.number().int(),
+        /** The prices the run's costs and dollar budgets use (defaults plus overrides). */
+        prices: PriceTableSchema.optional(),
       })
       .optional(),
   }),
@@ -180,7 +183,7 @@ export const EventBodySchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('escalation/didOpen'),
     escalationId: z.string(),
-    kind: z.enum(['conflict', 'approval', 'budget', 'repeatedFailure']),
+    kind: z.enum(['conflict', 'approval', 'budget', 'repeatedFailure', 'circuitBreaker']),
     taskIds: z.array(z.string()),
     question: z.string(),
     options: z.array(z.string()),

@@ -24,6 +24,10 @@ export const ActionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('mergeIntoUserBranch'), branch: z.string() }),
   /** Giving a task that reached its token budget more, so its agent continues from its last checkpoint. */
   z.object({ kind: z.literal('extendBudget'), taskId: z.string(), usedTokens: z.number(), limitTokens: z.number(), extraTokens: z.number() }),
+  /** Giving the whole run more (tokens or dollars) once it reached its budget: every agent waits meanwhile. */
+  z.object({ kind: z.literal('extendRunBudget'), unit: z.enum(['tokens', 'usd']), used: z.number(), limit: z.number(), extra: z.number() }),
+  /** Letting a run the circuit breaker paused (repeated failures, or spending too fast) go on. */
+  z.object({ kind: z.literal('resumeRun'), trigger: z.enum(['failures', 'spendRate']), detail: z.string() }),
 ]);
 export type Action = z.infer<typeof ActionSchema>;
 export type ActionKind = Action['kind'];
@@ -46,6 +50,8 @@ export const ActionPolicySchema = z.strictObject({
   mergeIntoUserBranch: DecisionSchema.default('approve'),
   /** More tokens for a task that reached its budget: spending is a person's call by default. */
   extendBudget: DecisionSchema.default('approve'),
+  /** A run the circuit breaker paused: a person decides by default; `allow` only journals the trip, `deny` stops the run. */
+  resumeRun: DecisionSchema.default('approve'),
   /** Calls to the tools of user-configured MCP servers, by server name; servers not named are allowed. */
   mcpServers: z.record(z.string().min(1), DecisionSchema).default({}),
   /** How long an approval waits for a person before it counts as denied. */
@@ -60,3 +66,28 @@ export const DEFAULT_ACTION_POLICY: ActionPolicy = ActionPolicySchema.parse({});
 /** The two answers to an approval escalation. */
 export const APPROVAL_CHOICES = ['approve', 'deny'] as const;
 export type ApprovalChoice = (typeof APPROVAL_CHOICES)[number];
+/** The two answers to a budget escalation (a task's or the run's). */
+export const BUDGET_CHOICES = ['extend', 'stop'] as const;
+/** The two answers to a run the circuit breaker paused. */
+export const BREAKER_CHOICES = ['resume', 'stop'] as const;
+
+/**
+ * The escalation a person answers while the run waits, for an action that needs their say: its kind
+ * and its two choices, the first of which lets the action go ahead (a timeout picks the second).
+ */
+export function liveEscalationOf(action: Action): { kind: 'approval' | 'budget' | 'circuitBreaker'; choices: readonly [string, string] } {
+  switch (action.kind) {
+    case 'extendBudget':
+    case 'extendRunBudget':
+      return { kind: 'budget', choices: BUDGET_CHOICES };
+    case 'resumeRun':
+      return { kind: 'circuitBreaker', choices: BREAKER_CHOICES };
+    case 'command':
+    case 'readSecretFile':
+    case 'writeOutsideScope':
+    case 'network':
+    case 'mcpTool':
+    case 'mergeIntoUserBranch':
+      return { kind: 'approval', choices: APPROVAL_CHOICES };
+  }
+}

@@ -118,8 +118,11 @@ export const EscalationChoiceSchema = z.enum([
   // approval
   'approve',
   'deny',
-  // budget
+  // budget (the engine journals `extend`)
   'raiseBudget',
+  'extend',
+  // circuit breaker
+  'resume',
   // repeated failure
   'retry',
   'skip',
@@ -128,7 +131,7 @@ export const EscalationChoiceSchema = z.enum([
 ]);
 export type EscalationChoice = z.infer<typeof EscalationChoiceSchema>;
 
-export const EscalationKindSchema = z.enum(['conflict', 'approval', 'budget', 'repeatedFailure']);
+export const EscalationKindSchema = z.enum(['conflict', 'approval', 'budget', 'repeatedFailure', 'circuitBreaker']);
 export type EscalationKind = z.infer<typeof EscalationKindSchema>;
 
 const defaultChoices: Record<EscalationKind, readonly EscalationChoice[]> = {
@@ -136,6 +139,7 @@ const defaultChoices: Record<EscalationKind, readonly EscalationChoice[]> = {
   approval: ['approve', 'deny'],
   budget: ['raiseBudget', 'stop'],
   repeatedFailure: ['retry', 'skip', 'stop'],
+  circuitBreaker: ['resume', 'stop'],
 };
 
 /** Option names the engine journals that mean one of the choices above. */

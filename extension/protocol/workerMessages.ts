@@ -117,6 +117,9 @@ export const ToWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('agent/stop'), reason: z.string() }),
   z.object({ type: z.literal('model/didAnswer'), requestId: z.number().int(), response: RelayChatResponseSchema }),
   z.object({ type: z.literal('model/didFail'), requestId: z.number().int(), error: RelayErrorSchema }),
+  /** The answer to `model/askAdmit`: the call may go with this output cap, or may not (a budget, or the run stopped). */
+  z.object({ type: z.literal('model/didAdmit'), requestId: z.number().int(), maxOutputTokens: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('model/didRefuse'), requestId: z.number().int(), kind: z.enum(['budget', 'cancelled']), message: z.string() }),
   /** The answer to `approval/ask`: approved, or denied by a person, a timeout or a stop. */
   z.object({
     type: z.literal('approval/didAnswer'),
@@ -133,6 +136,10 @@ export type ToWorker = z.infer<typeof ToWorkerSchema>;
 export const FromWorkerSchema = z.discriminatedUnion('type', [
   /** An effect to journal; the coordinator stamps seq and ts. */
   z.object({ type: z.literal('agent/didEmit'), event: EventBodySchema }),
+  /** Before every model call: may it go (the run's budgets, circuit breaker and rate limit), with which output cap? */
+  z.object({ type: z.literal('model/askAdmit'), requestId: z.number().int(), promptTokens: z.number().int().nonnegative(), maxOutputTokens: z.number().int().nonnegative() }),
+  /** After every admitted call: what it used, or how it failed for good. */
+  z.object({ type: z.literal('model/didSettle'), usage: UsageSchema.nullable(), failed: z.string().optional() }),
   /** A model call for the host's model (endpoint.relay). */
   z.object({ type: z.literal('model/ask'), request: RelayChatRequestSchema }),
   /** A tool call the policy says needs approval: the coordinator opens an approval escalation and answers with `approval/didAnswer`. */

@@ -4,6 +4,7 @@ import { TypedChannel } from '../base/channel';
 import { ToWorkerSchema, type FromWorker, type ToWorker } from '../protocol/workerMessages';
 import { runAgentJob } from '../engine/agents/runAgentJob';
 import { PendingHostAnswers } from '../engine/models/pendingHostAnswers';
+import { HostModelGate } from '../engine/models/modelGate';
 import { PendingApprovals } from '../engine/policy/approvalRequests';
 
 if (!parentPort) throw new Error('agentWorker must run in a worker thread');
@@ -12,6 +13,11 @@ const abort = new AbortController();
 let started = false;
 const hostAnswers = new PendingHostAnswers();
 let approvals: PendingApprovals | null = null;
+// Every model call asks the coordinator first (the run's budgets, circuit breaker and rate limit).
+const gate = new HostModelGate({
+  ask: (requestId, request) => channel.send({ type: 'model/askAdmit', requestId, ...request }),
+  settle: (settlement) => channel.send({ type: 'model/didSettle', usage: 'usage' in settlement ? settlement.usage : null, failed: 'failed' in settlement ? settlement.failed : undefined }),
+});
 
 const channel: TypedChannel<FromWorker, ToWorker> = new TypedChannel<FromWorker, ToWorker>(
   port,
@@ -31,6 +37,12 @@ const channel: TypedChannel<FromWorker, ToWorker> = new TypedChannel<FromWorker,
         return;
       case 'model/didFail':
         hostAnswers.settle(message.requestId, { ok: false, error: message.error });
+        return;
+      case 'model/didAdmit':
+        gate.answer(message.requestId, { ok: true, maxOutputTokens: message.maxOutputTokens });
+        return;
+      case 'model/didRefuse':
+        gate.answer(message.requestId, { ok: false, kind: message.kind, message: message.message });
         return;
       case 'approval/didAnswer':
         approvals?.settle(message.requestId, { approved: message.approved, by: message.by, escalationId: message.escalationId, message: message.message });
@@ -63,6 +75,7 @@ async function run(job: Extract<ToWorker, { type: 'agent/start' }>['job']): Prom
       threadId,
       signal: abort.signal,
       emit: (event) => channel.send({ type: 'agent/didEmit', event }),
+      gate,
       askHost: (request) => hostAnswers.ask((requestId) => channel.send({ type: 'model/ask', request: { requestId, ...request } })),
       askApproval: (request, signal) =>
         pendingApprovals.ask(request, (requestId) => channel.send({ type: 'approval/ask', requestId, action: request.action, reason: request.reason }), signal),

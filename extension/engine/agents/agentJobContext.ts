@@ -2,6 +2,7 @@ import type { EventBody } from '../../protocol/events';
 import type { AgentOutcome, Usage } from '../../protocol/usage';
 import type { AskHost } from '../models/relayProvider';
 import type { AskApproval } from '../policy/approvalGate';
+import type { ModelGate } from '../models/modelGate';
 
 /** What a worker gives the job it runs. */
 export interface AgentJobContext {
@@ -12,6 +13,8 @@ export interface AgentJobContext {
   askHost?: AskHost;
   /** Asks the coordinator for a person's approval of an action the policy says needs one, and waits. */
   askApproval?: AskApproval;
+  /** The run's admission of every model call (run and dollar budgets, circuit breaker, rate limit), held by the coordinator. */
+  gate?: ModelGate;
 }
 
 export interface AgentJobEnd {

@@ -7,7 +7,7 @@ import type { AgentJobContext, AgentJobEnd } from './agentJobContext';
 
 /** The coordinator agent: spec in, validated plan out (one repair round), every response journaled. */
 export async function runCoordinatorJob(job: PlanJob, ctx: AgentJobContext): Promise<AgentJobEnd> {
-  const provider = createProvider(job.endpoint, ctx.askHost, job.budgetTokens);
+  const provider = createProvider(job.endpoint, ctx, job.budgetTokens);
   const ref = { agentId: job.agentId };
   let turn = 0;
   try {

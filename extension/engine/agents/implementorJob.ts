@@ -9,7 +9,7 @@ import { runImplementor } from './implementorLoop';
 
 /** An implementor in its worker: its own model client, its own MCP servers (cwd = its worktree), its own budget. */
 export async function runImplementorJob(job: ImplementJob, ctx: AgentJobContext): Promise<AgentJobEnd> {
-  const provider = createProvider(job.endpoint, ctx.askHost, job.budgetTokens);
+  const provider = createProvider(job.endpoint, ctx, job.budgetTokens);
   const ref = { agentId: job.agentId, taskId: job.task.id };
   const gate = createPolicyGate({
     policy: job.policy,

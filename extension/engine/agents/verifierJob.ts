@@ -12,7 +12,7 @@ import type { AgentJobContext, AgentJobEnd } from './agentJobContext';
  * conversation), deterministic checks first, model judgment last.
  */
 export async function runVerifierJob(job: VerifyJob, ctx: AgentJobContext): Promise<AgentJobEnd> {
-  const provider = createProvider(job.endpoint, ctx.askHost, job.budgetTokens);
+  const provider = createProvider(job.endpoint, ctx, job.budgetTokens);
   const ref = { agentId: job.agentId, taskId: job.task.id };
   let turn = 0;
   if (job.sandbox.kind === 'none') {

@@ -1,15 +1,17 @@
 import type { ModelEndpoint } from '../../protocol/workerMessages';
 import type { ModelProvider } from './modelProvider';
-import { BudgetedProvider } from './budgetedProvider';
+import { BudgetedProvider, DEFAULT_MAX_OUTPUT_TOKENS } from './budgetedProvider';
+import type { ModelGate } from './modelGate';
 import { OpenAiProvider } from './openaiProvider';
 import { RelayProvider, type AskHost } from './relayProvider';
 
 /**
  * An agent's model client — its own OpenAI-compatible client, or the relay to a model the host
- * holds — behind the agent's hard token budget, which every call of every role goes through.
+ * holds — behind the agent's hard token budget and the run's gate, which every call of every role
+ * goes through.
  */
-export function createProvider(endpoint: ModelEndpoint, askHost: AskHost | undefined, budgetTokens: number): BudgetedProvider {
-  return new BudgetedProvider(clientFor(endpoint, askHost), budgetTokens);
+export function createProvider(endpoint: ModelEndpoint, ctx: { askHost?: AskHost; gate?: ModelGate }, budgetTokens: number): BudgetedProvider {
+  return new BudgetedProvider(clientFor(endpoint, ctx.askHost), budgetTokens, DEFAULT_MAX_OUTPUT_TOKENS, ctx.gate);
 }
 
 function clientFor(endpoint: ModelEndpoint, askHost: AskHost | undefined): ModelProvider {

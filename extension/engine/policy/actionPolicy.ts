@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { ActionPolicySchema, type Action, type ActionPolicy, type Decision } from '../../protocol/policy';
-import { stripJsonComments } from '../tools/mcpConfig';
+import { describeIssues, readJsonConfigFile } from '../config/jsonConfigFile';
 import { isCommandAllowed } from './commandAllowlist';
 
 /** A policy file or setting that cannot be used; the message says where and what, never a stack. */
@@ -17,30 +16,12 @@ export class PolicyError extends Error {
 export function parsePolicy(input: unknown, source: string): ActionPolicy {
   const parsed = ActionPolicySchema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => {
-    const where = i.path.length ? i.path.join('.') : '(top level)';
-    if (i.code === 'unrecognized_keys') return `${where}: unknown key(s) ${i.keys.map((k) => `"${k}"`).join(', ')}`;
-    return `${where}: ${i.message}`;
-  });
-  throw new PolicyError(`${source} is not a valid Loom policy (see docs/policy.md):\n  ${issues.join('\n  ')}`);
+  throw new PolicyError(`${source} is not a valid Loom policy (see docs/policy.md):\n  ${describeIssues(parsed.error).join('\n  ')}`);
 }
 
 /** Reads a policy file: JSON, comments and trailing commas allowed. Throws PolicyError. */
 export function loadPolicyFile(file: string): ActionPolicy {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new PolicyError(`cannot read the policy file ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(stripJsonComments(text));
-  } catch (err) {
-    throw new PolicyError(`the policy file ${file} is not valid JSON: ${(err as Error).message}`);
-  }
-  return parsePolicy(json, `the policy file ${file}`);
+  return parsePolicy(readJsonConfigFile(file, 'policy file', (m) => new PolicyError(m)), `the policy file ${file}`);
 }
 
 /**
@@ -86,6 +67,10 @@ export function classifyAction(action: Action, policy: ActionPolicy, allowlist: 
       return { decision: policy.mergeIntoUserBranch, reason: `it merges into your branch ${action.branch}` };
     case 'extendBudget':
       return { decision: policy.extendBudget, reason: `task ${action.taskId} used ${action.usedTokens} of its ${action.limitTokens}-token budget` };
+    case 'extendRunBudget':
+      return { decision: policy.extendBudget, reason: `the run used ${formatAmount(action.unit, action.used)} of its ${formatAmount(action.unit, action.limit)} budget` };
+    case 'resumeRun':
+      return { decision: policy.resumeRun, reason: `the circuit breaker paused the run: ${action.detail}` };
     default: {
       const unhandled: never = action;
       throw new Error(`unknown action ${JSON.stringify(unhandled)}`);
@@ -110,11 +95,19 @@ export function describeAction(action: Action): string {
       return `merge into \`${action.branch}\``;
     case 'extendBudget':
       return `give task ${action.taskId} ${action.extraTokens} more tokens`;
+    case 'extendRunBudget':
+      return `give the run ${formatAmount(action.unit, action.extra)} more`;
+    case 'resumeRun':
+      return 'resume the paused run';
     default: {
       const unhandled: never = action;
       throw new Error(`unknown action ${JSON.stringify(unhandled)}`);
     }
   }
+}
+
+function formatAmount(unit: 'tokens' | 'usd', amount: number): string {
+  return unit === 'usd' ? `$${amount.toFixed(2)}` : `${Math.round(amount)} tokens`;
 }
 
 /**

@@ -6,6 +6,7 @@ import { AgentThread, type AgentEnd } from './agentProcess';
 import type { ModelProvider } from '../models/modelProvider';
 import { killProcessTree } from '../process/killProcessTree';
 import type { ApprovalBroker } from './approvalBroker';
+import type { RunGate } from './runBudget';
 
 /** Which host model answers an agent: the host may choose per role (a different verifier model, say). */
 export type HostModelFactory = (agent: { agentId: string; role: AgentRole; taskId?: string; attempt: number }) => ModelProvider;
@@ -16,6 +17,8 @@ export interface LaunchSpec {
   taskId?: string;
   attempt: number;
   budgetTokens: number;
+  /** The agent's dollar budget (its task's share, within the per-agent one); absent: the run's per-agent dollar budget, if any. */
+  budgetUsd?: number;
   /** Builds the job once the agent's own endpoint (with its identity headers) is known. */
   job: (endpoint: ModelEndpoint) => AgentJob;
   /** Sees each of this agent's events after it is journaled. */
@@ -41,6 +44,8 @@ export class AgentLauncher implements Disposable {
       modelByRole?: Partial<Record<AgentRole, string>>;
       /** Answers agents' approval requests (journaled escalations); without it they are denied. */
       approvals?: ApprovalBroker;
+      /** Admits every model call of every agent (run and dollar budgets, circuit breaker, rate limit) and holds agents while the run is paused. */
+      gate?: RunGate;
     },
   ) {}
 
@@ -62,6 +67,10 @@ export class AgentLauncher implements Disposable {
         ['x-loom-attempt', String(spec.attempt)],
       ],
     };
+    // A run the circuit breaker paused starts no agent until a person answers.
+    if (this.deps.gate && !(await this.deps.gate.beforeStart())) {
+      return { outcome: { kind: 'stopped', message: 'the run stopped before this agent started', next: 'stop' }, usage: { inputTokens: 0, outputTokens: 0 }, output: null };
+    }
     const startedAt = Date.now();
     const hostModel = this.deps.hostModel?.({ agentId: spec.agentId, role: spec.role, taskId: spec.taskId, attempt: spec.attempt });
     const thread = new AgentThread(
@@ -74,6 +83,7 @@ export class AgentLauncher implements Disposable {
       },
       hostModel,
       this.deps.approvals ? (request) => this.deps.approvals!.request({ agentId: spec.agentId, taskId: spec.taskId, ...request }) : undefined,
+      this.deps.gate?.forAgent({ agentId: spec.agentId, taskId: spec.taskId, model, budgetUsd: spec.budgetUsd }),
     );
     this.live.set(spec.agentId, thread);
     this.deps.journal({
@@ -89,6 +99,7 @@ export class AgentLauncher implements Disposable {
     try {
       const end = await thread.done;
       this.deps.approvals?.cancelAgent(spec.agentId);
+      this.deps.gate?.agentEnded(spec.agentId, end.outcome);
       this.deps.journal({
         type: 'agent/didFinish',
         agentId: spec.agentId,

@@ -5,10 +5,12 @@ import type { AgentOutcome, Usage } from '../../protocol/usage';
 import { TypedChannel } from '../../base/channel';
 import type { Disposable } from '../../base/disposable';
 import type { ChatMessage } from '../../protocol/chat';
-import { ModelError, type ModelProvider, type ToolSpec } from '../models/modelProvider';
+import { ModelError, type ModelErrorKind, type ModelProvider, type ToolSpec } from '../models/modelProvider';
+import type { AdmitRequest } from '../models/modelGate';
 import type { Action } from '../../protocol/policy';
 import type { ApprovalAnswer } from '../policy/approvalGate';
 import { SecretRedactor } from '../policy/secretRedaction';
+import type { ModelGate } from '../models/modelGate';
 
 /** The coordinator's approval service for this agent; absent, nothing that needs approval goes ahead. */
 export type ApprovalAsker = (request: { action: Action; reason: string }) => Promise<ApprovalAnswer>;
@@ -36,8 +38,18 @@ export class AgentThread implements Disposable {
   private readonly worker: Worker;
   private readonly channel: TypedChannel<ToWorker, FromWorker>;
   private ended = false;
+  /** Aborted when the agent ends or is told to stop: a wait for admission ends with it. */
+  private readonly stopping = new AbortController();
 
-  constructor(workerScript: string, job: AgentJob, onEvent: (event: EventBody) => void, hostModel?: ModelProvider, askApproval?: ApprovalAsker) {
+  constructor(
+    workerScript: string,
+    job: AgentJob,
+    onEvent: (event: EventBody) => void,
+    hostModel?: ModelProvider,
+    askApproval?: ApprovalAsker,
+    /** The run's admission of this agent's model calls; absent, every call is admitted as asked. */
+    gate?: ModelGate,
+  ) {
     // The worker's own output (a stray console.log, a library's warning) reaches the terminal redacted too.
     this.worker = new Worker(workerScript, { stdout: true, stderr: true });
     this.threadId = this.worker.threadId;
@@ -49,6 +61,7 @@ export class AgentThread implements Disposable {
     const finish = (end: AgentEnd) => {
       if (this.ended) return;
       this.ended = true;
+      this.stopping.abort();
       resolveDone(end);
     };
     this.channel = new TypedChannel<ToWorker, FromWorker>(
@@ -64,6 +77,12 @@ export class AgentThread implements Disposable {
             return;
           case 'model/ask':
             void this.answer(message.request, hostModel);
+            return;
+          case 'model/askAdmit':
+            void this.admit(message.requestId, { promptTokens: message.promptTokens, maxOutputTokens: message.maxOutputTokens }, gate);
+            return;
+          case 'model/didSettle':
+            gate?.settle(message.usage ? { usage: message.usage } : { failed: (message.failed ?? 'server') as ModelErrorKind });
             return;
           case 'approval/ask':
             void this.approve(message.requestId, { action: message.action, reason: message.reason }, askApproval);
@@ -101,6 +120,17 @@ export class AgentThread implements Disposable {
     }
   }
 
+  /** Answers a worker's question whether a model call may go; a refusal goes back as a typed answer, never a throw here. */
+  private async admit(requestId: number, request: AdmitRequest, gate: ModelGate | undefined): Promise<void> {
+    try {
+      const { maxOutputTokens } = gate ? await gate.admit(request, this.stopping.signal) : request;
+      this.send({ type: 'model/didAdmit', requestId, maxOutputTokens });
+    } catch (err) {
+      const e = err instanceof ModelError ? err : new ModelError('cancelled', (err as Error)?.message ?? String(err), false);
+      this.send({ type: 'model/didRefuse', requestId, kind: e.kind === 'budget' ? 'budget' : 'cancelled', message: e.message });
+    }
+  }
+
   /** Answers a worker's approval request; a failure to ask is a denial, never a throw here. */
   private async approve(requestId: number, request: { action: Action; reason: string }, askApproval: ApprovalAsker | undefined): Promise<void> {
     let answer: ApprovalAnswer;
@@ -121,6 +151,7 @@ export class AgentThread implements Disposable {
   /** Asks the agent to stop; it ends with a `stopped` outcome. Terminates it if it does not within the grace period. */
   async stop(reason: string, graceMs = 5000): Promise<AgentEnd> {
     if (!this.ended) this.channel.send({ type: 'agent/stop', reason });
+    this.stopping.abort();
     const timer = setTimeout(() => void this.worker.terminate(), graceMs);
     try {
       return await this.done;

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventBody, RunEvent } from '../../protocol/events';
-import { APPROVAL_CHOICES, type Action, type ApprovalChoice } from '../../protocol/policy';
+import { liveEscalationOf, type Action } from '../../protocol/policy';
 import type { Disposable } from '../../base/disposable';
 import { describeAction } from '../policy/actionPolicy';
 import type { ApprovalAnswer } from '../policy/approvalGate';
@@ -15,6 +15,8 @@ export interface ApprovalRequest {
 
 interface Pending {
   request: ApprovalRequest;
+  /** The escalation's two answers: the first lets the action go ahead, the second refuses it. */
+  choices: readonly [string, string];
   resolve(answer: ApprovalAnswer): void;
   timer: NodeJS.Timeout;
 }
@@ -33,7 +35,7 @@ export class ApprovalError extends Error {
  * journaled as `escalation/didResolve` and `policy/didDecide`; the waiting agent gets the answer.
  */
 export class ApprovalBroker implements Disposable {
-  private next = 1;
+  private readonly next = new Map<string, number>();
   private readonly pending = new Map<string, Pending>();
   private readonly once = new Map<string, Promise<ApprovalAnswer>>();
   private closed: string | null = null;
@@ -68,23 +70,25 @@ export class ApprovalBroker implements Disposable {
       this.deps.append({ type: 'policy/didDecide', agentId: request.agentId, taskId: request.taskId, action: request.action, outcome: 'denied', by: 'runStopped', escalationId: null, reason: message });
       return Promise.resolve({ approved: false, by: 'runStopped', escalationId: null, message });
     }
-    const escalationId = `approval-${this.next++}`;
+    const { kind, choices } = liveEscalationOf(request.action);
+    const n = (this.next.get(kind) ?? 0) + 1;
+    this.next.set(kind, n);
+    const escalationId = `${kind}-${n}`;
     const now = (this.deps.now ?? Date.now)();
-    const who = request.taskId ? `${request.agentId} (task ${request.taskId})` : request.agentId;
     return new Promise<ApprovalAnswer>((resolve) => {
       const timer = setTimeout(
-        () => this.settle(escalationId, 'deny', 'timeout', `nobody answered ${escalationId} within ${formatSeconds(this.deps.timeoutMs)}, so it counts as denied`),
+        () => this.settle(escalationId, choices[1], 'timeout', `nobody answered ${escalationId} within ${formatSeconds(this.deps.timeoutMs)}, so it counts as ${choices[1]}`),
         this.deps.timeoutMs,
       );
-      this.pending.set(escalationId, { request, resolve, timer });
+      this.pending.set(escalationId, { request, choices, resolve, timer });
       this.watchInbox();
       this.deps.append({
         type: 'escalation/didOpen',
         escalationId,
-        kind: 'approval',
+        kind,
         taskIds: request.taskId ? [request.taskId] : [],
-        question: `${who} wants to ${describeAction(request.action)}: ${request.reason}. Approve it?`,
-        options: [...APPROVAL_CHOICES],
+        question: questionOf(request, kind),
+        options: [...choices],
         files: [],
         agentId: request.agentId,
         action: request.action,
@@ -103,22 +107,24 @@ export class ApprovalBroker implements Disposable {
     return answer;
   }
 
-  /** A person's answer. Throws ApprovalError when the escalation is not an open approval or the choice is not approve/deny. */
+  /** A person's answer. Throws ApprovalError when the escalation is not open or the choice is not one of its two. */
   answer(escalationId: string, choice: string, by: string): void {
-    if (!this.pending.has(escalationId)) throw new ApprovalError(`${escalationId} is not an open approval (open: ${this.open.join(', ') || 'none'})`);
-    if (!(APPROVAL_CHOICES as readonly string[]).includes(choice)) throw new ApprovalError(`an approval is answered with ${APPROVAL_CHOICES.join(' or ')}, not "${choice}"`);
-    const approved = choice === 'approve';
-    this.settle(escalationId, choice as ApprovalChoice, by, approved ? `approved by ${by}` : `${by} denied it (${escalationId})`);
+    const pending = this.pending.get(escalationId);
+    if (!pending) throw new ApprovalError(`${escalationId} is not an open question (open: ${this.open.join(', ') || 'none'})`);
+    if (!pending.choices.includes(choice)) throw new ApprovalError(`${escalationId} is answered with ${pending.choices.join(' or ')}, not "${choice}"`);
+    const approved = choice === pending.choices[0];
+    const said = liveEscalationOf(pending.request.action).kind === 'approval' ? (approved ? `approved by ${by}` : `${by} denied it (${escalationId})`) : `${by} chose ${choice} (${escalationId})`;
+    this.settle(escalationId, choice, by, said);
   }
 
   /** The agent ended (stopped, crashed, finished): its open approvals are denied. */
   cancelAgent(agentId: string, reason = 'the agent stopped while it waited'): void {
-    for (const [id, p] of [...this.pending]) if (p.request.agentId === agentId) this.settle(id, 'deny', 'agentStopped', reason);
+    for (const [id, p] of [...this.pending]) if (p.request.agentId === agentId) this.settle(id, p.choices[1], 'agentStopped', reason);
   }
 
   /** The run stops: every open approval is denied (agents still ending are denied by cancelAgent). */
   denyOpen(reason: string): void {
-    for (const id of [...this.pending.keys()]) this.settle(id, 'deny', 'runStopped', reason);
+    for (const [id, p] of [...this.pending]) this.settle(id, p.choices[1], 'runStopped', reason);
   }
 
   /** Nobody is left to answer: open approvals are denied and new requests are refused at once. */
@@ -153,12 +159,12 @@ export class ApprovalBroker implements Disposable {
     }, 250);
   }
 
-  private settle(escalationId: string, choice: ApprovalChoice, by: string, message: string): void {
+  private settle(escalationId: string, choice: string, by: string, message: string): void {
     const p = this.pending.get(escalationId);
     if (!p) return;
     this.pending.delete(escalationId);
     clearTimeout(p.timer);
-    const approved = choice === 'approve';
+    const approved = choice === p.choices[0];
     const { agentId, taskId, action } = p.request;
     try {
       this.deps.append({ type: 'escalation/didResolve', escalationId, choice, by });
@@ -167,6 +173,18 @@ export class ApprovalBroker implements Disposable {
     } finally {
       p.resolve({ approved, by, escalationId, message });
     }
+  }
+}
+
+function questionOf(request: ApprovalRequest, kind: 'approval' | 'budget' | 'circuitBreaker'): string {
+  const who = request.taskId ? `${request.agentId} (task ${request.taskId})` : request.agentId;
+  switch (kind) {
+    case 'approval':
+      return `${who} wants to ${describeAction(request.action)}: ${request.reason}. Approve it?`;
+    case 'budget':
+      return `${request.reason}. Extend it (${describeAction(request.action)}), or stop?`;
+    case 'circuitBreaker':
+      return `${request.reason}. Resume the run, or stop it?`;
   }
 }
 

@@ -6,6 +6,7 @@ import type { AgentLauncher } from './agentLauncher';
 import type { ApprovalBroker } from './approvalBroker';
 import type { ActionPolicy } from '../../protocol/policy';
 import type { RunSandbox } from './agentConfinement';
+import type { PriceTable } from '../../protocol/pricing';
 
 /** What the phases of one run share. Built once by the coordinator. */
 export interface RunContext {
@@ -25,4 +26,6 @@ export interface RunContext {
   approvals: ApprovalBroker;
   /** The repository's setup recipe (shell text), run once in each lease and verifier checkout; null: none. */
   setup: string | null;
+  /** The prices this run's costs and dollar budgets use. */
+  prices: PriceTable;
 }

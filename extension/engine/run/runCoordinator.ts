@@ -27,6 +27,9 @@ import { ESCALATION_CHOICES, resolveEscalation, type EscalationChoice } from './
 import { resolveWithMergeAgent } from './mergeAgentResolution';
 import { readJournal } from '../journal/journalReader';
 import { completeManualMerge, startManualMerge, type ManualMerge } from './manualMerge';
+import { RunGate } from './runBudget';
+import { PriceTableError, runPriceTable } from '../models/priceTableFile';
+import { costUsd, type PriceTable } from '../../protocol/pricing';
 
 /**
  * Events that report an external side effect done (a worktree, a commit, a merge, a person asked or
@@ -70,6 +73,7 @@ export class RunCoordinator implements Disposable {
   private spec: Spec | null = null;
   private approvals: ApprovalBroker | null = null;
   private owner: RunOwnerLease | null = null;
+  private gate: RunGate | null = null;
   readonly runId: string;
 
   constructor(private readonly options: RunOptions) {
@@ -139,9 +143,10 @@ export class RunCoordinator implements Disposable {
       model: this.options.endpoint.model,
       concurrency: this.options.concurrency,
       sandbox: ctx.sandbox.spec.summary,
-      settings: { policy: ctx.policy, commandAllowlist: this.options.commandAllowlist, flakeReruns: this.options.flakeReruns, commandTimeoutMs: this.options.commandTimeoutMs },
+      settings: { policy: ctx.policy, commandAllowlist: this.options.commandAllowlist, flakeReruns: this.options.flakeReruns, commandTimeoutMs: this.options.commandTimeoutMs, prices: ctx.prices },
     });
     ctx.journal({ type: 'spec/didParse', requirements: spec.requirements.map((r) => ({ id: r.id, title: r.title })) });
+    this.warnUnpriced(ctx);
     const suggestion = ctx.setup === null ? await suggestSetup(this.options.repo) : null;
     if (suggestion) ctx.journal({ type: 'agent/didWarn', agentId: 'coordinator-1', kind: 'setup', message: suggestion });
     return this.planAndExecute(ctx);
@@ -171,6 +176,7 @@ export class RunCoordinator implements Disposable {
       previousPid: liveness.state === 'interrupted' ? liveness.pid : null,
       tasks: point.plan ? point.plan.tasks.map((t) => t.id).filter((id) => !finished.has(id)) : [],
     });
+    this.warnUnpriced(ctx);
     return this.planAndExecute(ctx, point);
   }
 
@@ -178,6 +184,7 @@ export class RunCoordinator implements Disposable {
   private async openRun(spec: Spec, baseCommit: string): Promise<RunContext> {
     this.spec = spec;
     const paths = runPaths(this.options.loomHome, this.runId);
+    const prices = this.runPrices();
     const journalWriter = new JournalWriter(paths.journal, { secrets: [this.options.endpoint.apiKey] });
     this.journalWriter = journalWriter;
     this.owner = new RunOwnerLease(paths.runDir);
@@ -186,7 +193,11 @@ export class RunCoordinator implements Disposable {
     const policy = runPolicy(this.options, sandbox.spec);
     const approvals = new ApprovalBroker({ append: journal, timeoutMs: policy.approvalTimeoutSeconds * 1000, inboxDir: approvalInbox(paths.runDir) });
     this.approvals = approvals;
+    // Every model call of every agent passes here; a resumed run continues what it spent.
+    const spent = this.stateValue.agents.reduce((sum, a) => ({ tokens: sum.tokens + a.usage.inputTokens + a.usage.outputTokens, usd: sum.usd + (costUsd(a.model, a.usage, prices) ?? 0) }), { tokens: 0, usd: 0 });
+    this.gate = new RunGate({ limits: this.options.limits ?? {}, prices, baseUrl: this.options.endpoint.baseUrl, policy, approvals, journal, stopRun: () => void this.stop(), spent });
     this.launcher = new AgentLauncher({
+      gate: this.gate,
       approvals,
       workerScript: this.options.bundle.agentWorker,
       endpoint: this.options.endpoint,
@@ -209,7 +220,25 @@ export class RunCoordinator implements Disposable {
       policy,
       approvals,
       setup,
+      prices,
     };
+  }
+
+  /** The defaults, LOOM_HOME/prices.json, then the setting or flag; a bad file is bad input, said before anything starts. */
+  private runPrices(): PriceTable {
+    try {
+      return runPriceTable(this.options.loomHome, this.options.prices);
+    } catch (err) {
+      if (err instanceof PriceTableError) throw new RunInputError(err.message);
+      throw err;
+    }
+  }
+
+  /** A dollar budget with a model that has no price is said plainly at the start: it cannot be enforced for that model. */
+  private warnUnpriced(ctx: RunContext): void {
+    const models = [this.options.endpoint.model, ...(this.options.verifierModel ? [this.options.verifierModel] : [])];
+    const warning = this.gate?.unpricedWarning(models, this.options.budgets.taskUsd);
+    if (warning) ctx.journal({ type: 'agent/didWarn', agentId: 'run', kind: 'budget', message: warning });
   }
 
   private async planAndExecute(ctx: RunContext, resume?: ResumePoint): Promise<RunState> {
@@ -358,6 +387,7 @@ export class RunCoordinator implements Disposable {
   async dispose(): Promise<void> {
     await this.stop();
     this.approvals?.close('the run was closed');
+    this.gate?.dispose();
     this.owner?.dispose();
     this.journalWriter?.dispose();
     this.onDidEventEmitter.dispose();

@@ -4,6 +4,8 @@ import type { HostModelFactory } from './agentLauncher';
 import { DEFAULT_ACTION_POLICY, type ActionPolicy } from '../../protocol/policy';
 import { effectivePolicy } from '../policy/actionPolicy';
 import type { SandboxSpec } from '../../protocol/sandbox';
+import type { PriceTable } from '../../protocol/pricing';
+import type { RunLimits } from './runBudget';
 
 /** Everything a run needs, injected by a composition root (the CLI, the extension, a test). */
 export interface RunOptions {
@@ -19,7 +21,12 @@ export interface RunOptions {
   loomHome: string;
   /** Built bundles spawned by path: the agent worker and Loom's MCP tool server. */
   bundle: { agentWorker: string; toolServer: string };
-  budgets: { planTokens: number; taskTokens: number; verifyTokens: number };
+  /** Per-agent token budgets by role; `taskUsd` a task's dollars across its agents, attempts and resumes. */
+  budgets: { planTokens: number; taskTokens: number; verifyTokens: number; taskUsd?: number };
+  /** Run-wide budgets, per-agent dollars, the circuit breaker and the tokens-per-minute limit (docs/budgets.md). */
+  limits?: RunLimits;
+  /** Prices that override the defaults and LOOM_HOME/prices.json (the `loom.prices` setting, `--prices FILE`). */
+  prices?: PriceTable;
   maxTurns: number;
   /** The model's context window; older tool results are compacted to stay within it. Default 128k. */
   contextWindowTokens?: number;

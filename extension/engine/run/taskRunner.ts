@@ -43,7 +43,7 @@ export async function runTask(
   let verifyRounds = resume?.verifyRounds ?? 0;
   let reported = resume?.reported ?? null;
   const branch = lease.branch ?? '';
-  const budget = new TaskBudget(task.budgetTokens ?? ctx.options.budgets.taskTokens);
+  const budget = new TaskBudget(task.budgetTokens ?? ctx.options.budgets.taskTokens, ctx.options.budgets.taskUsd ?? null);
   // A resumed task continues its budget: what its agents used before the crash still counts.
   if (resume?.spentTokens) budget.spend({ inputTokens: resume.spentTokens, outputTokens: 0 });
 
@@ -72,6 +72,7 @@ export async function runTask(
         attempt,
         // An agent started with nothing left stops at its first call, which is the budget escalation below.
         budgetTokens: Math.max(1, budget.remaining),
+        budgetUsd: budget.agentUsd(ctx.options.limits?.agentUsd),
         job: (endpoint) => ({
           role: 'implementor',
           runId: ctx.runId,
@@ -97,7 +98,7 @@ export async function runTask(
       });
       findings = [];
       resumeMessages = [];
-      budget.spend(end.usage);
+      budget.spend(end.usage, ctx.options.endpoint.model, ctx.prices);
 
       if (end.outcome.kind === 'budgetExceeded' && !ctx.signal.aborted) {
         // A budget escalation, not a silent end: extended, the agent continues from its last checkpoint.

@@ -29,6 +29,7 @@ export async function authorAcceptanceTests(ctx: RunContext, task: Task, lease: 
     taskId: task.id,
     attempt,
     budgetTokens,
+    budgetUsd: budget.agentUsd(ctx.options.limits?.agentUsd),
     job: (endpoint) => ({
       role: 'testAuthor',
       runId: ctx.runId,
@@ -49,7 +50,7 @@ export async function authorAcceptanceTests(ctx: RunContext, task: Task, lease: 
       commandAllowlist: ctx.options.commandAllowlist,
     }),
   });
-  budget.spend(end.usage);
+  budget.spend(end.usage, ctx.options.endpoint.model, ctx.prices);
   if (end.outcome.kind !== 'completed') return { ok: false, reason: `test author ${end.outcome.kind}: ${end.outcome.message}` };
   const result = TaskResultSchema.safeParse(end.output);
   if (!result.success) return { ok: false, reason: 'test author ended without a valid result' };

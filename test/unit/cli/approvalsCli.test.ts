@@ -92,7 +92,7 @@ describe('loom CLI: approvals and the policy file', function () {
     // A wrong answer is a usage error, and changes nothing.
     const wrong = await loom(['resolve', runId, 'approval-1', 'ours', '--loom-home', home.dir]).done;
     assert.equal(wrong.code, 2);
-    assert.match(wrong.stderr, /approval-1 is an approval: answer it with approve or deny/);
+    assert.match(wrong.stderr, /approval-1 is answered with approve or deny/);
     assert.doesNotMatch(live.output(), /approval-1 answered/);
 
     const answered = await loom(['resolve', runId, 'approval-1', 'approve', '--loom-home', home.dir]).done;

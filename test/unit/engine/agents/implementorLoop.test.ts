@@ -62,7 +62,7 @@ describe('engine/agents/implementorLoop', () => {
     const tools = new RecordingTools();
     const events: EventBody[] = [];
     const end = await runImplementor(j, {
-      provider: createProvider(j.endpoint, undefined, j.budgetTokens),
+      provider: createProvider(j.endpoint, {}, j.budgetTokens),
       tools,
       emit: (e) => events.push(e),
       checkpoint: async () => null,

@@ -18,7 +18,7 @@ describe('engine/models/budgetedProvider', () => {
 
   async function provider(turns: object[], budgetTokens: number) {
     sim = await startSimulator({ scenario: { name: 'budget', agents: [{ match: { role: 'implementor' }, turns: turns as never }] }, recordBodies: true });
-    return createProvider(simulatedEndpoint(sim, { agentId: 'impl-b-1', role: 'implementor' }), undefined, budgetTokens);
+    return createProvider(simulatedEndpoint(sim, { agentId: 'impl-b-1', role: 'implementor' }), {}, budgetTokens);
   }
   const sentCap = (i: number) => (JSON.parse(sim!.requests[i].body ?? '{}') as { max_tokens?: number }).max_tokens;
 
