@@ -1,9 +1,10 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RunEvent } from '../../extension/protocol/events';
-import { reduce, assertNever, foldEvents } from '../../extension/protocol/reduce';
+import { reduce, assertNever } from '../../extension/protocol/reduce';
 import { initialRunState, type RunState } from '../../extension/protocol/runState';
 import type { EscalationChoice, HostMessage } from '../../extension/protocol/webviewMessages';
 import { keptEvent } from './keptEvent';
+import { createTimelineFolds, type TimelineFolds } from './timelineFolds';
 import { initialUiState, type TabId, type UiState } from './uiState';
 
 /** The latest state of the run and its events in journal order (see keptEvent.ts). */
@@ -62,6 +63,7 @@ export interface DashboardStoreOptions {
 
 export function createDashboardStore(options: DashboardStoreOptions = {}): DashboardStore {
   const log = options.log ?? ((m: string) => console.warn(m));
+  const folds = createTimelineFolds();
   const initialLive: RunHistory = { run: options.initial?.run ?? initialRunState(), events: options.initial?.events ?? [] };
   return createStore<DashboardState>()((set, get) => ({
     ...initialLive,
@@ -87,8 +89,9 @@ export function createDashboardStore(options: DashboardStoreOptions = {}): Dashb
       const { live, ui, timelineSeq } = get();
       const sameRun = live.run.runId !== null && live.run.runId === state.runId;
       const next: RunHistory = { run: state, events: events ? events.map(keptEvent) : sameRun ? live.events.filter((e) => e.seq <= state.lastSeq) : [] };
+      folds.reset();
       set({
-        ...shown(next, sameRun ? timelineSeq : null),
+        ...shown(folds, next, sameRun ? timelineSeq : null),
         live: next,
         needsSnapshot: false,
         ui: sameRun || live.run.runId === null ? pruneUi(ui, state) : pruneUi({ ...ui, selectedAgentId: null, selectedTaskId: null, selectedTraceKey: null }, state),
@@ -100,6 +103,7 @@ export function createDashboardStore(options: DashboardStoreOptions = {}): Dashb
       if (event.type === 'run/didStart' && event.seq === 0 && event.runId !== live.run.runId) {
         // A new run: its journal starts again at seq 0.
         const fresh: RunHistory = { run: reduce(initialRunState(), event), events: [keptEvent(event)] };
+        folds.reset();
         set({ ...fresh, live: fresh, timelineSeq: null, needsSnapshot: false, ui: pruneUi({ ...ui, selectedTraceKey: null }, fresh.run) });
         return;
       }
@@ -127,7 +131,7 @@ export function createDashboardStore(options: DashboardStoreOptions = {}): Dashb
     },
 
     showEvent(seq) {
-      set(shown(get().live, seq));
+      set(shown(folds, get().live, seq));
     },
 
     selectTab(tab) {
@@ -172,10 +176,10 @@ export function hasWholeHistory(live: RunHistory): boolean {
 }
 
 /** What the views show for a timeline position: the live run, or the events up to `seq` folded again. */
-function shown(live: RunHistory, seq: number | null): Pick<DashboardData, 'run' | 'events' | 'timelineSeq'> {
+function shown(folds: TimelineFolds, live: RunHistory, seq: number | null): Pick<DashboardData, 'run' | 'events' | 'timelineSeq'> {
   if (seq === null || seq >= live.run.lastSeq || !hasWholeHistory(live)) return { ...live, timelineSeq: null };
   const at = Math.max(0, Math.floor(seq));
-  return { run: foldEvents(live.events, at), events: live.events.slice(0, at + 1), timelineSeq: at };
+  return { run: folds.at(live.events, at), events: live.events.slice(0, at + 1), timelineSeq: at };
 }
 
 /** Drop pending answers the journal has confirmed, and selections that no longer exist. */

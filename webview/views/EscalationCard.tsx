@@ -17,18 +17,21 @@ const LABEL: Record<EscalationChoice, string> = {
   approve: 'Approve',
   deny: 'Deny',
   raiseBudget: 'Raise budget',
+  extend: 'Extend budget',
+  resume: 'Resume run',
   retry: 'Retry',
   skip: 'Skip task',
   stop: 'Stop run',
 };
 
-const PRIMARY: ReadonlySet<EscalationChoice> = new Set(['mergeAgent', 'approve', 'retry', 'raiseBudget']);
+const PRIMARY: ReadonlySet<EscalationChoice> = new Set(['mergeAgent', 'approve', 'retry', 'raiseBudget', 'extend', 'resume']);
 
 const KIND: Record<Escalation['kind'], { icon: string; title: string }> = {
   conflict: { icon: 'git-compare', title: 'Merge conflict' },
   approval: { icon: 'shield', title: 'Approval' },
   budget: { icon: 'credit-card', title: 'Budget' },
   repeatedFailure: { icon: 'error', title: 'Repeated failure' },
+  circuitBreaker: { icon: 'debug-pause', title: 'Run paused (circuit breaker)' },
 };
 
 /** One question for a person, with its evidence and the answers it accepts (`escalation/resolve`). */
