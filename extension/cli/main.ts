@@ -11,6 +11,7 @@ import { statusCommand } from './statusCommand';
 import { cleanCommand } from './cleanCommand';
 import { simulateCommand } from './simulateCommand';
 import { demoCommand } from './demoCommand';
+import { drillCommand } from './drillCommand';
 import { resolveCommand } from './resolveCommand';
 import { traceCommand } from './traceCommand';
 import { EscalationError } from '../engine/run/resolveEscalation';
@@ -26,6 +27,7 @@ const commands: Record<string, (argv: string[], print: (line: string) => void) =
   clean: cleanCommand,
   simulate: simulateCommand,
   demo: demoCommand,
+  drill: drillCommand,
   resolve: resolveCommand,
   trace: traceCommand,
 };

@@ -22,6 +22,7 @@ export const USAGE = `Usage:
   loom clean RUN --repo DIR [--delete-branches]
   loom simulate --scenario FILE [--port N]
   loom demo [--keep]
+  loom drill [N...] [--keep]                 (the twelve failure modes reproduced against the simulator; loom drill --help)
 
 Exit codes: 0 success, 1 task failures, 2 usage errors, 3 escalation pending.
 The API key comes from the environment only: LOOM_API_KEY or OPENAI_API_KEY.`;
