@@ -18,6 +18,10 @@ export function progressLine(event: RunEvent, startedAt: number): string | null 
       return `${t} ${who(event.agentId)} started (${event.role}, thread ${event.threadId})`;
     case 'mcp/didStart':
       return `${t} ${who(event.agentId)} MCP ${event.server} pid ${event.pid}`;
+    case 'mcp/didFail':
+      return `${t} ${who(event.agentId)} MCP ${event.server} failed (${event.reason}): ${event.message}${event.willRestart ? '; restarting it' : `; down after ${event.restarts} restart(s)`}`;
+    case 'mcp/didRestart':
+      return `${t} ${who(event.agentId)} MCP ${event.server} restarted, pid ${event.pid} (restart ${event.restarts})`;
     case 'model/didFail':
       return `${t} ${who(event.agentId)} model ${event.errorKind}: ${event.message}${event.willRetry ? ` (retrying in ${event.retryAfterMs ?? 0} ms)` : ''}`;
     case 'tool/didCall':

@@ -80,6 +80,29 @@ export const EventBodySchema = z.discriminatedUnion('type', [
     tools: z.array(z.string()),
   }),
   z.object({
+    /** An agent's MCP server died, timed out on a call or stopped answering health pings; journaled as Loom notices. */
+    type: z.literal('mcp/didFail'),
+    ...agentRef,
+    server: z.string(),
+    pid: z.number().int(),
+    reason: z.enum(['exited', 'callTimeout', 'pingTimeout', 'restartFailed']),
+    message: z.string(),
+    /** Restarts of this server for this agent so far. */
+    restarts: z.number().int(),
+    /** False once its restarts are used up: its tools stay unavailable to this agent (report_result still works). */
+    willRestart: z.boolean(),
+  }),
+  z.object({
+    /** The failed server is running again for this agent alone (a new process; other agents' servers are untouched). */
+    type: z.literal('mcp/didRestart'),
+    ...agentRef,
+    server: z.string(),
+    pid: z.number().int(),
+    previousPid: z.number().int(),
+    restarts: z.number().int(),
+    tools: z.array(z.string()),
+  }),
+  z.object({
     type: z.literal('model/didRespond'),
     ...agentRef,
     model: z.string(),

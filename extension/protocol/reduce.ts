@@ -87,7 +87,10 @@ export function reduce(state: RunState, event: RunEvent): RunState {
       return { ...s, agents: [...s.agents.filter((a) => a.agentId !== event.agentId), agent] };
     }
     case 'mcp/didStart':
+    case 'mcp/didRestart':
       return updateAgent(s, event.agentId, (a) => ({ ...a, mcpPids: [...a.mcpPids, event.pid] }));
+    case 'mcp/didFail':
+      return s;
     case 'model/didRespond':
       return updateAgent(s, event.agentId, (a) => ({
         ...a,

@@ -37,6 +37,19 @@ export const McpServerConfigSchema = z.object({
 });
 export type McpServerConfig = z.infer<typeof McpServerConfigSchema>;
 
+/**
+ * How Loom watches an agent's MCP servers: a call that gets no answer (nor progress) within
+ * callTimeoutMs, or an idle server that misses a ping, counts as hung; a hung or dead server is
+ * restarted for that agent alone, at most maxRestarts times. pingIntervalMs 0 turns pings off.
+ */
+export const McpSupervisionSchema = z.object({
+  callTimeoutMs: z.number().int().positive().default(120_000),
+  pingIntervalMs: z.number().int().nonnegative().default(15_000),
+  pingTimeoutMs: z.number().int().positive().default(10_000),
+  maxRestarts: z.number().int().nonnegative().default(3),
+});
+export type McpSupervision = z.infer<typeof McpSupervisionSchema>;
+
 export const ImplementJobSchema = z.object({
   /** A merger is an implementor whose task is resolving conflict markers in its lease; a test author's is writing the task's acceptance tests. */
   role: z.enum(['testAuthor', 'implementor', 'merger']),
@@ -63,6 +76,8 @@ export const ImplementJobSchema = z.object({
   policy: ActionPolicySchema,
   /** The run's command allowlist, for the policy's `command` rule. */
   commandAllowlist: z.array(z.string()),
+  /** Overrides of the MCP supervision defaults (RunOptions.mcpSupervision). */
+  mcpSupervision: McpSupervisionSchema.partial().optional(),
 });
 export type ImplementJob = z.infer<typeof ImplementJobSchema>;
 

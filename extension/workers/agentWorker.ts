@@ -82,9 +82,14 @@ async function run(job: Extract<ToWorker, { type: 'agent/start' }>['job']): Prom
     });
     channel.send({ type: 'agent/didEnd', ...end });
   } catch (err) {
+    // A bug in the job, not the agent's doing: the outcome says what in a line (the coordinator counts the usage it saw);
+    // where it happened goes to the journal as a warning, never a stack trace to the user.
+    const where = (err as Error)?.stack?.split('\n').find((line) => line.trim().startsWith('at '))?.trim();
+    const ref = { agentId: job.agentId, ...('task' in job ? { taskId: job.task.id } : {}) };
+    if (where) channel.send({ type: 'agent/didEmit', event: { type: 'agent/didWarn', ...ref, kind: 'crash', message: `${(err as Error).message} (${where})` } });
     channel.send({
       type: 'agent/didEnd',
-      outcome: { kind: 'crashed', message: `agent crashed: ${(err as Error)?.stack ?? String(err)}`, next: 'retry' },
+      outcome: { kind: 'crashed', message: `the agent crashed: ${(err as Error)?.message ?? String(err)}`, next: 'retry' },
       usage: { inputTokens: 0, outputTokens: 0 },
       output: null,
     });

@@ -27,8 +27,11 @@ export async function runImplementorJob(job: ImplementJob, ctx: AgentJobContext)
       cwd: job.worktree,
       sandbox: sandboxRunner(job.sandbox),
       gate,
+      supervision: job.mcpSupervision,
       onServerStart: (server) =>
         ctx.emit({ type: 'mcp/didStart', agentId: job.agentId, taskId: job.task.id, server: server.name, pid: server.pid, cwd: server.cwd, tools: server.tools }),
+      onServerFail: (failure) => ctx.emit({ type: 'mcp/didFail', ...ref, ...failure }),
+      onServerRestart: (restart) => ctx.emit({ type: 'mcp/didRestart', ...ref, ...restart }),
     });
   } catch (err) {
     return {

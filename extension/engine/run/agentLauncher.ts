@@ -1,5 +1,5 @@
 import type { EventBody, RunEvent } from '../../protocol/events';
-import type { AgentJob, ModelEndpoint } from '../../protocol/workerMessages';
+import type { AgentJob, McpSupervision, ModelEndpoint } from '../../protocol/workerMessages';
 import type { AgentRole } from '../../protocol/usage';
 import type { Disposable } from '../../base/disposable';
 import { AgentThread, type AgentEnd } from './agentProcess';
@@ -44,6 +44,8 @@ export class AgentLauncher implements Disposable {
       modelByRole?: Partial<Record<AgentRole, string>>;
       /** Answers agents' approval requests (journaled escalations); without it they are denied. */
       approvals?: ApprovalBroker;
+      /** Call timeout, health pings and restarts of every agent's MCP servers (RunOptions.mcpSupervision). */
+      mcpSupervision?: Partial<McpSupervision>;
       /** Admits every model call of every agent (run and dollar budgets, circuit breaker, rate limit) and holds agents while the run is paused. */
       gate?: RunGate;
     },
@@ -75,9 +77,9 @@ export class AgentLauncher implements Disposable {
     const hostModel = this.deps.hostModel?.({ agentId: spec.agentId, role: spec.role, taskId: spec.taskId, attempt: spec.attempt });
     const thread = new AgentThread(
       this.deps.workerScript,
-      spec.job(endpoint),
+      this.withSupervision(spec.job(endpoint)),
       (event) => {
-        if (event.type === 'mcp/didStart') this.mcpPids.set(spec.agentId, [...(this.mcpPids.get(spec.agentId) ?? []), event.pid]);
+        if (event.type === 'mcp/didStart' || event.type === 'mcp/didRestart') this.mcpPids.set(spec.agentId, [...(this.mcpPids.get(spec.agentId) ?? []), event.pid]);
         this.deps.journal(event);
         spec.onEvent?.(event);
       },
@@ -130,6 +132,11 @@ export class AgentLauncher implements Disposable {
   async dispose(): Promise<void> {
     await Promise.all([...this.live.values()].map((t) => t.stop('run disposed')));
     for (const agentId of this.mcpPids.keys()) this.reapSubprocesses(agentId);
+  }
+
+  /** Agents with MCP servers watch them as the run says. */
+  private withSupervision(job: AgentJob): AgentJob {
+    return 'mcpServers' in job && this.deps.mcpSupervision ? { ...job, mcpSupervision: { ...this.deps.mcpSupervision, ...job.mcpSupervision } } : job;
   }
 
   private reapSubprocesses(agentId: string): void {

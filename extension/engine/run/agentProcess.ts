@@ -38,6 +38,8 @@ export class AgentThread implements Disposable {
   private readonly worker: Worker;
   private readonly channel: TypedChannel<ToWorker, FromWorker>;
   private ended = false;
+  /** What the agent's model calls used, from its journaled responses: a crashed worker cannot say, but its spend still counts. */
+  private used: Usage = zeroUsage();
   /** Aborted when the agent ends or is told to stop: a wait for admission ends with it. */
   private readonly stopping = new AbortController();
 
@@ -70,10 +72,13 @@ export class AgentThread implements Disposable {
       (message) => {
         switch (message.type) {
           case 'agent/didEmit':
-            if (!this.ended) onEvent(message.event);
+            if (this.ended) return;
+            if (message.event.type === 'model/didRespond') this.used = addUsage(this.used, message.event.usage);
+            onEvent(message.event);
             return;
           case 'agent/didEnd':
-            finish({ outcome: message.outcome, usage: message.usage, output: message.output });
+            // A worker that caught its own crash reports no usage: what its journaled responses used still counts.
+            finish({ outcome: message.outcome, usage: message.outcome.kind === 'crashed' ? this.used : message.usage, output: message.output });
             return;
           case 'model/ask':
             void this.answer(message.request, hostModel);
@@ -95,11 +100,12 @@ export class AgentThread implements Disposable {
       },
       (error) => onEvent({ type: 'agent/didWarn', agentId: job.agentId, kind: 'protocol', message: `invalid message from worker: ${error}` }),
     );
+    // An uncaught exception, process.exit() in the worker or running out of memory: one structured outcome, no stack trace.
     this.worker.on('error', (err) =>
-      finish({ outcome: { kind: 'crashed', message: `worker error: ${err.message}`, next: 'retry' }, usage: zeroUsage(), output: null }),
+      finish({ outcome: { kind: 'crashed', message: `the agent's worker thread crashed: ${crashText(err)}`, next: 'retry' }, usage: this.used, output: null }),
     );
     this.worker.on('exit', (code) =>
-      finish({ outcome: { kind: 'crashed', message: `worker exited (code ${code}) without a result`, next: 'retry' }, usage: zeroUsage(), output: null }),
+      finish({ outcome: { kind: 'crashed', message: `the agent's worker thread exited (code ${code}) without a result`, next: 'retry' }, usage: this.used, output: null }),
     );
     this.channel.send({ type: 'agent/start', job });
   }
@@ -169,4 +175,14 @@ export class AgentThread implements Disposable {
 
 function zeroUsage(): Usage {
   return { inputTokens: 0, outputTokens: 0 };
+}
+
+function addUsage(a: Usage, b: Usage): Usage {
+  return { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens };
+}
+
+/** What killed a worker, in a line (Node's out-of-memory termination has its own code). */
+function crashText(err: Error & { code?: string }): string {
+  if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') return 'it ran out of memory';
+  return err.message.split('\n', 1)[0] || err.name;
 }

@@ -24,6 +24,8 @@ function steps(events: readonly RunEvent[]): Map<string, string[]> {
       case 'finding/didReview':
       case 'lease/didCreate':
       case 'lease/didRemove':
+      case 'mcp/didFail':
+      case 'mcp/didRestart':
       case 'mcp/didStart':
       case 'merge/didMerge':
       case 'model/didFail':

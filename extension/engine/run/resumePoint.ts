@@ -151,6 +151,8 @@ export function resumePoint(events: readonly RunEvent[]): ResumePoint {
       case 'escalation/didResolve':
       case 'finding/didReview':
       case 'lease/didRemove':
+      case 'mcp/didFail':
+      case 'mcp/didRestart':
       case 'mcp/didStart':
       case 'model/didFail':
       case 'plan/didFailValidation':

@@ -1,4 +1,4 @@
-import type { McpServerConfig, ModelEndpoint } from '../../protocol/workerMessages';
+import type { McpServerConfig, McpSupervision, ModelEndpoint } from '../../protocol/workerMessages';
 import type { Plan } from '../../protocol/plan';
 import type { HostModelFactory } from './agentLauncher';
 import { DEFAULT_ACTION_POLICY, type ActionPolicy } from '../../protocol/policy';
@@ -51,6 +51,8 @@ export interface RunOptions {
   confirmPlan?: (plan: Plan) => Promise<boolean>;
   /** Which actions agents take alone, which wait on approval, which are denied (docs/policy.md). Default: DEFAULT_ACTION_POLICY. */
   policy?: ActionPolicy;
+  /** Per-call timeout, health pings and restarts of agents' MCP servers; absent fields keep their defaults (120 s, every 15 s, 3). */
+  mcpSupervision?: Partial<McpSupervision>;
 }
 
 /** The policy a run applies: the configured one, made stricter when nothing confines the agents. */

@@ -117,6 +117,8 @@ export function emitJournalSpans(tracer: Tracer, events: readonly RunEvent[]): n
       case 'finding/didReview':
       case 'lease/didCreate':
       case 'lease/didRemove':
+      case 'mcp/didFail':
+      case 'mcp/didRestart':
       case 'mcp/didStart':
       case 'merge/didMerge':
       case 'plan/didAccept':

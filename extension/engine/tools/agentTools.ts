@@ -21,15 +21,17 @@ export interface ToolCallOutcome {
 /**
  * One agent's MCP connections: one Client and one stdio subprocess per configured server,
  * cwd = the agent's worktree. Loom's own server ("loom") exposes its tools under their plain
- * names; every other server's tools are exposed as `<server>__<tool>`.
+ * names; every other server's tools are exposed as `<server>__<tool>`; `report_result` is the
+ * agent's own (tools/reportResultTool).
  */
 export interface AgentTools extends Disposable {
   readonly specs: ToolSpec[];
   readonly servers: StartedServer[];
   /**
-   * Never throws: invalid JSON, an unknown tool, a tool error, a timeout or a server crash all
-   * come back as `ok: false` with a message for the model. A crashed server is restarted once
-   * for the calls that follow.
+   * Never throws and never hangs: invalid JSON, an unknown tool, a tool error, a timeout or a
+   * server crash all come back as `ok: false` with a message for the model naming the server. A
+   * dead or hung server is restarted for this agent, a bounded number of times; `report_result`
+   * is answered here and works whatever state the servers are in.
    */
   call(name: string, argumentsJson: string, options?: { signal?: AbortSignal }): Promise<ToolCallOutcome>;
 }

@@ -1,10 +1,11 @@
 import { ErrorCode, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
-import { TaskResultSchema } from '../../protocol/taskResult';
-import type { McpServerConfig } from '../../protocol/workerMessages';
+import { McpSupervisionSchema, type McpServerConfig, type McpSupervision } from '../../protocol/workerMessages';
 import type { ToolSpec } from '../models/modelProvider';
 import type { ToolGate } from '../policy/approvalGate';
 import type { AgentTools, StartedServer, ToolCallOutcome } from './agentTools';
 import { McpServerConnection, type ServerExitInfo } from './mcpServerConnection';
+import { REPORT_RESULT_SPEC, REPORT_RESULT_TOOL, reportResult } from './reportResultTool';
+import { exitText, ServerSupervisor, type ServerFailure, type ServerRestart } from './serverSupervisor';
 import { toolResultText } from './toolResultText';
 import type { SandboxRunner } from '../sandbox/sandboxRunner';
 
@@ -16,20 +17,22 @@ export interface StartAgentToolsOptions {
   servers: McpServerConfig[];
   /** The agent's worktree. */
   cwd: string;
-  /** Every start, restarts included (a new pid), for the journal. */
+  /** Each server's first start, for the journal (`mcp/didStart`). */
   onServerStart?(server: StartedServer): void;
+  /** A server that died, hung or could not be restarted (`mcp/didFail`). */
+  onServerFail?(failure: ServerFailure): void;
+  /** A failed server running again (`mcp/didRestart`), for this agent alone. */
+  onServerRestart?(restart: ServerRestart): void;
   /** Every exit of a server subprocess; `expected` is false for a crash. */
   onServerExit?(info: ServerExitInfo): void;
   /** Server stderr, which is always piped and drained. */
   onStderr?(server: string, chunk: string): void;
-  /** Per tool call; on expiry the server is killed and restarted. Default 10 minutes. */
-  callTimeoutMs?: number;
+  /** Call timeout, health pings and restarts; absent fields keep McpSupervisionSchema's defaults. */
+  supervision?: Partial<McpSupervision>;
   /** For the spawn, the initialize handshake and tools/list. Default 30 s. */
   startTimeoutMs?: number;
   /** Tool results longer than this are truncated for the model. Default 100,000 characters. */
   maxResultChars?: number;
-  /** Crash restarts allowed per server before it stays down. Default 3. */
-  maxRestarts?: number;
   /** Confines each server whose config carries a confinement (all of them, in a run). */
   sandbox?: SandboxRunner;
   /**
@@ -58,42 +61,39 @@ export function loomServerConfig(options: LoomServerConfigOptions): McpServerCon
 }
 
 interface Route {
-  conn: McpServerConnection;
+  supervisor: ServerSupervisor;
   tool: Tool;
 }
 
 const MAX_TOOL_NAME = 64;
+const CLOSED = 'the tools of this agent are closed';
 
 /** OpenAI-compatible tool names: [A-Za-z0-9_-]{1,64}. */
 function sanitizeName(name: string): string {
   return name.replace(/[^A-Za-z0-9_-]/g, '_');
 }
 
-function exitText(conn: McpServerConnection): string {
-  const exit = conn.lastExit;
-  const how = !exit ? 'its connection closed' : exit.signal ? `it was killed by ${exit.signal}` : `it exited with code ${exit.code}`;
-  const stderr = conn.recentStderr ? `; last stderr: ${conn.recentStderr.slice(-500)}` : '';
-  return `${how}${stderr}`;
-}
-
 class McpAgentTools implements AgentTools {
   private routes = new Map<string, Route>();
   private toolSpecs: ToolSpec[] = [];
   private disposed = false;
-  private readonly callTimeoutMs: number;
+  private readonly supervisors: ServerSupervisor[];
+  private readonly supervision: McpSupervision;
   private readonly maxResultChars: number;
-  private readonly maxRestarts: number;
   private readonly gate: ToolGate | undefined;
 
-  constructor(
-    private readonly conns: McpServerConnection[],
-    options: StartAgentToolsOptions,
-  ) {
-    this.callTimeoutMs = options.callTimeoutMs ?? 600_000;
+  constructor(conns: McpServerConnection[], options: StartAgentToolsOptions) {
+    this.supervision = McpSupervisionSchema.parse(options.supervision ?? {});
     this.maxResultChars = options.maxResultChars ?? 100_000;
-    this.maxRestarts = options.maxRestarts ?? 3;
     this.gate = options.gate;
+    const hooks = { onFail: options.onServerFail, onRestart: options.onServerRestart, onToolsChanged: () => this.rebuildRoutes() };
+    this.supervisors = conns.map((conn) => new ServerSupervisor(conn, this.supervision, hooks));
     this.rebuildRoutes();
+  }
+
+  /** Routes each connection's exits to its supervisor (crash → report and restart). */
+  onExit(info: ServerExitInfo): void {
+    this.supervisors.find((s) => s.conn.name === info.name)?.onExit(info);
   }
 
   get specs(): ToolSpec[] {
@@ -101,7 +101,7 @@ class McpAgentTools implements AgentTools {
   }
 
   get servers(): StartedServer[] {
-    return this.conns.map((c) => c.info);
+    return this.supervisors.map((s) => s.conn.info);
   }
 
   listTools(): ToolSpec[] {
@@ -110,13 +110,17 @@ class McpAgentTools implements AgentTools {
 
   private rebuildRoutes(): void {
     const routes = new Map<string, Route>();
-    const specs: ToolSpec[] = [];
-    for (const conn of this.conns) {
+    // Answered here, never by a server (see reportResultTool): the name is taken before any server's tools.
+    const specs: ToolSpec[] = [REPORT_RESULT_SPEC];
+    const taken = new Set([REPORT_RESULT_TOOL]);
+    for (const supervisor of this.supervisors) {
+      const conn = supervisor.conn;
       const isLoom = conn.name === LOOM_SERVER_NAME;
       for (const tool of conn.tools) {
         let name = sanitizeName(isLoom ? tool.name : `${conn.name}__${tool.name}`).slice(0, MAX_TOOL_NAME);
-        for (let n = 2; routes.has(name); n++) name = `${name.slice(0, MAX_TOOL_NAME - 3)}_${n}`;
-        routes.set(name, { conn, tool });
+        for (let n = 2; taken.has(name); n++) name = `${name.slice(0, MAX_TOOL_NAME - 3)}_${n}`;
+        taken.add(name);
+        routes.set(name, { supervisor, tool });
         const description = tool.description ?? tool.title ?? tool.name;
         const { $schema: _schema, ...parameters } = tool.inputSchema as Record<string, unknown>;
         specs.push({ name, description: isLoom ? description : `[${conn.name}] ${description}`, parameters });
@@ -128,13 +132,12 @@ class McpAgentTools implements AgentTools {
 
   async call(name: string, argumentsJson: string, options: { signal?: AbortSignal } = {}): Promise<ToolCallOutcome> {
     const route = this.routes.get(name);
-    if (this.disposed) return { ok: false, server: route?.conn.name ?? '', text: 'the tools of this agent are closed' };
-    if (!route) {
-      const known = [...this.routes.keys()].join(', ');
-      return { ok: false, server: '', text: `unknown tool "${name}"; known tools: ${known || '(none)'}` };
+    const server = name === REPORT_RESULT_TOOL ? LOOM_SERVER_NAME : (route?.supervisor.conn.name ?? '');
+    if (this.disposed) return { ok: false, server, text: CLOSED };
+    if (!route && name !== REPORT_RESULT_TOOL) {
+      const known = [...this.routes.keys(), REPORT_RESULT_TOOL].join(', ');
+      return { ok: false, server, text: `unknown tool "${name}"; known tools: ${known}` };
     }
-    const { conn, tool } = route;
-    const server = conn.name;
 
     let args: Record<string, unknown>;
     try {
@@ -146,27 +149,36 @@ class McpAgentTools implements AgentTools {
     } catch (err) {
       return { ok: false, server, text: `invalid JSON arguments: ${(err as Error).message}` };
     }
+    if (!route) return reportResult(args, server);
+    const { supervisor, tool } = route;
+    const conn = supervisor.conn;
 
     if (this.gate) {
       const verdict = await this.gate.check({ server, tool: tool.name, loom: server === LOOM_SERVER_NAME, args }, options.signal);
       if (!verdict.ok) return { ok: false, server, text: verdict.text };
-      if (this.disposed) return { ok: false, server, text: 'the tools of this agent are closed' };
+      if (this.disposed) return { ok: false, server, text: CLOSED };
     }
 
+    // A call made while its server is being restarted goes to the new process: it never reached the old one.
     if (conn.state === 'crashed') {
-      const reason = `MCP server "${server}" stopped unexpectedly before this call (${exitText(conn)})`;
-      return { ok: false, server, text: await this.recover(conn, conn.generation, reason) };
+      await supervisor.fail(conn.generation, 'exited', `MCP server "${server}" stopped unexpectedly (${exitText(conn)})`);
     }
+    await supervisor.settled();
+    if (this.disposed) return { ok: false, server, text: CLOSED };
     if (conn.state !== 'connected') {
-      return { ok: false, server, text: `MCP server "${server}" is down (${exitText(conn)}); its tools are unavailable` };
+      return {
+        ok: false,
+        server,
+        text: `MCP server "${server}" is down after ${conn.restarts} restart(s) (${exitText(conn)}): its tools are unavailable for the rest of this agent's work; report_result still works`,
+      };
     }
 
     const generation = conn.generation;
     let result;
     try {
-      result = await conn.callTool(tool.name, args, { signal: options.signal, timeoutMs: this.callTimeoutMs });
+      result = await conn.callTool(tool.name, args, { signal: options.signal, timeoutMs: this.supervision.callTimeoutMs });
     } catch (err) {
-      return { ok: false, server, text: await this.failure(conn, generation, name, err, options.signal) };
+      return { ok: false, server, text: await this.failure(supervisor, generation, name, err, options.signal) };
     }
 
     const text = toolResultText(result, this.maxResultChars);
@@ -174,86 +186,39 @@ class McpAgentTools implements AgentTools {
       // The SDK prefixes validation failures with "MCP error -32602: "; the model needs only the message.
       return { ok: false, server, text: text.replace(/^MCP error -?\d+: /, '') || `tool "${name}" failed without a message` };
     }
-    if (server === LOOM_SERVER_NAME && tool.name === 'report_result') {
-      let structured: unknown;
-      try {
-        structured = TaskResultSchema.parse(JSON.parse(text));
-      } catch (err) {
-        return { ok: false, server, text: `report_result returned an invalid result: ${(err as Error).message}` };
-      }
-      return { ok: true, server, text, structured };
-    }
     return { ok: true, server, text };
   }
 
-  /** Text for a call that threw; restarts the server when it crashed or hung. */
-  private async failure(conn: McpServerConnection, generation: number, name: string, err: unknown, signal?: AbortSignal): Promise<string> {
-    if (this.disposed) return `tool "${name}" was interrupted: the tools of this agent were closed`;
+  /** Text for a call that threw; a crashed or hung server is reported and restarted by its supervisor. */
+  private async failure(supervisor: ServerSupervisor, generation: number, name: string, err: unknown, signal?: AbortSignal): Promise<string> {
+    if (this.disposed) return `tool "${name}" was interrupted: ${CLOSED}`;
     if (signal?.aborted) return `tool "${name}" was cancelled`;
+    const conn = supervisor.conn;
     const code = err instanceof McpError ? err.code : undefined;
-    const sameProcess = conn.generation === generation;
     if (code === ErrorCode.RequestTimeout) {
-      if (sameProcess && conn.state === 'connected') {
-        conn.kill();
-        conn.state = 'crashed';
-      }
-      return this.recover(conn, generation, `tool "${name}" timed out after ${this.callTimeoutMs} ms; MCP server "${conn.name}" was killed`);
+      const reason = `tool "${name}" got no answer within ${this.supervision.callTimeoutMs} ms; MCP server "${conn.name}" was killed as hung`;
+      return `${reason}. ${await supervisor.fail(generation, 'callTimeout', reason)}`;
     }
-    if (!sameProcess || conn.state === 'crashed' || code === ErrorCode.ConnectionClosed) {
-      if (sameProcess && conn.state === 'connected') conn.state = 'crashed';
-      return this.recover(conn, generation, `MCP server "${conn.name}" crashed during "${name}" (${exitText(conn)}); the call's effects are unknown`);
+    if (conn.generation !== generation || conn.state !== 'connected' || code === ErrorCode.ConnectionClosed) {
+      const reason = `MCP server "${conn.name}" crashed during "${name}" (${exitText(conn)}); the call's effects are unknown`;
+      return `${reason}. ${await supervisor.fail(generation, 'exited', reason)}`;
     }
     return `tool "${name}" failed: ${(err as Error).message ?? String(err)}`;
-  }
-
-  private readonly recoveries = new Map<McpServerConnection, { generation: number; done: Promise<string> }>();
-
-  /**
-   * One reconnect attempt per crash (up to maxRestarts over the agent's life), shared by every
-   * call that saw the same process die. Returns how it went, for the model.
-   */
-  private async recover(conn: McpServerConnection, generation: number, reason: string): Promise<string> {
-    if (this.disposed) return reason;
-    let recovery = this.recoveries.get(conn);
-    if (!recovery || recovery.generation !== generation) {
-      if (conn.generation !== generation) {
-        // Another call restarted it already.
-        const now = conn.state === 'connected' ? `The server was restarted (pid ${conn.pid}) and lost any state; you may call the tool again` : 'The server is down';
-        return `${reason}. ${now}`;
-      }
-      recovery = { generation, done: this.restart(conn) };
-      this.recoveries.set(conn, recovery);
-    }
-    return `${reason}. ${await recovery.done}`;
-  }
-
-  private async restart(conn: McpServerConnection): Promise<string> {
-    if (conn.restarts >= this.maxRestarts) {
-      conn.state = 'failed';
-      return `It has been restarted ${conn.restarts} times already and stays down`;
-    }
-    conn.restarts++;
-    try {
-      const started = await conn.start();
-      this.rebuildRoutes();
-      return `The server was restarted (pid ${started.pid}) and lost any state; you may call the tool again`;
-    } catch (err) {
-      if (conn.state !== 'disposed') conn.state = 'failed';
-      return `Restarting it failed: ${(err as Error).message}`;
-    }
   }
 
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    await Promise.all(this.conns.map((c) => c.dispose()));
+    for (const s of this.supervisors) s.dispose();
+    await Promise.all(this.supervisors.map((s) => s.conn.dispose()));
   }
 }
 
 /**
  * Starts one MCP client and one stdio subprocess per server config for one agent, cwd = its
- * worktree, with a minimal environment (PATH, HOME, LANG plus the config's own pairs). If any
- * server fails to start, the others are stopped and the McpServerStartError is thrown.
+ * worktree, with a minimal environment (PATH, HOME, LANG plus the config's own pairs), each
+ * watched by a ServerSupervisor. If any server fails to start, the others are stopped and the
+ * McpServerStartError is thrown.
  */
 export async function startAgentTools(options: StartAgentToolsOptions): Promise<AgentTools & { listTools(): ToolSpec[] }> {
   const names = new Set<string>();
@@ -261,7 +226,14 @@ export async function startAgentTools(options: StartAgentToolsOptions): Promise<
     if (names.has(server.name)) throw new Error(`MCP server name "${server.name}" is used twice`);
     names.add(server.name);
   }
-  const hooks = { onStart: options.onServerStart, onExit: options.onServerExit, onStderr: options.onStderr };
+  let tools: McpAgentTools | undefined;
+  const hooks = {
+    onExit: (info: ServerExitInfo) => {
+      options.onServerExit?.(info);
+      tools?.onExit(info);
+    },
+    onStderr: options.onStderr,
+  };
   const conns = options.servers.map((config) => new McpServerConnection(config, options.cwd, hooks, options.startTimeoutMs ?? 30_000, options.sandbox));
   const results = await Promise.allSettled(conns.map((c) => c.start()));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -269,5 +241,7 @@ export async function startAgentTools(options: StartAgentToolsOptions): Promise<
     await Promise.all(conns.map((c) => c.dispose()));
     throw failed.reason;
   }
-  return new McpAgentTools(conns, options);
+  for (const c of conns) options.onServerStart?.(c.info);
+  tools = new McpAgentTools(conns, options);
+  return tools;
 }

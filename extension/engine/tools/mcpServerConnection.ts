@@ -41,6 +41,8 @@ export class McpServerConnection {
   state: ConnectionState = 'idle';
   tools: Tool[] = [];
   restarts = 0;
+  /** Calls under way: a health ping is not needed while one of them is timing the server. */
+  inFlight = 0;
   /** Counts successful starts: a call that began in generation N knows whether a restart happened since. */
   generation = 0;
   /** Why the last connection ended, for the model (set on a crash). */
@@ -148,15 +150,33 @@ export class McpServerConnection {
     return tools;
   }
 
-  /** Throws the SDK's errors (McpError with ConnectionClosed / RequestTimeout, or an abort). */
+  /**
+   * Throws the SDK's errors (McpError with ConnectionClosed / RequestTimeout, or an abort). The
+   * timeout restarts with each progress notification, so a server that reports progress on a long
+   * call (Loom's run_command does) is not taken for a hung one.
+   */
   async callTool(name: string, args: Record<string, unknown>, options: { signal?: AbortSignal; timeoutMs: number }): Promise<CallToolResult> {
     const client = this.client;
     if (!client || this.state !== 'connected') throw new Error(`MCP server "${this.name}" is not connected`);
-    const result = await client.callTool({ name, arguments: args }, undefined, {
-      signal: options.signal,
-      timeout: options.timeoutMs,
-    });
-    return result as CallToolResult;
+    this.inFlight++;
+    try {
+      const result = await client.callTool({ name, arguments: args }, undefined, {
+        signal: options.signal,
+        timeout: options.timeoutMs,
+        resetTimeoutOnProgress: true,
+        onprogress: () => undefined,
+      });
+      return result as CallToolResult;
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /** An MCP ping (a health check); throws when the server does not answer within `timeoutMs`. */
+  async ping(timeoutMs: number): Promise<void> {
+    const client = this.client;
+    if (!client || this.state !== 'connected') throw new Error(`MCP server "${this.name}" is not connected`);
+    await client.ping({ timeout: timeoutMs });
   }
 
   /** Kills the subprocess group at once (a hung server). */

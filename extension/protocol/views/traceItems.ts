@@ -75,6 +75,8 @@ export function traceItemsByAgent(run: RunState, events: readonly RunEvent[]): M
       case 'finding/didReview':
       case 'lease/didCreate':
       case 'lease/didRemove':
+      case 'mcp/didFail':
+      case 'mcp/didRestart':
       case 'mcp/didStart':
       case 'merge/didMerge':
       case 'plan/didAccept':

@@ -17,6 +17,12 @@ export function traceText(events: readonly RunEvent[], filter: { agentId?: strin
       case 'mcp/didStart':
         lines.push(`${t(e.ts)} ${who}MCP server ${e.server} (pid ${e.pid}) tools: ${e.tools.join(', ')}`);
         break;
+      case 'mcp/didFail':
+        lines.push(`${t(e.ts)} ${who}MCP server ${e.server} (pid ${e.pid}) failed, ${e.reason}: ${e.message}${e.willRestart ? '' : ' (stays down)'}`);
+        break;
+      case 'mcp/didRestart':
+        lines.push(`${t(e.ts)} ${who}MCP server ${e.server} restarted (pid ${e.previousPid} → ${e.pid})`);
+        break;
       case 'model/didRespond':
         lines.push(`${t(e.ts)} ${who}chat turn ${e.turn}: ${e.durationMs} ms, ${e.usage.inputTokens} in / ${e.usage.outputTokens} out, ${e.finishReason}`);
         if (e.content) lines.push(indent(e.content.slice(0, 2000)));

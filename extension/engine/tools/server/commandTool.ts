@@ -15,6 +15,9 @@ export interface CommandToolOptions {
   reapOrphans?: boolean;
 }
 
+/** Often enough for any sensible tool-call timeout on the client's side. */
+const PROGRESS_INTERVAL_MS = 2_000;
+
 function describe(argv: string[], outcome: ProcessOutcome, timeoutMs: number): string {
   const status = outcome.timedOut
     ? `timed out after ${timeoutMs} ms (killed)`
@@ -52,15 +55,31 @@ export function registerCommandTool(server: McpServer, options: CommandToolOptio
     },
     async ({ command }, extra) => {
       const program = command[0];
-      const outcome = await runProcess(command, {
-        cwd: options.root,
-        env: options.env,
-        timeoutMs: options.timeoutMs,
-        maxOutputChars: options.maxOutputChars,
-        signal: extra.signal,
-        // In the server's group: a server killed mid-command takes the command with it.
-        ownProcessGroup: false,
-      });
+      // While the command runs, progress tells the client this server is alive: a long test run is not a hung server.
+      const progressToken = extra._meta?.progressToken;
+      const started = Date.now();
+      const heartbeat =
+        progressToken === undefined
+          ? undefined
+          : setInterval(() => {
+              void extra
+                .sendNotification({ method: 'notifications/progress', params: { progressToken, progress: Date.now() - started, message: `${program} is running` } })
+                .catch(() => undefined);
+            }, PROGRESS_INTERVAL_MS);
+      let outcome: ProcessOutcome;
+      try {
+        outcome = await runProcess(command, {
+          cwd: options.root,
+          env: options.env,
+          timeoutMs: options.timeoutMs,
+          maxOutputChars: options.maxOutputChars,
+          signal: extra.signal,
+          // In the server's group: a server killed mid-command takes the command with it.
+          ownProcessGroup: false,
+        });
+      } finally {
+        clearInterval(heartbeat);
+      }
       // A daemon the command detached (re-parented to the namespace's init) does not outlive it.
       if (options.reapOrphans) reapOrphans();
       if (outcome.spawnErrorCode === 'ENOENT') return errorResult(`cannot run "${program}": not found on PATH`);

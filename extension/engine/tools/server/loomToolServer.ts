@@ -2,7 +2,6 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { registerCommandTool } from './commandTool';
 import { DEFAULT_FILE_TOOL_LIMITS, registerFileTools, type FileToolLimits } from './fileTools';
 import type { PathGuard } from './pathGuard';
-import { registerReportTool } from './reportTool';
 
 export interface LoomToolServerOptions {
   guard: PathGuard;
@@ -16,9 +15,10 @@ export interface LoomToolServerOptions {
 }
 
 export const LOOM_TOOL_SERVER_NAME = 'loom';
-export const LOOM_TOOL_NAMES = ['read_file', 'write_file', 'list_files', 'search', 'run_command', 'report_result'] as const;
+/** report_result is not among them: the agent's worker answers it, so it never depends on this server (tools/reportResultTool). */
+export const LOOM_TOOL_NAMES = ['read_file', 'write_file', 'list_files', 'search', 'run_command'] as const;
 
-/** Loom's own MCP server: workspace-confined file and search tools, commands, result reporting. */
+/** Loom's own MCP server: workspace-confined file and search tools and commands. */
 export function createLoomToolServer(options: LoomToolServerOptions): McpServer {
   const server = new McpServer({ name: LOOM_TOOL_SERVER_NAME, version: '0.1.0' }, { capabilities: { tools: {} } });
   registerFileTools(server, options.guard, options.limits ?? DEFAULT_FILE_TOOL_LIMITS);
@@ -29,6 +29,5 @@ export function createLoomToolServer(options: LoomToolServerOptions): McpServer 
     env: options.env,
     reapOrphans: options.reapOrphans ?? false,
   });
-  registerReportTool(server);
   return server;
 }

@@ -38,6 +38,8 @@ export async function runScenario(input: {
   /** Overrides; a function gets the simulator's URL. */
   options?: Partial<RunOptions> | ((simulatorUrl: string) => Partial<RunOptions>);
   beforeRun?: (repo: TempRepo) => Promise<void>;
+  /** Sees each event as it is journaled, while the run goes on (e.g. to kill a process it names). */
+  onEvent?: (event: RunEvent) => void;
 }): Promise<RunResult> {
   requireBuild();
   const repo = await makeRepo({ ...input.files, 'SPEC.md': input.spec });
@@ -48,6 +50,7 @@ export async function runScenario(input: {
     ...simulatedRunOptions({ repo: repo.dir, loomHome: home.dir, simulatorUrl: simulator.url, model: simulator.scenario.model }),
     ...(typeof input.options === 'function' ? input.options(simulator.url) : input.options),
   });
+  if (input.onEvent) coordinator.onDidEvent(input.onEvent);
   try {
     const state = await coordinator.run();
     const journalPath = coordinator.journalPath;

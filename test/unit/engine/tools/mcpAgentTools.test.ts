@@ -4,38 +4,39 @@ import * as path from 'node:path';
 import type { AgentTools, StartedServer } from '../../../../extension/engine/tools/agentTools';
 import { loomServerConfig, startAgentTools } from '../../../../extension/engine/tools/mcpAgentTools';
 import { McpServerStartError, type ServerExitInfo } from '../../../../extension/engine/tools/mcpServerConnection';
-import { buildToolServer, environOf, filesystemServerScript, isDead, tempDir, waitFor } from './toolTestHelpers';
+import type { ServerFailure, ServerRestart } from '../../../../extension/engine/tools/serverSupervisor';
+import { buildToolServer, cleanupAfterEach, environOf, filesystemServerScript, isDead, tempDir, waitFor } from './toolTestHelpers';
 
 /** Real MCP server subprocesses over stdio, one set per agent. */
 describe('engine/tools/mcpAgentTools', () => {
   let serverScript: string;
-  const cleanup: Array<() => unknown> = [];
+  const cleanup = cleanupAfterEach();
 
   before(async () => {
     serverScript = await buildToolServer();
   });
 
-  afterEach(async () => {
-    for (const fn of cleanup.splice(0).reverse()) await fn();
-  });
-
   async function agent(
     name: string,
     extra: Partial<Parameters<typeof startAgentTools>[0]> = {},
-  ): Promise<{ dir: string; tools: AgentTools; started: StartedServer[]; exits: ServerExitInfo[] }> {
+  ): Promise<{ dir: string; tools: AgentTools; started: StartedServer[]; exits: ServerExitInfo[]; failures: ServerFailure[]; restarts: ServerRestart[] }> {
     const dir = await tempDir(`loom-agent-${name}-`);
     const started: StartedServer[] = [];
     const exits: ServerExitInfo[] = [];
+    const failures: ServerFailure[] = [];
+    const restarts: ServerRestart[] = [];
     const tools = await startAgentTools({
       servers: [loomServerConfig({ serverScript, root: dir, commandTimeoutMs: 20_000 })],
       cwd: dir,
       onServerStart: (s) => started.push(s),
       onServerExit: (e) => exits.push(e),
+      onServerFail: (f) => failures.push(f),
+      onServerRestart: (r) => restarts.push(r),
       ...extra,
     });
     cleanup.push(() => fs.rm(dir, { recursive: true, force: true }));
     cleanup.push(() => tools.dispose());
-    return { dir, tools, started, exits };
+    return { dir, tools, started, exits, failures, restarts };
   }
 
   it('gives two agents two server processes, each with cwd its own worktree, and no shared files', async () => {
@@ -134,23 +135,28 @@ describe('engine/tools/mcpAgentTools', () => {
     assert.match(unknown.text, /unknown tool "rm_rf"; known tools: .*read_file.*report_result/);
   });
 
-  it('after a server is killed, the next call fails clearly and restarts it; later calls work', async () => {
+  it('a killed server is restarted at once for its agent, journaled, and the next call goes to the new process', async () => {
     const a = await agent('crash');
+    const b = await agent('bystander');
     const first = a.tools.servers[0].pid;
     process.kill(first, 'SIGKILL');
-    await waitFor(() => a.exits.length === 1);
+    await waitFor(() => a.restarts.length === 1);
     assert.deepEqual([a.exits[0].pid, a.exits[0].signal, a.exits[0].expected], [first, 'SIGKILL', false]);
-
-    const next = await a.tools.call('write_file', JSON.stringify({ path: 'x.txt', content: 'x' }));
-    assert.equal(next.ok, false);
-    assert.match(next.text, /MCP server "loom" stopped unexpectedly .*killed by SIGKILL.*restarted/);
+    assert.deepEqual(
+      a.failures.map((f) => [f.server, f.pid, f.reason, f.restarts, f.willRestart]),
+      [['loom', first, 'exited', 0, true]],
+    );
+    assert.match(a.failures[0].message, /MCP server "loom" stopped unexpectedly \(it was killed by SIGKILL/);
     const second = a.tools.servers[0].pid;
     assert.notEqual(second, first);
-    assert.deepEqual(a.started.map((s) => s.pid), [first, second]);
+    assert.deepEqual(a.restarts.map((r) => [r.server, r.previousPid, r.pid, r.restarts]), [['loom', first, second, 1]]);
+    assert.deepEqual(a.started.map((s) => s.pid), [first], 'a restart is not a first start');
     assert.equal(await fs.readlink(`/proc/${second}/cwd`), a.dir);
 
-    const later = await a.tools.call('write_file', JSON.stringify({ path: 'x.txt', content: 'x' }));
-    assert.ok(later.ok, later.text);
+    const next = await a.tools.call('write_file', JSON.stringify({ path: 'x.txt', content: 'x' }));
+    assert.ok(next.ok, next.text);
+    // The other agent's server was never touched.
+    assert.deepEqual([b.failures.length, b.restarts.length, b.tools.servers[0].pid], [0, 0, b.started[0].pid]);
   });
 
   it('a server killed during a call fails that call, kills what it started, and comes back', async () => {
@@ -173,7 +179,7 @@ describe('engine/tools/mcpAgentTools', () => {
     assert.notEqual(a.tools.servers[0].pid, first);
   });
 
-  it('calls that see the same crash share one restart', async () => {
+  it('calls that see the same crash share one restart and one journaled failure', async () => {
     const a = await agent('shared');
     const sleep = JSON.stringify({ command: ['node', '-e', 'setTimeout(() => {}, 30000)'] });
     const calls = [a.tools.call('run_command', sleep), a.tools.call('run_command', sleep), a.tools.call('run_command', sleep)];
@@ -184,30 +190,33 @@ describe('engine/tools/mcpAgentTools', () => {
       assert.equal(o.ok, false);
       assert.match(o.text, /crashed during "run_command".*restarted/);
     }
-    assert.equal(a.started.length, 2, 'one restart for one crash');
+    assert.deepEqual([a.failures.length, a.restarts.length], [1, 1], 'one restart for one crash');
     assert.ok((await a.tools.call('list_files', '{}')).ok);
   });
 
-  it('a server that keeps crashing stays down after maxRestarts', async () => {
-    const a = await agent('flaky', { maxRestarts: 1 });
+  it('a server that keeps crashing stays down after maxRestarts, with an error naming it; report_result still works', async () => {
+    const a = await agent('flaky', { supervision: { maxRestarts: 1 } });
     process.kill(a.tools.servers[0].pid, 'SIGKILL');
-    await waitFor(() => a.exits.length === 1);
-    assert.match((await a.tools.call('list_files', '{}')).text, /restarted/);
+    await waitFor(() => a.restarts.length === 1);
     process.kill(a.tools.servers[0].pid, 'SIGKILL');
-    await waitFor(() => a.exits.length === 2);
-    assert.match((await a.tools.call('list_files', '{}')).text, /restarted 1 times already and stays down/);
-    assert.match((await a.tools.call('list_files', '{}')).text, /is down/);
+    await waitFor(() => a.failures.length === 2);
+    assert.deepEqual(a.failures.map((f) => [f.reason, f.restarts, f.willRestart]), [['exited', 0, true], ['exited', 1, false]]);
+    const down = await a.tools.call('list_files', '{}');
+    assert.deepEqual([down.ok, down.server], [false, 'loom']);
+    assert.match(down.text, /MCP server "loom" is down after 1 restart\(s\) \(it was killed by SIGKILL[;)].*report_result still works/);
+    const reported = await a.tools.call('report_result', JSON.stringify({ status: 'blocked', summary: 'the tool server is gone' }));
+    assert.ok(reported.ok, reported.text);
+    assert.deepEqual(reported.structured, { status: 'blocked', summary: 'the tool server is gone', filesChanged: [], testsRun: [] });
+    assert.equal(a.restarts.length, 1);
   });
 
-  it('a call past its timeout kills and restarts the hung server; a cancelled call kills its command', async () => {
-    const a = await agent('hang', { callTimeoutMs: 1500 });
+  it('a long command is no hang: progress keeps its call alive past the call timeout; a cancelled call kills its command', async () => {
+    const a = await agent('long', { supervision: { callTimeoutMs: 3000 } });
     const first = a.tools.servers[0].pid;
-    const slow = JSON.stringify({ command: ['node', '-e', 'setTimeout(() => {}, 30000)'] });
-    const timedOut = await a.tools.call('run_command', slow);
-    assert.equal(timedOut.ok, false);
-    assert.match(timedOut.text, /tool "run_command" timed out after 1500 ms; MCP server "loom" was killed.*restarted/);
-    assert.notEqual(a.tools.servers[0].pid, first);
-    assert.ok(await isDead(first));
+    const long = await a.tools.call('run_command', JSON.stringify({ command: ['node', '-e', 'setTimeout(() => console.log("finished"), 7000)'] }));
+    assert.ok(long.ok, long.text);
+    assert.match(long.text, /finished/);
+    assert.deepEqual([a.tools.servers[0].pid, a.failures.length], [first, 0]);
 
     const marker = path.join(a.dir, 'cancel.pid');
     const controller = new AbortController();

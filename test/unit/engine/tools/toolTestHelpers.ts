@@ -70,3 +70,12 @@ export async function environOf(pid: number): Promise<Record<string, string>> {
   }
   return env;
 }
+
+/** Call inside a describe: what a test pushes is undone after it, last first. */
+export function cleanupAfterEach(): Array<() => unknown> {
+  const cleanup: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const fn of cleanup.splice(0).reverse()) await fn();
+  });
+  return cleanup;
+}
