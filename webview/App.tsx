@@ -10,6 +10,7 @@ import { EmptyState } from './views/EmptyState';
 import { EscalationsView } from './views/EscalationsView';
 import { PlanView } from './views/PlanView';
 import { RunHeader } from './views/RunHeader';
+import { RunList } from './views/RunList';
 import { SpecView } from './views/SpecView';
 import { SpendView } from './views/SpendView';
 import { Timeline } from './views/Timeline';
@@ -32,12 +33,14 @@ export function App() {
         <EmptyState icon="layers" title="No Loom run yet">
           Start one with <strong>Loom: Start Agent Plan</strong>; its plan, agents, traces and spend appear here as it goes.
         </EmptyState>
+        <RunList open />
       </main>
     );
   }
   return (
     <main className="loom-app">
       <RunHeader />
+      <RunList />
       <Timeline />
       {stale && (
         <div className="notice notice-info stale-banner" role="status">

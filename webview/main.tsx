@@ -8,6 +8,7 @@ import './styles/agents.css';
 import './styles/traces.css';
 import './styles/spend.css';
 import './styles/escalations.css';
+import './styles/runList.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
@@ -16,11 +17,15 @@ import { connectStore, restoredStoreOptions } from './host/connectStore';
 import { HostContext } from './host/hostContext';
 import { createDashboardStore } from './state/store';
 import { DashboardStoreContext } from './state/useDashboard';
+import { connectRunList, createRunListStore } from './state/runListStore';
+import { RunListContext } from './views/RunList';
 
 /** Composition root of the webview: one bridge, one store, wired together, then the React tree. */
 function boot(): void {
   const bridge = acquireHostBridge(window);
   const store = createDashboardStore({ initial: restoredStoreOptions(bridge) });
+  const runList = createRunListStore();
+  const disconnectRunList = connectRunList(runList, bridge);
   const disconnect = connectStore(store, bridge);
   const container = document.getElementById('root') ?? document.body.appendChild(document.createElement('div'));
   const root = createRoot(container);
@@ -28,13 +33,16 @@ function boot(): void {
     <StrictMode>
       <HostContext.Provider value={bridge}>
         <DashboardStoreContext.Provider value={store}>
-          <App />
+          <RunListContext.Provider value={runList}>
+            <App />
+          </RunListContext.Provider>
         </DashboardStoreContext.Provider>
       </HostContext.Provider>
     </StrictMode>,
   );
   window.addEventListener('pagehide', () => {
     disconnect();
+    disconnectRunList();
     root.unmount();
     bridge.dispose();
   });

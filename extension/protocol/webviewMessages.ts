@@ -4,6 +4,7 @@ import { TaskSchema } from './plan';
 import { FindingSchema, TaskResultSchema } from './taskResult';
 import { AgentOutcomeSchema, AgentRoleSchema, UsageSchema } from './usage';
 import type { RunState } from './runState';
+import { RunSummarySchema, type RunSummary } from './runSummary';
 
 /**
  * Messages between the extension host and the dashboard webview (DESIGN.md rule 2): each is
@@ -101,6 +102,8 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('state/didSnapshot'), state: RunStateSchema, events: z.array(RunEventSchema).optional() }),
   /** One journal event appended after the snapshot; the webview folds it with the shared reducer. */
   z.object({ type: z.literal('run/didEmit'), event: RunEventSchema }),
+  /** The runs under LOOM_HOME (the run catalogue), newest first, and which one the dashboard shows. */
+  z.object({ type: z.literal('runs/didList'), runs: z.array(RunSummarySchema), shownRunId: z.string().nullable() }),
 ]);
 export type HostMessage = z.infer<typeof HostMessageSchema>;
 export type HostMessageType = HostMessage['type'];
@@ -173,6 +176,10 @@ export const WebviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('file/open'), path: z.string().min(1), line: z.number().int().positive().optional() }),
   /** Open the task branch's diff against its start commit. */
   z.object({ type: z.literal('diff/open'), taskId: z.string().min(1) }),
+  /** Show a run from the run list (folded from its journal). */
+  z.object({ type: z.literal('run/open'), runId: z.string().min(1) }),
+  /** Continue an interrupted or stopped run from its journal. */
+  z.object({ type: z.literal('run/resume'), runId: z.string().min(1) }),
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessageSchema>;
 export type WebviewMessageType = WebviewMessage['type'];
@@ -194,6 +201,7 @@ export function parseWebviewMessage(input: unknown): ParseResult<WebviewMessage>
 export const hostMessages = {
   snapshot: (state: RunState, events?: RunEvent[]): HostMessage => (events ? { type: 'state/didSnapshot', state, events } : { type: 'state/didSnapshot', state }),
   emit: (event: RunEvent): HostMessage => ({ type: 'run/didEmit', event }),
+  runs: (runs: readonly RunSummary[], shownRunId: string | null): HostMessage => ({ type: 'runs/didList', runs: [...runs], shownRunId }),
 };
 
 export const webviewMessages = {
@@ -207,6 +215,8 @@ export const webviewMessages = {
   }),
   openFile: (path: string, line?: number): WebviewMessage => (line === undefined ? { type: 'file/open', path } : { type: 'file/open', path, line }),
   openDiff: (taskId: string): WebviewMessage => ({ type: 'diff/open', taskId }),
+  openRun: (runId: string): WebviewMessage => ({ type: 'run/open', runId }),
+  resumeRun: (runId: string): WebviewMessage => ({ type: 'run/resume', runId }),
 };
 
 function parseWith<T>(schema: z.ZodType<T>, input: unknown, what: string): ParseResult<T> {

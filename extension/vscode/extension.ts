@@ -18,6 +18,13 @@ import { RunController } from './run/runController';
 import { AgentsTreeProvider } from './views/agentsTreeProvider';
 import { childNodes, rootNodes, type AgentsNode } from './views/agentsTreeModel';
 import { RunStatusBar } from './views/runStatusBar';
+import { RunsTreeProvider } from './views/runsTreeProvider';
+import { PastRuns } from './run/pastRuns';
+import { offerResume } from './run/resumeOffer';
+import { openRunCommand, resumeRunCommand, type PastRunDeps } from './commands/pastRunCommands';
+import { setApiKeyCommand } from './commands/setApiKeyCommand';
+import { loomHome } from '../engine/run/runPaths';
+import type { RunSummary } from '../protocol/runSummary';
 import { redactLog } from '../engine/policy/redactLog';
 import { SecretRedactor } from '../engine/policy/secretRedaction';
 
@@ -31,6 +38,14 @@ export interface LoomApi {
   onDidChangeState(listener: (state: RunState) => void): vscode.Disposable;
   /** The Agents tree as the view shows it: top-level nodes, or the children of one. */
   agentsTree(parent?: AgentsNode): AgentsNode[];
+  /** The runs under LOOM_HOME as the Runs view and the dashboard list them (read again now). */
+  pastRuns(): readonly RunSummary[];
+  /** Runs this activation offered to resume (interrupted runs of the workspace's repositories). */
+  readonly resumeOffers: readonly string[];
+  /** A message as the dashboard webview posts it, through the panel's validation and routing; false when no dashboard is open. */
+  dashboardMessage(raw: unknown): boolean;
+  /** The extension host's pid (a reload starts a new one). */
+  readonly hostPid: number;
 }
 
 let controllerForDeactivate: RunController | null = null;
@@ -79,9 +94,23 @@ export function activate(context: vscode.ExtensionContext): LoomApi {
     vscode.window.createTreeView('loom.agents', { treeDataProvider: tree, showCollapseAll: true }),
   );
 
+  const runs = new PastRuns(loomHome(), controller);
+  const runsTree = new RunsTreeProvider(runs, controller);
+  context.subscriptions.push(runs, runsTree, vscode.window.createTreeView('loom.runs', { treeDataProvider: runsTree }));
+  const pastRunDeps: PastRunDeps = {
+    extensionUri: context.extensionUri,
+    controller,
+    runs,
+    keys,
+    log,
+    setApiKey: () => setApiKeyCommand(keys, log),
+    openDashboard: () => dashboards.show(true),
+  };
+
   const dashboards = new DashboardPanels({
     extensionUri: context.extensionUri,
     controller,
+    runs,
     log,
     actions: {
       resolveEscalation: async (escalationId, choice) => {
@@ -105,6 +134,8 @@ export function activate(context: vscode.ExtensionContext): LoomApi {
         await vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(position, position) });
       },
       openDiff: (taskId) => openTaskDiff(controller.state, taskLeases(controller.events), taskId),
+      openRun: async (runId) => void (await openRunCommand(pastRunDeps, { runId })),
+      resumeRun: async (runId) => void (await resumeRunCommand(pastRunDeps, { runId })),
     },
   });
   context.subscriptions.push(dashboards);
@@ -116,10 +147,12 @@ export function activate(context: vscode.ExtensionContext): LoomApi {
       keys,
       log,
       traces,
+      pastRuns: pastRunDeps,
       openDashboard: (preserveFocus) => dashboards.show(preserveFocus),
     }),
   );
   void vscode.commands.executeCommand('setContext', 'loom.runActive', false);
+  const resumeOffers = offerResume(runs, context.workspaceState, log);
   log.info(`Loom activated (extension at ${context.extensionUri.fsPath})`);
 
   return {
@@ -140,6 +173,10 @@ export function activate(context: vscode.ExtensionContext): LoomApi {
     },
     onDidChangeState: (listener) => toVscode(controller.onDidChangeState(listener)),
     agentsTree: (parent) => (parent ? childNodes(controller.state, parent) : rootNodes(controller.state)),
+    pastRuns: () => runs.refresh(),
+    resumeOffers,
+    dashboardMessage: (raw) => dashboards.deliver(raw),
+    hostPid: process.pid,
   };
 }
 

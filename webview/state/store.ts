@@ -80,6 +80,9 @@ export function createDashboardStore(options: DashboardStoreOptions = {}): Dashb
         case 'run/didEmit':
           get().applyEvent(message.event);
           return;
+        case 'runs/didList':
+          // The run list has its own store (runListStore.ts).
+          return;
         default:
           assertNever(message);
       }

@@ -73,6 +73,8 @@ export class RunCoordinator implements Disposable {
   private spec: Spec | null = null;
   private approvals: ApprovalBroker | null = null;
   private owner: RunOwnerLease | null = null;
+  /** Set by close(): the host is going away, so the run ends unfinished (interrupted, resumable), not stopped; nothing more is journaled. */
+  private closing = false;
   private gate: RunGate | null = null;
   readonly runId: string;
 
@@ -203,7 +205,6 @@ export class RunCoordinator implements Disposable {
       endpoint: this.options.endpoint,
       journal,
       mcpSupervision: this.options.mcpSupervision,
-      agentHeapMb: this.options.agentHeapMb,
       hostModel: this.options.hostModel,
       modelByRole: this.options.verifierModel ? { verifier: this.options.verifierModel } : undefined,
     });
@@ -269,6 +270,7 @@ export class RunCoordinator implements Disposable {
     status: 'succeeded' | 'failed' | 'escalated' | 'stopped',
     integration: { branch: string | null; head: string | null } | null,
   ): Promise<RunState> {
+    if (this.closing) return this.stateValue;
     // Leases are kept after a failure so a person can inspect them; `loom clean` removes them.
     if (status !== 'failed' && this.leases) {
       const removed = await this.leases.removeAll(this.runId, { deleteBranches: false, alsoInside: [ctx.paths.scratch] });
@@ -309,7 +311,7 @@ export class RunCoordinator implements Disposable {
         append,
         // A merger agent in a worker thread like every agent, on the run's model; stop() ends it.
         mergeAgent: async (state: RunState, id: string, oursTaskId: string, heldTaskId: string, branch: string, journal: (body: EventBody) => RunEvent) => {
-          const launcher = new AgentLauncher({ workerScript: this.options.bundle.agentWorker, endpoint: this.options.endpoint, journal, mcpSupervision: this.options.mcpSupervision, agentHeapMb: this.options.agentHeapMb, hostModel: this.options.hostModel, approvals: this.approvals ?? undefined });
+          const launcher = new AgentLauncher({ workerScript: this.options.bundle.agentWorker, endpoint: this.options.endpoint, journal, mcpSupervision: this.options.mcpSupervision, hostModel: this.options.hostModel, approvals: this.approvals ?? undefined });
           this.launcher = launcher;
           try {
             return await resolveWithMergeAgent({ state, spec: this.spec!, paths, launcher, options: this.options, append: journal, integrationBranch: branch }, id, oursTaskId, heldTaskId);
@@ -369,6 +371,9 @@ export class RunCoordinator implements Disposable {
    * commits in groups (a batch per tick); an event that reports an effect done is on disk first.
    */
   private append(writer: JournalWriter, body: EventBody): RunEvent {
+    // Closing: the journal ends where a crash would have ended it; what the winding down causes
+    // (tasks failed or agents stopped by the abort) is not recorded, so resume continues them.
+    if (this.closing) return { seq: -1, ts: Date.now(), ...body } as RunEvent;
     const event = writer.append(body);
     if (REPORTS_EFFECT.has(event.type)) writer.flush();
     this.stateValue = reduce(this.stateValue, event);
@@ -384,6 +389,16 @@ export class RunCoordinator implements Disposable {
     this.abort.abort('run stopped');
     this.approvals?.denyOpen('the run was stopped');
     await this.launcher?.dispose();
+  }
+
+  /**
+   * The host is going away (VS Code reloads or closes the window): every agent and process ends as
+   * with stop(), but no run/didFinish is journaled, so the run reads as interrupted and is offered
+   * for resume when the window comes back.
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.dispose();
   }
 
   async dispose(): Promise<void> {

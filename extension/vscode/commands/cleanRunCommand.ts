@@ -1,7 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { readJournal } from '../../engine/journal/journalReader';
+import { listRuns } from '../../engine/run/runCatalog';
 import { LeaseManager } from '../../engine/workspace/leases';
 import { loomHome, runPaths } from '../../engine/run/runPaths';
 import type { RunController } from '../run/runController';
@@ -55,23 +53,4 @@ export async function cleanRunCommand(controller: RunController, log: vscode.Log
   for (const kept of result.keptBranches) log.warn(`kept ${kept.branch}: ${kept.reason}`);
   void vscode.window.showInformationMessage(`Loom: ${text}.`);
   return { removed: result.removed.length, deletedBranches: result.deletedBranches.length };
-}
-
-function listRuns(home: string): { runId: string; repo: string | null }[] {
-  const dir = join(home, 'runs');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .sort()
-    .reverse()
-    .map((runId) => {
-      const journal = runPaths(home, runId).journal;
-      let repo: string | null = null;
-      try {
-        const start = readJournal(journal).events.find((e) => e.type === 'run/didStart');
-        if (start?.type === 'run/didStart') repo = start.repo;
-      } catch {
-        repo = null;
-      }
-      return { runId, repo };
-    });
 }

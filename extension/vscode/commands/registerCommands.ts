@@ -10,6 +10,7 @@ import { setApiKeyCommand } from './setApiKeyCommand';
 import { startPlanCommand } from './startPlanCommand';
 import { parseResolveArgs } from './startPlanArgs';
 import { completeMerge, openMergeEditor } from '../review/openMergeEditor';
+import { openRunCommand, resumeRunCommand, type PastRunDeps } from './pastRunCommands';
 
 export interface CommandDeps {
   extensionUri: vscode.Uri;
@@ -17,6 +18,7 @@ export interface CommandDeps {
   keys: ApiKeyStore;
   log: vscode.LogOutputChannel;
   traces: TraceDocuments;
+  pastRuns: PastRunDeps;
   openDashboard: (preserveFocus?: boolean) => void;
 }
 
@@ -62,6 +64,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       return stopped;
     }),
     register('loom.cleanRun', (arg) => cleanRunCommand(controller, log, arg)),
+    register('loom.openRun', (arg) => openRunCommand(deps.pastRuns, arg)),
+    register('loom.resumeRun', (arg) => resumeRunCommand(deps.pastRuns, arg)),
+    register('loom.refreshRuns', () => deps.pastRuns.runs.refresh().length),
     register('loom.resolveEscalation', async (arg) => {
       const parsed = parseResolveArgs(arg);
       if (!parsed.ok) throw new Error(parsed.error);

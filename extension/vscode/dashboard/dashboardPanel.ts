@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { hostMessages, type EscalationChoice, type HostMessage } from '../../protocol/webviewMessages';
 import type { RunController } from '../run/runController';
+import type { PastRuns } from '../run/pastRuns';
 import { dashboardHtml, newNonce } from './dashboardHtml';
 import { routeWebviewMessage } from './routeWebviewMessage';
 
@@ -12,11 +13,16 @@ export interface DashboardActions {
   reviewFinding(taskId: string, index: number, decision: 'accepted' | 'dismissed'): void;
   openFile(path: string, line: number | undefined): Promise<void>;
   openDiff(taskId: string): Promise<void>;
+  /** Show a run from LOOM_HOME (folded from its journal) / continue an interrupted one. */
+  openRun(runId: string): Promise<void>;
+  resumeRun(runId: string): Promise<void>;
 }
 
 export interface DashboardDeps {
   extensionUri: vscode.Uri;
   controller: RunController;
+  /** The runs under LOOM_HOME, listed beside the current one. */
+  runs: PastRuns;
   actions: DashboardActions;
   log: vscode.LogOutputChannel;
 }
@@ -45,11 +51,15 @@ export class DashboardPanel implements vscode.Disposable {
     const onReset = controller.onDidReset(() => {
       if (this.ready) this.sendSnapshot();
     });
+    const onRuns = deps.runs.onDidChange((runs) => {
+      if (this.ready) this.post(hostMessages.runs(runs, controller.runId));
+    });
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       { dispose: () => void onEvent.dispose() },
       { dispose: () => void onReset.dispose() },
+      { dispose: () => void onRuns.dispose() },
     );
   }
 
@@ -64,7 +74,8 @@ export class DashboardPanel implements vscode.Disposable {
     });
   }
 
-  private receive(raw: unknown): void {
+  /** A message from the webview: validated, then routed to the actions. */
+  receive(raw: unknown): void {
     const { actions, log } = this.deps;
     const fail = (what: string) => (err: unknown) => {
       log.error(`dashboard: ${what} failed: ${(err as Error).message}`);
@@ -76,6 +87,8 @@ export class DashboardPanel implements vscode.Disposable {
       reviewFinding: (taskId, index, decision) => actions.reviewFinding(taskId, index, decision),
       openFile: (path, line) => void actions.openFile(path, line).catch(fail(`opening ${path}`)),
       openDiff: (taskId) => void actions.openDiff(taskId).catch(fail(`opening the diff of ${taskId}`)),
+      openRun: (runId) => void actions.openRun(runId).catch(fail(`opening run ${runId}`)),
+      resumeRun: (runId) => void actions.resumeRun(runId).catch(fail(`resuming run ${runId}`)),
       invalid: (error) => log.warn(`dashboard: dropped a message: ${error}`),
     });
   }
@@ -84,6 +97,7 @@ export class DashboardPanel implements vscode.Disposable {
     this.ready = true;
     const { controller } = this.deps;
     this.post(hostMessages.snapshot(controller.state, [...controller.events]));
+    this.post(hostMessages.runs(this.deps.runs.runs, controller.runId));
   }
 
   private post(message: HostMessage): void {
@@ -119,6 +133,16 @@ export class DashboardPanels implements vscode.Disposable {
 
   get isOpen(): boolean {
     return this.current !== null;
+  }
+
+  /**
+   * Delivers a message as the open dashboard's webview posts it (same validation, same routing), for
+   * integration tests that cannot click inside the webview. False when no dashboard is open.
+   */
+  deliver(raw: unknown): boolean {
+    if (!this.current) return false;
+    this.current.receive(raw);
+    return true;
   }
 
   show(preserveFocus = false): void {

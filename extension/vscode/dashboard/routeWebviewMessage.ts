@@ -8,6 +8,8 @@ export interface WebviewMessageHandlers {
   reviewFinding(taskId: string, index: number, decision: 'accepted' | 'dismissed'): void;
   openFile(path: string, line: number | undefined): void;
   openDiff(taskId: string): void;
+  openRun(runId: string): void;
+  resumeRun(runId: string): void;
   /** A message that failed validation: logged and dropped. */
   invalid(error: string): void;
 }
@@ -31,6 +33,10 @@ export function routeWebviewMessage(input: unknown, handlers: WebviewMessageHand
       return handlers.openFile(message.path, message.line);
     case 'diff/open':
       return handlers.openDiff(message.taskId);
+    case 'run/open':
+      return handlers.openRun(message.runId);
+    case 'run/resume':
+      return handlers.resumeRun(message.runId);
     default:
       return assertNever(message);
   }

@@ -1,5 +1,6 @@
 import type { RunEvent } from '../../protocol/events';
 import { initialRunState, type RunState } from '../../protocol/runState';
+import { foldEvents } from '../../protocol/reduce';
 import type { RunOptions } from '../../engine/run/runOptions';
 import type { ManualMerge } from '../../engine/run/manualMerge';
 import { Emitter } from '../../base/emitter';
@@ -18,6 +19,8 @@ export interface CoordinatorLike extends Disposable {
   reviewFinding(taskId: string, index: number, decision: 'accepted' | 'dismissed', by: string): RunState;
   startManualMerge(escalationId: string): Promise<ManualMerge>;
   completeManualMerge(escalationId: string, by: string): Promise<RunState>;
+  /** The host is going away: end the run's processes but leave it unfinished (resumable). Absent: dispose. */
+  close?(): Promise<void>;
 }
 
 export interface StartedRun {
@@ -75,27 +78,44 @@ export class RunController implements Disposable {
 
   /**
    * Starts a run. `resources` (a simulator, for example) live as long as the run's coordinator: until
-   * the next run starts or the controller is disposed. Throws when a run is still active.
+   * the next run starts or the controller is disposed. Throws when a run is still active. A resumed
+   * run (`options.resume`) passes its journal so far as `history`: views show it whole at once.
    */
-  async start(options: RunOptions, resources: Disposable[] = []): Promise<StartedRun> {
-    if (this.running) throw new Error('a Loom run is already active: stop it first');
+  async start(options: RunOptions, resources: Disposable[] = [], history: readonly RunEvent[] = []): Promise<StartedRun> {
+    const coordinator = await this.adopt(() => this.createCoordinator(options), resources, history);
+    this.setRunning(true);
+    this.onDidResetEmitter.fire(this.stateValue);
+    this.onDidChangeStateEmitter.fire(this.stateValue);
+    const done = this.drive(coordinator);
+    return { runId: coordinator.runId, journalPath: coordinator.journalPath, done };
+  }
+
+  /**
+   * Shows a run that is not running here (reopened from LOOM_HOME) as the current one: its state and
+   * events, and its escalations answered through `run`. Throws when a run is still active.
+   */
+  async show(run: CoordinatorLike, events: readonly RunEvent[]): Promise<void> {
+    await this.adopt(() => run, [], events);
+    this.stateValue = run.state;
+    this.onDidResetEmitter.fire(this.stateValue);
+    this.onDidChangeStateEmitter.fire(this.stateValue);
+  }
+
+  private async adopt(create: () => CoordinatorLike, resources: Disposable[], history: readonly RunEvent[]): Promise<CoordinatorLike> {
+    if (this.running) throw new Error(`Loom run ${this.runId} is already active: stop it first`);
     await this.release();
-    const coordinator = this.createCoordinator(options);
+    const coordinator = create();
     this.coordinator = coordinator;
     this.cleanup = resources;
-    this.eventLog = [];
-    this.stateValue = initialRunState();
+    this.eventLog = [...history];
+    this.stateValue = foldEvents(history);
     this.subscription = coordinator.onDidEvent((event) => {
       this.eventLog.push(event);
       this.stateValue = coordinator.state;
       this.onDidEventEmitter.fire(event);
       this.onDidChangeStateEmitter.fire(this.stateValue);
     });
-    this.setRunning(true);
-    this.onDidResetEmitter.fire(this.stateValue);
-    this.onDidChangeStateEmitter.fire(this.stateValue);
-    const done = this.drive(coordinator);
-    return { runId: coordinator.runId, journalPath: coordinator.journalPath, done };
+    return coordinator;
   }
 
   private async drive(coordinator: CoordinatorLike): Promise<{ state: RunState; error: Error | null }> {
@@ -164,20 +184,24 @@ export class RunController implements Disposable {
     for (const resource of this.cleanup.splice(0).reverse()) await Promise.resolve(resource.dispose()).catch(() => undefined);
   }
 
-  /** Disposes the previous coordinator (its journal) before a new run. */
-  private async release(): Promise<void> {
+  /** Disposes the previous coordinator (its journal) before a new run; `close` leaves an active run unfinished. */
+  private async release(close = false): Promise<void> {
     this.subscription?.dispose();
     this.subscription = null;
     const previous = this.coordinator;
     this.coordinator = null;
-    if (previous) await previous.dispose();
+    if (previous) await (close && previous.close ? previous.close() : previous.dispose());
     await this.disposeResources();
   }
 
-  /** Stops an active run and disposes everything it started: workers, MCP subprocesses, simulator. */
+  /**
+   * The extension is deactivated (a window reload or close): everything a run started ends
+   * (workers, MCP subprocesses, simulator), and an active run is left unfinished, so the next
+   * window finds it interrupted and offers to resume it.
+   */
   async dispose(): Promise<void> {
     this.running = false;
-    await this.release();
+    await this.release(true);
     this.onDidEventEmitter.dispose();
     this.onDidChangeStateEmitter.dispose();
     this.onDidResetEmitter.dispose();

@@ -31,6 +31,8 @@ describe('vscode/dashboard', () => {
       reviewFinding: (t, i, d) => calls.push(`review ${t} ${i} ${d}`),
       openFile: (p, l) => calls.push(`open ${p} ${l}`),
       openDiff: (t) => calls.push(`diff ${t}`),
+      openRun: (r) => calls.push(`open run ${r}`),
+      resumeRun: (r) => calls.push(`resume run ${r}`),
       invalid: (e) => calls.push(`invalid ${e}`),
     };
     return { calls, handlers };
@@ -44,15 +46,17 @@ describe('vscode/dashboard', () => {
     routeWebviewMessage({ type: 'file/open', path: 'src/a.js', line: 3 }, handlers);
     routeWebviewMessage({ type: 'diff/open', taskId: 't' }, handlers);
     routeWebviewMessage({ type: 'escalation/resolve', escalationId: 'approval-1', choice: 'approve' }, handlers);
-    assert.deepEqual(calls, ['ready', 'resolve esc-1 ours', 'review t 0 dismissed', 'open src/a.js 3', 'diff t', 'resolve approval-1 approve']);
+    routeWebviewMessage({ type: 'run/open', runId: 'r1' }, handlers);
+    routeWebviewMessage({ type: 'run/resume', runId: 'r2' }, handlers);
+    assert.deepEqual(calls, ['ready', 'resolve esc-1 ours', 'review t 0 dismissed', 'open src/a.js 3', 'diff t', 'resolve approval-1 approve', 'open run r1', 'resume run r2']);
   });
 
   it('drops malformed messages with a reason instead of acting on them', () => {
     const { calls, handlers } = recorder();
-    for (const bad of [null, 'webview/didReady', { type: 'escalation/resolve', escalationId: 'esc-1', choice: 'rm -rf' }, { type: 'file/open', path: '' }, { type: 'nope' }, { command: 'x' }]) {
+    for (const bad of [null, 'webview/didReady', { type: 'escalation/resolve', escalationId: 'esc-1', choice: 'rm -rf' }, { type: 'file/open', path: '' }, { type: 'nope' }, { command: 'x' }, { type: 'run/open', runId: '' }, { type: 'run/resume' }]) {
       routeWebviewMessage(bad, handlers);
     }
-    assert.equal(calls.length, 6);
+    assert.equal(calls.length, 8);
     for (const c of calls) assert.match(c, /^invalid /);
   });
 });

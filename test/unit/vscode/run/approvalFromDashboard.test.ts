@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { startSimulator, type Simulator } from '../../../../extension/engine/simulator/simulatorServer';
 import { RunCoordinator } from '../../../../extension/engine/run/runCoordinator';
 import { RunController } from '../../../../extension/vscode/run/runController';
-import { routeWebviewMessage } from '../../../../extension/vscode/dashboard/routeWebviewMessage';
-import { choicesForEscalation, webviewMessages } from '../../../../extension/protocol/webviewMessages';
+import { choicesForEscalation } from '../../../../extension/protocol/webviewMessages';
+import { answerFromDashboard } from './answerFromDashboard';
 import { makeRepo, makeTempDir, type TempRepo } from '../../../fixtures/gitRepo';
 import { requireBuild, simulatedRunOptions, specWith, touchScenario, waitFor } from '../../engine/run/runHarness';
 
@@ -42,18 +42,7 @@ describe('vscode: an approval answered from the dashboard reaches the waiting ag
     assert.equal(controller.isRunning, true);
     // What the card offers, and what its Approve button posts: plain data through the validated route.
     assert.deepEqual(choicesForEscalation(escalation.kind, escalation.options), ['approve', 'deny']);
-    const posted: unknown = JSON.parse(JSON.stringify(webviewMessages.resolveEscalation(escalation.escalationId, 'approve')));
-    const answered: Promise<unknown>[] = [];
-    routeWebviewMessage(posted, {
-      ready: () => assert.fail('unexpected'),
-      resolveEscalation: (id, choice) => answered.push(controller.resolveEscalation(id, choice, 'user')),
-      reviewFinding: () => assert.fail('unexpected'),
-      openFile: () => assert.fail('unexpected'),
-      openDiff: () => assert.fail('unexpected'),
-      invalid: (error) => assert.fail(error),
-    });
-    assert.equal(answered.length, 1);
-    await answered[0];
+    await answerFromDashboard(controller, escalation.escalationId, 'approve');
     const { state, error } = await started.done;
     assert.equal(error, null);
     assert.equal(state.status, 'succeeded');

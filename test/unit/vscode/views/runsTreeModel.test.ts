@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import type { RunSummary } from '../../../../extension/protocol/runSummary';
+import { runsNodes } from '../../../../extension/vscode/views/runsTreeModel';
+
+const run = (runId: string, status: RunSummary['status'], extra: Partial<RunSummary> = {}): RunSummary => ({
+  runId,
+  repo: '/home/dev/src/mathlib',
+  specPath: '/home/dev/src/mathlib/SPEC.md',
+  model: 'm',
+  status,
+  startedAt: 1_700_000_000_000,
+  endedAt: null,
+  tasks: 4,
+  tasksDone: 2,
+  openEscalations: [],
+  journalProblems: 0,
+  ...extra,
+});
+
+describe('vscode/views/runsTreeModel (the Runs view)', () => {
+  it('one row per run: status, repository, progress, open questions, and which one is shown', () => {
+    const nodes = runsNodes(
+      [run('r2', 'interrupted'), run('r1', 'escalated', { tasksDone: 3, openEscalations: [{ escalationId: 'esc-1', kind: 'conflict', question: 'which index.js?' }] })],
+      'r1',
+    );
+    assert.deepEqual(
+      nodes.map((n) => [n.label, n.description]),
+      [
+        ['r2', 'interrupted · mathlib · 2/4 tasks'],
+        ['r1', 'escalated · mathlib · 3/4 tasks · 1 open · shown'],
+      ],
+    );
+    assert.match(nodes[0].tooltip, /Resume continues it from its journal/);
+    assert.match(nodes[1].tooltip, /esc-1 \(conflict\): which index\.js\?/);
+  });
+
+  it('offers Resume only for interrupted and stopped runs', () => {
+    const statuses: RunSummary['status'][] = ['planning', 'running', 'interrupted', 'succeeded', 'failed', 'escalated', 'stopped'];
+    const resumable = runsNodes(statuses.map((s) => run(s, s)), null)
+      .filter((n) => n.contextValue === 'loom.pastRun.resumable')
+      .map((n) => n.runId);
+    assert.deepEqual(resumable, ['interrupted', 'stopped']);
+  });
+});
