@@ -45,7 +45,7 @@ export async function drillCommand(argv: string[], print: (line: string) => void
   };
   print(`Running ${selected.length} drill${selected.length === 1 ? '' : 's'} against the model simulator, ${concurrency} at a time…`);
   const started = Date.now();
-  const results = await runDrills(selected, cliHost(quiet), {
+  const results = await runDrills(selected, cliDrillHost(quiet), {
     keep: !!values.keep,
     concurrency,
     onResult: (r) => print(`  drill ${r.mode} ${r.name}: ${r.holds ? '✓ holds' : '✗ does not hold'} (${(r.durationMs / 1000).toFixed(1)}s)${r.kept ? ` — kept ${r.kept}` : ''}`),
@@ -81,7 +81,7 @@ export function drillTable(results: readonly DrillResult[]): string[] {
 }
 
 /** `loom run` and `loom replay` exactly as the CLI runs them, lent to the drills; their output goes to `print`. */
-function cliHost(print: (line: string) => void): DrillHost {
+export function cliDrillHost(print: (line: string) => void): DrillHost {
   return {
     execute: async (options, approvals) => {
       const run = await executeRun(options, print, { mode: approvals, by: 'drill' });

@@ -1,7 +1,7 @@
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DrillHost, DrillVerdict } from './drill';
+import type { DrillContext, DrillHost, DrillVerdict } from './drill';
 import { runDrillScenario } from './drillRun';
 import type { RegisteredDrill } from './drillRegistry';
 
@@ -37,12 +37,17 @@ export async function runDrills(
   return results;
 }
 
+/** What a drill works with: its folder, the host's CLI, and runs made in that folder. */
+export function drillContext(dir: string, host: DrillHost): DrillContext {
+  return { dir, host, run: (input) => runDrillScenario(dir, host, input) };
+}
+
 async function runOne(drill: RegisteredDrill, host: DrillHost, keep: boolean): Promise<DrillResult> {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), `loom-drill-${drill.mode}-`)));
   const started = Date.now();
   let outcome: DrillVerdict;
   try {
-    outcome = await drill.perform({ dir, host, run: (input) => runDrillScenario(dir, host, input) });
+    outcome = await drill.perform(drillContext(dir, host));
   } catch (err) {
     outcome = { holds: false, produced: `the drill could not run: ${(err as Error).message}` };
   }

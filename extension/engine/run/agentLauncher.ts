@@ -46,6 +46,8 @@ export class AgentLauncher implements Disposable {
       approvals?: ApprovalBroker;
       /** Call timeout, health pings and restarts of every agent's MCP servers (RunOptions.mcpSupervision). */
       mcpSupervision?: Partial<McpSupervision>;
+      /** The heap each agent's worker thread may use (RunOptions.agentHeapMb). */
+      agentHeapMb?: number;
       /** Admits every model call of every agent (run and dollar budgets, circuit breaker, rate limit) and holds agents while the run is paused. */
       gate?: RunGate;
     },
@@ -86,6 +88,7 @@ export class AgentLauncher implements Disposable {
       hostModel,
       this.deps.approvals ? (request) => this.deps.approvals!.request({ agentId: spec.agentId, taskId: spec.taskId, ...request }) : undefined,
       this.deps.gate?.forAgent({ agentId: spec.agentId, taskId: spec.taskId, model, budgetUsd: spec.budgetUsd }),
+      this.deps.agentHeapMb,
     );
     this.live.set(spec.agentId, thread);
     this.deps.journal({

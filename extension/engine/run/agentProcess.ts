@@ -51,9 +51,11 @@ export class AgentThread implements Disposable {
     askApproval?: ApprovalAsker,
     /** The run's admission of this agent's model calls; absent, every call is admitted as asked. */
     gate?: ModelGate,
+    /** The heap the worker may use: past it the worker alone ends (ERR_WORKER_OUT_OF_MEMORY), as a crash; absent, Node's limit. */
+    maxHeapMb?: number,
   ) {
     // The worker's own output (a stray console.log, a library's warning) reaches the terminal redacted too.
-    this.worker = new Worker(workerScript, { stdout: true, stderr: true });
+    this.worker = new Worker(workerScript, { stdout: true, stderr: true, resourceLimits: maxHeapMb ? { maxOldGenerationSizeMb: maxHeapMb } : undefined });
     this.threadId = this.worker.threadId;
     const redactor = workerOutputRedactor();
     this.worker.stdout.setEncoding('utf8').on('data', (text: string) => process.stdout.write(redactor.redact(text)));

@@ -205,6 +205,7 @@ export class RunCoordinator implements Disposable {
       endpoint: this.options.endpoint,
       journal,
       mcpSupervision: this.options.mcpSupervision,
+      agentHeapMb: this.options.agentHeapMb,
       hostModel: this.options.hostModel,
       modelByRole: this.options.verifierModel ? { verifier: this.options.verifierModel } : undefined,
     });
@@ -311,7 +312,7 @@ export class RunCoordinator implements Disposable {
         append,
         // A merger agent in a worker thread like every agent, on the run's model; stop() ends it.
         mergeAgent: async (state: RunState, id: string, oursTaskId: string, heldTaskId: string, branch: string, journal: (body: EventBody) => RunEvent) => {
-          const launcher = new AgentLauncher({ workerScript: this.options.bundle.agentWorker, endpoint: this.options.endpoint, journal, mcpSupervision: this.options.mcpSupervision, hostModel: this.options.hostModel, approvals: this.approvals ?? undefined });
+          const launcher = new AgentLauncher({ workerScript: this.options.bundle.agentWorker, endpoint: this.options.endpoint, journal, mcpSupervision: this.options.mcpSupervision, agentHeapMb: this.options.agentHeapMb, hostModel: this.options.hostModel, approvals: this.approvals ?? undefined });
           this.launcher = launcher;
           try {
             return await resolveWithMergeAgent({ state, spec: this.spec!, paths, launcher, options: this.options, append: journal, integrationBranch: branch }, id, oursTaskId, heldTaskId);

@@ -53,6 +53,8 @@ export interface RunOptions {
   policy?: ActionPolicy;
   /** Per-call timeout, health pings and restarts of agents' MCP servers; absent fields keep their defaults (120 s, every 15 s, 3). */
   mcpSupervision?: Partial<McpSupervision>;
+  /** The heap each agent's worker thread may use; past it that worker alone ends, as a crash (resumed once). Absent: Node's limit. */
+  agentHeapMb?: number;
 }
 
 /** The policy a run applies: the configured one, made stricter when nothing confines the agents. */
