@@ -39,6 +39,9 @@ interface Limit {
   extensions: number;
 }
 
+/** A shorter wait for the rate limit is not worth a journal line. */
+const NOTABLE_WAIT_MS = 100;
+
 /** Nobody's agent: run-level questions stay open when an agent ends. */
 const RUN_AGENT = 'run';
 
@@ -182,7 +185,7 @@ export class RunGate implements Disposable {
     const provider = `${this.deps.baseUrl} ${agent.model}`;
     if (this.limiter) {
       const waitedMs = await this.limiter.take(provider, request.promptTokens, signal);
-      if (waitedMs > 0) {
+      if (waitedMs >= NOTABLE_WAIT_MS) {
         this.deps.journal({
           type: 'agent/didWarn',
           agentId: agent.agentId,
