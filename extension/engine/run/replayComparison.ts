@@ -1,4 +1,5 @@
 import type { RunEvent } from '../../protocol/events';
+import { foldEvents } from '../../protocol/reduce';
 
 /** One agent's observable steps: what it was told by its model and what it did, in order. */
 function steps(events: readonly RunEvent[]): Map<string, string[]> {
@@ -51,15 +52,10 @@ function steps(events: readonly RunEvent[]): Map<string, string[]> {
   return out;
 }
 
-/** Task outcomes, in plan order: what a person reads from a run. */
+/** How each task ended and which escalations opened, read from the fold (the state every view shows). */
 function outcomes(events: readonly RunEvent[]): string[] {
-  return events.flatMap((e) => {
-    if (e.type === 'task/didSucceed') return [`${e.taskId} verified`];
-    if (e.type === 'task/didFail') return [`${e.taskId} failed`];
-    if (e.type === 'merge/didMerge') return [`${e.taskId} merged`];
-    if (e.type === 'escalation/didOpen') return [`${e.escalationId} opened`];
-    return [];
-  }).sort();
+  const state = foldEvents(events);
+  return [...state.tasks.map((t) => `${t.task.id} ${t.status}`), ...state.escalations.map((e) => `${e.escalationId} opened`)].sort();
 }
 
 export interface ReplayComparison {
