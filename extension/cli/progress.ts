@@ -62,6 +62,8 @@ export function progressLine(event: RunEvent, startedAt: number): string | null 
     case 'lease/didCreate':
     case 'lease/didRemove':
     case 'model/didRespond':
+    case 'effect/willApply':
+    case 'effect/didAbandon':
     case 'spec/didParse':
     case 'task/didReport':
     case 'task/didStart':

@@ -47,6 +47,8 @@ export const EventBodySchema = z.discriminatedUnion('type', [
     previousPid: z.number().int().nullable(),
     /** Tasks that continue (from their last checkpoint) or start; finished tasks keep their results. */
     tasks: z.array(z.string()),
+    /** Effects the crash left between intent and completion, and how each is settled (engine/run/effectReconciliation.ts). */
+    effects: z.array(z.object({ key: z.string(), kind: z.string(), resolution: z.enum(['redone', 'rolledBack', 'inDoubt']) })).default([]),
   }),
   z.object({ type: z.literal('spec/didParse'), requirements: z.array(z.object({ id: z.string(), title: z.string() })) }),
   z.object({ type: z.literal('plan/didFailValidation'), attempt: z.number().int(), errors: z.array(z.string()) }),
@@ -62,6 +64,24 @@ export const EventBodySchema = z.discriminatedUnion('type', [
     startCommit: z.string(),
   }),
   z.object({ type: z.literal('lease/didRemove'), path: z.string() }),
+  /**
+   * An effect is about to happen (a lease, a checkpoint commit, a merge, a tool call with effects):
+   * journaled before it, under the key its completion event carries (protocol/effects.ts), so a
+   * resume can tell done from not done.
+   */
+  z.object({
+    type: z.literal('effect/willApply'),
+    key: z.string(),
+    kind: z.enum(['lease', 'checkpoint', 'merge', 'tool']),
+    taskId: z.string().optional(),
+    agentId: z.string().optional(),
+    /** What it is, for a person reading the journal (a tool call: server, tool and arguments, cut short). */
+    what: z.string(),
+    /** A tool call's server: only effects outside Loom's own server can outlive a reset of the lease. */
+    server: z.string().optional(),
+  }),
+  /** An effect whose intent was journaled did not happen, on purpose (a merge left out for a conflict, a merge agent that failed). */
+  z.object({ type: z.literal('effect/didAbandon'), key: z.string(), reason: z.string() }),
   z.object({
     type: z.literal('agent/didStart'),
     ...agentRef,

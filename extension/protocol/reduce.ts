@@ -66,6 +66,8 @@ export function reduce(state: RunState, event: RunEvent): RunState {
         ? updateTask(s, event.taskId, (t) => ({ ...t, branch: event.branch }))
         : s;
     case 'lease/didRemove':
+    case 'effect/willApply':
+    case 'effect/didAbandon':
       return s;
     case 'agent/didStart': {
       const agent: AgentState = {

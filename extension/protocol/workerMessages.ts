@@ -72,6 +72,8 @@ export const ImplementJobSchema = z.object({
   findings: z.array(FindingSchema).default([]),
   /** The conversation to resume from (the last checkpoint), empty for a fresh start. */
   resumeMessages: z.array(ChatMessageSchema).default([]),
+  /** Said to the agent when it continues after a crash (tool calls that may have taken effect outside its worktree). */
+  resumeNotes: z.array(z.string()).optional(),
   /** The run's effective action policy: the worker's gate classifies every tool call with it. */
   policy: ActionPolicySchema,
   /** The run's command allowlist, for the policy's `command` rule. */

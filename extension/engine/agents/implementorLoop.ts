@@ -4,6 +4,7 @@ import type { ImplementJob } from '../../protocol/workerMessages';
 import type { TaskResult } from '../../protocol/taskResult';
 import type { AgentOutcome, Usage } from '../../protocol/usage';
 import { TaskResultSchema } from '../../protocol/taskResult';
+import { effectKey } from '../../protocol/effects';
 import { ModelError, type ModelProvider } from '../models/modelProvider';
 import type { AgentTools } from '../tools/agentTools';
 import { TokenBudget } from './tokenBudget';
@@ -19,8 +20,8 @@ export interface ImplementorDeps {
   tools: AgentTools;
   /** Reports an effect for the journal. */
   emit: (event: EventBody) => void;
-  /** Commits the worktree if anything changed; returns the commit or null. */
-  checkpoint: (turn: number) => Promise<string | null>;
+  /** Commits the worktree if anything changed (calling `beforeCommit` first); returns the commit or null. */
+  checkpoint: (turn: number, beforeCommit: () => void) => Promise<string | null>;
   signal: AbortSignal;
   now?: () => number;
 }
@@ -45,6 +46,7 @@ export async function runImplementor(job: ImplementJob, deps: ImplementorDeps): 
   const resumed = completeToolCalls(job.resumeMessages);
   const messages: ChatMessage[] = resumed.length ? resumed : opening(job.spec, job.task);
   if (job.findings.length) messages.push(findingsMessage(job.findings));
+  for (const note of job.resumeNotes ?? []) messages.push({ role: 'user', content: note });
 
   const end = (kind: AgentOutcome['kind'], message: string, next: AgentOutcome['next'], result: TaskResult | null = null): ImplementorEnd => ({
     outcome: { kind, message, next },
@@ -106,6 +108,11 @@ export async function runImplementor(job: ImplementJob, deps: ImplementorDeps): 
         return end('loopDetected', `repeated the same ${call.name} call`, 'retry');
       }
       if (verdict === 'nudge') repeating = true;
+      const spec = deps.tools.specs.find((s) => s.name === call.name);
+      if (spec && !spec.readOnly) {
+        // A call that can change something: its intent is journaled under the key its tool/didCall completes.
+        deps.emit({ type: 'effect/willApply', key: effectKey.tool(job.agentId, turn, call.id), kind: 'tool', ...ref, server: spec.server, what: `${call.name}(${call.arguments.slice(0, SUMMARY_LIMIT)})` });
+      }
       const callStarted = now();
       const outcome = await deps.tools.call(call.name, call.arguments, { signal: deps.signal });
       deps.emit({
@@ -136,7 +143,9 @@ export async function runImplementor(job: ImplementJob, deps: ImplementorDeps): 
   return end('iterationCap', `no result after ${job.maxTurns} turns`, 'retry');
 
   async function saveCheckpoint(turn: number): Promise<void> {
-    const commit = await deps.checkpoint(turn);
+    const commit = await deps.checkpoint(turn, () =>
+      deps.emit({ type: 'effect/willApply', key: effectKey.checkpoint(job.agentId, turn), kind: 'checkpoint', ...ref, what: `checkpoint commit of turn ${turn}` }),
+    );
     if (commit) deps.emit({ type: 'checkpoint/didCommit', ...ref, turn, commit, messages: [...messages] });
   }
 }

@@ -6,6 +6,9 @@ export interface ToolSpec {
   name: string;
   description: string;
   parameters: Record<string, unknown>;
+  /** The server that serves it and whether it only reads (MCP `readOnlyHint`): never sent to the model. */
+  server?: string;
+  readOnly?: boolean;
 }
 
 export interface ChatRequest {

@@ -3,6 +3,7 @@ import { initialRunState, type RunState } from '../../protocol/runState';
 import { checkPairs } from '../merge/conflictCheck';
 import { conflictContent } from '../merge/conflictContent';
 import { integrate } from '../merge/integrate';
+import { effectKey, mergeIntent } from '../../protocol/effects';
 
 export interface IntegrationResult {
   branch: string | null;
@@ -29,12 +30,16 @@ export async function integrationPhase(ctx: RunContext, verified: { taskId: stri
     ctx.journal({ type: 'conflict/didDetect', taskIds: conflict.taskIds, files: conflict.files });
   }
 
+  for (const task of verified) {
+    if (!merged.has(task.taskId)) ctx.journal(mergeIntent(task.taskId, `at ${task.commit.slice(0, 10)}, if it merges cleanly`));
+  }
   const result = await integrate(repo, { runId: ctx.runId, baseCommit: ctx.baseCommit, ordered: verified });
   for (const done of result.merged) {
     if (!merged.has(done.taskId)) ctx.journal({ type: 'merge/didMerge', taskId: done.taskId, branch: result.branch, commit: done.commit });
   }
   let escalations = 0;
   for (const skipped of result.skipped) {
+    if (!merged.has(skipped.taskId)) ctx.journal({ type: 'effect/didAbandon', key: effectKey.merge(skipped.taskId), reason: 'it conflicts: left out of the integration branch until the conflict is resolved' });
     const ours = verified.find((v) => v.taskId === skipped.conflictsWith);
     const theirs = verified.find((v) => v.taskId === skipped.taskId);
     const files = ours && theirs

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventBody, RunEvent } from '../../protocol/events';
+import { mergeIntent } from '../../protocol/effects';
 import { reduce } from '../../protocol/reduce';
 import type { RunState } from '../../protocol/runState';
 import { gitOut, mergeBase, runGit } from '../workspace/git';
@@ -67,6 +68,7 @@ export async function completeManualMerge(deps: ManualMergeDeps, merge: Pick<Man
   if (untouched.length) {
     throw new EscalationError(`${untouched.join(', ')} is still the merge base: keep the current or incoming change (or both) in the merge editor, save, then complete the merge`);
   }
+  deps.append(mergeIntent(merge.heldTaskId, `resolved by hand for ${merge.escalationId}`));
   const commit = await landResolvedMerge({
     repo,
     worktree: merge.worktree,

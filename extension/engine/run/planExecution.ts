@@ -4,6 +4,7 @@ import { combineCommits } from '../workspace/combine';
 import { resolveCommit } from '../workspace/git';
 import type { Lease, LeaseManager } from '../workspace/leases';
 import type { ResumePoint, TaskResumePoint } from './resumePoint';
+import { effectKey } from '../../protocol/effects';
 import type { RunContext } from './runContext';
 import { allFinished, sequencingEdges, tasksToBlock, tasksToStart, type SchedulerStatus } from './scheduler';
 import { runTask, type TaskEnd } from './taskRunner';
@@ -74,6 +75,7 @@ async function startTask(
       if ('conflict' in combined) {
         return { ok: false, reason: `its dependencies conflict in ${combined.conflict.files.map((f) => f.path).join(', ')}` };
       }
+      ctx.journal({ type: 'effect/willApply', key: effectKey.lease(task.id), kind: 'lease', taskId: task.id, what: `worktree and branch for ${task.id} at ${combined.commit.slice(0, 10)}` });
       // In a resumed run the dead process may have made this branch without journaling it: take it over at the start commit.
       lease = resuming
         ? (await leases.reattach({ runId: ctx.runId, taskId: task.id, startCommit: combined.commit, expectedHead: combined.commit })).lease

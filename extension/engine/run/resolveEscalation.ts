@@ -3,6 +3,7 @@ import { foldEvents, reduce } from '../../protocol/reduce';
 import type { RunState } from '../../protocol/runState';
 import { integrationBranch } from '../merge/integrate';
 import { mergeTakingSide } from '../merge/takeSide';
+import { effectKey, mergeIntent } from '../../protocol/effects';
 import type { MergeAgentOutcome } from './mergeAgentResolution';
 
 export const ESCALATION_CHOICES = ['ours', 'theirs', 'mergeAgent', 'manual'] as const;
@@ -64,15 +65,18 @@ export async function resolveEscalation(
     append({ type: 'escalation/didResolve', escalationId, choice, by });
   } else if (choice === 'mergeAgent') {
     if (!deps.mergeAgent) throw new EscalationError('a merge agent needs a model: configure one (or --simulate SCENARIO) and try again');
+    append(mergeIntent(heldTaskId, `merge agent for ${escalationId}`));
     const outcome = await deps.mergeAgent(state, escalationId, escalation.taskIds[0], heldTaskId, branch, append);
     if (!outcome.ok) {
       // The question stays open: the person still decides.
       append({ type: 'agent/didWarn', agentId: `merger-${escalationId}-1`, kind: 'merge', message: `merge agent could not resolve ${escalationId}: ${outcome.reason}` });
+      append({ type: 'effect/didAbandon', key: effectKey.merge(heldTaskId), reason: `the merge agent could not resolve ${escalationId}` });
       return next;
     }
     append({ type: 'escalation/didResolve', escalationId, choice, by });
     append({ type: 'merge/didMerge', taskId: heldTaskId, branch, commit: outcome.commit });
   } else {
+    append(mergeIntent(heldTaskId, `${choice} for ${escalationId}`));
     const { commit } = await mergeTakingSide({
       repo: deps.repo,
       scratchRoot: deps.scratchRoot,
@@ -110,3 +114,4 @@ export function openIds(state: RunState): string {
     .map((e) => e.escalationId)
     .join(', ');
 }
+

@@ -2,6 +2,8 @@ import type { ChatMessage } from '../../protocol/chat';
 import type { RunEvent } from '../../protocol/events';
 import type { Plan } from '../../protocol/plan';
 import type { Finding, TaskResult } from '../../protocol/taskResult';
+import { unfinishedEffects, type UnfinishedEffect } from '../../protocol/effects';
+import { reconcileEffect, type ReconciledEffect } from './effectReconciliation';
 
 /** Where an unfinished task continues from, read from the journal. */
 export interface TaskResumePoint {
@@ -23,6 +25,8 @@ export interface TaskResumePoint {
   authorAttempts: number;
   /** Tokens the task's test authors and implementors already used: a resume continues the budget, never a fresh one. */
   spentTokens: number;
+  /** Tool calls of its agents that may have acted outside the lease before the crash: the next agent is told. */
+  inDoubt: UnfinishedEffect[];
 }
 
 export interface ResumePoint {
@@ -41,6 +45,8 @@ export interface ResumePoint {
   inFlight: Map<string, TaskResumePoint>;
   /** Escalation ids already opened: never opened twice. */
   escalations: Set<string>;
+  /** Effects whose intent is journaled and whose completion is not, each with how the resume settles it. */
+  unfinished: ReconciledEffect[];
 }
 
 export class ResumeError extends Error {
@@ -70,11 +76,12 @@ export function resumePoint(events: readonly RunEvent[]): ResumePoint {
     merged: new Set(),
     inFlight: new Map(),
     escalations: new Set(),
+    unfinished: [],
   };
   const flight = (taskId: string): TaskResumePoint => {
     let t = point.inFlight.get(taskId);
     if (!t) {
-      t = { lease: null, frozenStart: null, checkpoint: null, reported: null, attempts: 0, verifyRounds: 0, findings: [], authorAttempts: 0, spentTokens: 0 };
+      t = { lease: null, frozenStart: null, checkpoint: null, reported: null, attempts: 0, verifyRounds: 0, findings: [], authorAttempts: 0, spentTokens: 0, inDoubt: [] };
       point.inFlight.set(taskId, t);
     }
     return t;
@@ -145,6 +152,8 @@ export function resumePoint(events: readonly RunEvent[]): ResumePoint {
       case 'escalation/didOpen':
         point.escalations.add(e.escalationId);
         break;
+      case 'effect/willApply':
+      case 'effect/didAbandon':
       case 'agent/didFinish':
       case 'agent/didWarn':
       case 'conflict/didDetect':
@@ -167,6 +176,11 @@ export function resumePoint(events: readonly RunEvent[]): ResumePoint {
       case 'verify/didCheck':
         break;
     }
+  }
+  for (const effect of unfinishedEffects(events)) {
+    const settled = reconcileEffect(effect);
+    point.unfinished.push(settled);
+    if (settled.resolution === 'inDoubt' && effect.taskId && point.inFlight.has(effect.taskId)) flight(effect.taskId).inDoubt.push(effect);
   }
   return point;
 }

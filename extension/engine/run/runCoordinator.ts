@@ -37,6 +37,8 @@ import { costUsd, type PriceTable } from '../../protocol/pricing';
  * fsynced) before anyone hears of them.
  */
 const REPORTS_EFFECT: ReadonlySet<RunEvent['type']> = new Set<RunEvent['type']>([
+  // An effect's intent is on disk before the effect starts: a resume can tell it was attempted.
+  'effect/willApply',
   'lease/didCreate',
   'lease/didRemove',
   'checkpoint/didCommit',
@@ -177,6 +179,7 @@ export class RunCoordinator implements Disposable {
       type: 'run/didResume',
       previousPid: liveness.state === 'interrupted' ? liveness.pid : null,
       tasks: point.plan ? point.plan.tasks.map((t) => t.id).filter((id) => !finished.has(id)) : [],
+      effects: point.unfinished,
     });
     this.warnUnpriced(ctx);
     return this.planAndExecute(ctx, point);

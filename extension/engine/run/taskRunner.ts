@@ -13,6 +13,7 @@ import { TaskBudget } from './taskBudget';
 import { needsTestAuthor } from '../plan/acceptanceTests';
 import { authorAcceptanceTests } from './testAuthoring';
 import type { TaskResumePoint } from './resumePoint';
+import { inDoubtMessage } from './effectReconciliation';
 
 export type TaskEnd = { ok: true; headCommit: string } | { ok: false; reason: string };
 
@@ -39,6 +40,7 @@ export async function runTask(
   let resumes = 0;
   let findings: Finding[] = resume?.findings ?? [];
   let resumeMessages: ChatMessage[] = resume?.checkpoint?.messages ?? [];
+  let resumeNotes = resume?.inDoubt.length ? [inDoubtMessage(resume.inDoubt)] : [];
   let lastCheckpoint: ChatMessage[] = resumeMessages;
   let verifyRounds = resume?.verifyRounds ?? 0;
   let reported = resume?.reported ?? null;
@@ -89,6 +91,7 @@ export async function runTask(
           contextWindowTokens: ctx.options.contextWindowTokens ?? DEFAULT_CONTEXT_WINDOW,
           findings,
           resumeMessages,
+          resumeNotes,
           policy: ctx.policy,
           commandAllowlist: ctx.options.commandAllowlist,
         }),
@@ -98,6 +101,7 @@ export async function runTask(
       });
       findings = [];
       resumeMessages = [];
+      resumeNotes = [];
       budget.spend(end.usage, ctx.options.endpoint.model, ctx.prices);
 
       if (end.outcome.kind === 'budgetExceeded' && !ctx.signal.aborted) {

@@ -123,7 +123,7 @@ class McpAgentTools implements AgentTools {
         routes.set(name, { supervisor, tool });
         const description = tool.description ?? tool.title ?? tool.name;
         const { $schema: _schema, ...parameters } = tool.inputSchema as Record<string, unknown>;
-        specs.push({ name, description: isLoom ? description : `[${conn.name}] ${description}`, parameters });
+        specs.push({ name, description: isLoom ? description : `[${conn.name}] ${description}`, parameters, server: conn.name, readOnly: tool.annotations?.readOnlyHint === true });
       }
     }
     this.routes = routes;

@@ -6,6 +6,8 @@ export interface CheckpointOptions {
   author?: GitIdentity;
   /** fsync objects, refs and index (`core.fsync`) so the checkpoint survives a power cut. Default true. */
   durable?: boolean;
+  /** Called once the tree differs, before the branch moves: where the caller journals the commit's intent. */
+  beforeCommit?: () => void;
 }
 
 /**
@@ -24,6 +26,7 @@ export async function checkpoint(worktreeDir: string, options: CheckpointOptions
   const tree = await gitOut(worktreeDir, ['write-tree'], { config });
   const [parent, parentTree] = (await gitOut(worktreeDir, ['rev-parse', 'HEAD^{commit}', 'HEAD^{tree}'])).split('\n');
   if (tree === parentTree) return null;
+  options.beforeCommit?.();
   const commit = await commitTree(worktreeDir, tree, [parent], options.message, {
     author: options.author ?? AGENT_IDENTITY,
     durable,

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { runImplementor } from '../../../../extension/engine/agents/implementorLoop';
+import { runImplementor, type ImplementorDeps } from '../../../../extension/engine/agents/implementorLoop';
+import { repeatedEffects, unfinishedEffects } from '../../../../extension/protocol/effects';
+import type { RunEvent } from '../../../../extension/protocol/events';
 import { createProvider } from '../../../../extension/engine/models/createProvider';
 import { startSimulator, type Simulator } from '../../../../extension/engine/simulator/simulatorServer';
 import type { ScenarioInput } from '../../../../extension/engine/simulator/scenarioSchema';
@@ -12,7 +14,9 @@ import { DEFAULT_ACTION_POLICY } from '../../../../extension/protocol/policy';
 class RecordingTools implements AgentTools {
   readonly calls: { name: string; args: string }[] = [];
   readonly specs = [
-    { name: 'read_file', description: 'read', parameters: { type: 'object', properties: { path: { type: 'string' } } } },
+    { name: 'read_file', description: 'read', parameters: { type: 'object', properties: { path: { type: 'string' } } }, server: 'loom', readOnly: true },
+    { name: 'write_file', description: 'write', parameters: { type: 'object' }, server: 'loom', readOnly: false },
+    { name: 'tracker__open_issue', description: 'open an issue', parameters: { type: 'object' }, server: 'tracker', readOnly: false },
     { name: 'report_result', description: 'report', parameters: { type: 'object' } },
   ];
   readonly servers = [];
@@ -55,8 +59,8 @@ describe('engine/agents/implementorLoop', () => {
     sim = null;
   });
 
-  async function run(scenario: ScenarioInput, over: Partial<ImplementJob> = {}) {
-    sim = await startSimulator({ scenario });
+  async function run(scenario: ScenarioInput, over: Partial<ImplementJob> = {}, checkpoint: ImplementorDeps['checkpoint'] = async () => null) {
+    sim = await startSimulator({ scenario, recordBodies: true });
     const j = job(over);
     j.endpoint.baseUrl = sim.url;
     const tools = new RecordingTools();
@@ -65,7 +69,7 @@ describe('engine/agents/implementorLoop', () => {
       provider: createProvider(j.endpoint, {}, j.budgetTokens),
       tools,
       emit: (e) => events.push(e),
-      checkpoint: async () => null,
+      checkpoint,
       signal: new AbortController().signal,
     });
     return { end, tools, events };
@@ -120,5 +124,57 @@ describe('engine/agents/implementorLoop', () => {
     });
     assert.equal(tools.calls[0].args, '{"path": ');
     assert.equal(end.outcome.kind, 'completed');
+  });
+
+  it('journals the intent of every call that can change something, and of each checkpoint commit, under the key its completion carries', async () => {
+    let commits = 0;
+    const { events } = await run(
+      {
+        name: 's',
+        agents: [
+          {
+            match: { role: 'implementor' },
+            turns: [
+              { toolCalls: [read, { name: 'write_file', arguments: { path: 'a.js', content: 'x' } }] },
+              { toolCalls: [{ name: 'report_result', arguments: { status: 'done', summary: 'ok' } }] },
+            ],
+          },
+        ],
+      },
+      {},
+      async (_turn, beforeCommit) => {
+        beforeCommit();
+        return `c0mm1t${++commits}`;
+      },
+    );
+    const kinds = events.map((e) => (e.type === 'effect/willApply' ? `will ${e.kind} ${e.what.split('(')[0]}` : e.type === 'tool/didCall' ? `did ${e.tool}` : e.type));
+    const calls = kinds.filter((k) => k.startsWith('will') || k.startsWith('did') || k === 'checkpoint/didCommit');
+    // read_file only reads: no intent. write_file and report_result (not marked read-only) have one each, before the call.
+    assert.deepEqual(calls, ['did read_file', 'will tool write_file', 'did write_file', 'will checkpoint checkpoint commit of turn 1', 'checkpoint/didCommit', 'will tool report_result', 'did report_result', 'will checkpoint checkpoint commit of turn 2', 'checkpoint/didCommit']);
+    const journal = events.map((e, seq) => ({ ...e, seq, ts: seq }) as RunEvent);
+    assert.deepEqual(unfinishedEffects(journal), [], 'every intent is completed under the same key');
+    assert.deepEqual(repeatedEffects(journal), []);
+  });
+
+  it('an intent left without its completion is unfinished, and tells which server it went to', async () => {
+    const { events } = await run({
+      name: 's',
+      agents: [{ match: { role: 'implementor' }, turns: [{ toolCalls: [{ name: 'tracker__open_issue', arguments: { title: 'x' } }] }, { toolCalls: [{ name: 'report_result', arguments: { status: 'done', summary: 'ok' } }] }] }],
+    });
+    // The crash: the call's completion never reached the journal.
+    const cut = events.findIndex((e) => e.type === 'tool/didCall' && e.tool === 'tracker__open_issue');
+    const journal = events.slice(0, cut).map((e, seq) => ({ ...e, seq, ts: seq }) as RunEvent);
+    assert.deepEqual(
+      unfinishedEffects(journal).map((e) => [e.kind, e.server, e.what]),
+      [['tool', 'tracker', 'tracker__open_issue({"title":"x"})']],
+    );
+  });
+
+  it('a continued agent is told, in its conversation, what may have happened before the crash', async () => {
+    await run(
+      { name: 's', agents: [{ match: { role: 'implementor' }, turns: [{ toolCalls: [{ name: 'report_result', arguments: { status: 'done', summary: 'ok' } }] }] }] },
+      { resumeNotes: ['Loom restarted after a crash: tracker__open_issue may have run'] },
+    );
+    assert.match(sim!.requests[0].body ?? '', /Loom restarted after a crash: tracker__open_issue may have run/);
   });
 });

@@ -3,6 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJournal } from '../../../../extension/engine/journal/journalReader';
+import { repeatedEffects, unfinishedEffects } from '../../../../extension/protocol/effects';
 import { runPaths } from '../../../../extension/engine/run/runPaths';
 import type { ScenarioInput } from '../../../../extension/engine/simulator/scenarioSchema';
 import { git, makeRepo, makeTempDir } from '../../../fixtures/gitRepo';
@@ -133,11 +134,16 @@ describe(`crash and resume: SIGKILL at ${MOMENTS} seeded moments, then loom resu
         const succeeded = events.filter((e) => e.type === 'task/didSucceed').map((e) => (e as { taskId: string }).taskId).sort();
         assert.deepEqual(succeeded, ['alpha', 'beta', 'gamma', 'omega'], `${killAt} ms: each task verified exactly once`);
         assert.equal(await git(repo.dir, 'rev-parse', `loom/${runId}/integration^{tree}`), refTree, `${killAt} ms: the same result as an uninterrupted run`);
+        // Effects exactly once: no lease, checkpoint, merge or tool call completed twice, and every intent the crash cut off is settled by the resume.
+        assert.deepEqual(repeatedEffects(events), [], `${killAt} ms: an effect happened twice`);
+        const settled = new Set(events.flatMap((e) => (e.type === 'run/didResume' ? e.effects.map((x) => x.key) : [])));
+        const unsettled = unfinishedEffects(events).filter((e) => !settled.has(e.key));
+        assert.deepEqual(unsettled, [], `${killAt} ms: an effect left half done and not settled`);
 
         const cleaned = await loom(['clean', runId, '--repo', repo.dir, '--loom-home', home]);
         assert.equal(cleaned.code, 0, cleaned.stderr);
         assert.equal((await git(repo.dir, 'worktree', 'list', '--porcelain')).split('\n').filter((l) => l.startsWith('worktree ')).length, 1, `${killAt} ms: no stray worktree`);
-        outcomes.push(`${killAt} ms: resumed (${events.filter((e) => e.type === 'run/didResume').length} resume)`);
+        outcomes.push(`${killAt} ms: resumed (${events.filter((e) => e.type === 'run/didResume').length} resume, ${settled.size} effect(s) settled)`);
         await repo.cleanup();
       }
       console.log(`      crash moments (full run ${fullMs} ms):\n${outcomes.map((o) => `        ${o}`).join('\n')}`);

@@ -54,6 +54,37 @@ describe('engine/run/resumePoint', () => {
     assert.equal(point.inFlight.get('d')!.reported?.headCommit, 'head-d', 'a reported result is verified, not implemented again');
   });
 
+  it('settles each effect a crash left between intent and completion: redone, rolled back with the lease, or in doubt and told to the next agent', () => {
+    const will = (key: string, kind: 'lease' | 'checkpoint' | 'merge' | 'tool', taskId: string, server?: string) =>
+      ({ type: 'effect/willApply' as const, key, kind, taskId, agentId: 'impl-b-1', what: `${kind} ${key}`, ...(server ? { server } : {}) });
+    const point = resumePoint(
+      stamp([
+        { type: 'run/didStart', runId: 'r', repo: '/repo', baseCommit: 'base', baseBranch: 'main', specPath: '/repo/SPEC.md', specRevision: 'x', model: 'm', concurrency: 3 },
+        { type: 'plan/didAccept', plan },
+        will('lease:a', 'lease', 'a'),
+        lease('a'),
+        impl('a', 1),
+        { type: 'task/didSucceed', taskId: 'a', headCommit: 'head-a' },
+        will('merge:a', 'merge', 'a'),
+        will('lease:b', 'lease', 'b'),
+        lease('b'),
+        impl('b', 1),
+        will('tool:impl-b-1:1:c1', 'tool', 'b', 'loom'),
+        { type: 'tool/didCall', agentId: 'impl-b-1', taskId: 'b', turn: 1, server: 'loom', tool: 'write_file', callId: 'c1', startedAt: 0, durationMs: 1, ok: true, summary: 'ok' },
+        will('checkpoint:impl-b-1:1', 'checkpoint', 'b'),
+        will('tool:impl-b-1:2:c2', 'tool', 'b', 'loom'),
+        will('tool:impl-b-1:2:c3', 'tool', 'b', 'tracker'),
+        will('lease:c', 'lease', 'c'),
+      ]),
+    );
+    assert.deepEqual(
+      point.unfinished.map((e) => `${e.key} ${e.resolution}`),
+      ['merge:a redone', 'checkpoint:impl-b-1:1 rolledBack', 'tool:impl-b-1:2:c2 rolledBack', 'tool:impl-b-1:2:c3 inDoubt', 'lease:c redone'],
+      'completed effects (lease a, lease b, the first write) are not listed',
+    );
+    assert.deepEqual(point.inFlight.get('b')!.inDoubt.map((e) => e.server), ['tracker'], 'only the call outside Loom\'s own server is in doubt');
+  });
+
   it('refuses a journal without a run start', () => {
     assert.throws(() => resumePoint([]), ResumeError);
   });
