@@ -248,6 +248,23 @@ describe('dashboard webview (browser)', function () {
     assert.equal(await page.getAttribute('g.plan-node[data-task="case-conversion"]', 'data-status'), 'merged');
   });
 
+  it('time travel by dragging the slider with the mouse shows the fold at the event it stops on', async () => {
+    await openWithRun();
+    const box = (await page.locator('input.timeline-slider').boundingBox())!;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width - 4, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.3, y, { steps: 12 });
+    await page.mouse.up();
+    await page.waitForSelector('.timeline.is-past');
+    const n = Number(await page.getAttribute('.timeline-position', 'data-seq'));
+    assert.ok(n > 20 && n < 120, `stopped at event ${n}`);
+    const atN = foldEvents(events, n);
+    const cost = /total\s+\d+ in\s+\d+ out\s+(.+)$/m.exec(formatReport(atN))?.[1].trim();
+    assert.equal(await page.textContent('.run-header [data-stat="cost"] dd'), cost);
+    assert.equal(await page.textContent('.run-header [data-stat="agents"] dd'), `${atN.agents.length}${atN.agents.some((a) => a.status === 'running') ? `${atN.agents.filter((a) => a.status === 'running').length} running` : ''}`);
+  });
+
   it('time travel waits for the whole journal, and live events do not move the past it shows', async () => {
     await open();
     // A panel restored with only the end of a long journal cannot fold the beginning again.
