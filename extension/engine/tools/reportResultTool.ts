@@ -17,6 +17,9 @@ export const REPORT_RESULT_SPEC: ToolSpec = (() => {
     description:
       'Report the result of your task when you are finished (or blocked). List every file you changed and every test command you ran; the claims are checked.',
     parameters,
+    // Served by no server and changes nothing: there is no effect to journal or to settle on resume.
+    server: 'loom',
+    readOnly: true,
   };
 })();
 

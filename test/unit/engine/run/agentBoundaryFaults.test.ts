@@ -87,6 +87,8 @@ describe('agent-boundary faults in a run', function () {
       assert.deepEqual(status, { a: 'failed', b: 'merged' }, formatReport(run.state));
       const failed = eventsOf(run.events, 'task/didFail').find((e) => e.taskId === 'a')!;
       assert.equal(failed.reason, 'implementor reported blocked: my tool server is gone');
+      // Reporting changes nothing outside the journal: no effect intent to settle on a resume.
+      assert.deepEqual(eventsOf(run.events, 'effect/willApply').filter((e) => e.what.startsWith('report_result')), []);
       for (const agentId of ['impl-a-1', 'impl-b-1']) {
         const last = toolCalls(agentId).at(-1)!;
         assert.deepEqual([last.tool, last.ok], ['report_result', true], agentId);
