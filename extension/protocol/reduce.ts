@@ -17,6 +17,7 @@ export function reduce(state: RunState, event: RunEvent): RunState {
         baseCommit: event.baseCommit,
         specPath: event.specPath,
         model: event.model,
+        prices: event.settings?.prices ?? null,
         startedAt: event.ts,
       };
     case 'run/didResume':

@@ -2,6 +2,7 @@ import type { Task } from './plan';
 import type { Finding, TaskResult } from './taskResult';
 import type { AgentOutcome, AgentRole, Usage } from './usage';
 import type { EventOf } from './events';
+import type { PriceTable } from './pricing';
 
 export type TaskStatus = 'pending' | 'running' | 'verifying' | 'succeeded' | 'failed' | 'blocked' | 'merged' | 'conflicted';
 
@@ -45,6 +46,8 @@ export interface RunState {
   baseCommit: string | null;
   specPath: string | null;
   model: string | null;
+  /** The prices the run's costs use, journaled at its start (defaults plus overrides); null: the default table. */
+  prices: PriceTable | null;
   requirements: { id: string; title: string }[];
   planErrors: string[][];
   /** Tasks in plan order. Arrays, not maps, so state crosses every boundary unchanged. */
@@ -69,6 +72,7 @@ export function initialRunState(): RunState {
     baseCommit: null,
     specPath: null,
     model: null,
+    prices: null,
     requirements: [],
     planErrors: [],
     tasks: [],

@@ -4,6 +4,7 @@ import { TaskSchema } from './plan';
 import { FindingSchema, TaskResultSchema } from './taskResult';
 import { AgentOutcomeSchema, AgentRoleSchema, UsageSchema } from './usage';
 import type { RunState } from './runState';
+import { PriceTableSchema } from './pricing';
 import { RunSummarySchema, type RunSummary } from './runSummary';
 
 /**
@@ -71,6 +72,8 @@ export const RunStateSchema = z.object({
   baseCommit: nullableString,
   specPath: nullableString,
   model: nullableString,
+  // A panel state saved before runs carried their prices has none: the default table.
+  prices: PriceTableSchema.nullable().default(null),
   requirements: z.array(z.object({ id: z.string(), title: z.string() })),
   planErrors: z.array(z.array(z.string())),
   tasks: z.array(TaskStateSchema),

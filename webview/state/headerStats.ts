@@ -12,7 +12,7 @@ export interface HeaderStat {
 
 /** The run header's figures, from the folded run: spend comes from the same spendOf as the CLI report and the status bar. */
 export function headerStats(run: RunState, now: number): HeaderStat[] {
-  const spend = spendOf(run.agents);
+  const spend = spendOf(run.agents, run.prices);
   const merged = run.tasks.filter((t) => t.status === 'merged').length;
   const running = run.agents.filter((a) => a.status === 'running').length;
   const elapsed = run.startedAt === null ? 0 : (run.endedAt ?? now) - run.startedAt;

@@ -63,6 +63,7 @@ export function AgentsView() {
 }
 
 function AgentRow({ agent: a, step, now, onOpen }: { agent: AgentState; step: string; now: number; onOpen: () => void }) {
+  const prices = useDashboard((s) => s.run.prices);
   const used = a.usage.inputTokens + a.usage.outputTokens;
   const failed = a.outcome !== null && a.outcome.kind !== 'completed';
   return (
@@ -94,7 +95,7 @@ function AgentRow({ agent: a, step, now, onOpen }: { agent: AgentState; step: st
       <td className="num" title={`${a.usage.inputTokens.toLocaleString('en-US')} in · ${a.usage.outputTokens.toLocaleString('en-US')} out`}>
         {formatTokens(used)}
       </td>
-      <td className="num">{formatUsd(costOfAgent(a))}</td>
+      <td className="num">{formatUsd(costOfAgent(a, prices))}</td>
       <td className="col-budget">
         <BudgetBar used={used} budget={a.budgetTokens} />
       </td>

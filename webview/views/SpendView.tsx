@@ -69,7 +69,7 @@ export function SpendView() {
                 <td className="muted">{a.model}</td>
                 <td className="num">{formatTokens(a.usage.inputTokens)}</td>
                 <td className="num">{formatTokens(a.usage.outputTokens)}</td>
-                <td className="num">{formatUsd(costOfAgent(a))}</td>
+                <td className="num">{formatUsd(costOfAgent(a, run.prices))}</td>
                 <td className="col-share">
                   <span className="share">
                     <span className="share-bar" style={{ width: `${percent(used, totalTokens)}%` }} />

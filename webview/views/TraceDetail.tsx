@@ -1,4 +1,5 @@
 import { costUsd, formatUsd } from '../../extension/protocol/pricing';
+import { useDashboard } from '../state/useDashboard';
 import { formatClock, formatCount, formatDuration, prettyJson } from '../format';
 import { traceLabel, type TraceItem } from '../../extension/protocol/views/traceItems';
 import { TRACE_ICON } from './TraceTimeline';
@@ -18,6 +19,7 @@ export function TraceDetail({ item, items }: { item: TraceItem | null; items: re
 }
 
 function Body({ item, items }: { item: TraceItem; items: readonly TraceItem[] }) {
+  const prices = useDashboard((s) => s.run.prices);
   switch (item.kind) {
     case 'model': {
       const e = item.event;
@@ -33,7 +35,7 @@ function Body({ item, items }: { item: TraceItem; items: readonly TraceItem[] })
               {formatCount(e.usage.inputTokens)} in · {formatCount(e.usage.outputTokens)} out
             </dd>
             <dt>Cost</dt>
-            <dd>{formatUsd(costUsd(e.model, e.usage))}</dd>
+            <dd>{formatUsd(costUsd(e.model, e.usage, prices ?? undefined))}</dd>
             <dt>Finish</dt>
             <dd>{e.finishReason}</dd>
           </dl>

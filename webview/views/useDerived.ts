@@ -13,7 +13,7 @@ export function useTraces(): Map<string, TraceItem[]> {
 
 export function useRunSpend() {
   const run = useDashboard((s) => s.run);
-  return useMemo(() => spendOf(run.agents), [run]);
+  return useMemo(() => spendOf(run.agents, run.prices), [run]);
 }
 
 /** What each agent is doing now, by agent id. */

@@ -63,10 +63,10 @@ export function formatReport(state: RunState): string {
     for (const a of state.agents) {
       const outcome = a.outcome ? a.outcome.kind : a.status;
       lines.push(
-        `  ${a.agentId.padEnd(width)}  ${a.role.padEnd(11)} ${String(a.usage.inputTokens).padStart(7)} in ${String(a.usage.outputTokens).padStart(6)} out  ${formatUsd(costOfAgent(a)).padStart(8)}  ${a.modelCalls} model / ${a.toolCalls} tool calls  ${outcome}`,
+        `  ${a.agentId.padEnd(width)}  ${a.role.padEnd(11)} ${String(a.usage.inputTokens).padStart(7)} in ${String(a.usage.outputTokens).padStart(6)} out  ${formatUsd(costOfAgent(a, state.prices)).padStart(8)}  ${a.modelCalls} model / ${a.toolCalls} tool calls  ${outcome}`,
       );
     }
-    const total = spendOf(state.agents);
+    const total = spendOf(state.agents, state.prices);
     lines.push(`  ${'total'.padEnd(width)}  ${''.padEnd(11)} ${String(total.inputTokens).padStart(7)} in ${String(total.outputTokens).padStart(6)} out  ${formatCost(total).padStart(8)}`);
   }
   if (state.startedAt !== null && state.endedAt !== null) {

@@ -1,9 +1,12 @@
-import { costUsd, formatUsd } from '../pricing';
+import { costUsd, formatUsd, type PriceTable } from '../pricing';
 import type { AgentState } from '../runState';
 
-/** One agent's cost in US dollars from its folded usage; null when its model has no price. */
-export function costOfAgent(agent: AgentState): number | null {
-  return costUsd(agent.model, agent.usage);
+/**
+ * One agent's cost in US dollars from its folded usage, at the run's prices (RunState.prices; null:
+ * the default table); null when its model has no price.
+ */
+export function costOfAgent(agent: AgentState, prices: PriceTable | null): number | null {
+  return costUsd(agent.model, agent.usage, prices ?? undefined);
 }
 
 /** Tokens and cost of some agents: what the CLI report, the status bar, the sidebar and the dashboard all show. */
@@ -18,12 +21,12 @@ export interface Spend {
 }
 
 /** The one spend computation over folded agents (cost comes from costOfAgent, nowhere else). */
-export function spendOf(agents: readonly AgentState[]): Spend {
+export function spendOf(agents: readonly AgentState[], prices: PriceTable | null): Spend {
   const spend: Spend = { inputTokens: 0, outputTokens: 0, tokens: 0, pricedUsd: 0, unpricedAgentIds: [] };
   for (const agent of agents) {
     spend.inputTokens += agent.usage.inputTokens;
     spend.outputTokens += agent.usage.outputTokens;
-    const cost = costOfAgent(agent);
+    const cost = costOfAgent(agent, prices);
     if (cost !== null) spend.pricedUsd += cost;
     else if (agent.usage.inputTokens + agent.usage.outputTokens > 0) spend.unpricedAgentIds.push(agent.agentId);
   }

@@ -42,7 +42,7 @@ export function spendByAgent(run: RunState, events: readonly RunEvent[]): AgentS
     points.push({
       t: Math.max(points[points.length - 1].t, event.startedAt + event.durationMs - origin),
       tokens: entry.usage.inputTokens + entry.usage.outputTokens,
-      cost: costOfAgent({ ...entry.agent, usage: entry.usage }),
+      cost: costOfAgent({ ...entry.agent, usage: entry.usage }, run.prices),
     });
   }
   return [...byAgent.values()].map((e) => e.series);

@@ -13,7 +13,7 @@ export function progressMessage(state: RunState): string {
     `${done}/${state.tasks.length} tasks verified`,
     failed ? `${failed} failed` : '',
     `${running} agent${running === 1 ? '' : 's'} running`,
-    formatSpend(spendOf(state.agents)),
+    formatSpend(spendOf(state.agents, state.prices)),
   ]
     .filter(Boolean)
     .join(' · ');

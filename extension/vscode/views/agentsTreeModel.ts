@@ -1,3 +1,4 @@
+import type { PriceTable } from '../../protocol/pricing';
 import type { AgentState, RunState, TaskState, TaskStatus } from '../../protocol/runState';
 import { spendOf } from '../../protocol/views/spend';
 import { formatSpend } from './usageText';
@@ -73,7 +74,7 @@ export function rootNodes(state: RunState): AgentsNode[] {
   if (!state.runId) return [];
   const runId = state.runId;
   const active = state.status === 'planning' || state.status === 'running';
-  const spend = spendOf(state.agents);
+  const spend = spendOf(state.agents, state.prices);
   const running = state.agents.filter((a) => a.status === 'running').length;
   return [
     {
@@ -110,14 +111,14 @@ export function childNodes(state: RunState, parent: AgentsNode): AgentsNode[] {
         contextValue: 'loom.escalation',
         collapsible: false,
       }));
-    const loose = state.agents.filter((a) => a.taskId === null || !state.tasks.some((t) => t.task.id === a.taskId)).map((a) => agentNode(parent.runId, a));
-    return [...escalations, ...loose, ...state.tasks.map((t) => taskNode(parent.runId, t, state.agents))];
+    const loose = state.agents.filter((a) => a.taskId === null || !state.tasks.some((t) => t.task.id === a.taskId)).map((a) => agentNode(parent.runId, a, state.prices));
+    return [...escalations, ...loose, ...state.tasks.map((t) => taskNode(parent.runId, t, state.agents, state.prices))];
   }
-  if (parent.kind === 'task') return state.agents.filter((a) => a.taskId === parent.taskId).map((a) => agentNode(parent.runId, a));
+  if (parent.kind === 'task') return state.agents.filter((a) => a.taskId === parent.taskId).map((a) => agentNode(parent.runId, a, state.prices));
   return [];
 }
 
-function taskNode(runId: string, t: TaskState, agents: readonly AgentState[]): AgentsNode {
+function taskNode(runId: string, t: TaskState, agents: readonly AgentState[], prices: PriceTable | null): AgentsNode {
   const own = agents.filter((a) => a.taskId === t.task.id);
   const deps = t.task.dependsOn.length ? `\nAfter: ${t.task.dependsOn.join(', ')}` : '';
   const findings = t.findings.length ? `\nFindings: ${t.findings.length}` : '';
@@ -127,7 +128,7 @@ function taskNode(runId: string, t: TaskState, agents: readonly AgentState[]): A
     taskId: t.task.id,
     id: `task:${runId}:${t.task.id}`,
     label: t.task.title,
-    description: `${t.status} · ${formatSpend(spendOf(own))}`,
+    description: `${t.status} · ${formatSpend(spendOf(own, prices))}`,
     tooltip: `${t.task.id}: ${t.task.title}\nStatus: ${t.status}${t.attempts > 1 ? ` (attempt ${t.attempts})` : ''}\nScope: ${t.task.fileScope.join(', ')}${deps}${findings}${t.failureReason ? `\nReason: ${t.failureReason}` : ''}`,
     icon: taskIcons[t.status],
     contextValue: `loom.task.${t.status}`,
@@ -135,7 +136,7 @@ function taskNode(runId: string, t: TaskState, agents: readonly AgentState[]): A
   };
 }
 
-function agentNode(runId: string, a: AgentState): AgentsNode {
+function agentNode(runId: string, a: AgentState, prices: PriceTable | null): AgentsNode {
   const running = a.status === 'running';
   return {
     kind: 'agent',
@@ -145,7 +146,7 @@ function agentNode(runId: string, a: AgentState): AgentsNode {
     running,
     id: `agent:${runId}:${a.agentId}`,
     label: a.agentId,
-    description: `${a.role} · ${formatSpend(spendOf([a]))}`,
+    description: `${a.role} · ${formatSpend(spendOf([a], prices))}`,
     tooltip: `${a.agentId} (${a.role}, thread ${a.threadId})\nModel: ${a.model}\nModel calls: ${a.modelCalls} · tool calls: ${a.toolCalls}\nBudget: ${a.budgetTokens} tokens${a.outcome ? `\nOutcome: ${a.outcome.kind}: ${a.outcome.message}` : ''}`,
     icon: agentIcon(a),
     contextValue: running ? 'loom.agent.running' : 'loom.agent.finished',

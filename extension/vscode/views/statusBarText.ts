@@ -13,7 +13,7 @@ export interface StatusBarContent {
 export function statusBarContent(state: RunState): StatusBarContent {
   if (!state.runId) return { text: '$(circuit-board) Loom', tooltip: 'Loom: no run yet', visible: false };
   const running = state.agents.filter((a) => a.status === 'running').length;
-  const spend = formatSpend(spendOf(state.agents));
+  const spend = formatSpend(spendOf(state.agents, state.prices));
   const active = state.status === 'planning' || state.status === 'running';
   const icon = active ? '$(sync~spin)' : state.status === 'succeeded' ? '$(pass)' : state.status === 'escalated' ? '$(report)' : state.status === 'stopped' ? '$(debug-stop)' : state.status === 'failed' ? '$(error)' : '$(circuit-board)';
   const agents = active ? `${running} agent${running === 1 ? '' : 's'} · ` : `${state.status} · `;

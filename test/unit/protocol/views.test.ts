@@ -26,7 +26,7 @@ describe('protocol/views: views derived from the folded run', () => {
       assert.equal(last.tokens, agent.usage.inputTokens + agent.usage.outputTokens, s.agentId);
       assert.equal(s.points.length, agent.modelCalls + 1);
       for (let i = 1; i < s.points.length; i++) assert.ok(s.points[i].t >= s.points[i - 1].t && s.points[i].tokens >= s.points[i - 1].tokens);
-      const cost = costOfAgent(agent);
+      const cost = costOfAgent(agent, run.prices);
       if (cost === null) assert.equal(last.cost, null);
       else assert.ok(Math.abs((last.cost ?? NaN) - cost) < 1e-9, s.agentId);
     }
@@ -35,8 +35,8 @@ describe('protocol/views: views derived from the folded run', () => {
 
   it('a model without a price has no cost, and the run total says which agents it leaves out', () => {
     const local = run.agents.find((a) => a.model.startsWith('qwen'))!;
-    assert.equal(costOfAgent(local), null);
-    const spend = spendOf(run.agents);
+    assert.equal(costOfAgent(local, run.prices), null);
+    const spend = spendOf(run.agents, run.prices);
     assert.deepEqual(spend.unpricedAgentIds, [local.agentId]);
     assert.ok(spend.pricedUsd > 0.05 && spend.pricedUsd < 0.2, String(spend.pricedUsd));
   });

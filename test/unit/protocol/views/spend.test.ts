@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { statusCommand } from '../../../../extension/cli/statusCommand';
 import { formatReport } from '../../../../extension/engine/run/report';
+import { DEFAULT_ACTION_POLICY } from '../../../../extension/protocol/policy';
+import { DEFAULT_PRICES, mergePriceTables } from '../../../../extension/protocol/pricing';
 import { foldEvents } from '../../../../extension/protocol/reduce';
 import { costOfAgent, formatCost, spendOf } from '../../../../extension/protocol/views/spend';
 import { statusBarContent } from '../../../../extension/vscode/views/statusBarText';
@@ -54,20 +56,35 @@ describe('protocol/views/spend: every view shows the same spend', () => {
       assert.equal(statusBarContent(state).text.split(' · ').pop(), cli.cost);
       const cost = headerStats(state, events[seq].ts).find((s) => s.id === 'cost');
       assert.equal(cost?.value, cli.cost);
-      assert.equal(cli.inputTokens + cli.outputTokens, spendOf(state.agents).tokens);
+      assert.equal(cli.inputTokens + cli.outputTokens, spendOf(state.agents, state.prices).tokens);
     });
   }
 
+  it('a run that journaled its own price table is costed with it on every surface', () => {
+    // The defaults with the local model priced and gpt-4.1-mini at ten times its price, as `--prices FILE` would journal them.
+    const prices = mergePriceTables(DEFAULT_PRICES, { 'qwen2.5-coder*': { input: 0.5, output: 1 }, 'gpt-4.1-mini*': { input: 4, output: 16 } });
+    const withPrices = events.map((e) => (e.type === 'run/didStart' ? { ...e, settings: { policy: DEFAULT_ACTION_POLICY, commandAllowlist: [], flakeReruns: 0, commandTimeoutMs: 1000, prices } } : e));
+    const state = foldEvents(withPrices);
+    assert.deepEqual(state.prices, prices);
+    const cli = reportFigures(formatReport(state));
+    assert.match(cli.cost, /^\$\d+\.\d{4}$/, 'nothing unpriced');
+    assert.ok(!cli.agents.includes('unpriced'));
+    assert.equal(statusBarContent(state).text.split(' · ').pop(), cli.cost);
+    assert.equal(headerStats(state, 0).find((s) => s.id === 'cost')?.value, cli.cost);
+    const byDefault = spendOf(foldEvents(events).agents, null);
+    assert.ok(Number(cli.cost.slice(1)) > 3 * byDefault.pricedUsd, `${cli.cost} at the run's prices, $${byDefault.pricedUsd} at the defaults`);
+  });
+
   it('formats a spend as a price, "unpriced", or the priced part "+ unpriced", never $0 for unknown prices', () => {
     const state = foldEvents(events);
-    const priced = state.agents.filter((a) => costOfAgent(a) !== null);
-    const local = state.agents.filter((a) => costOfAgent(a) === null);
-    assert.match(formatCost(spendOf(priced)), /^\$0\.\d{4}$/);
-    assert.equal(formatCost(spendOf(local)), 'unpriced');
-    assert.match(formatCost(spendOf(state.agents)), /^\$0\.\d{4} \+ unpriced$/);
+    const priced = state.agents.filter((a) => costOfAgent(a, null) !== null);
+    const local = state.agents.filter((a) => costOfAgent(a, null) === null);
+    assert.match(formatCost(spendOf(priced, null)), /^\$0\.\d{4}$/);
+    assert.equal(formatCost(spendOf(local, null)), 'unpriced');
+    assert.match(formatCost(spendOf(state.agents, null)), /^\$0\.\d{4} \+ unpriced$/);
     // An unpriced agent that has used nothing yet costs nothing.
     const idle = { ...local[0], usage: { inputTokens: 0, outputTokens: 0 } };
-    assert.deepEqual(spendOf([...priced, idle]).unpricedAgentIds, []);
-    assert.equal(formatCost(spendOf([])), '$0.0000');
+    assert.deepEqual(spendOf([...priced, idle], null).unpricedAgentIds, []);
+    assert.equal(formatCost(spendOf([], null)), '$0.0000');
   });
 });

@@ -77,10 +77,10 @@ describe('vscode/views/agentsTreeModel', () => {
     assert.equal(formatTokens(12_345), '12.3k');
     assert.equal(formatTokens(2_500_000), '2.5M');
     const priced = state.agents.filter((a) => a.model === 'gpt-4.1-mini');
-    const spend = spendOf(priced);
+    const spend = spendOf(priced, null);
     assert.ok(spend.tokens > 0);
     assert.ok(spend.pricedUsd > 0 && spend.unpricedAgentIds.length === 0, 'gpt-4.1-mini has a price');
-    assert.deepEqual(spendOf([...priced, { ...priced[0], agentId: 'local-1', model: 'qwen2.5-coder:14b' }]).unpricedAgentIds, ['local-1'], 'no guessed price');
+    assert.deepEqual(spendOf([...priced, { ...priced[0], agentId: 'local-1', model: 'qwen2.5-coder:14b' }], null).unpricedAgentIds, ['local-1'], 'no guessed price');
     assert.match(statusBarContent(state).text, /Loom: escalated · [\d.]+k tok · \$[\d.]+ \+ unpriced/);
   });
 });
