@@ -5,6 +5,7 @@
 // new window lists the run as interrupted and offers it for resume; Resume continues it here through
 // the engine's resume; its conflict escalation is answered through the dashboard's message route.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { readJournal } from '../../extension/engine/journal/journalReader';
@@ -39,6 +40,14 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Command lines of live processes that mention `text` (ps itself left out). */
+function processesNaming(text: string): string[] {
+  return execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.includes(text) && !line.includes('ps -eo'))
+    .map((line) => line.trim());
 }
 
 const marker = readReloadMarker();
@@ -91,13 +100,20 @@ if (!marker) {
       assert.deepEqual(m.failedBefore, []);
     });
 
-    it('runs in a new extension host; the one that started the run is gone', async () => {
+    it('runs in a new extension host; the one that started the run is gone, and nothing it started is left', async () => {
       assert.notEqual(api.hostPid, m.hostPid);
       await waitFor(`extension host ${m.hostPid} to exit`, () => !isAlive(m.hostPid), 30_000, 200);
+      // The run's agents had MCP tool servers (subprocesses) with their worktrees as cwd: none outlived the reload.
+      const left = () => processesNaming(m.runId).concat(processesNaming('loomToolServer'));
+      await waitFor('the old run\'s processes to exit', () => left().length === 0, 15_000, 200).catch(() => undefined);
+      assert.deepEqual(left(), []);
     });
 
     it('the new window lists the run as interrupted (no end in its journal, no live owner) and offered to resume it', () => {
-      const listed = api.pastRuns().find((r) => r.runId === m.runId);
+      const listing = Date.now();
+      const runs = api.pastRuns();
+      console.log(`[windowReload] the run catalogue folded ${runs.length} run(s) of LOOM_HOME in ${Date.now() - listing} ms`);
+      const listed = runs.find((r) => r.runId === m.runId);
       assert.ok(listed, `the run catalogue lists ${m.runId}: ${api.pastRuns().map((r) => `${r.runId} ${r.status}`).join(', ')}`);
       assert.equal(listed.status, 'interrupted');
       assert.equal(listed.repo, repo);
