@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { readJournal } from '../engine/journal/journalReader';
+import { formatJournalProblems, readJournal } from '../engine/journal/journalReader';
 import { loomHome, runPaths } from '../engine/run/runPaths';
 import { checkFlags, executeWithFlags, RUN_FLAGS } from './runCommand';
 import { UsageError } from './usageError';
@@ -18,7 +18,10 @@ export async function resumeCommand(argv: string[], print: (line: string) => voi
   const home = values['loom-home'] ? resolve(values['loom-home']) : loomHome();
   const journalPath = runPaths(home, runId).journal;
   if (!existsSync(journalPath)) throw new UsageError(`no journal for run ${runId} at ${journalPath} (set --loom-home or LOOM_HOME to where the run was kept)`);
-  const start = readJournal(journalPath).events.find((e) => e.type === 'run/didStart');
+  const { events, problems } = readJournal(journalPath);
+  // Damaged lines are skipped (and said, with their line numbers); the run continues from every whole record.
+  for (const line of formatJournalProblems(journalPath, problems)) print(line);
+  const start = events.find((e) => e.type === 'run/didStart');
   if (!start || start.type !== 'run/didStart') throw new UsageError(`run ${runId} never started (its journal has no run/didStart): start a new run instead`);
   return executeWithFlags({ ...values, 'loom-home': home }, { repo: start.repo, specPath: start.specPath, runId, resume: true }, print);
 }
