@@ -1,5 +1,5 @@
 import type { RunSummary } from '../../protocol/runSummary';
-import { listRuns } from '../../engine/run/runCatalog';
+import { listRuns, type CatalogCache } from '../../engine/run/runCatalog';
 import { Emitter } from '../../base/emitter';
 import type { Disposable } from '../../base/disposable';
 import type { RunController } from './runController';
@@ -10,6 +10,8 @@ import type { RunController } from './runController';
  */
 export class PastRuns implements Disposable {
   private runsValue: RunSummary[] = [];
+  /** Journals that did not change since the last listing are not read again. */
+  private readonly cache: CatalogCache = new Map();
   private readonly onDidChangeEmitter = new Emitter<readonly RunSummary[]>();
   readonly onDidChange = this.onDidChangeEmitter.event;
   private readonly subscriptions: Disposable[];
@@ -31,7 +33,7 @@ export class PastRuns implements Disposable {
   }
 
   refresh(): readonly RunSummary[] {
-    this.runsValue = listRuns(this.home);
+    this.runsValue = listRuns(this.home, Date.now(), this.cache);
     this.onDidChangeEmitter.fire(this.runsValue);
     return this.runsValue;
   }

@@ -4,7 +4,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JournalWriter } from '../../../../extension/engine/journal/journalWriter';
 import { readJournal } from '../../../../extension/engine/journal/journalReader';
-import { interruptedRuns, listRuns, runSummary } from '../../../../extension/engine/run/runCatalog';
+import { interruptedRuns, listRuns, runSummary, type CatalogCache } from '../../../../extension/engine/run/runCatalog';
 import { ownerFile, RunOwnerLease } from '../../../../extension/engine/run/runOwner';
 import { runPaths } from '../../../../extension/engine/run/runPaths';
 import type { EventBody } from '../../../../extension/protocol/events';
@@ -109,6 +109,26 @@ describe('run catalogue: the runs under LOOM_HOME, folded from their journals', 
     const run = runSummary(home.dir, 'run-torn');
     assert.equal(run?.status, 'interrupted');
     assert.equal(run?.journalProblems, 1);
+  });
+
+  it('with a cache, a journal is folded again only when it changed, and liveness is always fresh', () => {
+    const dir = writeRun(home.dir, 'run-c', withoutEnd);
+    const cache: CatalogCache = new Map();
+    const owner = new RunOwnerLease(dir);
+    try {
+      assert.equal(listRuns(home.dir, Date.now(), cache)[0].status, 'running');
+      const first = cache.get(runPaths(home.dir, 'run-c').journal);
+      assert.ok(first);
+      assert.equal(listRuns(home.dir, Date.now(), cache)[0].status, 'running');
+      assert.equal(cache.get(runPaths(home.dir, 'run-c').journal), first, 'unchanged journal: the fold is reused');
+    } finally {
+      owner.dispose();
+    }
+    assert.equal(listRuns(home.dir, Date.now(), cache)[0].status, 'interrupted', 'the owner went: interrupted at once');
+    const writer = new JournalWriter(runPaths(home.dir, 'run-c').journal, { fsync: false });
+    writer.append({ type: 'run/didFinish', status: 'stopped', integrationBranch: null, integrationCommit: null });
+    writer.dispose();
+    assert.equal(listRuns(home.dir, Date.now(), cache)[0].status, 'stopped', 'an appended event is seen');
   });
 
   it('interruptedRuns: only the interrupted runs of the given repository', () => {
