@@ -14,6 +14,7 @@ import { needsTestAuthor } from '../plan/acceptanceTests';
 import { authorAcceptanceTests } from './testAuthoring';
 import type { TaskResumePoint } from './resumePoint';
 import { inDoubtMessage } from './effectReconciliation';
+import { rewindToCheckpoint } from '../workspace/checkpoint';
 
 export type TaskEnd = { ok: true; headCommit: string } | { ok: false; reason: string };
 
@@ -42,6 +43,7 @@ export async function runTask(
   let resumeMessages: ChatMessage[] = resume?.checkpoint?.messages ?? [];
   let resumeNotes = resume?.inDoubt.length ? [inDoubtMessage(resume.inDoubt)] : [];
   let lastCheckpoint: ChatMessage[] = resumeMessages;
+  let lastCheckpointCommit: string | null = resume?.checkpoint?.commit ?? null;
   let verifyRounds = resume?.verifyRounds ?? 0;
   let reported = resume?.reported ?? null;
   const branch = lease.branch ?? '';
@@ -96,7 +98,10 @@ export async function runTask(
           commandAllowlist: ctx.options.commandAllowlist,
         }),
         onEvent: (event) => {
-          if (event.type === 'checkpoint/didCommit') lastCheckpoint = event.messages;
+          if (event.type === 'checkpoint/didCommit') {
+            lastCheckpoint = event.messages;
+            lastCheckpointCommit = event.commit;
+          }
         },
       });
       findings = [];
@@ -118,6 +123,8 @@ export async function runTask(
           resumes++;
           // Resume, not restart: the branch keeps the checkpoint commit and the conversation continues from it.
           resumeMessages = lastCheckpoint;
+          // A crashed worker may have left a turn half done: the files go back to that checkpoint too.
+          if (end.outcome.kind === 'crashed') await rewindToCheckpoint(lease.path, lastCheckpointCommit ?? startCommit);
           continue;
         }
         return { ok: false, reason: `implementor ${end.outcome.kind}: ${end.outcome.message}` };

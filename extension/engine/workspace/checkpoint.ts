@@ -39,6 +39,16 @@ function firstLine(message: string): string {
   return message.split('\n', 1)[0].slice(0, 200);
 }
 
+/**
+ * Puts a lease's worktree back at a checkpoint: its branch at `commit` and every edit made since
+ * dropped (`reset --hard`, `clean -fd`; ignored files such as dependencies stay), so an agent that
+ * continues from that checkpoint's conversation sees the files that conversation knows.
+ */
+export async function rewindToCheckpoint(worktreeDir: string, commit: string): Promise<void> {
+  await runGit(worktreeDir, ['reset', '--hard', '-q', commit]);
+  await runGit(worktreeDir, ['clean', '-fdq']);
+}
+
 /** Paths changed between two commits (`diff --name-only`, renames split into delete + add). */
 export async function changedFiles(repoDir: string, fromCommit: string, toCommit: string): Promise<string[]> {
   const out = await gitOut(repoDir, ['diff', '--name-only', '-z', '--no-renames', '--no-ext-diff', fromCommit, toCommit, '--']);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { formatReport } from '../../../../extension/engine/run/report';
 import type { RunEvent } from '../../../../extension/protocol/events';
+import { git } from '../../../fixtures/gitRepo';
 import { BUNDLE, eventsOf, PASS_VERDICT, planTask, report, runScenario, specWith, write, type RunResult } from './runHarness';
 
 const FIXTURES = resolve(__dirname, '..', '..', '..', 'fixtures');
@@ -159,11 +160,15 @@ describe('agent-boundary faults in a run', function () {
           name: 'worker-crashes',
           agents: [
             { match: { role: 'coordinator' }, turns: [{ content: JSON.stringify(plan) }] },
-            // An uncaught exception in the worker after its first checkpoint; the resumed agent finishes.
+            // An uncaught exception in the worker halfway through its second turn (an edit made, the turn not over, so no checkpoint); the resumed agent finishes.
             { match: { role: 'implementor', task: 'once', attempt: 2 }, turns: [{ toolCalls: [report('once is 1', ['src/once.js'])] }] },
             {
               match: { role: 'implementor', task: 'once' },
-              turns: [{ toolCalls: [write('src/once.js', 'module.exports = 1;\n')] }, { latencyMs: 200, toolCalls: [write('.loom-crash', 'throw')] }, { latencyMs: 3000, content: 'never reached' }],
+              turns: [
+                { toolCalls: [write('src/once.js', 'module.exports = 1;\n')] },
+                { latencyMs: 200, toolCalls: [write('src/once.js', 'module.exports = 99;\n'), write('.loom-crash', 'throw'), call('run_command', { command: ['node', '-e', 'setTimeout(() => {}, 3000)'] })] },
+                { latencyMs: 3000, content: 'never reached' },
+              ],
             },
             // process.exit in the worker, on both attempts.
             {
@@ -183,7 +188,7 @@ describe('agent-boundary faults in a run', function () {
 
     const finishes = (taskId: string) => eventsOf(run.events, 'agent/didFinish').filter((e) => e.taskId === taskId && e.role === 'implementor');
 
-    it('resumes a crashed agent once, from its last checkpoint, and the task succeeds', () => {
+    it('resumes a crashed agent once, from its last checkpoint, and the task succeeds', async () => {
       const status = Object.fromEntries(run.state.tasks.map((t) => [t.task.id, t.status]));
       assert.equal(status.once, 'merged', formatReport(run.state));
       assert.deepEqual(
@@ -199,6 +204,8 @@ describe('agent-boundary faults in a run', function () {
       assert.ok(firstCalls('impl-once-2')[0].usage.inputTokens > firstCalls('impl-once-1')[0].usage.inputTokens);
       const report = eventsOf(run.events, 'task/didReport').find((e) => e.taskId === 'once')!;
       assert.equal(report.result.summary, 'once is 1');
+      // The half-done turn's edit went with the crash: the resumed agent's files are its checkpoint's.
+      assert.equal((await git(run.repo.dir, 'show', `${report.headCommit}:src/once.js`)).trim(), 'module.exports = 1;');
       // The crashed attempt's model calls still count toward the task's budget.
       assert.ok(finishes('once')[0].usage.inputTokens >= firstCalls('impl-once-1')[0].usage.inputTokens);
     });
