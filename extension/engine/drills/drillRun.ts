@@ -27,7 +27,8 @@ export async function executeDrillRun(host: DrillHost, input: DrillExecution): P
   const { repo, loomHome } = input;
   const simulator = await startSimulator({ scenario: input.scenario, recordBodies: true });
   const runId = input.options?.runId ?? newRunId();
-  const answering = input.answers ? answerFromAnotherShell(host, runId, loomHome, input.answers) : null;
+  // Nothing waits on a person for long: what a drill does not answer itself is stopped, as a person would.
+  const answering = answerFromAnotherShell(host, runId, loomHome, { ...UNANSWERED, ...input.answers });
   try {
     const options: RunOptions = { ...drillRunOptions({ repo, loomHome, simulatorUrl: simulator.url, bundle: host.bundle }), runId, ...input.options };
     const executed = await host.execute(options, input.approvals ?? 'deny');
@@ -45,10 +46,13 @@ export async function executeDrillRun(host: DrillHost, input: DrillExecution): P
       requests: [...simulator.requests],
     };
   } finally {
-    await answering?.stop();
+    await answering.stop();
     await simulator.close();
   }
 }
+
+/** The choice for the escalations that wait on a person (other than approvals, which `approvals` answers) when a drill names none. */
+const UNANSWERED: NonNullable<DrillRunInput['answers']> = { budget: 'stop', circuitBreaker: 'stop' };
 
 /** Watches the run's journal and answers each escalation of a kind in `answers` with `loom resolve`, as a person in another shell would. */
 function answerFromAnotherShell(host: DrillHost, runId: string, loomHome: string, answers: NonNullable<DrillRunInput['answers']>) {
@@ -67,7 +71,7 @@ function answerFromAnotherShell(host: DrillHost, runId: string, loomHome: string
       .resolve(runId, loomHome, next.escalationId, answers[next.kind]!)
       .catch(() => undefined)
       .finally(() => (pending = false));
-  }, 100);
+  }, 250);
   return {
     stop: async () => {
       clearInterval(timer);

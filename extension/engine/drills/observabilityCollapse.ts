@@ -1,6 +1,7 @@
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { RunEvent } from '../../protocol/events';
 import { foldEvents } from '../../protocol/reduce';
+import { traceItemsByAgent } from '../../protocol/views/traceItems';
 import { exportRunTrace } from '../telemetry/exportRunTrace';
 import { verdict, type Drill } from './drill';
 import { coordinator, PASS_VERDICT, planTask, readFile, reportDone, valueModule, valueSource, writeFile } from './drillScript';
@@ -18,7 +19,7 @@ interface TraceEvidence {
 export const observabilityCollapse: Drill<TraceEvidence> = {
   mode: 9,
   name: 'observability collapse',
-  expected: 'a finding, a loop, a budget stop and an escalation each appear in the OpenTelemetry trace (span events, an agent span with error.type); the budget stop and escalation also in the folded state the dashboard shows',
+  expected: 'a finding, a loop, a budget stop and an escalation each appear in the OpenTelemetry trace (span events, an agent span with error.type) and on the dashboard folded from the journal (Traces and Escalations views)',
   async exercise(ctx) {
     const run = await ctx.run({
       files: { ...valueModule('noisy', 0, 8), 'src/spendy.js': valueSource(0) },
@@ -66,19 +67,25 @@ export const observabilityCollapse: Drill<TraceEvidence> = {
     const loop = spanEvents.find((e) => e.name === 'loom.loop');
     const budgetStop = spans.find((s) => s.name.startsWith('invoke_agent') && s.attributes['error.type'] === 'budgetExceeded');
     const escalation = spanEvents.find((e) => e.name === 'loom.escalation' && (e.attributes.kind === 'budget' || /budget/i.test(String(e.attributes.question ?? ''))));
+    // The dashboard: the same fold, and the Traces view's projection the webview renders.
     const state = foldEvents(events);
+    const items = [...traceItemsByAgent(state, events).values()].flat();
     const shown = {
+      finding: items.some((i) => i.kind === 'check' && !i.event.passed),
+      loop: items.some((i) => i.kind === 'warning' && i.event.kind === 'loop'),
       budget: state.agents.some((a) => a.outcome?.kind === 'budgetExceeded'),
-      escalation: state.escalations.some((e) => e.kind === 'budget' || e.action?.kind === 'extendBudget'),
+      // The Escalations view lists the run's escalations from the fold.
+      escalation: state.escalations.some((e) => e.kind === 'budget'),
     };
+    const missing = Object.entries(shown).filter(([, ok]) => !ok).map(([what]) => what);
     return verdict(
-      `${spans.length} spans; span events: ${[...new Set(spanEvents.map((e) => e.name))].join(', ') || 'none'}; budget stop ${budgetStop ? `on span "${budgetStop.name}"` : 'not on any span'}; folded state: ${state.escalations.length} escalation(s), budget stop ${shown.budget ? 'shown' : 'missing'}`,
+      `${spans.length} spans; span events: ${[...new Set(spanEvents.map((e) => e.name))].join(', ') || 'none'}; budget stop ${budgetStop ? `on span "${budgetStop.name}"` : 'not on any span'}; dashboard traces: ${items.length} items, ${missing.length ? `missing ${missing.join(', ')}` : 'the failed check, the loop and the budget stop shown'}, ${state.escalations.length} escalation(s) listed`,
       {
         'a failing verification with its findings is a span event': !!finding,
         'the loop is a span event': !!loop,
         'the budget stop marks the agent span with error.type budgetExceeded': !!budgetStop,
         'the budget escalation is a span event': !!escalation,
-        'the folded state (dashboard) shows the budget stop and the escalation': shown.budget && shown.escalation,
+        'the dashboard shows the failed check, the loop and the budget stop (Traces) and the escalation (Escalations)': missing.length === 0,
       },
     );
   },
