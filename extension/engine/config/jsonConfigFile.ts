@@ -23,6 +23,8 @@ export function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((i) => {
     const where = i.path.length ? i.path.map(String).join('.') : '(top level)';
     if (i.code === 'unrecognized_keys') return `${where}: unknown key(s) ${i.keys.map((k) => `"${k}"`).join(', ')}`;
+    // A record key that fails its schema: say why, not just that it is invalid.
+    if (i.code === 'invalid_key') return `${where}: ${i.issues[0]?.message ?? i.message}`;
     return `${where}: ${i.message}`;
   });
 }

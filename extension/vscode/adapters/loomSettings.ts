@@ -1,6 +1,9 @@
 import { DEFAULT_RUN_SETTINGS } from '../../engine/run/runOptions';
 import { DEFAULT_ACTION_POLICY, type ActionPolicy } from '../../protocol/policy';
 import { parsePolicy, PolicyError } from '../../engine/policy/actionPolicy';
+import type { RunLimits } from '../../engine/run/runBudget';
+import type { PriceTable } from '../../protocol/pricing';
+import { parsePriceTable, PriceTableError } from '../../engine/models/priceTableFile';
 
 /** Loom's settings, validated; the API key is never a setting (SecretStorage). */
 export interface LoomSettings {
@@ -21,6 +24,14 @@ export interface LoomSettings {
   policy: ActionPolicy;
   /** Why `loom.policy` cannot be used: a run refuses to start rather than guess a weaker policy. */
   policyError: string | null;
+  /** `loom.budgets.taskUsd`: a task's dollars across its agents; absent: none. */
+  taskUsd: number | undefined;
+  /** `loom.limits.*` (docs/budgets.md): run budgets, per-agent dollars, the circuit breaker, tokens per minute. */
+  limits: RunLimits;
+  /** `loom.prices` over the defaults and LOOM_HOME/prices.json; absent: not set. */
+  prices: PriceTable | undefined;
+  /** Why `loom.prices` cannot be used: a run refuses to start rather than price with the wrong table. */
+  pricesError: string | null;
 }
 
 /** Reads one setting; the VS Code adapter passes `workspace.getConfiguration('loom').get`. */
@@ -51,7 +62,44 @@ export function normalizeSettings(get: SettingGetter): LoomSettings {
     flakeReruns: int('verifier.flakeReruns', DEFAULT_RUN_SETTINGS.flakeReruns, 0),
     setupCommand: str('setupCommand'),
     ...readPolicy(get('policy')),
+    taskUsd: positive(get('budgets.taskUsd')),
+    limits: readLimits(get),
+    ...readPrices(get('prices')),
   };
+}
+
+/** A number above 0, or nothing (an unset or wrong limit is no limit, as its default is). */
+function positive(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+function readLimits(get: SettingGetter): RunLimits {
+  const entries = (pairs: [string, number | undefined][]) => Object.fromEntries(pairs.filter(([, v]) => v !== undefined));
+  const failures = get('limits.breaker.consecutiveFailures');
+  const breaker = entries([
+    ['consecutiveFailures', typeof failures === 'number' && Number.isInteger(failures) && failures >= 0 ? failures : undefined],
+    ['maxTokensPerMinute', positive(get('limits.breaker.maxTokensPerMinute'))],
+    ['maxUsdPerMinute', positive(get('limits.breaker.maxUsdPerMinute'))],
+  ]);
+  return {
+    ...entries([
+      ['runTokens', positive(get('limits.runTokens'))],
+      ['runUsd', positive(get('limits.runUsd'))],
+      ['agentUsd', positive(get('limits.agentUsd'))],
+      ['tokensPerMinute', positive(get('limits.tokensPerMinute'))],
+    ]),
+    ...(Object.keys(breaker).length ? { breaker } : {}),
+  };
+}
+
+function readPrices(value: unknown): { prices: PriceTable | undefined; pricesError: string | null } {
+  if (value === undefined || value === null || (typeof value === 'object' && Object.keys(value).length === 0)) return { prices: undefined, pricesError: null };
+  try {
+    return { prices: parsePriceTable(value, 'the setting loom.prices'), pricesError: null };
+  } catch (err) {
+    if (err instanceof PriceTableError) return { prices: undefined, pricesError: err.message };
+    throw err;
+  }
 }
 
 function readPolicy(value: unknown): { policy: ActionPolicy; policyError: string | null } {

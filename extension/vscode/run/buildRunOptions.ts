@@ -27,6 +27,7 @@ export function extensionBundlePaths(extensionRoot: string): RunOptions['bundle'
 /** The engine's options from the extension's settings: the same engine as the CLI. */
 export function buildRunOptions(input: RunOptionsInput): RunOptions {
   const { settings } = input;
+  if (settings.pricesError) throw new Error(settings.pricesError);
   return {
     repo: input.repo,
     specPath: input.specPath,
@@ -34,7 +35,9 @@ export function buildRunOptions(input: RunOptionsInput): RunOptions {
     concurrency: settings.concurrency,
     loomHome: input.loomHome,
     bundle: extensionBundlePaths(input.extensionRoot),
-    budgets: { ...DEFAULT_RUN_SETTINGS.budgets, taskTokens: settings.taskTokens },
+    budgets: { ...DEFAULT_RUN_SETTINGS.budgets, taskTokens: settings.taskTokens, ...(settings.taskUsd !== undefined ? { taskUsd: settings.taskUsd } : {}) },
+    limits: settings.limits,
+    ...(settings.prices ? { prices: settings.prices } : {}),
     maxTurns: DEFAULT_RUN_SETTINGS.maxTurns,
     commandAllowlist: settings.commandAllowlist,
     lintCommand: settings.lintCommand,

@@ -1,30 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, requireBuild, specWith, touchScenario, waitFor } from '../engine/run/runHarness';
+import { requireBuild, specWith, touchScenario, waitFor } from '../engine/run/runHarness';
+import { loomLive } from './loomCli';
 import { git, makeRepo, makeTempDir, type TempRepo } from '../../fixtures/gitRepo';
 
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
-
-interface Running {
-  output: () => string;
-  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
 /** `loom ARGS` as a child process without a terminal (so no interactive prompt), output readable while it runs. */
-function loom(args: string[]): Running {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-  return { output: () => stdout, done };
-}
+const loom = loomLive;
 
 describe('loom CLI: approvals and the policy file', function () {
   this.timeout(180_000);

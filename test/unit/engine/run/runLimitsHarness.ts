@@ -6,7 +6,30 @@ import type { RunEvent } from '../../../../extension/protocol/events';
 import type { RunState } from '../../../../extension/protocol/runState';
 import { costUsd, type PriceTable } from '../../../../extension/protocol/pricing';
 import { makeRepo, makeTempDir, type TempRepo } from '../../../fixtures/gitRepo';
-import { eventsOf, requireBuild, simulatedRunOptions } from './runHarness';
+import { eventsOf, PASS_VERDICT, planTask, report, requireBuild, simulatedRunOptions, write } from './runHarness';
+
+const heavy = { inputTokens: 4_000, outputTokens: 500 };
+
+/** One task whose implementor makes four heavy calls (4,500 tokens each by the model's count). */
+export function heavyScenario(): ScenarioInput {
+  const plan = { tasks: [planTask('spendy', 'R1', ['src/**'], null)] };
+  return {
+    name: 'run-budget',
+    agents: [
+      { match: { role: 'coordinator' }, turns: [{ content: JSON.stringify(plan), usage: { inputTokens: 1_500, outputTokens: 500 } }] },
+      {
+        match: { role: 'implementor', task: 'spendy' },
+        turns: [
+          { toolCalls: [write('src/a.js', '1;\n')], usage: heavy },
+          { toolCalls: [write('src/b.js', '2;\n')], usage: heavy },
+          { toolCalls: [write('src/c.js', '3;\n')], usage: heavy },
+          { toolCalls: [report('done', ['src/a.js', 'src/b.js', 'src/c.js'])], usage: heavy },
+        ],
+      },
+      { match: { role: 'verifier' }, turns: [{ content: PASS_VERDICT }] },
+    ],
+  };
+}
 
 export interface LiveRun {
   run: RunCoordinator;

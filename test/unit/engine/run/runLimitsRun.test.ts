@@ -3,30 +3,7 @@ import { formatReport } from '../../../../extension/engine/run/report';
 import { parsePolicy } from '../../../../extension/engine/policy/actionPolicy';
 import type { ScenarioInput } from '../../../../extension/engine/simulator/scenarioSchema';
 import { eventsOf, PASS_VERDICT, planTask, report, specWith, write } from './runHarness';
-import { agentCost, answerEach, startLiveRun, tokensBefore, type LiveRun } from './runLimitsHarness';
-
-const heavy = { inputTokens: 4_000, outputTokens: 500 };
-
-/** One task whose implementor makes four heavy calls (4,500 tokens each by the model's count). */
-function heavyScenario(): ScenarioInput {
-  const plan = { tasks: [planTask('spendy', 'R1', ['src/**'], null)] };
-  return {
-    name: 'run-budget',
-    agents: [
-      { match: { role: 'coordinator' }, turns: [{ content: JSON.stringify(plan), usage: { inputTokens: 1_500, outputTokens: 500 } }] },
-      {
-        match: { role: 'implementor', task: 'spendy' },
-        turns: [
-          { toolCalls: [write('src/a.js', '1;\n')], usage: heavy },
-          { toolCalls: [write('src/b.js', '2;\n')], usage: heavy },
-          { toolCalls: [write('src/c.js', '3;\n')], usage: heavy },
-          { toolCalls: [report('done', ['src/a.js', 'src/b.js', 'src/c.js'])], usage: heavy },
-        ],
-      },
-      { match: { role: 'verifier' }, turns: [{ content: PASS_VERDICT }] },
-    ],
-  };
-}
+import { agentCost, answerEach, heavyScenario, startLiveRun, tokensBefore, type LiveRun } from './runLimitsHarness';
 
 describe('run-wide limits (real threads, simulator)', function () {
   this.timeout(180_000);

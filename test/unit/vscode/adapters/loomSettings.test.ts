@@ -31,6 +31,10 @@ describe('vscode/adapters/loomSettings', () => {
       setupCommand: '',
       policy: DEFAULT_ACTION_POLICY,
       policyError: null,
+      taskUsd: undefined,
+      limits: {},
+      prices: undefined,
+      pricesError: null,
     });
     assert.ok(hasEndpoint(s));
     const options = buildRunOptions({ repo: '/r', specPath: '/r/S.md', endpoint: { baseUrl: '', model: 'm', apiKey: '', timeoutMs: 1, maxRetries: 0, headers: [] }, settings: s, loomHome: '/h', extensionRoot: '/e', mcpServers: [] });
@@ -72,5 +76,27 @@ describe('vscode/adapters/loomSettings', () => {
     assert.equal(options.verifierModel, undefined);
     const withVerifier = buildRunOptions({ repo: '/r', specPath: '/r/s.md', endpoint, settings: { ...settings, verifierModel: 'judge' }, loomHome: '/h', extensionRoot: '/ext', mcpServers: [] });
     assert.equal(withVerifier.verifierModel, 'judge');
+  });
+
+  it('reads the hard limits and loom.prices (docs/budgets.md); a bad price table stops the run from starting, never a silent fallback', () => {
+    const values: Record<string, unknown> = {
+      'budgets.taskUsd': 2.5,
+      'limits.runTokens': 1_000_000,
+      'limits.runUsd': 20,
+      'limits.agentUsd': 'lots',
+      'limits.tokensPerMinute': 30_000,
+      'limits.breaker.consecutiveFailures': 5,
+      prices: { 'my-model': { input: 1, output: 2 } },
+    };
+    const s = normalizeSettings((k) => values[k]);
+    assert.deepEqual(s.limits, { runTokens: 1_000_000, runUsd: 20, tokensPerMinute: 30_000, breaker: { consecutiveFailures: 5 } });
+    const endpoint = { baseUrl: 'http://x/v1', model: 'm', apiKey: 'k', timeoutMs: 1, maxRetries: 0, headers: [] };
+    const options = buildRunOptions({ repo: '/r', specPath: '/r/s.md', endpoint, settings: s, loomHome: '/h', extensionRoot: '/ext', mcpServers: [] });
+    assert.equal(options.budgets.taskUsd, 2.5);
+    assert.deepEqual(options.limits, s.limits);
+    assert.deepEqual(options.prices, { 'my-model': { input: 1, output: 2 } });
+    const bad = normalizeSettings((k) => (k === 'prices' ? { 'my-model': { input: -1, output: 2 } } : undefined));
+    assert.match(bad.pricesError ?? '', /^the setting loom\.prices is not a valid price table \(see docs\/budgets\.md\):\n {2}my-model\.input: must be 0 or more$/);
+    assert.throws(() => buildRunOptions({ repo: '/r', specPath: '/r/s.md', endpoint, settings: bad, loomHome: '/h', extensionRoot: '/ext', mcpServers: [] }), /loom\.prices/);
   });
 });
