@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { costUsd, formatUsd } from '../../../extension/protocol/pricing';
+import { costUsd, DEFAULT_PRICES, formatUsd, mergePriceTables, priceOf } from '../../../extension/protocol/pricing';
 
 const million = { inputTokens: 1_000_000, outputTokens: 1_000_000 };
 
@@ -24,5 +24,14 @@ describe('protocol/pricing', () => {
     assert.equal(costUsd('llama3.1:8b', million), null);
     assert.equal(formatUsd(null), 'unpriced');
     assert.equal(formatUsd(costUsd('gpt-4.1-nano', { inputTokens: 1000, outputTokens: 0 })), '$0.0001');
+  });
+
+  it('takes an exact name over a prefix and the longest prefix over a shorter one; later tables override earlier ones entry by entry', () => {
+    const table = mergePriceTables(DEFAULT_PRICES, { 'gpt-4.1*': { input: 3, output: 9 }, 'gpt-4.1-2025-04-14': { input: 1, output: 1 }, 'local*': { input: 0, output: 0 } });
+    assert.deepEqual(priceOf('gpt-4.1-preview', table), { input: 3, output: 9 });
+    assert.deepEqual(priceOf('gpt-4.1-2025-04-14', table), { input: 1, output: 1 });
+    assert.deepEqual(priceOf('gpt-4.1-nano', table), { input: 0.1, output: 0.4 }, 'the default nano entry stays');
+    assert.equal(costUsd('local-llama', million, table), 0, 'a model priced at $0 on purpose costs $0');
+    assert.equal(costUsd('local-llama', million), null, 'without that entry it is unpriced');
   });
 });
