@@ -22,6 +22,8 @@ function steps(events: readonly RunEvent[]): Map<string, string[]> {
       case 'conflict/didDetect':
       case 'escalation/didOpen':
       case 'escalation/didResolve':
+      case 'effect/didAbandon':
+      case 'effect/willApply':
       case 'finding/didReview':
       case 'lease/didCreate':
       case 'lease/didRemove':

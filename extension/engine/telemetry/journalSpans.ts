@@ -114,6 +114,8 @@ export function emitJournalSpans(tracer: Tracer, events: readonly RunEvent[]): n
         break;
       case 'checkpoint/didCommit':
       case 'escalation/didResolve':
+      case 'effect/didAbandon':
+      case 'effect/willApply':
       case 'finding/didReview':
       case 'lease/didCreate':
       case 'lease/didRemove':

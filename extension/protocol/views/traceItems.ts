@@ -72,6 +72,8 @@ export function traceItemsByAgent(run: RunState, events: readonly RunEvent[]): M
       case 'agent/didFinish':
       case 'agent/didStart':
       case 'conflict/didDetect':
+      case 'effect/didAbandon':
+      case 'effect/willApply':
       case 'finding/didReview':
       case 'lease/didCreate':
       case 'lease/didRemove':

@@ -67,6 +67,8 @@ export function traceText(events: readonly RunEvent[], filter: { agentId?: strin
       case 'conflict/didDetect':
       case 'escalation/didOpen':
       case 'escalation/didResolve':
+      case 'effect/didAbandon':
+      case 'effect/willApply':
       case 'finding/didReview':
       case 'lease/didCreate':
       case 'lease/didRemove':
