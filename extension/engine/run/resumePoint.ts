@@ -25,6 +25,8 @@ export interface TaskResumePoint {
   authorAttempts: number;
   /** Tokens the task's test authors and implementors already used: a resume continues the budget, never a fresh one. */
   spentTokens: number;
+  /** The same, split into input and output: what its dollars cost depends on it. */
+  spentUsage: { inputTokens: number; outputTokens: number };
   /** Tool calls of its agents that may have acted outside the lease before the crash: the next agent is told. */
   inDoubt: UnfinishedEffect[];
 }
@@ -81,7 +83,7 @@ export function resumePoint(events: readonly RunEvent[]): ResumePoint {
   const flight = (taskId: string): TaskResumePoint => {
     let t = point.inFlight.get(taskId);
     if (!t) {
-      t = { lease: null, frozenStart: null, checkpoint: null, reported: null, attempts: 0, verifyRounds: 0, findings: [], authorAttempts: 0, spentTokens: 0, inDoubt: [] };
+      t = { lease: null, frozenStart: null, checkpoint: null, reported: null, attempts: 0, verifyRounds: 0, findings: [], authorAttempts: 0, spentTokens: 0, spentUsage: { inputTokens: 0, outputTokens: 0 }, inDoubt: [] };
       point.inFlight.set(taskId, t);
     }
     return t;
@@ -116,7 +118,11 @@ export function resumePoint(events: readonly RunEvent[]): ResumePoint {
         break;
       case 'model/didRespond': {
         const taskId = budgeted.get(e.agentId);
-        if (taskId && point.inFlight.has(taskId)) flight(taskId).spentTokens += e.usage.inputTokens + e.usage.outputTokens;
+        if (taskId && point.inFlight.has(taskId)) {
+          const t = flight(taskId);
+          t.spentTokens += e.usage.inputTokens + e.usage.outputTokens;
+          t.spentUsage = { inputTokens: t.spentUsage.inputTokens + e.usage.inputTokens, outputTokens: t.spentUsage.outputTokens + e.usage.outputTokens };
+        }
         break;
       }
       case 'checkpoint/didCommit':

@@ -48,8 +48,8 @@ export async function runTask(
   let reported = resume?.reported ?? null;
   const branch = lease.branch ?? '';
   const budget = new TaskBudget(task.budgetTokens ?? ctx.options.budgets.taskTokens, ctx.options.budgets.taskUsd ?? null);
-  // A resumed task continues its budget: what its agents used before the crash still counts.
-  if (resume?.spentTokens) budget.spend({ inputTokens: resume.spentTokens, outputTokens: 0 });
+  // A resumed task continues its budget (tokens and dollars): what its agents used before the crash still counts.
+  if (resume?.spentTokens) budget.spend(resume.spentUsage, ctx.options.endpoint.model, ctx.prices);
 
   if (ctx.setup !== null) {
     const failed = await setUpLease(ctx, task, lease);

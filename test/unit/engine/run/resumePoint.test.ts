@@ -46,6 +46,7 @@ describe('engine/run/resumePoint', () => {
     assert.equal(b.checkpoint?.commit, 'cp-b');
     assert.equal(b.reported, null);
     assert.equal(b.spentTokens, 155, "the test author's and implementor's tokens still count after a resume");
+    assert.equal(b.spentUsage.inputTokens + b.spentUsage.outputTokens, 155, 'split into input and output, for its dollars');
     assert.equal(b.authorAttempts, 1);
     const c = point.inFlight.get('c')!;
     assert.equal(c.reported, null, 'a failed verification sends the task back to an implementor');
