@@ -5,6 +5,7 @@ import { foldEvents } from '../protocol/reduce';
 import { readJournal } from '../engine/journal/journalReader';
 import { formatReport } from '../engine/run/report';
 import { compareReplay } from '../engine/run/replayComparison';
+import { forkRun, ForkError } from '../engine/run/forkRun';
 import { loomHome, runPaths } from '../engine/run/runPaths';
 import { scenarioFromJournal } from '../engine/simulator/scenarioFromJournal';
 import { checkFlags, executeWithFlags, RUN_FLAGS } from './runCommand';
@@ -13,10 +14,11 @@ import { EXIT, UsageError } from './usageError';
 /**
  * `loom replay RUN`: re-executes a recorded run from its journaled model responses (no model
  * calls) on the same repository, base commit and spec, then says whether every agent did exactly
- * what it did the first time. `--until N` is time travel instead: the run's report folded to event N.
+ * what it did the first time. `--until N` is time travel instead: the run's report folded to event N;
+ * `--fork-at N` continues the run from event N with a live model, into a new run.
  */
 export async function replayCommand(argv: string[], print: (line: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: { ...RUN_FLAGS, until: { type: 'string' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({ args: argv, options: { ...RUN_FLAGS, until: { type: 'string' }, 'fork-at': { type: 'string' } }, allowPositionals: true, strict: true });
   checkFlags(values);
   const runId = positionals[0];
   if (!runId) throw new UsageError('loom replay needs a run id (printed by loom run, and the folder name under ~/.loom/runs)');
@@ -31,6 +33,21 @@ export async function replayCommand(argv: string[], print: (line: string) => voi
     print(`Run ${runId} as it stood at event ${until} of ${recorded.length - 1}:`);
     print(formatReport(foldEvents(recorded.filter((e) => e.seq <= until))));
     return EXIT.ok;
+  }
+  if (values['fork-at'] !== undefined) {
+    const at = Number(values['fork-at']);
+    if (!Number.isInteger(at) || at < 0 || at >= recorded.length) throw new UsageError(`--fork-at takes an event number from 0 to ${recorded.length - 1}, not "${values['fork-at']}"`);
+    const start = recorded.find((e) => e.type === 'run/didStart');
+    if (!start || start.type !== 'run/didStart') throw new UsageError(`run ${runId} never started (its journal has no run/didStart): nothing to fork`);
+    const forkId = `${runId}-fork-${Date.now().toString(36).slice(-5)}`;
+    try {
+      await forkRun(home, recorded, at, forkId);
+    } catch (err) {
+      if (err instanceof ForkError) throw new UsageError(`cannot fork run ${runId} at event ${at}: ${err.message}`);
+      throw err;
+    }
+    print(`Forked run ${runId} at event ${at} into ${forkId}; it continues from there with the model the flags name (${runId} is unchanged).`);
+    return executeWithFlags({ ...values, 'loom-home': home }, { repo: start.repo, specPath: start.specPath, runId: forkId, resume: true }, print);
   }
   if (values.simulate || values['base-url'] || values.model) throw new UsageError('loom replay answers every agent from the journal: it takes no --simulate, --base-url or --model');
 

@@ -15,6 +15,7 @@ export const USAGE = `Usage:
            [--policy FILE] [--yes | --no]   (approvals: docs/policy.md; --yes/--no answer every one, for CI)
   loom resume RUN [--model NAME --base-url URL | --simulate SCENARIO] [same flags as run]   (an interrupted or stopped run, from its journal)
   loom replay RUN [--until N] [--yes | --no] [--policy FILE]   (re-run from the journal's model responses, or the report at event N)
+  loom replay RUN --fork-at N [--model NAME --base-url URL | --simulate SCENARIO]   (continue from event N with a live model, as a new run)
   loom status RUN [--loom-home DIR]
   loom trace RUN --otlp URL                  (OpenTelemetry GenAI spans over OTLP/HTTP)
   loom resolve RUN ESCALATION --choice ours|theirs|mergeAgent|manual [--simulate S | --model M --base-url U]

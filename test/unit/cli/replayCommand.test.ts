@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPaths } from '../../../extension/engine/run/runPaths';
+import { readJournal } from '../../../extension/engine/journal/journalReader';
+import { foldEvents } from '../../../extension/protocol/reduce';
 import { ROOT, requireBuild } from '../engine/run/runHarness';
 import { makeRepo, makeTempDir } from '../../fixtures/gitRepo';
 import { loom } from './loomCli';
@@ -34,6 +36,29 @@ describe('loom replay (built CLI, real run, simulator only for the recording)', 
     assert.equal(replay.code, 3, replay.stdout + replay.stderr);
     assert.match(replay.stdout, /Replaying run \S+ as \S+-replay-\S+ from \d+ recorded model responses \(no model calls\)/);
     assert.match(replay.stdout, /Replay identical: 11 agents took the same \d+ steps, and every task ended the same way\./);
+  });
+
+  it('--fork-at N continues the run from event N with a live model, as a new run, leaving the recorded one as it was', async () => {
+    const recordedPath = runPaths(home.dir, runId).journal;
+    const recordedText = readFileSync(recordedPath, 'utf8');
+    const recorded = readJournal(recordedPath).events;
+    const firstDone = recorded.find((e) => e.type === 'task/didSucceed')!;
+    const doneTask = firstDone.type === 'task/didSucceed' ? firstDone.taskId : '';
+    const at = firstDone.seq;
+    const fork = await loom(['replay', runId, '--fork-at', String(at), '--simulate', join(DEMO, 'scenario.json'), '--loom-home', home.dir, '--yes']);
+    assert.equal(fork.code, 3, fork.stdout + fork.stderr);
+    const forkId = new RegExp(`Forked run ${runId} at event ${at} into (${runId}-fork-[a-z0-9]+)`).exec(fork.stdout)?.[1];
+    assert.ok(forkId, fork.stdout);
+    const forked = readJournal(runPaths(home.dir, forkId).journal).events;
+    assert.deepEqual(forked.slice(0, at + 1).map((e) => `${e.seq} ${e.type} ${e.ts}`), recorded.slice(0, at + 1).map((e) => `${e.seq} ${e.type} ${e.ts}`), 'the fork starts with the recorded events 0…N');
+    assert.equal(forked[at + 1].type, 'run/didResume');
+    assert.ok(!forked.slice(at + 1).some((e) => e.type === 'agent/didStart' && e.taskId === doneTask), `${doneTask} finished before event ${at}: it is not run again`);
+    const statuses = (events: typeof recorded) => foldEvents(events).tasks.map((t) => `${t.task.id} ${t.status}`);
+    assert.deepEqual(statuses(forked), statuses(recorded), 'the same model answers from there lead to the same task outcomes');
+    assert.equal(readFileSync(recordedPath, 'utf8'), recordedText, 'the recorded run is untouched');
+    const bad = await loom(['replay', runId, '--fork-at', '99999', '--simulate', join(DEMO, 'scenario.json'), '--loom-home', home.dir]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--fork-at takes an event number from 0 to \d+/);
   });
 
   it('says where a replay diverges when the recording no longer matches what the agents do', async () => {
