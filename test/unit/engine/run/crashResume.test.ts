@@ -13,7 +13,8 @@ import { crashRepoFiles, runIdOf, runUntil, scenario, seeded, survivors } from '
 const MOMENTS = Number(process.env.LOOM_CRASH_MOMENTS ?? 6);
 
 describe(`crash and resume: SIGKILL at ${MOMENTS} seeded moments, then loom resume (real CLI, threads, sandbox, simulator)`, function () {
-  this.timeout(60_000 + MOMENTS * 60_000);
+  // Each moment is a killed run, its resume and a clean: on a loaded 2-core machine up to two minutes.
+  this.timeout(120_000 + MOMENTS * 120_000);
 
   it('completes every interrupted run to the same integration tree as an uninterrupted run, merging each task once', async () => {
     requireBuild();
@@ -44,6 +45,7 @@ describe(`crash and resume: SIGKILL at ${MOMENTS} seeded moments, then loom resu
         if (!first.killed || !runId) {
           // It finished (or had not started a run) before the kill: nothing to resume at this moment.
           outcomes.push(`${killAt} ms: ${first.killed ? 'killed before the run started' : 'finished first'}`);
+          console.log(`      ${i + 1}/${MOMENTS} ${outcomes[outcomes.length - 1]}`);
           await repo.cleanup();
           continue;
         }
@@ -71,9 +73,10 @@ describe(`crash and resume: SIGKILL at ${MOMENTS} seeded moments, then loom resu
         assert.equal(cleaned.code, 0, cleaned.stderr);
         assert.equal((await git(repo.dir, 'worktree', 'list', '--porcelain')).split('\n').filter((l) => l.startsWith('worktree ')).length, 1, `${killAt} ms: no stray worktree`);
         outcomes.push(`${killAt} ms: resumed (${events.filter((e) => e.type === 'run/didResume').length} resume, ${settled.size} effect(s) settled)`);
+        console.log(`      ${i + 1}/${MOMENTS} ${outcomes[outcomes.length - 1]}`);
         await repo.cleanup();
       }
-      console.log(`      crash moments (full run ${fullMs} ms):\n${outcomes.map((o) => `        ${o}`).join('\n')}`);
+      console.log(`      ${outcomes.filter((o) => o.includes('resumed')).length} of ${MOMENTS} moments killed a live run, and each resumed to the uninterrupted run's tree (full run ${fullMs} ms)`);
       assert.ok(outcomes.filter((o) => o.includes('resumed')).length >= Math.ceil(MOMENTS / 2), 'most moments interrupt a live run');
       await refRepo.cleanup();
     } finally {
