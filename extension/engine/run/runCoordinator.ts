@@ -29,7 +29,8 @@ import { readJournal } from '../journal/journalReader';
 import { completeManualMerge, startManualMerge, type ManualMerge } from './manualMerge';
 import { RunGate } from './runBudget';
 import { PriceTableError, runPriceTable } from '../models/priceTableFile';
-import { costUsd, type PriceTable } from '../../protocol/pricing';
+import type { PriceTable } from '../../protocol/pricing';
+import { spendOf } from '../../protocol/views/spend';
 
 /**
  * Events that report an external side effect done (a worktree, a commit, a merge, a person asked or
@@ -75,9 +76,9 @@ export class RunCoordinator implements Disposable {
   private spec: Spec | null = null;
   private approvals: ApprovalBroker | null = null;
   private owner: RunOwnerLease | null = null;
+  private gate: RunGate | null = null;
   /** Set by close(): the host is going away, so the run ends unfinished (interrupted, resumable), not stopped; nothing more is journaled. */
   private closing = false;
-  private gate: RunGate | null = null;
   readonly runId: string;
 
   constructor(private readonly options: RunOptions) {
@@ -199,7 +200,8 @@ export class RunCoordinator implements Disposable {
     const approvals = new ApprovalBroker({ append: journal, timeoutMs: policy.approvalTimeoutSeconds * 1000, inboxDir: approvalInbox(paths.runDir) });
     this.approvals = approvals;
     // Every model call of every agent passes here; a resumed run continues what it spent.
-    const spent = this.stateValue.agents.reduce((sum, a) => ({ tokens: sum.tokens + a.usage.inputTokens + a.usage.outputTokens, usd: sum.usd + (costUsd(a.model, a.usage, prices) ?? 0) }), { tokens: 0, usd: 0 });
+    const before = spendOf(this.stateValue.agents, prices);
+    const spent = { tokens: before.tokens, usd: before.pricedUsd };
     this.gate = new RunGate({ limits: this.options.limits ?? {}, prices, baseUrl: this.options.endpoint.baseUrl, policy, approvals, journal, stopRun: () => void this.stop(), spent });
     this.launcher = new AgentLauncher({
       gate: this.gate,

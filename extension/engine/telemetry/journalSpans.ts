@@ -13,6 +13,8 @@ import { ATTR } from './genAiAttributes';
 export function emitJournalSpans(tracer: Tracer, events: readonly RunEvent[]): number {
   const start = events.find((e): e is Extract<RunEvent, { type: 'run/didStart' }> => e.type === 'run/didStart');
   if (!start) return 0;
+  // Costs at the prices the run journaled (its budgets used them), not the defaults.
+  const prices = start.settings?.prices;
   let count = 0;
   const open = (name: string, kind: SpanKind, startTime: number, parent: Span | null, attributes: Record<string, string | number | string[]>) => {
     count++;
@@ -51,7 +53,7 @@ export function emitJournalSpans(tracer: Tracer, events: readonly RunEvent[]): n
         break;
       }
       case 'model/didRespond': {
-        const cost = costUsd(e.model, e.usage);
+        const cost = costUsd(e.model, e.usage, prices);
         const span = open(`chat ${models.get(e.agentId) ?? e.model}`, SpanKind.CLIENT, e.startedAt, agentSpan ?? root, {
           [ATTR.operation]: 'chat',
           [ATTR.provider]: 'openai',
@@ -86,7 +88,7 @@ export function emitJournalSpans(tracer: Tracer, events: readonly RunEvent[]): n
         break;
       case 'agent/didFinish': {
         if (!agentSpan) break;
-        const cost = costUsd(models.get(e.agentId) ?? '', e.usage);
+        const cost = costUsd(models.get(e.agentId) ?? '', e.usage, prices);
         agentSpan.setAttributes({ [ATTR.inputTokens]: e.usage.inputTokens, [ATTR.outputTokens]: e.usage.outputTokens, 'loom.outcome': e.outcome.kind, ...(cost === null ? {} : { [ATTR.cost]: cost }) });
         if (e.outcome.kind !== 'completed') {
           agentSpan.setAttribute(ATTR.errorType, e.outcome.kind);
