@@ -119,6 +119,8 @@ export class RunGate implements Disposable {
 
   /** How an agent attempt ended, for the breaker: completed is progress, a crash, loop or cap is a failure. */
   agentEnded(agentId: string, outcome: AgentOutcome): void {
+    // A worker that died mid-call never settles it: its reservation goes with it.
+    if (this.reserved.delete(agentId)) this.wakeWaiters();
     switch (outcome.kind) {
       case 'completed':
         this.breaker.recordSuccess();

@@ -48,6 +48,17 @@ describe('engine/run/runBudget (the run gate)', () => {
     t.dispose();
   });
 
+  it('an agent that ends mid-call (a crashed worker never settles) gives its reservation back', async () => {
+    const t = gate({ runTokens: 10_000 });
+    const a = t.g.forAgent({ agentId: 'impl-a-1', model: 'gpt-4.1' });
+    await a.admit({ promptTokens: 1_000, maxOutputTokens: 8_192 });
+    const b = t.g.forAgent({ agentId: 'impl-b-1', model: 'gpt-4.1' }).admit({ promptTokens: 1_000, maxOutputTokens: 8_192 });
+    await tick();
+    t.g.agentEnded('impl-a-1', { kind: 'crashed', message: 'worker exited', next: 'retry' });
+    assert.deepEqual(await b, { maxOutputTokens: 8_192 });
+    t.dispose();
+  });
+
   it('stop at a run budget refuses the waiting call and stops the run', async () => {
     const t = gate({ runUsd: 0.01 });
     const a = t.g.forAgent({ agentId: 'impl-a-1', model: 'gpt-4.1' });
