@@ -1,11 +1,9 @@
-import { AGENT_IDENTITY, DURABLE_CONFIG, commitTree, gitOut, runGit, type GitIdentity } from './git';
+import { AGENT_IDENTITY, commitTree, gitOut, runGit, type GitIdentity } from './git';
 
 export interface CheckpointOptions {
   message: string;
   /** Default `Loom Agent <agents@loom.invalid>`. The committer is Loom. */
   author?: GitIdentity;
-  /** fsync objects, refs and index (`core.fsync`) so the checkpoint survives a power cut. Default true. */
-  durable?: boolean;
   /** Called once the tree differs, before the branch moves: where the caller journals the commit's intent. */
   beforeCommit?: () => void;
 }
@@ -19,19 +17,16 @@ export interface CheckpointOptions {
  * concurrent writer makes it fail rather than lose a commit.
  */
 export async function checkpoint(worktreeDir: string, options: CheckpointOptions): Promise<string | null> {
-  const durable = options.durable !== false;
-  const config = durable ? DURABLE_CONFIG : [];
   // Dependencies are mounted into the lease only inside the sandbox: here their mount point is an empty folder git skips.
-  await runGit(worktreeDir, ['add', '-A'], { config, lockRetries: 4 });
-  const tree = await gitOut(worktreeDir, ['write-tree'], { config });
+  await runGit(worktreeDir, ['add', '-A'], { lockRetries: 4 });
+  const tree = await gitOut(worktreeDir, ['write-tree']);
   const [parent, parentTree] = (await gitOut(worktreeDir, ['rev-parse', 'HEAD^{commit}', 'HEAD^{tree}'])).split('\n');
   if (tree === parentTree) return null;
   options.beforeCommit?.();
   const commit = await commitTree(worktreeDir, tree, [parent], options.message, {
     author: options.author ?? AGENT_IDENTITY,
-    durable,
   });
-  await runGit(worktreeDir, ['update-ref', '-m', `loom: ${firstLine(options.message)}`, 'HEAD', commit, parent], { config, lockRetries: 4 });
+  await runGit(worktreeDir, ['update-ref', '-m', `loom: ${firstLine(options.message)}`, 'HEAD', commit, parent], { lockRetries: 4 });
   return commit;
 }
 

@@ -91,8 +91,11 @@ export function commitConfig(author: GitIdentity, committer: GitIdentity = LOOM_
   ];
 }
 
-/** Makes checkpoint objects, refs and index writes survive a power cut (FACTS.md). */
-export const DURABLE_CONFIG: readonly string[] = ['core.fsync=committed,reference,index'];
+/**
+ * Every object, ref and index Loom's git commands write is fsynced (FACTS.md), so a checkpoint,
+ * a lease's branch or a merge the journal records as done survives a power cut. Reads are unaffected.
+ */
+const DURABLE_CONFIG: readonly string[] = ['core.fsync=committed,reference,index'];
 
 const LOCK_CONTENTION = /\.lock'?: File exists|Unable to create '.*\.lock'|cannot lock ref/i;
 
@@ -192,7 +195,7 @@ function isEmptyDir(dir: string): boolean {
 }
 
 async function runOnce(cwd: string, args: readonly string[], options: GitRunOptions): Promise<GitRunResult> {
-  const config = [...(options.config ?? []), ...hardeningConfig()];
+  const config = [...(options.config ?? []), ...hardeningConfig(), ...DURABLE_CONFIG];
   const argv = [...config.flatMap((c) => ['-c', c]), ...args];
   return new Promise((resolve) => {
     const child = spawn('git', argv, {
@@ -247,9 +250,9 @@ export async function commitTree(
   tree: string,
   parents: readonly string[],
   message: string,
-  opts: { author?: GitIdentity; committer?: GitIdentity; durable?: boolean } = {},
+  opts: { author?: GitIdentity; committer?: GitIdentity } = {},
 ): Promise<string> {
-  const config = [...commitConfig(opts.author ?? LOOM_IDENTITY, opts.committer ?? LOOM_IDENTITY), ...(opts.durable ? DURABLE_CONFIG : [])];
+  const config = commitConfig(opts.author ?? LOOM_IDENTITY, opts.committer ?? LOOM_IDENTITY);
   const args = ['commit-tree', '--no-gpg-sign', ...parents.flatMap((p) => ['-p', p]), '-F', '-', tree];
   return gitOut(repoDir, args, { config, input: message.endsWith('\n') ? message : `${message}\n` });
 }

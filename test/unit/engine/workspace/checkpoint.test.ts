@@ -45,7 +45,7 @@ describe('engine/workspace/checkpoint', () => {
     const other = await checkpoint(lease.path, { message: 'custom', author: { name: 'Implementor t', email: 't@loom.invalid' } }).then(async (s) => {
       assert.equal(s, null);
       await writeFiles(lease.path, { 'b.txt': 'b\n' });
-      return checkpoint(lease.path, { message: 'custom', author: { name: 'Implementor t', email: 't@loom.invalid' }, durable: false });
+      return checkpoint(lease.path, { message: 'custom', author: { name: 'Implementor t', email: 't@loom.invalid' } });
     });
     assert.equal(await git(repo.dir, 'log', '-1', '--format=%an', other!), 'Implementor t');
 

@@ -71,6 +71,15 @@ describe('engine/workspace/git hardening', function () {
     for (const f of await fs.readdir(markers.dir)) await fs.rm(path.join(markers.dir, f));
   });
 
+  it("every git command Loom runs fsyncs what it writes (objects, refs, index), whatever the repository's config says", async () => {
+    gitIn(repo.dir, 'config', 'core.fsync', 'none');
+    try {
+      assert.equal(await gitOut(repo.dir, ['config', 'core.fsync']), 'committed,reference,index');
+    } finally {
+      gitIn(repo.dir, 'config', '--unset', 'core.fsync');
+    }
+  });
+
   it('the plant is live: plain git runs the hooks and the fsmonitor', async () => {
     gitIn(repo.dir, 'status');
     gitIn(repo.dir, 'update-ref', 'refs/heads/plant-check', 'HEAD');
