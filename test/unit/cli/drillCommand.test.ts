@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { requireBuild } from '../engine/run/runHarness';
 import { loom } from './loomCli';
@@ -31,6 +32,20 @@ describe('loom drill (the built CLI)', function () {
       assert.equal(stdout, '');
       assert.match(stderr, new RegExp(`loom drill: there is no drill "${arg}": drills are numbered 1 to 12`));
       assert.doesNotMatch(stderr, /\n\s+at /);
+    }
+  });
+
+  it('keeps a drill\'s folder with --keep: its repository and the run\'s journal are there to inspect', async () => {
+    const { code, stdout } = await loom(['drill', '8', '--keep']);
+    assert.equal(code, 0, stdout);
+    const kept = /kept (\S+)/.exec(stdout)?.[1];
+    assert.ok(kept && existsSync(kept), stdout);
+    try {
+      const runs = join(kept, 'home', 'runs');
+      assert.equal(readdirSync(runs).filter((run) => existsSync(join(runs, run, 'journal.jsonl'))).length, 1);
+      assert.ok(readdirSync(kept).some((name) => name.startsWith('repo-')));
+    } finally {
+      rmSync(kept, { recursive: true, force: true });
     }
   });
 
