@@ -1,5 +1,6 @@
 import type { RunEvent } from '../../protocol/events';
 import type { AgentRole } from '../../protocol/usage';
+import { peakOverlap } from '../../protocol/views/peakConcurrency';
 
 export interface AgentInterval {
   agentId: string;
@@ -23,19 +24,7 @@ export function agentIntervals(events: readonly RunEvent[], roles: AgentRole | r
   return out;
 }
 
-/** The largest number of intervals active at one instant (a sweep over start/end points). */
+/** The largest number of intervals active at one instant (the dashboard's sweep: touching intervals do not overlap). */
 export function maxOverlap(intervals: readonly AgentInterval[]): number {
-  const points = intervals.flatMap((i) => [
-    { t: i.start, d: 1 },
-    { t: i.end, d: -1 },
-  ]);
-  // Ends sort before starts at the same instant: touching intervals do not overlap.
-  points.sort((a, b) => a.t - b.t || a.d - b.d);
-  let current = 0;
-  let best = 0;
-  for (const p of points) {
-    current += p.d;
-    best = Math.max(best, current);
-  }
-  return best;
+  return peakOverlap(intervals).peak;
 }

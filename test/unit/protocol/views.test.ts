@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { foldEvents } from '../../../extension/protocol/reduce';
 import { displayNow, lastActivity, LIVE_CLOCK_MAX_GAP_MS } from '../../../extension/protocol/views/clock';
 import { currentStep } from '../../../extension/protocol/views/currentStep';
+import { peakConcurrency, peakOverlap } from '../../../extension/protocol/views/peakConcurrency';
 import { requirementRows } from '../../../extension/protocol/views/requirementRows';
 import { costOfAgent, spendOf } from '../../../extension/protocol/views/spend';
 import { runSpan, spendByAgent } from '../../../extension/protocol/views/spendSeries';
@@ -71,6 +72,14 @@ describe('protocol/views: views derived from the folded run', () => {
     const early = foldEvents(all, slugAt);
     const earlyTraces = traceItemsByAgent(early, all.slice(0, slugAt + 1));
     assert.equal(currentStep(early.agents.find((a) => a.agentId === 'impl-slugify-1')!, earlyTraces.get('impl-slugify-1')!, early), 'Calling read_file');
+  });
+
+  it('peak concurrency: the most agents of some roles at one instant, a hand-over not counted, a running agent until now', () => {
+    assert.deepEqual(peakConcurrency(run.agents, ['implementor'], run.endedAt!), { peak: 3, at: run.agents.find((a) => a.agentId === 'impl-case-conversion-1')!.startedAt });
+    assert.deepEqual(peakOverlap([{ start: 0, end: 10 }, { start: 10, end: 20 }]), { peak: 1, at: 0 });
+    assert.deepEqual(peakOverlap([{ start: 0, end: 10 }, { start: 5, end: 20 }, { start: 9, end: 12 }]), { peak: 3, at: 9 });
+    const mid = foldEvents(all, 30);
+    assert.equal(peakConcurrency(mid.agents, ['implementor'], all[30].ts).peak, 3, 'running implementors count until now');
   });
 
   it('requirements summarize the status of their tasks', () => {
