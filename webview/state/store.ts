@@ -134,7 +134,10 @@ export function createDashboardStore(options: DashboardStoreOptions = {}): Dashb
     },
 
     showEvent(seq) {
-      set(shown(folds, get().live, seq));
+      const { live, ui } = get();
+      const next = shown(folds, live, seq);
+      // Back to live, answers the journal confirmed meanwhile are no longer pending.
+      set(next.timelineSeq === null ? { ...next, ui: pruneUi(ui, live.run) } : next);
     },
 
     selectTab(tab) {

@@ -171,6 +171,19 @@ describe('webview/state/store', () => {
       assert.deepEqual(s.run, foldEvents(events));
     });
 
+    it('an answer confirmed while the past was shown is no longer pending once back live', () => {
+      const store = createDashboardStore();
+      const open = events.findIndex((e) => e.type === 'escalation/didOpen');
+      feed(store, events.slice(0, open + 1));
+      store.getState().markResolutionPending('esc-1', 'deny');
+      store.getState().showEvent(20);
+      const resolve = events.findIndex((e) => e.type === 'escalation/didResolve');
+      feed(store, events.slice(open + 1, resolve + 1));
+      assert.deepEqual(store.getState().ui.pendingResolutions.map((p) => p.escalationId), ['esc-1'], 'the past shown is left alone');
+      store.getState().showEvent(null);
+      assert.deepEqual(store.getState().ui.pendingResolutions, []);
+    });
+
     it('the last event is live, and positions are clamped to the run', () => {
       const store = createDashboardStore();
       feed(store, events);
