@@ -10,7 +10,7 @@ import { EmptyState } from './views/EmptyState';
 import { EscalationsView } from './views/EscalationsView';
 import { PlanView } from './views/PlanView';
 import { RunHeader } from './views/RunHeader';
-import { RunList } from './views/RunList';
+import { RunList, useRunCount } from './views/RunList';
 import { SpecView } from './views/SpecView';
 import { SpendView } from './views/SpendView';
 import { Timeline } from './views/Timeline';
@@ -26,12 +26,13 @@ export function App() {
   const stale = useDashboard((s) => s.needsSnapshot);
   const openEscalations = useDashboard((s) => s.run.escalations.filter((e) => e.resolution === null).length);
   const running = useDashboard((s) => s.run.agents.filter((a) => a.status === 'running').length);
+  const pastRuns = useRunCount();
   const index = TAB_IDS.indexOf(tab);
   if (!runId) {
     return (
       <main className="loom-app">
-        <EmptyState icon="layers" title="No Loom run yet">
-          Start one with <strong>Loom: Start Agent Plan</strong>; its plan, agents, traces and spend appear here as it goes.
+        <EmptyState icon="layers" title={pastRuns ? 'No run open' : 'No Loom run yet'}>
+          {pastRuns ? 'Open or resume one of the runs below, or start one' : 'Start one'} with <strong>Loom: Start Agent Plan</strong>; its plan, agents, traces and spend appear here as it goes.
         </EmptyState>
         <RunList open />
       </main>

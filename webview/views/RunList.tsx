@@ -20,6 +20,13 @@ const LOOK: Record<RunListStatus, { icon: string; label: string; tone: string }>
   stopped: { icon: 'debug-stop', label: 'Stopped', tone: 'muted' },
 };
 
+/** How many runs the host listed (0 before it answers). */
+export function useRunCount(): number {
+  const store = useContext(RunListContext);
+  if (!store) throw new Error('useRunCount outside RunListContext');
+  return useStore(store, (s) => s.runs.length);
+}
+
 /**
  * Every run in LOOM_HOME (they outlive a window reload): Open shows one folded from its journal,
  * Resume continues an interrupted or stopped one. `open` starts the list unfolded.

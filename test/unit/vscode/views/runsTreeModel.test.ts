@@ -1,21 +1,9 @@
 import assert from 'node:assert/strict';
 import type { RunSummary } from '../../../../extension/protocol/runSummary';
 import { runsNodes } from '../../../../extension/vscode/views/runsTreeModel';
+import { runSummaryOf } from '../../../fixtures/runSummary';
 
-const run = (runId: string, status: RunSummary['status'], extra: Partial<RunSummary> = {}): RunSummary => ({
-  runId,
-  repo: '/home/dev/src/mathlib',
-  specPath: '/home/dev/src/mathlib/SPEC.md',
-  model: 'm',
-  status,
-  startedAt: 1_700_000_000_000,
-  endedAt: null,
-  tasks: 4,
-  tasksDone: 2,
-  openEscalations: [],
-  journalProblems: 0,
-  ...extra,
-});
+const run = (runId: string, status: RunSummary['status'], extra: Partial<RunSummary> = {}) => runSummaryOf(runId, status, { repo: '/home/dev/src/mathlib', ...extra });
 
 describe('vscode/views/runsTreeModel (the Runs view)', () => {
   it('one row per run: status, repository, progress, open questions, and which one is shown', () => {
