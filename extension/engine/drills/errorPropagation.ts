@@ -35,7 +35,7 @@ export const errorPropagation: Drill<{ events: RunEvent[] }> = {
     const tasks = foldEvents(events).tasks;
     const status = (id: string) => tasks.find((t) => t.task.id === id)?.status ?? 'absent';
     return verdict(
-      `claim: verification ${verdicts.map((v) => (v.passed ? 'passed' : 'failed')).join(', ') || 'never ran'} with ${errors.length} error and ${mismatches.length - errors.length} warning claim/mismatch findings, task ${status('claim')}; after-claim ${blocked ? `blocked by ${blocked.blockedBy.join(', ')}` : status('after-claim')}, ${dependentAgents.length} agents started`,
+      `claim: verification ${verdicts.map((v) => (v.passed ? 'passed' : 'failed')).join(', then ') || 'never ran'} with ${errors.length} error and ${mismatches.length - errors.length} warning claim/mismatch findings, task ${status('claim')}; after-claim ${blocked ? `blocked by ${blocked.blockedBy.join(', ')}` : status('after-claim')}, ${dependentAgents.length} agents started`,
       {
         'the handoff failed verification with an error claim/mismatch': verdicts.length > 0 && verdicts.every((v) => !v.passed) && errors.length > 0,
         'the false claim never merged': status('claim') === 'failed',
