@@ -77,7 +77,7 @@ export class ApprovalBroker implements Disposable {
     const now = (this.deps.now ?? Date.now)();
     return new Promise<ApprovalAnswer>((resolve) => {
       const timer = setTimeout(
-        () => this.settle(escalationId, choices[1], 'timeout', `nobody answered ${escalationId} within ${formatSeconds(this.deps.timeoutMs)}, so it counts as ${choices[1]}`),
+        () => this.settle(escalationId, choices[1], 'timeout', `nobody answered ${escalationId} within ${formatSeconds(this.deps.timeoutMs)}, so it counts as ${kind === 'approval' ? 'denied' : choices[1]}`),
         this.deps.timeoutMs,
       );
       this.pending.set(escalationId, { request, choices, resolve, timer });
