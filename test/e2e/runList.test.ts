@@ -97,7 +97,7 @@ describe('dashboard run list (browser)', function () {
     await page.waitForSelector('.run-header');
     const list = page.locator('details.run-list');
     await list.waitFor();
-    assert.equal(await list.evaluate((d) => (d as HTMLDetailsElement).open), false);
+    assert.equal(await list.evaluate((d) => d.hasAttribute('open')), false);
     await list.locator('summary').click();
     const shown = list.locator(`li.run-row[data-run-id="${state.runId}"]`);
     assert.equal(await shown.evaluate((e) => e.classList.contains('shown')), true);
