@@ -215,7 +215,13 @@ export const EventBodySchema = z.discriminatedUnion('type', [
     findings: z.array(FindingSchema),
   }),
   z.object({ type: z.literal('task/didSucceed'), taskId: z.string(), headCommit: z.string() }),
-  z.object({ type: z.literal('task/didFail'), taskId: z.string(), reason: z.string() }),
+  z.object({
+    type: z.literal('task/didFail'),
+    taskId: z.string(),
+    reason: z.string(),
+    /** It ended because the run was stopped, not on its own: a resume continues it from its last checkpoint. */
+    stopped: z.boolean().optional(),
+  }),
   z.object({ type: z.literal('task/didBlock'), taskId: z.string(), blockedBy: z.array(z.string()) }),
   z.object({
     type: z.literal('conflict/didDetect'),

@@ -52,8 +52,15 @@ export class ApprovalBroker implements Disposable {
        * (writeApprovalAnswer): read while an approval is open, journaled here by the single writer.
        */
       inboxDir?: string;
+      /** Escalation ids the run's journal already has (a resumed run): new questions never reuse one. */
+      journaledIds?: readonly string[];
     },
-  ) {}
+  ) {
+    for (const id of deps.journaledIds ?? []) {
+      const m = /^(.*)-(\d+)$/.exec(id);
+      if (m) this.next.set(m[1], Math.max(this.next.get(m[1]) ?? 0, Number(m[2])));
+    }
+  }
 
   /** Open approval escalations, oldest first. */
   get open(): string[] {

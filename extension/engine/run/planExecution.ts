@@ -35,7 +35,7 @@ export async function executePlan(ctx: RunContext, leases: LeaseManager, plan: P
           ctx.journal({ type: 'task/didSucceed', taskId: task.id, headCommit: end.headCommit });
         } else {
           status.set(task.id, 'failed');
-          ctx.journal({ type: 'task/didFail', taskId: task.id, reason: end.reason });
+          ctx.journal({ type: 'task/didFail', taskId: task.id, reason: end.reason, ...(ctx.signal.aborted ? { stopped: true } : {}) });
         }
       })
       .finally(() => running.delete(task.id));

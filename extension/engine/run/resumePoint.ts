@@ -145,6 +145,8 @@ export function resumePoint(events: readonly RunEvent[]): ResumePoint {
         point.inFlight.delete(e.taskId);
         break;
       case 'task/didFail':
+        // A task the run's stop ended is not done: it continues like any task in flight.
+        if (e.stopped) break;
         point.failed.add(e.taskId);
         point.inFlight.delete(e.taskId);
         break;

@@ -182,6 +182,10 @@ export class RunCoordinator implements Disposable {
       tasks: point.plan ? point.plan.tasks.map((t) => t.id).filter((id) => !finished.has(id)) : [],
       effects: point.unfinished,
     });
+    // A question an agent of the dead process waited on (an approval, a budget, the breaker) went with it: the agent that continues asks again if it must.
+    for (const open of folded.escalations.filter((e) => e.resolution === null && e.action !== undefined)) {
+      ctx.journal({ type: 'escalation/didResolve', escalationId: open.escalationId, choice: 'expired', by: 'resume' });
+    }
     this.warnUnpriced(ctx);
     return this.planAndExecute(ctx, point);
   }
@@ -197,7 +201,12 @@ export class RunCoordinator implements Disposable {
     const journal = (body: EventBody): RunEvent => this.append(journalWriter, body);
     const sandbox = await openRunSandbox(this.options, paths.runDir);
     const policy = runPolicy(this.options, sandbox.spec);
-    const approvals = new ApprovalBroker({ append: journal, timeoutMs: policy.approvalTimeoutSeconds * 1000, inboxDir: approvalInbox(paths.runDir) });
+    const approvals = new ApprovalBroker({
+      append: journal,
+      timeoutMs: policy.approvalTimeoutSeconds * 1000,
+      inboxDir: approvalInbox(paths.runDir),
+      journaledIds: this.stateValue.escalations.map((e) => e.escalationId),
+    });
     this.approvals = approvals;
     // Every model call of every agent passes here; a resumed run continues what it spent.
     const before = spendOf(this.stateValue.agents, prices);

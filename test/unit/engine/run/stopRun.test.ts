@@ -5,7 +5,7 @@ import { startSimulator, type Simulator } from '../../../../extension/engine/sim
 import { RunCoordinator } from '../../../../extension/engine/run/runCoordinator';
 import { DEFAULT_RUN_SETTINGS } from '../../../../extension/engine/run/runOptions';
 import type { RunEvent } from '../../../../extension/protocol/events';
-import { makeRepo, makeTempDir, type TempRepo } from '../../../fixtures/gitRepo';
+import { git, makeRepo, makeTempDir, type TempRepo } from '../../../fixtures/gitRepo';
 import { BUNDLE, planTask, PASS_VERDICT, report, requireBuild, specWith, write } from './runHarness';
 
 /** Live child processes of this process (the MCP servers agents started, and anything they spawned). */
@@ -66,11 +66,12 @@ describe('stopping agents and runs (real threads and MCP subprocesses)', functio
     await home.cleanup();
   });
 
-  function coordinator(): RunCoordinator {
+  function coordinator(resume?: { runId: string; simulatorUrl: string }): RunCoordinator {
     return new RunCoordinator({
+      ...(resume ? { runId: resume.runId, resume: true } : {}),
       repo: repo.dir,
       specPath: join(repo.dir, 'SPEC.md'),
-      endpoint: { baseUrl: sim.url, model: 'loom-sim-1', apiKey: 'k', timeoutMs: 120_000, maxRetries: 0, headers: [] },
+      endpoint: { baseUrl: resume?.simulatorUrl ?? sim.url, model: 'loom-sim-1', apiKey: 'k', timeoutMs: 120_000, maxRetries: 0, headers: [] },
       concurrency: 3,
       loomHome: home.dir,
       bundle: BUNDLE,
@@ -122,5 +123,43 @@ describe('stopping agents and runs (real threads and MCP subprocesses)', functio
     for (const e of events) if (e.type === 'lease/didCreate') assert.equal(existsSync(e.path), false, e.path);
     await waitFor(() => childPids().every((pid) => before.has(pid)), 10_000);
     for (const e of events) if (e.type === 'mcp/didStart') assert.throws(() => process.kill(e.pid, 0), `MCP server ${e.pid} survived`);
+  });
+
+  it('a stopped run resumes: the tasks the stop ended continue from their checkpoints and the run finishes', async () => {
+    const run = coordinator();
+    const events: RunEvent[] = [];
+    run.onDidEvent((e) => events.push(e));
+    const done = run.run();
+    await waitFor(() => events.some((e) => e.type === 'task/didSucceed' && e.taskId === 'quick'));
+    await waitFor(() => ['slow-a', 'slow-b'].every((id) => events.some((e) => e.type === 'checkpoint/didCommit' && e.taskId === id)));
+    await run.stop();
+    const stopped = await done;
+    await run.dispose();
+    assert.equal(stopped.status, 'stopped');
+    assert.ok(events.some((e) => e.type === 'task/didFail' && e.taskId === 'slow-a' && e.stopped), 'the journal says the stop ended slow-a');
+
+    // The same run, resumed with models that answer at once.
+    const quickSim = await startSimulator({
+      scenario: {
+        name: 'resume',
+        agents: [
+          { match: { role: 'implementor', task: 'slow-a' }, turns: [{ toolCalls: [report('a', ['src/a.js'])] }] },
+          { match: { role: 'implementor', task: 'slow-b' }, turns: [{ toolCalls: [report('b', ['src/b.js'])] }] },
+          { match: { role: 'implementor', task: 'after-a' }, turns: [{ toolCalls: [write('src/after.js', 'after\n')] }, { toolCalls: [report('after', ['src/after.js'])] }] },
+          { match: { role: 'verifier' }, turns: [{ content: PASS_VERDICT }] },
+        ],
+      },
+    });
+    try {
+      const resumed = coordinator({ runId: run.runId, simulatorUrl: quickSim.url });
+      const state = await resumed.run();
+      await resumed.dispose();
+      assert.equal(state.status, 'succeeded', state.tasks.map((t) => `${t.task.id} ${t.status} ${t.failureReason ?? ''}`).join('; '));
+      assert.deepEqual(Object.fromEntries(state.tasks.map((t) => [t.task.id, t.status])), { 'slow-a': 'merged', 'slow-b': 'merged', quick: 'merged', 'after-a': 'merged' });
+      // slow-a continued on its checkpoint: its write before the stop is in the result.
+      assert.equal(await git(repo.dir, 'show', `${state.integrationBranch}:src/a.js`), 'a');
+    } finally {
+      await quickSim.close();
+    }
   });
 });
