@@ -5,6 +5,8 @@ import type { Disposable } from '../base/disposable';
 /**
  * How `loom run` answers approval escalations: `approve`/`deny` answer every one at once (`--yes`,
  * `--no`, for CI), `prompt` asks on the terminal, `none` leaves them to `loom resolve` (or the timeout).
+ * With `--yes` or `--no` nobody is there, so a limit's question (a budget, the circuit breaker) is
+ * answered with its refusing choice (stop) at once: a limit is never raised without a person.
  */
 export type ApprovalMode = 'approve' | 'deny' | 'prompt' | 'none';
 
@@ -24,10 +26,12 @@ export function answerApprovals(
   if (mode === 'none') return { dispose: () => undefined };
   if (mode === 'approve' || mode === 'deny') {
     return target.onDidEvent((event) => {
-      if (event.type !== 'escalation/didOpen' || event.kind !== 'approval') return;
-      io.print(`${event.escalationId}: ${mode === 'approve' ? 'approved' : 'denied'} automatically (${io.by}): ${event.question}`);
+      if (event.type !== 'escalation/didOpen' || event.action === undefined) return;
+      const choice = event.kind === 'approval' ? mode : event.options[1];
+      const said = event.kind === 'approval' ? (mode === 'approve' ? 'approved' : 'denied') : `answered ${choice} (nobody is here to raise a limit)`;
+      io.print(`${event.escalationId}: ${said} automatically (${io.by}): ${event.question}`);
       // Not inside the journal's append: the answer is journaled right after the question.
-      setImmediate(() => void target.resolveEscalation(event.escalationId, mode, io.by).catch((err: Error) => io.print(`${event.escalationId}: could not be answered: ${err.message}`)));
+      setImmediate(() => void target.resolveEscalation(event.escalationId, choice, io.by).catch((err: Error) => io.print(`${event.escalationId}: could not be answered: ${err.message}`)));
     });
   }
   return new TerminalPrompt(target, io);

@@ -82,4 +82,22 @@ describe('cli/approvalPrompt', () => {
     assert.deepEqual(answers, ['approval-1 deny cli --no']);
     assert.match(printed[0], /^approval-1: denied automatically \(cli --no\): impl-t-1 wants to run/);
   });
+
+  it('--yes never raises a limit: a budget or circuit-breaker question is answered stop at once, not left to the timeout', async () => {
+    const events = new Emitter<RunEvent>();
+    const answers: string[] = [];
+    const printed: string[] = [];
+    const auto = answerApprovals({ onDidEvent: events.event, resolveEscalation: async (id, choice, by) => answers.push(`${id} ${choice} ${by}`) }, 'approve', {
+      print: (l) => printed.push(l),
+      by: 'cli --yes',
+    });
+    events.fire({ ...approval(1, 'budget-1'), kind: 'budget', options: ['extend', 'stop'], question: 'The run has used 12,000 of its 12,000 tokens. Extend?', action: { kind: 'extendBudget', taskId: 't', usedTokens: 12_000, limitTokens: 12_000, extraTokens: 12_000 } });
+    events.fire(approval(2, 'approval-1'));
+    // A conflict is a person's question with no waiting agent: left alone.
+    events.fire({ ...approval(3, 'esc-1'), kind: 'conflict', options: ['ours', 'theirs', 'mergeAgent', 'manual'], action: undefined, agentId: undefined });
+    await tick();
+    auto.dispose();
+    assert.deepEqual(answers, ['budget-1 stop cli --yes', 'approval-1 approve cli --yes']);
+    assert.match(printed[0], /^budget-1: answered stop \(nobody is here to raise a limit\) automatically \(cli --yes\)/);
+  });
 });
