@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { Emitter } from '../../../extension/base/emitter';
 import { answerApprovals } from '../../../extension/cli/approvalPrompt';
-import type { RunEvent } from '../../../extension/protocol/events';
+import type { EventOf, RunEvent } from '../../../extension/protocol/events';
 
-function approval(seq: number, escalationId: string): RunEvent {
+function approval(seq: number, escalationId: string): EventOf<'escalation/didOpen'> {
   return {
     seq,
     ts: 1_000,

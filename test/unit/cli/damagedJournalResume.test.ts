@@ -2,23 +2,14 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJournal } from '../../../extension/engine/journal/journalReader';
-import { runPaths } from '../../../extension/engine/run/runPaths';
 import { repeatedEffects } from '../../../extension/protocol/effects';
 import { foldEvents } from '../../../extension/protocol/reduce';
 import { git, makeRepo, makeTempDir } from '../../fixtures/gitRepo';
-import { crashRepoFiles, runUntil, scenario } from '../engine/run/crashRun';
+import { crashRepoFiles, journalUnder, runUntil, scenario } from '../engine/run/crashRun';
 import { requireBuild } from '../engine/run/runHarness';
 import { loom } from './loomCli';
 
 type Damage = 'torn tail' | 'corrupt middle line' | 'duplicated line';
-
-/** The journal of the one run under `home`, once it exists. */
-function journalUnder(home: string): string | null {
-  const runs = join(home, 'runs');
-  if (!existsSync(runs)) return null;
-  const [runId] = readdirSync(runs);
-  return runId ? runPaths(home, runId).journal : null;
-}
 
 /** Damages the journal of a killed run the way a crash, a bad disk or a bad copy does; returns the damaged line's number. */
 function damage(journal: string, kind: Damage): number {

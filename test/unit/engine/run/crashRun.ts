@@ -1,4 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runPaths } from '../../../../extension/engine/run/runPaths';
 import type { ScenarioInput } from '../../../../extension/engine/simulator/scenarioSchema';
 import { CLI } from '../../cli/loomCli';
 import { PASS_VERDICT, planTask, report, specWith, write } from './runHarness';
@@ -85,3 +88,22 @@ export const runIdOf = (stdout: string) => /run (\d{8}-\d{6}-[a-z0-9]{4})/.exec(
 
 /** The repository files and spec of the crash run. */
 export const crashRepoFiles = () => ({ ...FILES, 'SPEC.md': specWith(['alpha', 'beta', 'gamma', 'omega']) });
+
+/** The id of the one run under `home`, once its folder exists (a run killed early may not have printed it). */
+export function runIdUnder(home: string): string | undefined {
+  const runs = join(home, 'runs');
+  return existsSync(runs) ? readdirSync(runs)[0] : undefined;
+}
+
+/** The journal of the one run under `home`, once it exists. */
+export function journalUnder(home: string): string | null {
+  const runId = runIdUnder(home);
+  return runId ? runPaths(home, runId).journal : null;
+}
+
+/** How many lines the journal of the one run under `home` has so far (0 before it exists). */
+export function journalLines(home: string): number {
+  const journal = journalUnder(home);
+  if (!journal || !existsSync(journal)) return 0;
+  return readFileSync(journal, 'utf8').split('\n').length - 1;
+}
