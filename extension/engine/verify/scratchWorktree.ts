@@ -24,6 +24,7 @@ export async function addScratchWorktree(repo: string, parentDir: string, name: 
       await runGit(repo, ['worktree', 'prune']).catch(() => undefined);
     }
   };
-  await runGit(repo, ['worktree', 'add', '--detach', dir, commit]);
+  // Verifiers add and remove worktrees of one repository at the same time: contention is retried.
+  await runGit(repo, ['worktree', 'add', '--detach', dir, commit], { lockRetries: 4 });
   return { dir, commit, remove };
 }

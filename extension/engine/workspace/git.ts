@@ -97,7 +97,8 @@ export function commitConfig(author: GitIdentity, committer: GitIdentity = LOOM_
  */
 const DURABLE_CONFIG: readonly string[] = ['core.fsync=committed,reference,index'];
 
-const LOCK_CONTENTION = /\.lock'?: File exists|Unable to create '.*\.lock'|cannot lock ref/i;
+// Also transient: another process's worktree half made or half removed while this one lists worktrees.
+const LOCK_CONTENTION = /\.lock'?: File exists|Unable to create '.*\.lock'|cannot lock ref|failed to read .*worktrees\/[^/]+\/commondir/i;
 
 /**
  * `git <args>` in `cwd`, hardened (above), with its exit code and both streams: the caller says
