@@ -66,8 +66,9 @@ export const EventBodySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('lease/didRemove'), path: z.string() }),
   /**
    * An effect is about to happen (a lease, a checkpoint commit, a merge, a tool call with effects):
-   * journaled before it, under the key its completion event carries (protocol/effects.ts), so a
-   * resume can tell done from not done.
+   * journaled before it (durably for the host's own effects; a worker's is posted before its effect,
+   * not awaited), under the key its completion event carries (protocol/effects.ts), so a resume can
+   * tell done from not done.
    */
   z.object({
     type: z.literal('effect/willApply'),

@@ -38,7 +38,10 @@ import { spendOf } from '../../protocol/views/spend';
  * fsynced) before anyone hears of them.
  */
 const REPORTS_EFFECT: ReadonlySet<RunEvent['type']> = new Set<RunEvent['type']>([
-  // An effect's intent is on disk before the effect starts: a resume can tell it was attempted.
+  // An intent journaled here (a lease, a merge) is on disk before the effect starts. One a worker emits
+  // (a checkpoint, a tool call) is posted before its effect but not awaited: a crash in between can lose
+  // it. Lease-confined effects are undone anyway (the lease goes back to its last journaled checkpoint);
+  // a call to another MCP server in that window is not reported in doubt.
   'effect/willApply',
   'lease/didCreate',
   'lease/didRemove',
