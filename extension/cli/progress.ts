@@ -46,10 +46,18 @@ export function progressLine(event: RunEvent, startedAt: number): string | null 
       return `${t} task ${event.taskId} FAILED: ${event.reason}`;
     case 'task/didBlock':
       return `${t} task ${event.taskId} blocked by ${event.blockedBy.join(', ')}`;
+    case 'conflict/didPredict':
+      return `${t} conflict predicted: ${event.taskId} x ${event.otherTaskId ?? 'the integration branch'} in ${event.files.map((f) => f.path).join(', ')}`;
+    case 'conflict/didClear':
+      return `${t} predicted conflict gone: ${event.taskId} x ${event.otherTaskId ?? 'the integration branch'}`;
     case 'conflict/didDetect':
-      return `${t} conflict before merge: ${event.taskIds.join(' x ')} in ${event.files.map((f) => f.path).join(', ')}`;
+      return event.cause === 'semantic'
+        ? `${t} semantic conflict: ${event.taskIds.join(' x ')} merge cleanly but ${event.check ?? 'a check'} fails`
+        : `${t} conflict before merge: ${event.taskIds.join(' x ')} in ${event.files.map((f) => f.path).join(', ')}`;
     case 'merge/didMerge':
-      return `${t} merged ${event.taskId} into ${event.branch}`;
+      return `${t} merged ${event.taskId} into ${event.branch}${event.tier && event.tier !== 'auto' ? ` (resolved by ${event.tier === 'person' ? 'a person' : 'a merge agent'})` : ''}`;
+    case 'task/didWait':
+      return `${t} task ${event.taskId} waits for ${event.escalationId}: ${event.reason}`;
     case 'escalation/didOpen':
       return `${t} ESCALATION ${event.escalationId}: ${event.question}`;
     case 'escalation/didResolve':

@@ -15,6 +15,11 @@ const envelope = { seq: z.number().int().nonnegative(), ts: z.number() };
 
 const agentRef = { agentId: z.string(), taskId: z.string().optional() };
 
+/** The resolution tiers, as AgentSpawn counts them: auto-merge, semantic merge by an agent, a person. */
+export const MERGE_TIERS = ['auto', 'mergeAgent', 'person'] as const;
+export const MergeTierSchema = z.enum(MERGE_TIERS);
+export type MergeTier = z.infer<typeof MergeTierSchema>;
+
 export const EventBodySchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('run/didStart'),
@@ -224,12 +229,42 @@ export const EventBodySchema = z.discriminatedUnion('type', [
     stopped: z.boolean().optional(),
   }),
   z.object({ type: z.literal('task/didBlock'), taskId: z.string(), blockedBy: z.array(z.string()) }),
+  /**
+   * Continuous prediction: after a checkpoint, the task's branch would conflict with another task's
+   * branch in flight (or, with otherTaskId null, with the integration branch). A later prediction of
+   * the same pair replaces it; conflict/didClear ends it.
+   */
+  z.object({
+    type: z.literal('conflict/didPredict'),
+    taskId: z.string(),
+    otherTaskId: z.string().nullable(),
+    /** The checkpoint commit that was checked. */
+    commit: z.string(),
+    files: z.array(
+      z.object({
+        path: z.string(),
+        kind: z.string(),
+        /** Lines of the merge base (1-based, inclusive) that both sides change. */
+        hunks: z.array(z.object({ start: z.number().int(), end: z.number().int() })),
+      }),
+    ),
+  }),
+  /** A predicted conflict no longer holds (the branches moved apart, or one of them merged or ended). */
+  z.object({ type: z.literal('conflict/didClear'), taskId: z.string(), otherTaskId: z.string().nullable() }),
   z.object({
     type: z.literal('conflict/didDetect'),
     taskIds: z.tuple([z.string(), z.string()]),
     files: z.array(z.object({ path: z.string(), kind: z.string() })),
+    /** textual: git could not merge; semantic: git merged cleanly but a merged task's check fails on the result. Absent: textual. */
+    cause: z.enum(['textual', 'semantic']).optional(),
+    /** A semantic conflict's failing check and the integration merge that introduced it. */
+    check: z.string().optional(),
+    mergeCommit: z.string().optional(),
   }),
-  z.object({ type: z.literal('merge/didMerge'), taskId: z.string(), branch: z.string(), commit: z.string() }),
+  /** How it landed (absent: auto): a clean merge, a merge agent's resolution, or a person's answer. */
+  z.object({ type: z.literal('merge/didMerge'), taskId: z.string(), branch: z.string(), commit: z.string(), tier: MergeTierSchema.optional() }),
+  /** A task that cannot start until a conflict among its dependencies is resolved: it waits, it does not fail. */
+  z.object({ type: z.literal('task/didWait'), taskId: z.string(), escalationId: z.string(), reason: z.string() }),
   z.object({
     type: z.literal('escalation/didOpen'),
     escalationId: z.string(),
@@ -245,9 +280,13 @@ export const EventBodySchema = z.discriminatedUnion('type', [
           base: z.string().nullable(),
           ours: z.string().nullable(),
           theirs: z.string().nullable(),
+          /** What the merge agent produced for this file before it was judged, when one tried. */
+          merged: z.string().nullable().optional(),
         }),
       )
       .default([]),
+    /** What was tried before a person was asked (the merge agent's attempt and why it was refused). */
+    tried: z.string().optional(),
     /** An approval: the agent that waits, what it wants to do, and when the wait ends as denied. */
     agentId: z.string().optional(),
     action: ActionSchema.optional(),

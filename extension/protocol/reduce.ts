@@ -50,6 +50,8 @@ export function reduce(state: RunState, event: RunEvent): RunState {
             reviews: [],
             checks: [],
             failureReason: null,
+            mergedBy: null,
+            waitingOn: null,
             startedAt: null,
             endedAt: null,
           }),
@@ -59,6 +61,7 @@ export function reduce(state: RunState, event: RunEvent): RunState {
       return updateTask(s, event.taskId, (t) => ({
         ...t,
         status: 'running',
+        waitingOn: null,
         attempts: event.attempt,
         startedAt: t.startedAt ?? event.ts,
       }));
@@ -149,10 +152,21 @@ export function reduce(state: RunState, event: RunEvent): RunState {
         failureReason: `blocked by ${event.blockedBy.join(', ')}`,
         endedAt: event.ts,
       }));
+    case 'conflict/didPredict':
+      return { ...s, predictions: [...s.predictions.filter((p) => !samePair(p, event)), event] };
+    case 'conflict/didClear':
+      return { ...s, predictions: s.predictions.filter((p) => !samePair(p, event)) };
     case 'conflict/didDetect':
       return { ...s, conflicts: [...s.conflicts, event] };
     case 'merge/didMerge':
-      return { ...updateTask(s, event.taskId, (t) => ({ ...t, status: 'merged' })), integrationCommit: event.commit };
+      return {
+        ...updateTask(s, event.taskId, (t) => ({ ...t, status: 'merged', mergedBy: event.tier ?? 'auto', waitingOn: null })),
+        // A merged task's predictions are settled.
+        predictions: s.predictions.filter((p) => p.taskId !== event.taskId && p.otherTaskId !== event.taskId),
+        integrationCommit: event.commit,
+      };
+    case 'task/didWait':
+      return updateTask(s, event.taskId, (t) => ({ ...t, status: 'waiting', waitingOn: event.escalationId, failureReason: event.reason }));
     case 'escalation/didOpen': {
       const withEscalation = { ...s, escalations: [...s.escalations, { ...event, resolution: null }] };
       if (event.kind !== 'conflict') return withEscalation;
@@ -187,6 +201,11 @@ export function foldEvents(events: readonly RunEvent[], upTo = Infinity, initial
     state = reduce(state, event);
   }
   return state;
+}
+
+/** One prediction per unordered pair of branches. */
+function samePair(a: { taskId: string; otherTaskId: string | null }, b: { taskId: string; otherTaskId: string | null }): boolean {
+  return (a.taskId === b.taskId && a.otherTaskId === b.otherTaskId) || (a.taskId === b.otherTaskId && a.otherTaskId === b.taskId);
 }
 
 function updateTask(s: RunState, taskId: string, f: (t: TaskState) => TaskState): RunState {

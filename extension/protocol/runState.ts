@@ -1,10 +1,10 @@
 import type { Task } from './plan';
 import type { Finding, TaskResult } from './taskResult';
 import type { AgentOutcome, AgentRole, Usage } from './usage';
-import type { EventOf } from './events';
+import type { EventOf, MergeTier } from './events';
 import type { PriceTable } from './pricing';
 
-export type TaskStatus = 'pending' | 'running' | 'verifying' | 'succeeded' | 'failed' | 'blocked' | 'merged' | 'conflicted';
+export type TaskStatus = 'pending' | 'running' | 'verifying' | 'succeeded' | 'failed' | 'blocked' | 'merged' | 'conflicted' | 'waiting';
 
 export interface TaskState {
   task: Task;
@@ -18,6 +18,10 @@ export interface TaskState {
   reviews: { index: number; decision: 'accepted' | 'dismissed' }[];
   checks: { check: string; passed: boolean; detail: string }[];
   failureReason: string | null;
+  /** How it reached the integration branch, once merged. */
+  mergedBy: MergeTier | null;
+  /** The escalation it waits on (status 'waiting'). */
+  waitingOn: string | null;
   startedAt: number | null;
   endedAt: number | null;
 }
@@ -54,6 +58,8 @@ export interface RunState {
   tasks: TaskState[];
   agents: AgentState[];
   conflicts: EventOf<'conflict/didDetect'>[];
+  /** Conflicts predicted between branches in flight, one per pair, latest first-come order. */
+  predictions: EventOf<'conflict/didPredict'>[];
   escalations: (EventOf<'escalation/didOpen'> & { resolution: string | null })[];
   /** Actions the policy refused, and every approval's outcome (failure mode 8). */
   policyDecisions: EventOf<'policy/didDecide'>[];
@@ -78,6 +84,7 @@ export function initialRunState(): RunState {
     tasks: [],
     agents: [],
     conflicts: [],
+    predictions: [],
     escalations: [],
     policyDecisions: [],
     integrationBranch: null,

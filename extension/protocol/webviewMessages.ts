@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EventBodySchema, RunEventSchema, type EventBody, type EventType, type RunEvent } from './events';
+import { EventBodySchema, MergeTierSchema, RunEventSchema, type EventBody, type EventType, type RunEvent } from './events';
 import { TaskSchema } from './plan';
 import { FindingSchema, TaskResultSchema } from './taskResult';
 import { AgentOutcomeSchema, AgentRoleSchema, UsageSchema } from './usage';
@@ -31,7 +31,7 @@ function eventSchemaOf<T extends EventType>(type: T): z.ZodType<Extract<EventBod
 const nullableString = z.string().nullable();
 const nullableNumber = z.number().nullable();
 
-export const TaskStatusSchema = z.enum(['pending', 'running', 'verifying', 'succeeded', 'failed', 'blocked', 'merged', 'conflicted']);
+export const TaskStatusSchema = z.enum(['pending', 'running', 'verifying', 'succeeded', 'failed', 'blocked', 'merged', 'conflicted', 'waiting']);
 
 export const TaskStateSchema = z.object({
   task: TaskSchema,
@@ -44,6 +44,9 @@ export const TaskStateSchema = z.object({
   reviews: z.array(z.object({ index: z.number().int(), decision: z.enum(['accepted', 'dismissed']) })),
   checks: z.array(z.object({ check: z.string(), passed: z.boolean(), detail: z.string() })),
   failureReason: nullableString,
+  // A panel state saved before merge tiers and waiting tasks has neither.
+  mergedBy: MergeTierSchema.nullable().default(null),
+  waitingOn: nullableString.default(null),
   startedAt: nullableNumber,
   endedAt: nullableNumber,
 });
@@ -79,6 +82,7 @@ export const RunStateSchema = z.object({
   tasks: z.array(TaskStateSchema),
   agents: z.array(AgentStateSchema),
   conflicts: z.array(eventSchemaOf('conflict/didDetect')),
+  predictions: z.array(eventSchemaOf('conflict/didPredict')).default([]),
   escalations: z.array(z.intersection(eventSchemaOf('escalation/didOpen'), z.object({ resolution: nullableString }))),
   policyDecisions: z.array(eventSchemaOf('policy/didDecide')),
   integrationBranch: nullableString,

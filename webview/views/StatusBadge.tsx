@@ -12,6 +12,7 @@ const LOOK: Record<BadgeStatus, { icon: string; label: string; tone: string }> =
   failed: { icon: 'error', label: 'Failed', tone: 'error' },
   blocked: { icon: 'circle-slash', label: 'Blocked', tone: 'muted' },
   conflicted: { icon: 'git-compare', label: 'Conflicted', tone: 'warn' },
+  waiting: { icon: 'watch', label: 'Waiting', tone: 'warn' },
   unplanned: { icon: 'question', label: 'No task', tone: 'muted' },
   inProgress: { icon: 'sync', label: 'In progress', tone: 'info' },
   verified: { icon: 'pass', label: 'Verified', tone: 'ok' },

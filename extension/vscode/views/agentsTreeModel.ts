@@ -37,6 +37,7 @@ const taskIcons: Record<TaskStatus, IconSpec> = {
   blocked: { id: 'circle-slash', color: 'disabledForeground' },
   merged: { id: 'git-merge', color: 'charts.green' },
   conflicted: { id: 'warning', color: 'list.warningForeground' },
+  waiting: { id: 'watch', color: 'list.warningForeground' },
 };
 
 const runIcons: Record<RunState['status'], IconSpec> = {
