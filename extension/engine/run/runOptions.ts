@@ -39,6 +39,8 @@ export interface RunOptions {
   /** MCP servers the user configured; started per agent beside Loom's own. */
   mcpServers: McpServerConfig[];
   runId?: string;
+  /** A textual conflict goes to a merge agent before a person (default 'auto'); 'off' asks a person at once. */
+  mergeAgent?: 'auto' | 'off';
   /** The verifier's model, when it should differ from the implementors' (same endpoint). */
   verifierModel?: string;
   /** With `endpoint.relay`: the model the host provides (VS Code's Language Model API), per agent. */
