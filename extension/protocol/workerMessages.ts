@@ -132,6 +132,8 @@ export type AgentJob = z.infer<typeof AgentJobSchema>;
 export const ToWorkerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('agent/start'), job: AgentJobSchema }),
   z.object({ type: z.literal('agent/stop'), reason: z.string() }),
+  /** Something the agent is told at its next turn, as a user message (a predicted conflict with another task: docs/conflicts.md). */
+  z.object({ type: z.literal('agent/notice'), text: z.string() }),
   z.object({ type: z.literal('model/didAnswer'), requestId: z.number().int(), response: RelayChatResponseSchema }),
   z.object({ type: z.literal('model/didFail'), requestId: z.number().int(), error: RelayErrorSchema }),
   /** The answer to `model/askAdmit`: the call may go with this output cap, or may not (a budget, or the run stopped). */

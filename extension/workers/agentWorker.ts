@@ -13,6 +13,8 @@ const abort = new AbortController();
 let started = false;
 const hostAnswers = new PendingHostAnswers();
 let approvals: PendingApprovals | null = null;
+/** What the coordinator told the agent since its last turn (agent/notice); the job takes them before each model call. */
+let notices: string[] = [];
 // Every model call asks the coordinator first (the run's budgets, circuit breaker and rate limit).
 const gate = new HostModelGate({
   ask: (requestId, request) => channel.send({ type: 'model/askAdmit', requestId, ...request }),
@@ -31,6 +33,9 @@ const channel: TypedChannel<FromWorker, ToWorker> = new TypedChannel<FromWorker,
         return;
       case 'agent/stop':
         abort.abort(message.reason);
+        return;
+      case 'agent/notice':
+        notices.push(message.text);
         return;
       case 'model/didAnswer':
         hostAnswers.settle(message.requestId, { ok: true, response: message.response });
@@ -76,6 +81,11 @@ async function run(job: Extract<ToWorker, { type: 'agent/start' }>['job']): Prom
       signal: abort.signal,
       emit: (event) => channel.send({ type: 'agent/didEmit', event }),
       gate,
+      takeNotices: () => {
+        const taken = notices;
+        notices = [];
+        return taken;
+      },
       askHost: (request) => hostAnswers.ask((requestId) => channel.send({ type: 'model/ask', request: { requestId, ...request } })),
       askApproval: (request, signal) =>
         pendingApprovals.ask(request, (requestId) => channel.send({ type: 'approval/ask', requestId, action: request.action, reason: request.reason }), signal),

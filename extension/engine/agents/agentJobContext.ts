@@ -15,6 +15,8 @@ export interface AgentJobContext {
   askApproval?: AskApproval;
   /** The run's admission of every model call (run and dollar budgets, circuit breaker, rate limit), held by the coordinator. */
   gate?: ModelGate;
+  /** What the coordinator told the agent since it last asked (e.g. a predicted conflict): an implementor says it to its model at its next turn. */
+  takeNotices?: () => string[];
 }
 
 export interface AgentJobEnd {

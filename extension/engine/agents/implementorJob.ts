@@ -46,6 +46,7 @@ export async function runImplementorJob(job: ImplementJob, ctx: AgentJobContext)
       tools,
       emit: ctx.emit,
       signal: ctx.signal,
+      takeNotices: ctx.takeNotices,
       checkpoint: (turn, beforeCommit) => checkpoint(job.worktree, { message: `loom checkpoint: ${job.task.id} attempt ${job.attempt} turn ${turn}`, beforeCommit }),
     });
     return { outcome: end.outcome, usage: end.usage, output: end.result };

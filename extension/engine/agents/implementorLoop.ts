@@ -23,6 +23,8 @@ export interface ImplementorDeps {
   /** Commits the worktree if anything changed (calling `beforeCommit` first); returns the commit or null. */
   checkpoint: (turn: number, beforeCommit: () => void) => Promise<string | null>;
   signal: AbortSignal;
+  /** Notices from the coordinator since the last turn (a predicted conflict with another task): added as user messages before the next model call. */
+  takeNotices?: () => string[];
   now?: () => number;
 }
 
@@ -56,6 +58,7 @@ export async function runImplementor(job: ImplementJob, deps: ImplementorDeps): 
 
   for (let turn = 1; turn <= job.maxTurns; turn++) {
     if (deps.signal.aborted) return end('stopped', String(deps.signal.reason ?? 'stopped'), 'stop');
+    for (const notice of deps.takeNotices?.() ?? []) messages.push({ role: 'user', content: notice });
     const compacted = compactContext(messages, job.contextWindowTokens);
     if (compacted) deps.emit({ type: 'agent/didWarn', ...ref, kind: 'compaction', message: `${compacted} older tool result(s) cut to fit the ${job.contextWindowTokens}-token context window` });
 

@@ -3,7 +3,8 @@ import type { AgentJob, McpSupervision, ModelEndpoint } from '../../protocol/wor
 import type { AgentRole } from '../../protocol/usage';
 import type { Disposable } from '../../base/disposable';
 import { AgentThread, type AgentEnd } from './agentProcess';
-import type { ModelProvider } from '../models/modelProvider';
+import { ModelError, type ModelProvider } from '../models/modelProvider';
+import type { ModelGate } from '../models/modelGate';
 import { killProcessTree } from '../process/killProcessTree';
 import type { ApprovalBroker } from './approvalBroker';
 import type { RunGate } from './runBudget';
@@ -23,6 +24,8 @@ export interface LaunchSpec {
   job: (endpoint: ModelEndpoint) => AgentJob;
   /** Sees each of this agent's events after it is journaled. */
   onEvent?: (event: EventBody) => void;
+  /** Awaited before each of its model calls is admitted (a task held for a predicted conflict waits here). */
+  beforeModelCall?: (signal?: AbortSignal) => Promise<void>;
 }
 
 /**
@@ -31,6 +34,8 @@ export interface LaunchSpec {
  */
 export class AgentLauncher implements Disposable {
   private readonly live = new Map<string, AgentThread>();
+  /** The live implementor of each task, by task id: notices go to it. */
+  private readonly implementors = new Map<string, AgentThread>();
   private readonly mcpPids = new Map<string, number[]>();
 
   constructor(
@@ -87,10 +92,11 @@ export class AgentLauncher implements Disposable {
       },
       hostModel,
       this.deps.approvals ? (request) => this.deps.approvals!.request({ agentId: spec.agentId, taskId: spec.taskId, ...request }) : undefined,
-      this.deps.gate?.forAgent({ agentId: spec.agentId, taskId: spec.taskId, model, budgetUsd: spec.budgetUsd }),
+      withHold(this.deps.gate?.forAgent({ agentId: spec.agentId, taskId: spec.taskId, model, budgetUsd: spec.budgetUsd }), spec.beforeModelCall),
       this.deps.agentHeapMb,
     );
     this.live.set(spec.agentId, thread);
+    if (spec.role === 'implementor' && spec.taskId) this.implementors.set(spec.taskId, thread);
     this.deps.journal({
       type: 'agent/didStart',
       agentId: spec.agentId,
@@ -120,9 +126,15 @@ export class AgentLauncher implements Disposable {
       // An agent that ended while it waited leaves no question open.
       this.deps.approvals?.cancelAgent(spec.agentId);
       this.live.delete(spec.agentId);
+      if (spec.taskId && this.implementors.get(spec.taskId) === thread) this.implementors.delete(spec.taskId);
       await thread.dispose();
       this.reapSubprocesses(spec.agentId);
     }
+  }
+
+  /** Tells a task's running implementor something at its next turn; false when none is running. */
+  notice(taskId: string, text: string): boolean {
+    return this.implementors.get(taskId)?.notice(text) ?? false;
   }
 
   async stopAgent(agentId: string, reason: string): Promise<boolean> {
@@ -147,4 +159,17 @@ export class AgentLauncher implements Disposable {
     for (const pid of this.mcpPids.get(agentId) ?? []) killProcessTree(pid);
     this.mcpPids.delete(agentId);
   }
+}
+
+/** The agent's admission with a wait in front of it; without a run gate, a call goes as asked once the wait is over. */
+function withHold(gate: ModelGate | undefined, hold: LaunchSpec['beforeModelCall']): ModelGate | undefined {
+  if (!hold) return gate;
+  return {
+    admit: async (request, signal) => {
+      await hold(signal);
+      if (signal?.aborted) throw new ModelError('cancelled', 'the agent stopped while it was held', false);
+      return gate ? gate.admit(request, signal) : { maxOutputTokens: request.maxOutputTokens };
+    },
+    settle: (settlement) => gate?.settle(settlement),
+  };
 }

@@ -152,6 +152,13 @@ export class AgentThread implements Disposable {
     this.send({ type: 'approval/didAnswer', requestId, ...answer });
   }
 
+  /** Tells the agent something at its next turn (an implementor adds it to its conversation); false once it ended. */
+  notice(text: string): boolean {
+    if (this.ended) return false;
+    this.channel.send({ type: 'agent/notice', text });
+    return true;
+  }
+
   private send(message: ToWorker): void {
     if (!this.ended) this.channel.send(message);
   }

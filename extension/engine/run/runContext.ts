@@ -7,6 +7,7 @@ import type { ApprovalBroker } from './approvalBroker';
 import type { ActionPolicy } from '../../protocol/policy';
 import type { RunSandbox } from './agentConfinement';
 import type { PriceTable } from '../../protocol/pricing';
+import type { ConflictWatch } from './conflictWatch';
 
 /** What the phases of one run share. Built once by the coordinator. */
 export interface RunContext {
@@ -28,4 +29,6 @@ export interface RunContext {
   setup: string | null;
   /** The prices this run's costs and dollar budgets use. */
   prices: PriceTable;
+  /** Continuous conflict prediction between the tasks in flight (docs/conflicts.md); absent: none. */
+  conflicts?: ConflictWatch;
 }

@@ -31,6 +31,7 @@ import { RunGate } from './runBudget';
 import { PriceTableError, runPriceTable } from '../models/priceTableFile';
 import type { PriceTable } from '../../protocol/pricing';
 import { spendOf } from '../../protocol/views/spend';
+import { ConflictWatch } from './conflictWatch';
 
 /**
  * Events that report an external side effect done (a worktree, a commit, a merge, a person asked or
@@ -242,6 +243,7 @@ export class RunCoordinator implements Disposable {
       approvals,
       setup,
       prices,
+      conflicts: new ConflictWatch({ repo: this.options.repo, runId: this.runId, policy: this.options.onPredictedConflict ?? 'tell', journal, notify: (taskId, text) => this.launcher?.notice(taskId, text) ?? false, planOrder: () => this.stateValue.tasks.map((t) => t.task.id) }),
     };
   }
 

@@ -57,7 +57,13 @@ export interface RunOptions {
   mcpSupervision?: Partial<McpSupervision>;
   /** The heap each agent's worker thread may use; past it that worker alone ends, as a crash (resumed once). Absent: Node's limit. */
   agentHeapMb?: number;
+  /** What a conflict predicted between tasks in flight does (docs/conflicts.md): tell both agents (default), hold the later task, or only journal it. */
+  onPredictedConflict?: PredictedConflictPolicy;
 }
+
+/** `--on-predicted-conflict` and `loom.conflicts.onPredicted`. */
+export const PREDICTED_CONFLICT_POLICIES = ['tell', 'hold', 'off'] as const;
+export type PredictedConflictPolicy = (typeof PREDICTED_CONFLICT_POLICIES)[number];
 
 /** The policy a run applies: the configured one, made stricter when nothing confines the agents. */
 export function runPolicy(options: Pick<RunOptions, 'policy'>, sandbox: SandboxSpec): ActionPolicy {

@@ -37,6 +37,25 @@ export async function runTask(
   headOf: (branch: string) => Promise<string>,
   resume?: TaskResumePoint,
 ): Promise<TaskEnd> {
+  // Its branch is watched for conflicts with the other tasks' from its first checkpoint until it ends.
+  if (lease.branch) ctx.conflicts?.track(task.id, lease.branch);
+  let verified = false;
+  try {
+    const end = await implementAndVerify(ctx, task, lease, headOf, resume);
+    verified = end.ok;
+    return end;
+  } finally {
+    ctx.conflicts?.ended(task.id, verified);
+  }
+}
+
+async function implementAndVerify(
+  ctx: RunContext,
+  task: Task,
+  lease: Lease,
+  headOf: (branch: string) => Promise<string>,
+  resume?: TaskResumePoint,
+): Promise<TaskEnd> {
   let attempt = resume?.attempts ?? 0;
   let resumes = 0;
   let findings: Finding[] = resume?.findings ?? [];
@@ -69,6 +88,9 @@ export async function runTask(
       const agentId = `impl-${task.id}-${attempt}`;
       ctx.journal({ type: 'task/didStart', taskId: task.id, attempt });
       const mcpServers = await leaseServers(ctx, task.id, lease, agentId);
+      // What the conflict watch could not tell the previous agent (it was verifying, or between attempts).
+      resumeNotes = [...resumeNotes, ...(ctx.conflicts?.takeNotices(task.id) ?? [])];
+      const conflicts = ctx.conflicts;
       const end = await ctx.launcher.run({
         agentId,
         role: 'implementor',
@@ -101,8 +123,11 @@ export async function runTask(
           if (event.type === 'checkpoint/didCommit') {
             lastCheckpoint = event.messages;
             lastCheckpointCommit = event.commit;
+            // Off the agent's path: the check runs beside it and is never awaited here.
+            conflicts?.checkpoint(task.id);
           }
         },
+        beforeModelCall: conflicts ? (signal) => conflicts.beforeModelCall(task.id, agentId, signal) : undefined,
       });
       findings = [];
       resumeMessages = [];
