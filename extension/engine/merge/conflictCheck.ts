@@ -1,5 +1,18 @@
-import { resolveCommit, runGit } from '../workspace/git';
-import { MERGE_TREE_ARGS, ensureCommitGraph, mergeTree, parseMergeRecord, toResult, type ConflictFile, type MergeTreeResult } from './mergeTree';
+import { GitCommandError, resolveCommit, runGit } from '../workspace/git';
+import {
+  MERGE_TREE_ARGS,
+  MergeTreeError,
+  ensureCommitGraph,
+  isObjectId,
+  mergeTree,
+  parseMergeRecord,
+  splitTokens,
+  toResult,
+  unknownConflict,
+  type ConflictFile,
+  type ConflictStage,
+  type MergeTreeResult,
+} from './mergeTree';
 
 export interface BranchRef {
   taskId: string;
@@ -10,6 +23,10 @@ export interface BranchRef {
 export interface PairConflict {
   taskIds: [string, string];
   files: ConflictFile[];
+  /** The index stages git left (what `conflictContent`/`stageContent` read base, ours and theirs from). */
+  stages: ConflictStage[];
+  /** Set when git said the pair conflicts but its output could not be read (kind unknown): why. */
+  unknown?: string;
 }
 
 export interface PairCheckResult {
@@ -45,12 +62,17 @@ export async function checkPairs(repoDir: string, branches: readonly BranchRef[]
   const conflicts: PairConflict[] = [];
   pairs.forEach(([i, j], k) => {
     const r = results[k];
-    if (!r.clean) conflicts.push({ taskIds: [resolved[i].taskId, resolved[j].taskId], files: r.conflicts });
+    if (r.clean) return;
+    conflicts.push({ taskIds: [resolved[i].taskId, resolved[j].taskId], files: r.conflicts, stages: r.stages, ...(r.unknown ? { unknown: r.unknown } : {}) });
   });
   return { pairsChecked: pairs.length, conflicts };
 }
 
-/** Merges each [ours, theirs] pair of commit ids, batched when asked; results in input order. */
+/**
+ * Merges each [ours, theirs] pair of commit ids, batched when asked; results in input order. A pair
+ * git cannot merge or whose output cannot be read is reported as a conflict of unknown kind
+ * (`unknown` says why) and never fails the others.
+ */
 export async function mergePairs(repoDir: string, pairs: readonly [string, string][], options: CheckPairsOptions = {}): Promise<MergeTreeResult[]> {
   if (pairs.length === 0) return [];
   await ensureCommitGraph(repoDir);
@@ -58,7 +80,7 @@ export async function mergePairs(repoDir: string, pairs: readonly [string, strin
     try {
       const size = Math.max(1, options.chunkSize ?? 200);
       const out: MergeTreeResult[] = [];
-      for (let k = 0; k < pairs.length; k += size) out.push(...(await mergeBatch(repoDir, pairs.slice(k, k + size))));
+      for (let k = 0; k < pairs.length; k += size) out.push(...(await mergeBatch(repoDir, pairs.slice(k, k + size), options.fallback !== false)));
       return out;
     } catch (err) {
       if (options.fallback === false) throw err;
@@ -66,29 +88,71 @@ export async function mergePairs(repoDir: string, pairs: readonly [string, strin
     }
   }
   const out: MergeTreeResult[] = [];
-  for (const [a, b] of pairs) out.push(await mergeTree(repoDir, a, b));
+  for (const [a, b] of pairs) out.push(await mergeOne(repoDir, a, b));
   return out;
 }
 
+/** One pair in its own process; a failure is that pair's conflict of unknown kind. */
+async function mergeOne(repoDir: string, a: string, b: string): Promise<MergeTreeResult> {
+  try {
+    return await mergeTree(repoDir, a, b);
+  } catch (err) {
+    if (err instanceof MergeTreeError || err instanceof GitCommandError) return unknownConflict(err.message);
+    throw err;
+  }
+}
+
 /**
- * One `git merge-tree --stdin` process for many pairs. Each result is `<status> NUL <record>`. In
- * git 2.39 the status is 0 for conflicted and 1 for clean — the opposite of a single call's exit
- * code — so it is not trusted: a result is conflicted when its record lists a conflicted path or a
- * CONFLICT message. The input must be full commit ids (a bad one would end the whole batch).
+ * `git merge-tree --stdin` for many pairs. Each result is `<status> NUL <record> NUL`; the status is
+ * git's verdict for that merge, 1 clean and 0 conflicted (git 2.39, measured: the opposite of a single
+ * call's exit code) — a pair with status 0 is conflicted even when its record lists no path, as a
+ * lone directory-rename conflict does. git stops the whole batch at a pair it cannot merge
+ * (unrelated histories, a missing commit); a record that cannot be read, or where git stopped, is
+ * redone alone (when `perPair`, else it throws) and the pairs after it go to a new batch.
+ * The input must be full commit ids (a bad one would end the whole batch).
  */
-async function mergeBatch(repoDir: string, pairs: readonly [string, string][]): Promise<MergeTreeResult[]> {
-  for (const [a, b] of pairs) if (!/^[0-9a-f]{40,64}$/.test(a) || !/^[0-9a-f]{40,64}$/.test(b)) throw new Error('batch needs full commit ids');
-  const input = pairs.map(([a, b]) => `${a} ${b}\n`).join('');
-  const r = await runGit(repoDir, [...MERGE_TREE_ARGS, '--stdin'], { input });
-  const tokens = r.stdout.split('\0');
+async function mergeBatch(repoDir: string, pairs: readonly [string, string][], perPair: boolean): Promise<MergeTreeResult[]> {
+  for (const [a, b] of pairs) if (!isObjectId(a) || !isObjectId(b)) throw new Error('batch needs full commit ids');
   const results: MergeTreeResult[] = [];
-  let i = 0;
-  for (let k = 0; k < pairs.length; k++) {
-    const status = tokens[i++];
-    if (status !== '0' && status !== '1') throw new Error(`merge-tree --stdin: unexpected status ${JSON.stringify(status)} for pair ${k}`);
-    const { record, next } = parseMergeRecord(tokens, i);
-    i = next;
-    results.push(toResult(record, false));
+  let rest = pairs;
+  while (rest.length > 0) {
+    const done = await readBatch(repoDir, rest);
+    results.push(...done.results);
+    if (done.results.length === rest.length) break;
+    if (!perPair) throw new MergeTreeError(`merge-tree --stdin: ${done.failure} (pair ${results.length})`);
+    const [a, b] = rest[done.results.length];
+    results.push(await mergeOne(repoDir, a, b));
+    rest = rest.slice(done.results.length + 1);
   }
   return results;
+}
+
+/** The results of one batch process up to the first pair whose record cannot be trusted. */
+async function readBatch(repoDir: string, pairs: readonly [string, string][]): Promise<{ results: MergeTreeResult[]; failure: string }> {
+  const input = pairs.map(([a, b]) => `${a} ${b}\n`).join('');
+  const r = await runGit(repoDir, [...MERGE_TREE_ARGS, '--stdin'], { input, okExitCodes: [0, 1, 128] });
+  const tokens = splitTokens(r.stdoutBuffer);
+  const results: MergeTreeResult[] = [];
+  const isStart = (at: number) => (tokens[at] === '0' || tokens[at] === '1') && isObjectId(tokens[at + 1]);
+  let i = 0;
+  for (let k = 0; k < pairs.length; k++) {
+    if (!isStart(i)) return { results, failure: gitStopped(r, `no result where one should start (token ${i})`) };
+    let parsed: ReturnType<typeof parseMergeRecord>;
+    try {
+      parsed = parseMergeRecord(tokens, i + 1);
+    } catch (err) {
+      return { results, failure: err instanceof Error ? err.message : String(err) };
+    }
+    const atEnd = parsed.next >= tokens.length - 1 && tokens.slice(parsed.next).every((t) => t === '');
+    // A record is trusted when the next one starts right after it, or when it is the last of a run that ended well.
+    const trusted = isStart(parsed.next) || (atEnd && k === pairs.length - 1 && r.exitCode === 0);
+    if (!trusted) return { results, failure: gitStopped(r, `result ${k} does not end where the next begins`) };
+    results.push(toResult(parsed.record, tokens[i] === '0'));
+    i = parsed.next;
+  }
+  return { results, failure: '' };
+}
+
+function gitStopped(r: { exitCode: number; stderr: string }, fallback: string): string {
+  return r.exitCode !== 0 ? `git stopped (exit ${r.exitCode}): ${r.stderr.trim()}` : fallback;
 }

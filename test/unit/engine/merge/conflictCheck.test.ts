@@ -31,10 +31,13 @@ describe('engine/merge/conflictCheck', () => {
       ['t1', 't2', 't3', 't4', 't5'].map((taskId) => ({ taskId, commit: heads[taskId] })),
     );
     assert.equal(r.pairsChecked, 10);
-    assert.deepEqual(r.conflicts, [
-      { taskIds: ['t1', 't2'], files: [{ path: 'src/app.ts', kind: 'contents' }] },
-      { taskIds: ['t4', 't5'], files: [{ path: 'old.txt', kind: 'modify/delete' }] },
-    ]);
+    assert.deepEqual(
+      r.conflicts.map(({ taskIds, files, stages }) => ({ taskIds, files, stages: stages.map((s) => `${s.stage} ${s.path}`) })),
+      [
+        { taskIds: ['t1', 't2'], files: [{ path: 'src/app.ts', kind: 'contents' }], stages: ['1 src/app.ts', '2 src/app.ts', '3 src/app.ts'] },
+        { taskIds: ['t4', 't5'], files: [{ path: 'old.txt', kind: 'modify/delete' }], stages: ['1 old.txt', '2 old.txt'] },
+      ],
+    );
     assert.deepEqual(await snapshotRepo(repo.dir), before);
   });
 
