@@ -1,0 +1,233 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { throwIfAborted } from '../../base/cancellation';
+import type { AcceptanceCheck } from '../../protocol/plan';
+import { mergePoints } from '../merge/mergePoints';
+import { runSetupRecipe } from '../sandbox/setupRecipe';
+import { removeTree } from '../sandbox/removeTree';
+import { checkPassToPass, type CheckOutcome } from '../verify/failToPass';
+import type { CommandSandbox } from '../verify/runCommand';
+import { addScratchWorktree } from '../verify/scratchWorktree';
+import { gitOut, runGit } from '../workspace/git';
+import { agentServers, commandSandbox } from './agentConfinement';
+import type { RunContext } from './runContext';
+import type { RunOptions } from './runOptions';
+
+/** Runs one check command in a checkout; a failure is a result, never a throw. */
+export type RunCheck = (dir: string, command: readonly string[]) => Promise<CheckOutcome>;
+
+export interface SemanticCheckDeps {
+  repo: string;
+  /** Where the scratch worktree is made (the run's scratch folder). */
+  scratchDir: string;
+  /** The sandboxed runner the merge gate uses (see sandboxedSemanticDeps); default: checkPassToPass, unconfined, for tests. */
+  runCheck?: RunCheck;
+  /** After each checkout, before its checks (the setup recipe); a throw ends the whole check. */
+  prepare?: (dir: string) => Promise<void>;
+  /** Re-runs at the head of a check that failed there, to tell flaky from broken. Default 1. */
+  reruns?: number;
+  signal?: AbortSignal;
+  /** Each command run, for the journal or progress. */
+  onRun?: (run: { taskId: string; check: string; commit: string; passed: boolean; detail: string }) => void;
+}
+
+export interface SemanticTask {
+  taskId: string;
+  /** The task's own verified head. */
+  headCommit: string;
+  acceptance: readonly AcceptanceCheck[];
+}
+
+export interface SemanticCheckInput {
+  baseCommit: string;
+  integrationHead: string;
+  /** In merge order. */
+  merged: readonly SemanticTask[];
+}
+
+export interface SemanticFailure {
+  /** The task whose check fails. */
+  taskId: string;
+  /** The command, joined by spaces. */
+  check: string;
+  detail: string;
+  /** The failing run's output, as the check reported it. */
+  evidence?: string;
+  /** The first integration commit at which the check fails, and the task whose merge made it. */
+  introducedBy: { taskId: string; mergeCommit: string };
+  /** Files that merge changed (against the merge point before it): where to look. */
+  changedFiles: string[];
+}
+
+export interface CheckNote {
+  taskId: string;
+  check: string;
+  detail: string;
+}
+
+export interface SemanticCheckResult {
+  failures: SemanticFailure[];
+  /** Failed at the head, then passed on a re-run there: not a failure, but worth saying. */
+  flaky: CheckNote[];
+  /** Fails on its own task's head too, in this checkout: the environment or the check, not a merge. */
+  failsOnItsBranch: CheckNote[];
+  /** Distinct (task, check) pairs run at the head. */
+  checked: number;
+}
+
+// Lint checks are left out: they judge a branch's style, and a merge that breaks lint breaks no behaviour.
+const BEHAVIOURAL: ReadonlySet<AcceptanceCheck['kind']> = new Set(['failToPass', 'passToPass']);
+
+const short = (commit: string) => commit.slice(0, 10);
+
+/**
+ * Semantic conflicts: a merge git calls clean can still break behaviour. Every merged task's
+ * acceptance checks run together on the integration head, in one detached scratch worktree; a check
+ * that fails there (and again on re-run) but passes on its own task's head is bisected over the
+ * merge points of the integration branch to the first one where it fails, and that merge's task is
+ * the one that introduced it. The scratch worktree is always removed.
+ */
+export async function findSemanticConflicts(deps: SemanticCheckDeps, input: SemanticCheckInput): Promise<SemanticCheckResult> {
+  const runCheck = deps.runCheck ?? defaultRunCheck;
+  const points = await mergePoints(deps.repo, input.baseCommit, input.integrationHead, input.merged);
+  const head = await gitOut(deps.repo, ['rev-parse', '--verify', `${input.integrationHead}^{commit}`]);
+
+  await fs.mkdir(deps.scratchDir, { recursive: true });
+  const scratch = await fs.mkdtemp(path.join(deps.scratchDir, 'semantic-'));
+  const worktree = await addScratchWorktree(deps.repo, scratch, 'integration', head).catch((err: unknown) => {
+    removeTree(scratch);
+    throw err;
+  });
+  let at = '';
+  const checkout = async (commit: string) => {
+    if (at === commit) return;
+    throwIfAborted(deps.signal);
+    // --force: a check may have left tracked files changed; untracked ones (dependency mount points, build output) stay.
+    await runGit(worktree.dir, ['checkout', '--quiet', '--force', '--detach', commit]);
+    at = commit;
+    await deps.prepare?.(worktree.dir);
+  };
+  // Tasks often share a command (`npm test`): one run per commit answers for all of them.
+  const cache = new Map<string, CheckOutcome>();
+  const run = async (taskId: string, command: readonly string[], commit: string, fresh = false): Promise<CheckOutcome> => {
+    const key = `${commit}\0${JSON.stringify(command)}`;
+    const known = fresh ? undefined : cache.get(key);
+    if (known) return known;
+    await checkout(commit);
+    throwIfAborted(deps.signal);
+    const outcome = await runCheck(worktree.dir, command);
+    throwIfAborted(deps.signal); // a command killed by cancellation is not a failed check
+    if (!fresh || !cache.has(key)) cache.set(key, outcome);
+    deps.onRun?.({ taskId, check: command.join(' '), commit, passed: outcome.passed, detail: outcome.detail });
+    return outcome;
+  };
+
+  const result: SemanticCheckResult = { failures: [], flaky: [], failsOnItsBranch: [], checked: 0 };
+  try {
+    // Every check at the head first, so the worktree is checked out there once.
+    const seen = new Set<string>();
+    const broken: { index: number; command: readonly string[]; outcome: CheckOutcome }[] = [];
+    for (const [index, task] of input.merged.entries()) {
+      for (const check of task.acceptance) {
+        const key = `${task.taskId}\0${JSON.stringify(check.command)}`;
+        if (!BEHAVIOURAL.has(check.kind) || seen.has(key)) continue;
+        seen.add(key);
+        result.checked++;
+        const outcome = await run(task.taskId, check.command, head);
+        if (!outcome.passed) broken.push({ index, command: check.command, outcome });
+      }
+    }
+
+    for (const { index, command, outcome } of broken) {
+      const task = input.merged[index];
+      const check = command.join(' ');
+      let passes = 0;
+      for (let i = 0; i < (deps.reruns ?? 1); i++) if ((await run(task.taskId, command, head, true)).passed) passes++;
+      if (passes > 0) {
+        result.flaky.push({ taskId: task.taskId, check, detail: `failed at the integration head (${outcome.detail}), then passed ${passes} of ${deps.reruns ?? 1} re-run(s): flaky, not counted as a semantic conflict` });
+        continue;
+      }
+      const own = await run(task.taskId, command, task.headCommit);
+      if (!own.passed) {
+        result.failsOnItsBranch.push({ taskId: task.taskId, check, detail: `fails on ${task.taskId}'s own head ${short(task.headCommit)} too (${own.detail}): the environment or the check, not a merge` });
+        continue;
+      }
+      // Before the task's own merge its check tests code that is not there yet: search from that merge on.
+      // Bisection assumes that once a merge breaks the check, the later ones keep it broken, and that
+      // the head is the last merge point (integrate commits nothing else), so the last one fails.
+      let lo = index;
+      let hi = points.length - 1;
+      while (lo < hi) {
+        const mid = Math.floor((lo + hi) / 2);
+        if ((await run(task.taskId, command, points[mid].commit)).passed) lo = mid + 1;
+        else hi = mid;
+      }
+      const culprit = points[hi];
+      // Against the merge point before it, not `^1`: after a fast-forward that is the task's own previous commit.
+      const before = hi > 0 ? points[hi - 1].commit : input.baseCommit;
+      const changedFiles = (await gitOut(deps.repo, ['diff', '--name-only', '--no-renames', before, culprit.commit])).split('\n').filter(Boolean);
+      const evidence = outcome.findings.find((f) => f.evidence)?.evidence;
+      result.failures.push({
+        taskId: task.taskId,
+        check,
+        detail:
+          culprit.taskId === task.taskId
+            ? `passes on ${task.taskId}'s own head but fails from its own merge ${short(culprit.commit)} on: it does not hold on top of the tasks merged before it (${outcome.detail})`
+            : `passes on ${task.taskId}'s own head and after its merge, fails from the merge of ${culprit.taskId} (${short(culprit.commit)}) on (${outcome.detail})`,
+        ...(evidence ? { evidence } : {}),
+        introducedBy: { taskId: culprit.taskId, mergeCommit: culprit.commit },
+        changedFiles,
+      });
+    }
+    return result;
+  } finally {
+    await worktree.remove().catch(() => undefined);
+    removeTree(scratch);
+  }
+}
+
+/** Unconfined, for tests: the merge gate's pass-to-pass check with the default allowlist. */
+const defaultRunCheck: RunCheck = (dir, command) => checkPassToPass({ dir, command, timeoutMs: 120_000, allowlist: ['node', 'npm', 'npx'] });
+
+/**
+ * The run's deps: checks run as the merge gate runs them (the sandbox Loom's tool server would have
+ * in the scratch checkout, the run's allowlist and timeout), and the setup recipe after each
+ * checkout, as in every lease and verifier checkout.
+ */
+export function sandboxedSemanticDeps(
+  ctx: Pick<RunContext, 'runId' | 'paths' | 'sandbox' | 'signal' | 'setup'> & { options: Pick<RunOptions, 'repo' | 'bundle' | 'commandTimeoutMs' | 'commandAllowlist'> },
+): SemanticCheckDeps {
+  const sandboxes = new Map<string, Promise<CommandSandbox | undefined>>();
+  const sandboxFor = (dir: string) => {
+    let sandbox = sandboxes.get(dir);
+    if (!sandbox) {
+      sandbox = agentServers({
+        sandbox: ctx.sandbox,
+        options: { ...ctx.options, mcpServers: [] },
+        runId: ctx.runId,
+        agentId: 'semantic-check',
+        lease: dir,
+        runDir: ctx.paths.runDir,
+        leaseKey: `semantic-check-${sandboxes.size}`,
+      }).then(([toolServer]) => commandSandbox(ctx.sandbox.spec, toolServer));
+      sandboxes.set(dir, sandbox);
+    }
+    return sandbox;
+  };
+  // Confined, an acceptance check may be `sh -c "…"`: the verifier passed it under that rule, so it runs here under the same.
+  const allowlist = ctx.sandbox.spec.kind !== 'none' ? [...ctx.options.commandAllowlist, 'sh'] : ctx.options.commandAllowlist;
+  return {
+    repo: ctx.options.repo,
+    scratchDir: ctx.paths.scratch,
+    signal: ctx.signal,
+    runCheck: async (dir, command) => {
+      const sandbox = await sandboxFor(dir);
+      return checkPassToPass({ dir, command, timeoutMs: ctx.options.commandTimeoutMs, allowlist, signal: ctx.signal, sandboxFor: () => sandbox });
+    },
+    prepare: async (dir) => {
+      if (!ctx.setup) return;
+      const outcome = await runSetupRecipe(ctx.setup, dir, await sandboxFor(dir), ctx.signal);
+      if (!outcome.passed) throw new Error(`the setup recipe failed in the semantic-check checkout (exit ${outcome.exitCode ?? 'killed'}):\n${outcome.output.slice(-1500)}`);
+    },
+  };
+}
