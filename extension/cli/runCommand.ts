@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Simulator } from '../engine/simulator/simulatorServer';
 import { endpointFromFlags } from './endpointFromFlags';
 import { loadMcpConfig } from '../engine/tools/mcpConfig';
-import { DEFAULT_RUN_SETTINGS, type RunOptions } from '../engine/run/runOptions';
+import { DEFAULT_RUN_SETTINGS, PREDICTED_CONFLICT_POLICIES, type PredictedConflictPolicy, type RunOptions } from '../engine/run/runOptions';
 import { loomHome } from '../engine/run/runPaths';
 import { bundlePaths } from './bundlePaths';
 import { executeRun } from './executeRun';
@@ -43,6 +43,8 @@ export const RUN_FLAGS = {
   'verifier-model': { type: 'string' },
   otlp: { type: 'string' },
   policy: { type: 'string' },
+  // What a conflict predicted between tasks in flight does (docs/conflicts.md).
+  'on-predicted-conflict': { type: 'string' },
   yes: { type: 'boolean' },
   no: { type: 'boolean' },
 } as const;
@@ -65,7 +67,16 @@ export function checkFlags(values: RunFlags): void {
   if (values.yes && values.no) throw new UsageError('--yes and --no contradict each other: pick one (or neither, to be asked)');
   positiveInt(values['command-timeout'], '--command-timeout');
   wholeNumber(values['flake-reruns'], '--flake-reruns');
+  predictedConflictPolicy(values['on-predicted-conflict']);
   runLimits(values);
+}
+
+/** `--on-predicted-conflict tell|hold|off`; absent: the default (tell). */
+function predictedConflictPolicy(value: string | undefined): PredictedConflictPolicy | undefined {
+  if (value === undefined) return undefined;
+  const policy = PREDICTED_CONFLICT_POLICIES.find((p) => p === value);
+  if (!policy) throw new UsageError(`--on-predicted-conflict takes ${PREDICTED_CONFLICT_POLICIES.join(', ')} (docs/conflicts.md), not "${value}"`);
+  return policy;
 }
 
 /** The run-wide limits the flags set (absent flags leave the defaults: no run budget, no rate limit, a breaker at 3 failures). */
@@ -119,6 +130,7 @@ export async function executeWithFlags(
   const taskUsd = dollars(values['task-usd'], '--task-usd');
   const commandTimeoutSeconds = positiveInt(values['command-timeout'], '--command-timeout');
   const flakeReruns = wholeNumber(values['flake-reruns'], '--flake-reruns');
+  const onPredictedConflict = predictedConflictPolicy(values['on-predicted-conflict']);
   let simulator: Simulator | null = null;
   try {
     const started = await endpointFromFlags({ simulate: values.simulate, baseUrl: values['base-url'], model: values.model }, print);
@@ -151,6 +163,7 @@ export async function executeWithFlags(
       verifierModel: values['verifier-model'],
       mcpServers: values['mcp-config'] ? await userMcpServers(resolve(values['mcp-config']), print) : [],
       ...(policy ? { policy } : {}),
+      ...(onPredictedConflict ? { onPredictedConflict } : {}),
     };
     const result = await executeRun(options, print, approvalMode(values));
     const otlp = otlpEndpoint(values.otlp);

@@ -13,6 +13,7 @@ export const USAGE = `Usage:
            [--concurrency N] [--lint "CMD ARGS"] [--allow CMD]... [--mcp-config FILE] [--task-budget TOKENS] [--verifier-model NAME] [--otlp URL]
            [--command-timeout SECONDS] [--flake-reruns N] [--setup "npm ci && npm run build"]   (--allow adds to node, npm, npx)
            [--policy FILE] [--yes | --no]   (approvals: docs/policy.md; --yes/--no answer every one, for CI)
+           [--on-predicted-conflict tell|hold|off]   (two tasks changing the same lines: docs/conflicts.md)
   loom resume RUN [--model NAME --base-url URL | --simulate SCENARIO] [same flags as run]   (an interrupted or stopped run, from its journal)
   loom replay RUN [--until N] [--yes | --no] [--policy FILE]   (re-run from the journal's model responses, or the report at event N)
   loom replay RUN --fork-at N [--model NAME --base-url URL | --simulate SCENARIO]   (continue from event N with a live model, as a new run)

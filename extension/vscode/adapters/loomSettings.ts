@@ -1,4 +1,4 @@
-import { DEFAULT_RUN_SETTINGS } from '../../engine/run/runOptions';
+import { DEFAULT_RUN_SETTINGS, PREDICTED_CONFLICT_POLICIES, type PredictedConflictPolicy } from '../../engine/run/runOptions';
 import { DEFAULT_ACTION_POLICY, type ActionPolicy } from '../../protocol/policy';
 import { parsePolicy, PolicyError } from '../../engine/policy/actionPolicy';
 import type { RunLimits } from '../../engine/run/runBudget';
@@ -32,6 +32,8 @@ export interface LoomSettings {
   prices: PriceTable | undefined;
   /** Why `loom.prices` cannot be used: a run refuses to start rather than price with the wrong table. */
   pricesError: string | null;
+  /** `loom.conflicts.onPredicted` (docs/conflicts.md): what a conflict predicted between tasks in flight does. */
+  onPredictedConflict: PredictedConflictPolicy;
 }
 
 /** Reads one setting; the VS Code adapter passes `workspace.getConfiguration('loom').get`. */
@@ -65,6 +67,7 @@ export function normalizeSettings(get: SettingGetter): LoomSettings {
     taskUsd: positive(get('budgets.taskUsd')),
     limits: readLimits(get),
     ...readPrices(get('prices')),
+    onPredictedConflict: PREDICTED_CONFLICT_POLICIES.find((p) => p === get('conflicts.onPredicted')) ?? 'tell',
   };
 }
 

@@ -46,6 +46,7 @@ export function buildRunOptions(input: RunOptionsInput): RunOptions {
     ...(settings.setupCommand ? { setupCommand: settings.setupCommand } : {}),
     mcpServers: input.mcpServers,
     policy: settings.policy,
+    onPredictedConflict: settings.onPredictedConflict,
     ...(settings.verifierModel ? { verifierModel: settings.verifierModel } : {}),
     ...(input.confirmPlan ? { confirmPlan: input.confirmPlan } : {}),
   };

@@ -166,7 +166,7 @@ describe('ConflictWatch: continuous conflict prediction', () => {
     held.watch.checkpoint('a');
     await held.watch.idle();
     assert.equal(held.conflictEvents().length, 1);
-    assert.deepEqual(held.notices, [], 'hold does not tell');
+    assert.equal(held.notices.length, 0, 'hold does not tell');
 
     await held.watch.beforeModelCall('a', 'impl-a-1'); // the earlier task goes on
     let released = false;

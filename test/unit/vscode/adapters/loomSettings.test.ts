@@ -16,6 +16,7 @@ describe('vscode/adapters/loomSettings', () => {
       lintCommand: 'npx  eslint .',
       commandTimeoutSeconds: 300,
       'verifier.flakeReruns': 0,
+      'conflicts.onPredicted': 'hold',
     };
     const s = normalizeSettings((k) => values[k]);
     assert.deepEqual(s, {
@@ -35,11 +36,14 @@ describe('vscode/adapters/loomSettings', () => {
       limits: {},
       prices: undefined,
       pricesError: null,
+      onPredictedConflict: 'hold',
     });
     assert.ok(hasEndpoint(s));
     const options = buildRunOptions({ repo: '/r', specPath: '/r/S.md', endpoint: { baseUrl: '', model: 'm', apiKey: '', timeoutMs: 1, maxRetries: 0, headers: [] }, settings: s, loomHome: '/h', extensionRoot: '/e', mcpServers: [] });
     assert.equal(options.commandTimeoutMs, 300_000);
     assert.equal(options.flakeReruns, 0);
+    assert.equal(options.onPredictedConflict, 'hold');
+    assert.equal(normalizeSettings((k) => (k === 'conflicts.onPredicted' ? 'shout' : undefined)).onPredictedConflict, 'tell');
   });
 
   it('reads loom.policy with the policy file schema; a mistake is an error, never a silent fallback', () => {
