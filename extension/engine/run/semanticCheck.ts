@@ -41,7 +41,7 @@ export interface SemanticTask {
 export interface SemanticCheckInput {
   baseCommit: string;
   integrationHead: string;
-  /** In merge order. */
+  /** The merged tasks, in any order: the order they landed in is read from the branch. */
   merged: readonly SemanticTask[];
 }
 
@@ -89,7 +89,9 @@ const short = (commit: string) => commit.slice(0, 10);
  */
 export async function findSemanticConflicts(deps: SemanticCheckDeps, input: SemanticCheckInput): Promise<SemanticCheckResult> {
   const runCheck = deps.runCheck ?? defaultRunCheck;
-  const points = await mergePoints(deps.repo, input.baseCommit, input.integrationHead, input.merged);
+  const found = await mergePoints(deps.repo, input.baseCommit, input.integrationHead, input.merged);
+  // The tasks in the order they landed on the branch, each with its merge point: what the bisection walks.
+  const landed = input.merged.map((task, i) => ({ task, point: found[i] })).sort((x, y) => x.point.position - y.point.position);
   const head = await gitOut(deps.repo, ['rev-parse', '--verify', `${input.integrationHead}^{commit}`]);
 
   await fs.mkdir(deps.scratchDir, { recursive: true });
@@ -127,7 +129,7 @@ export async function findSemanticConflicts(deps: SemanticCheckDeps, input: Sema
     // Every check at the head first, so the worktree is checked out there once.
     const seen = new Set<string>();
     const broken: { index: number; command: readonly string[]; outcome: CheckOutcome }[] = [];
-    for (const [index, task] of input.merged.entries()) {
+    for (const [index, { task }] of landed.entries()) {
       for (const check of task.acceptance) {
         const key = `${task.taskId}\0${JSON.stringify(check.command)}`;
         if (!BEHAVIOURAL.has(check.kind) || seen.has(key)) continue;
@@ -139,7 +141,7 @@ export async function findSemanticConflicts(deps: SemanticCheckDeps, input: Sema
     }
 
     for (const { index, command, outcome } of broken) {
-      const task = input.merged[index];
+      const { task } = landed[index];
       const check = command.join(' ');
       let passes = 0;
       for (let i = 0; i < (deps.reruns ?? 1); i++) if ((await run(task.taskId, command, head, true)).passed) passes++;
@@ -156,15 +158,15 @@ export async function findSemanticConflicts(deps: SemanticCheckDeps, input: Sema
       // Bisection assumes that once a merge breaks the check, the later ones keep it broken, and that
       // the head is the last merge point (integrate commits nothing else), so the last one fails.
       let lo = index;
-      let hi = points.length - 1;
+      let hi = landed.length - 1;
       while (lo < hi) {
         const mid = Math.floor((lo + hi) / 2);
-        if ((await run(task.taskId, command, points[mid].commit)).passed) lo = mid + 1;
+        if ((await run(task.taskId, command, landed[mid].point.commit)).passed) lo = mid + 1;
         else hi = mid;
       }
-      const culprit = points[hi];
+      const culprit = landed[hi].point;
       // Against the merge point before it, not `^1`: after a fast-forward that is the task's own previous commit.
-      const before = hi > 0 ? points[hi - 1].commit : input.baseCommit;
+      const before = landed.slice(0, hi).reverse().find((l) => l.point.commit !== culprit.commit)?.point.commit ?? input.baseCommit;
       const changedFiles = (await gitOut(deps.repo, ['diff', '--name-only', '--no-renames', before, culprit.commit])).split('\n').filter(Boolean);
       const evidence = outcome.findings.find((f) => f.evidence)?.evidence;
       result.failures.push({

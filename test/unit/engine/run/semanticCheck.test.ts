@@ -50,14 +50,14 @@ describe('engine/run/semanticCheck', function () {
   });
 
   /** Integrates the tasks in order (as the run does) and checks the result. */
-  async function check(runId: string, ids: string[], extra: { prepare?: (dir: string) => Promise<void> } = {}) {
+  async function check(runId: string, ids: string[], extra: { prepare?: (dir: string) => Promise<void>; listed?: string[] } = {}) {
     const merged = ids.map((id) => tasks[id]);
     const r = await integrate(repo.dir, { runId, baseCommit: base, ordered: merged.map((t) => ({ taskId: t.taskId, commit: t.headCommit })) });
     assert.deepEqual(r.skipped, [], 'git merges them all cleanly');
     const runs: string[] = [];
     const result = await findSemanticConflicts(
-      { repo: repo.dir, scratchDir: scratch.dir, onRun: (x) => runs.push(`${x.taskId} ${x.commit === r.head ? 'head' : x.commit.slice(0, 7)} ${x.passed}`), ...extra },
-      { baseCommit: base, integrationHead: r.head, merged },
+      { repo: repo.dir, scratchDir: scratch.dir, onRun: (x) => runs.push(`${x.taskId} ${x.commit === r.head ? 'head' : x.commit.slice(0, 7)} ${x.passed}`), prepare: extra.prepare },
+      { baseCommit: base, integrationHead: r.head, merged: extra.listed ? extra.listed.map((id) => tasks[id]) : merged },
     );
     return { result, head: r.head, runs };
   }
@@ -106,6 +106,17 @@ describe('engine/run/semanticCheck', function () {
       `a ${points[1].commit.slice(0, 7)} false`,
     ]);
     assert.equal(points[0].commit, tasks.a.headCommit, 'a fast-forwarded');
+    await assertNoLeftovers();
+  });
+
+  it('reads the landing order from the branch, not from the order the tasks are listed in (a resumed run lists them in plan order)', async () => {
+    const { result } = await check('listed', ['a', 'b', 'c'], { listed: ['c', 'b', 'a'] });
+    const points = await mergePoints(repo.dir, base, await git(repo.dir, 'rev-parse', 'loom/listed/integration'), [tasks.a, tasks.b, tasks.c]);
+    assert.deepEqual(points.map((p) => p.position), [0, 1, 2]);
+    assert.deepEqual(
+      result.failures.map((f) => [f.taskId, f.introducedBy]),
+      [['a', { taskId: 'b', mergeCommit: points[1].commit }]],
+    );
     await assertNoLeftovers();
   });
 
