@@ -1,6 +1,7 @@
 import type { RunState, TaskState } from '../../protocol/runState';
 import { formatUsd } from '../../protocol/pricing';
 import { costOfAgent, formatCost, spendOf } from '../../protocol/views/spend';
+import { conflictCounts, conflictText, mergedByText, predictionText, TIER_LABEL, TIER_ORDER, tierCounts, waitingText } from '../../protocol/views/conflictText';
 import { describeAction } from '../policy/actionPolicy';
 
 /**
@@ -9,8 +10,7 @@ import { describeAction } from '../policy/actionPolicy';
  */
 export function formatReport(state: RunState): string {
   const lines: string[] = [];
-  const merged = state.tasks.filter((t) => t.status === 'merged').length;
-  lines.push(`Loom run ${state.runId ?? '?'}: ${state.status} (${merged} of ${state.tasks.length} tasks merged)`);
+  lines.push(`Loom run ${state.runId ?? '?'}: ${state.status} (${state.tasks.filter((t) => t.status === 'merged').length} of ${state.tasks.length} tasks merged)`);
   lines.push(`  repo ${state.repo ?? '?'} at ${short(state.baseCommit)}; model ${state.model ?? '?'}`);
   if (state.integrationBranch) lines.push(`  integration branch ${state.integrationBranch} at ${short(state.integrationCommit)}`);
   if (state.planErrors.length) {
@@ -23,8 +23,11 @@ export function formatReport(state: RunState): string {
     const width = Math.max(...state.tasks.map((t) => t.task.id.length));
     for (const t of state.tasks) {
       const deps = t.task.dependsOn.length ? ` after ${t.task.dependsOn.join(', ')}` : '';
-      lines.push(`  ${t.task.id.padEnd(width)}  ${t.status.padEnd(10)} ${t.task.requirementIds.join(',')}${deps}  ${taskDuration(t)}`);
-      if (t.failureReason) lines.push(`  ${''.padEnd(width)}  reason: ${t.failureReason}`);
+      const by = mergedByText(t);
+      lines.push(`  ${t.task.id.padEnd(width)}  ${t.status.padEnd(10)} ${t.task.requirementIds.join(',')}${deps}  ${taskDuration(t)}${by ? `  (${by})` : ''}`);
+      const waiting = waitingText(t);
+      if (waiting) lines.push(`  ${''.padEnd(width)}  ${waiting}`);
+      else if (t.failureReason) lines.push(`  ${''.padEnd(width)}  reason: ${t.failureReason}`);
     }
 
     lines.push('', 'Verification');
@@ -38,14 +41,31 @@ export function formatReport(state: RunState): string {
     }
   }
 
+  const merged = state.tasks.filter((t) => t.status === 'merged');
+  if (merged.length) {
+    // AgentSpawn's table: how each merge landed, from the cheapest tier to a person.
+    lines.push('', 'Merges by tier');
+    const counts = tierCounts(merged);
+    const width = Math.max(...TIER_ORDER.map((tier) => TIER_LABEL[tier].length));
+    for (const tier of TIER_ORDER) {
+      const tasks = merged.filter((t) => (t.mergedBy ?? 'auto') === tier).map((t) => t.task.id);
+      lines.push(`  ${TIER_LABEL[tier].padEnd(width)}  ${String(counts[tier]).padStart(3)}${tasks.length ? `  ${tasks.join(', ')}` : ''}`);
+    }
+  }
   if (state.conflicts.length) {
-    lines.push('', 'Conflicts (found before merge)');
-    for (const c of state.conflicts) lines.push(`  ${c.taskIds[0]} x ${c.taskIds[1]}: ${c.files.map((f) => `${f.path} (${f.kind})`).join(', ')}`);
+    const { textual, semantic } = conflictCounts(state.conflicts);
+    lines.push('', `Conflicts (${textual} textual before merge, ${semantic} semantic after it)`);
+    for (const c of state.conflicts) lines.push(`  ${conflictText(c, 'x')}`);
+  }
+  if (state.predictions.length) {
+    lines.push('', 'Predicted conflicts still open');
+    for (const p of state.predictions) lines.push(`  ${predictionText(p, 'x')}`);
   }
   if (state.escalations.length) {
     lines.push('', 'Escalations');
     for (const e of state.escalations) {
       lines.push(`  ${e.escalationId} [${e.kind}] ${e.question}`);
+      if (e.tried) lines.push(`    tried: ${e.tried}`);
       lines.push(`    ${e.resolution ? `resolved: ${e.resolution}` : `pending; options: ${e.options.join(' | ')}`}`);
     }
   }

@@ -71,7 +71,9 @@ export function traceItemsByAgent(run: RunState, events: readonly RunEvent[]): M
       }
       case 'agent/didFinish':
       case 'agent/didStart':
+      case 'conflict/didClear':
       case 'conflict/didDetect':
+      case 'conflict/didPredict':
       case 'effect/didAbandon':
       case 'effect/willApply':
       case 'finding/didReview':
@@ -94,6 +96,7 @@ export function traceItemsByAgent(run: RunState, events: readonly RunEvent[]): M
       case 'task/didReport':
       case 'task/didStart':
       case 'task/didSucceed':
+      case 'task/didWait':
       case 'tests/didFreeze':
       case 'verify/didFinish':
         break;

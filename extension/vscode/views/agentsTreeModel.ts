@@ -1,6 +1,7 @@
 import type { PriceTable } from '../../protocol/pricing';
 import type { AgentState, RunState, TaskState, TaskStatus } from '../../protocol/runState';
 import { spendOf } from '../../protocol/views/spend';
+import { mergedByText, otherBranchName, TIER_LABEL, predictedFileText, predictionsOfTask, tierCounts, tierCountsText, waitingText } from '../../protocol/views/conflictText';
 import { formatSpend } from './usageText';
 import { describeAction } from '../../engine/policy/actionPolicy';
 
@@ -26,7 +27,8 @@ export type AgentsNode =
   | (NodeBase & { kind: 'run'; runId: string })
   | (NodeBase & { kind: 'task'; runId: string; taskId: string })
   | (NodeBase & { kind: 'agent'; runId: string; agentId: string; taskId: string | null; running: boolean })
-  | (NodeBase & { kind: 'escalation'; runId: string; escalationId: string });
+  | (NodeBase & { kind: 'escalation'; runId: string; escalationId: string })
+  | (NodeBase & { kind: 'prediction'; runId: string; taskId: string; otherTaskId: string | null });
 
 const taskIcons: Record<TaskStatus, IconSpec> = {
   pending: { id: 'circle-outline' },
@@ -84,7 +86,14 @@ export function rootNodes(state: RunState): AgentsNode[] {
       id: `run:${runId}`,
       label: `Run ${runId}`,
       description: `${state.status}${running ? ` · ${running} running` : ''} · ${formatSpend(spend)}`,
-      tooltip: [`Run ${runId}: ${state.status}`, state.repo ? `Repository: ${state.repo}` : '', state.model ? `Model: ${state.model}` : '', state.integrationBranch ? `Integration branch: ${state.integrationBranch}` : '']
+      tooltip: [
+        `Run ${runId}: ${state.status}`,
+        state.repo ? `Repository: ${state.repo}` : '',
+        state.model ? `Model: ${state.model}` : '',
+        state.integrationBranch ? `Integration branch: ${state.integrationBranch}` : '',
+        state.tasks.some((t) => t.status === 'merged') ? `Merges: ${tierCountsText(tierCounts(state.tasks))}` : '',
+        state.predictions.length ? `Predicted conflicts: ${state.predictions.length}` : '',
+      ]
         .filter(Boolean)
         .join('\n'),
       icon: runIcons[state.status],
@@ -113,27 +122,55 @@ export function childNodes(state: RunState, parent: AgentsNode): AgentsNode[] {
         collapsible: false,
       }));
     const loose = state.agents.filter((a) => a.taskId === null || !state.tasks.some((t) => t.task.id === a.taskId)).map((a) => agentNode(parent.runId, a, state.prices));
-    return [...escalations, ...loose, ...state.tasks.map((t) => taskNode(parent.runId, t, state.agents, state.prices))];
+    return [...escalations, ...loose, ...state.tasks.map((t) => taskNode(parent.runId, t, state))];
   }
-  if (parent.kind === 'task') return state.agents.filter((a) => a.taskId === parent.taskId).map((a) => agentNode(parent.runId, a, state.prices));
+  if (parent.kind === 'task') {
+    const predictions: AgentsNode[] = predictionsOfTask(state, parent.taskId).map(({ other, prediction: p }) => ({
+      kind: 'prediction',
+      runId: parent.runId,
+      taskId: parent.taskId,
+      otherTaskId: other,
+      id: `prediction:${parent.runId}:${parent.taskId}:${other ?? ''}`,
+      label: `conflict predicted with ${otherBranchName(other)}`,
+      description: p.files.map(predictedFileText).join('; '),
+      tooltip: `If ${parent.taskId} and ${otherBranchName(other)} merged now, git would conflict in:\n${p.files.map((f) => `  ${predictedFileText(f)}`).join('\n')}\nChecked at ${p.commit.slice(0, 10)}.`,
+      icon: { id: 'warning', color: 'list.warningForeground' },
+      contextValue: 'loom.prediction',
+      collapsible: false,
+    }));
+    return [...predictions, ...state.agents.filter((a) => a.taskId === parent.taskId).map((a) => agentNode(parent.runId, a, state.prices))];
+  }
   return [];
 }
 
-function taskNode(runId: string, t: TaskState, agents: readonly AgentState[], prices: PriceTable | null): AgentsNode {
-  const own = agents.filter((a) => a.taskId === t.task.id);
+function taskNode(runId: string, t: TaskState, state: RunState): AgentsNode {
+  const own = state.agents.filter((a) => a.taskId === t.task.id);
+  const predicted = predictionsOfTask(state, t.task.id);
   const deps = t.task.dependsOn.length ? `\nAfter: ${t.task.dependsOn.join(', ')}` : '';
   const findings = t.findings.length ? `\nFindings: ${t.findings.length}` : '';
+  const waiting = waitingText(t);
+  const by = mergedByText(t);
+  const status = t.status === 'waiting' && t.waitingOn ? `waiting on ${t.waitingOn}` : by && t.mergedBy ? `merged (${TIER_LABEL[t.mergedBy]})` : t.status;
+  const conflicts = predicted.length ? ` · conflict predicted with ${predicted.map((p) => otherBranchName(p.other)).join(', ')}` : '';
   return {
     kind: 'task',
     runId,
     taskId: t.task.id,
     id: `task:${runId}:${t.task.id}`,
     label: t.task.title,
-    description: `${t.status} · ${formatSpend(spendOf(own, prices))}`,
-    tooltip: `${t.task.id}: ${t.task.title}\nStatus: ${t.status}${t.attempts > 1 ? ` (attempt ${t.attempts})` : ''}\nScope: ${t.task.fileScope.join(', ')}${deps}${findings}${t.failureReason ? `\nReason: ${t.failureReason}` : ''}`,
+    description: `${status}${conflicts} · ${formatSpend(spendOf(own, state.prices))}`,
+    tooltip: [
+      `${t.task.id}: ${t.task.title}`,
+      `Status: ${t.status}${t.attempts > 1 ? ` (attempt ${t.attempts})` : ''}${by ? `, ${by}` : ''}`,
+      `Scope: ${t.task.fileScope.join(', ')}${deps}${findings}`,
+      waiting ? `Waiting: ${waiting.replace(/^waits on /, 'on ')}` : t.failureReason ? `Reason: ${t.failureReason}` : '',
+      ...predicted.map(({ other, prediction: p }) => `Predicted conflict with ${otherBranchName(other)}: ${p.files.map(predictedFileText).join('; ')}`),
+    ]
+      .filter(Boolean)
+      .join('\n'),
     icon: taskIcons[t.status],
     contextValue: `loom.task.${t.status}`,
-    collapsible: own.length > 0,
+    collapsible: own.length > 0 || predicted.length > 0,
   };
 }
 
