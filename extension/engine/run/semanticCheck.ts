@@ -210,7 +210,8 @@ export function sandboxedSemanticDeps(
         agentId: 'semantic-check',
         lease: dir,
         runDir: ctx.paths.runDir,
-        leaseKey: `semantic-check-${sandboxes.size}`,
+        // The scratch folder's unique name: a later check in the same run gets fresh copy-on-write dependencies.
+        leaseKey: `semantic-check-${path.basename(path.dirname(dir))}`,
       }).then(([toolServer]) => commandSandbox(ctx.sandbox.spec, toolServer));
       sandboxes.set(dir, sandbox);
     }
