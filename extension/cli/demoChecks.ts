@@ -18,6 +18,8 @@ export function demoChecks(events: readonly RunEvent[], state: RunState): DemoCh
   const f2p = events.filter((e): e is RunEvent & { type: 'verify/didCheck' } => e.type === 'verify/didCheck' && e.check.startsWith('failToPass'));
   const conflict = events.find((e) => e.type === 'conflict/didDetect');
   const escalation = events.find((e) => e.type === 'escalation/didOpen' && e.kind === 'conflict');
+  const byAgent = events.find((e): e is RunEvent & { type: 'merge/didMerge' } => e.type === 'merge/didMerge' && e.tier === 'mergeAgent');
+  const gateChecks = events.filter((e): e is RunEvent & { type: 'verify/didCheck' } => e.type === 'verify/didCheck' && e.check.startsWith('merge: '));
   const retried = events.find((e) => e.type === 'model/didFail' && e.willRetry && e.errorKind === 'rateLimited');
   const outsideScope = state.policyDecisions.filter((d) => d.action.kind === 'writeOutsideScope' && d.outcome === 'approved');
   return [
@@ -43,14 +45,20 @@ export function demoChecks(events: readonly RunEvent[], state: RunState): DemoCh
       detail: events.flatMap((e) => (e.type === 'tests/didFreeze' ? [`${e.taskId}: ${e.files.join(', ')} at ${e.commit.slice(0, 10)}`] : [])).join('; ') || 'no tests frozen',
     },
     {
-      name: 'the conflict between add-multiply and add-divide was caught before merge and escalated',
+      name: 'the conflict between add-multiply and add-divide was caught before merge and resolved by the merge agent, its tests passing on the merged files',
       ok:
         !!conflict &&
         conflict.type === 'conflict/didDetect' &&
         [...conflict.taskIds].sort().join() === 'add-divide,add-multiply' &&
         conflict.files.some((f) => f.path === 'src/index.js') &&
-        !!escalation,
-      detail: conflict && conflict.type === 'conflict/didDetect' ? `${conflict.taskIds.join(' x ')} in ${conflict.files.map((f) => f.path).join(', ')}` : 'no conflict',
+        !escalation &&
+        !!byAgent &&
+        gateChecks.length > 0 &&
+        gateChecks.every((c) => c.passed),
+      detail:
+        conflict && conflict.type === 'conflict/didDetect'
+          ? `${conflict.taskIds.join(' x ')} in ${conflict.files.map((f) => f.path).join(', ')}; ${byAgent ? `${byAgent.taskId} merged by the merge agent` : 'no merge agent merge'}; ${gateChecks.map((c) => `${c.check} ${c.passed ? 'passed' : 'FAILED'}`).join(', ')}`
+          : 'no conflict',
     },
     {
       name: 'writes outside a task scope waited on an approval (answered by the demo)',
@@ -58,6 +66,10 @@ export function demoChecks(events: readonly RunEvent[], state: RunState): DemoCh
       detail: outsideScope.map((d) => `${d.escalationId}: ${d.agentId} ${d.action.kind === 'writeOutsideScope' ? d.action.path : ''}`).join('; ') || 'no approval',
     },
     { name: 'a 429 from the provider was retried', ok: !!retried, detail: retried && retried.type === 'model/didFail' ? `${retried.agentId}: ${retried.message}` : 'no retry' },
-    { name: 'the run ended waiting on a person (escalated)', ok: state.status === 'escalated', detail: state.status },
+    {
+      name: 'the run succeeded with every task merged (auto, merge agent), no person needed',
+      ok: state.status === 'succeeded' && state.tasks.every((t) => t.status === 'merged'),
+      detail: `${state.status}; ${state.tasks.map((t) => `${t.task.id} ${t.mergedBy ?? t.status}`).join(', ')}`,
+    },
   ];
 }

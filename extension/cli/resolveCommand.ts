@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { foldEvents } from '../protocol/reduce';
+import { foldEvents, reduce } from '../protocol/reduce';
 import { formatJournalProblems, readJournal } from '../engine/journal/journalReader';
 import { JournalWriter } from '../engine/journal/journalWriter';
 import { loomHome, runPaths, type RunPaths } from '../engine/run/runPaths';
@@ -13,7 +13,8 @@ import { DEFAULT_RUN_SETTINGS } from '../engine/run/runOptions';
 import { resolveWithMergeAgent } from '../engine/run/mergeAgentResolution';
 import { bundlePaths } from './bundlePaths';
 import { endpointFromFlags } from './endpointFromFlags';
-import { ESCALATION_CHOICES, EscalationError, resolveEscalation, type EscalationChoice } from '../engine/run/resolveEscalation';
+import { ESCALATION_CHOICES, EscalationError } from '../engine/run/resolveEscalation';
+import { EscalationService, gateFromJournal } from '../engine/run/escalationService';
 import { formatReport } from '../engine/run/report';
 import { exitCodeOf } from './executeRun';
 import { EXIT, UsageError } from './usageError';
@@ -22,7 +23,8 @@ import { APPROVAL_CHOICES } from '../protocol/policy';
 
 /**
  * `loom resolve RUN ESC --choice ours|theirs|mergeAgent|manual`: answers a conflict escalation of a
- * finished run. `loom resolve RUN ESC approve|deny`: answers an approval a running agent waits on;
+ * finished run (`manual` checks the conflicted merge out for you; `loom resolve RUN ESC --complete`
+ * lands it through the merge gate). `loom resolve RUN ESC approve|deny`: answers an approval a running agent waits on;
  * `extend|stop` a budget and `resume|stop` a run the circuit breaker paused.
  */
 export async function resolveCommand(argv: string[], print: (line: string) => void): Promise<number> {
@@ -34,6 +36,7 @@ export async function resolveCommand(argv: string[], print: (line: string) => vo
       simulate: { type: 'string' },
       model: { type: 'string' },
       'base-url': { type: 'string' },
+      complete: { type: 'boolean' },
     },
     allowPositionals: true,
     strict: true,
@@ -51,20 +54,36 @@ export async function resolveCommand(argv: string[], print: (line: string) => vo
   const target = before.escalations.find((e) => e.escalationId === escalationId);
   // Approvals, budgets and a paused run are answered while the run waits, by the run's own process.
   if (target && (target.kind === 'approval' || target.kind === 'budget' || target.kind === 'circuitBreaker')) return answerApproval(paths, before, escalationId, given, print);
-  const choice = given as EscalationChoice | undefined;
-  if (!choice || !ESCALATION_CHOICES.includes(choice)) throw new UsageError(`--choice must be one of ${ESCALATION_CHOICES.join(', ')}`);
+  if (values.complete) {
+    if (given) throw new UsageError('--complete lands the merge you made by hand: give no choice with it');
+  } else if (!given || !(ESCALATION_CHOICES as readonly string[]).includes(given)) {
+    throw new UsageError(`--choice must be one of ${ESCALATION_CHOICES.join(', ')} (or --complete after a manual merge)`);
+  }
   if (!before.repo) throw new UsageError(`the journal of ${runId} does not say which repository it ran on`);
   // Seals a torn last line and continues the sequence after the last whole record.
   const writer = new JournalWriter(paths.journal);
-  const append = (body: EventBody) => writer.append(body);
-  const merger = choice === 'mergeAgent' ? await mergeAgentFor(before, paths, values, print) : null;
+  let state = before;
+  const append = (body: EventBody) => {
+    const event = writer.append(body);
+    state = reduce(state, event);
+    return event;
+  };
+  const merger = given === 'mergeAgent' ? await mergeAgentFor(before, paths, values, print) : null;
+  const service = new EscalationService({ paths, state: () => state, append, gate: gateFromJournal(events, paths, bundlePaths()), mergeAgent: merger?.run });
   try {
-    const state = await resolveEscalation(
-      { repo: before.repo, scratchRoot: paths.scratch, events, append, mergeAgent: merger?.run },
-      escalationId,
-      choice,
-      'cli',
-    );
+    if (values.complete) {
+      await service.completeManual(escalationId, 'cli');
+    } else {
+      const answer = await service.answer(escalationId, given!, 'cli');
+      if (answer.kind === 'manualMergeStarted') {
+        writer.flush();
+        const { merge } = answer;
+        print(`${escalationId}: ${merge.heldTaskId} is merged into the integration branch with conflict markers at ${merge.worktree}`);
+        print(`  resolve ${merge.files.join(', ')} there, then: loom resolve ${runId} ${escalationId} --complete`);
+        print(`  (both tasks' checks run on your merge before it lands)`);
+        return EXIT.ok;
+      }
+    }
     const unresolved = state.escalations.find((e) => e.escalationId === escalationId && !e.resolution);
     writer.flush();
     if (unresolved) print(`${escalationId} is still open: the merge agent did not produce a verified merge (see the journal).`);

@@ -2,8 +2,10 @@ import type { RunContext } from './runContext';
 import { initialRunState, type RunState } from '../../protocol/runState';
 import { checkPairs } from '../merge/conflictCheck';
 import { conflictContent } from '../merge/conflictContent';
-import { integrate } from '../merge/integrate';
+import { integrate, type SkippedTask } from '../merge/integrate';
+import { branchHead } from '../workspace/worktrees';
 import { effectKey, mergeIntent } from '../../protocol/effects';
+import { resolveWithMergeAgent } from './mergeAgentResolution';
 
 export interface IntegrationResult {
   branch: string | null;
@@ -14,20 +16,21 @@ export interface IntegrationResult {
 
 /**
  * The barrier after every task: check every pair of verified branches with merge-tree (no worktree
- * touched), then merge the clean ones in dependency order onto loom/<run>/integration. A conflict is
- * an escalation with base/ours/theirs; nothing is merged into the user's branch.
+ * touched), then merge them in dependency order onto loom/<run>/integration by tier: a clean merge
+ * lands at once (auto); a textual conflict goes to a merge agent, whose result lands only through
+ * the merge gate; only when that fails is a person asked, shown what the agent tried. Nothing is
+ * merged into the user's branch.
  */
 export async function integrationPhase(ctx: RunContext, verified: { taskId: string; commit: string }[], journaled: RunState = initialRunState()): Promise<IntegrationResult> {
   // On a resume the journal may already hold some of these effects: each is journaled once.
   const merged = new Set(journaled.tasks.filter((t) => t.status === 'merged').map((t) => t.task.id));
   const detected = new Set(journaled.conflicts.map((c) => [...c.taskIds].sort().join(' ')));
-  const opened = new Set(journaled.escalations.map((e) => e.escalationId));
   if (!verified.length) return { branch: null, head: null, mergedTaskIds: [], escalated: false };
   const repo = ctx.options.repo;
   const check = await checkPairs(repo, verified);
   for (const conflict of check.conflicts) {
     if (detected.has([...conflict.taskIds].sort().join(' '))) continue;
-    ctx.journal({ type: 'conflict/didDetect', taskIds: conflict.taskIds, files: conflict.files });
+    ctx.journal({ type: 'conflict/didDetect', taskIds: conflict.taskIds, files: conflict.files, cause: 'textual' });
   }
 
   for (const task of verified) {
@@ -35,27 +38,80 @@ export async function integrationPhase(ctx: RunContext, verified: { taskId: stri
   }
   const result = await integrate(repo, { runId: ctx.runId, baseCommit: ctx.baseCommit, ordered: verified });
   for (const done of result.merged) {
-    if (!merged.has(done.taskId)) ctx.journal({ type: 'merge/didMerge', taskId: done.taskId, branch: result.branch, commit: done.commit });
+    if (!merged.has(done.taskId)) ctx.journal({ type: 'merge/didMerge', taskId: done.taskId, branch: result.branch, commit: done.commit, tier: 'auto' });
   }
-  let escalations = 0;
+  const mergedTaskIds = result.merged.map((m) => m.taskId);
+  let conflictCount = journaled.escalations.filter((e) => e.kind === 'conflict').length;
+  let escalated = false;
   for (const skipped of result.skipped) {
-    if (!merged.has(skipped.taskId)) ctx.journal({ type: 'effect/didAbandon', key: effectKey.merge(skipped.taskId), reason: 'it conflicts: left out of the integration branch until the conflict is resolved' });
-    const ours = verified.find((v) => v.taskId === skipped.conflictsWith);
-    const theirs = verified.find((v) => v.taskId === skipped.taskId);
-    const files = ours && theirs
-      ? (await conflictContent(repo, ours.commit, theirs.commit, skipped.conflicts)).map(({ path, kind, base, ours: o, theirs: t }) => ({ path, kind, base, ours: o, theirs: t }))
-      : [];
-    escalations++;
-    if (opened.has(`esc-${escalations}`)) continue;
-    ctx.journal({
-      type: 'escalation/didOpen',
-      escalationId: `esc-${escalations}`,
-      kind: 'conflict',
-      taskIds: ours ? [ours.taskId, skipped.taskId] : [skipped.taskId],
-      question: `${skipped.taskId} conflicts with ${skipped.conflictsWith ?? 'the integration branch'} in ${skipped.conflicts.map((c) => c.path).join(', ')}: which version should be kept?`,
-      options: ['ours', 'theirs', 'mergeAgent', 'manual'],
-      files,
-    });
+    if (merged.has(skipped.taskId)) continue;
+    const asked = journaled.escalations.find((e) => e.kind === 'conflict' && e.taskIds[e.taskIds.length - 1] === skipped.taskId);
+    if (asked) {
+      // A resumed run: the person's tier was reached before, and stays until they answer.
+      escalated ||= asked.resolution === null;
+      continue;
+    }
+    const escalationId = `esc-${++conflictCount}`;
+    const landed = await mergeAgentTier(ctx, journaled, escalationId, skipped, result.branch);
+    if (landed.ok) {
+      mergedTaskIds.push(skipped.taskId);
+      continue;
+    }
+    escalated = true;
+    await askPerson(ctx, verified, escalationId, skipped, landed);
   }
-  return { branch: result.branch, head: result.head, mergedTaskIds: result.merged.map((m) => m.taskId), escalated: escalations > 0 };
+  return { branch: result.branch, head: (await branchHead(repo, result.branch)) ?? result.head, mergedTaskIds, escalated };
+}
+
+type TierOutcome = { ok: true } | { ok: false; tried: string | undefined; produced: Record<string, string | null> };
+
+/** The second tier: a merge agent in a lease of its own, on the run's gate and budgets. */
+async function mergeAgentTier(ctx: RunContext, journaled: RunState, escalationId: string, skipped: SkippedTask, branch: string): Promise<TierOutcome> {
+  if (!skipped.conflictsWith || ctx.options.mergeAgent === 'off') return { ok: false, tried: undefined, produced: {} };
+  const state = { ...journaled, runId: ctx.runId, repo: ctx.options.repo };
+  ctx.journal(mergeIntent(skipped.taskId, `merge agent for ${escalationId}`));
+  let outcome;
+  try {
+    outcome = await resolveWithMergeAgent(
+      { state, spec: ctx.spec, paths: ctx.paths, launcher: ctx.launcher, options: ctx.options, append: ctx.journal, integrationBranch: branch },
+      escalationId,
+      skipped.conflictsWith,
+      skipped.taskId,
+    );
+  } catch (err) {
+    outcome = { ok: false as const, reason: `the merge agent could not be run: ${(err as Error).message}` };
+  }
+  if (outcome.ok) {
+    ctx.journal({ type: 'merge/didMerge', taskId: skipped.taskId, branch, commit: outcome.commit, tier: 'mergeAgent' });
+    return { ok: true };
+  }
+  const tried = `A merge agent (merger-${escalationId}-1) tried to merge ${skipped.taskId} after ${skipped.conflictsWith}; its result was refused: ${outcome.reason}`;
+  ctx.journal({ type: 'agent/didWarn', agentId: `merger-${escalationId}-1`, kind: 'merge', message: tried });
+  ctx.journal({ type: 'effect/didAbandon', key: effectKey.merge(skipped.taskId), reason: `the merge agent could not resolve ${escalationId}` });
+  return { ok: false, tried, produced: outcome.produced ?? {} };
+}
+
+/** The last tier: a person chooses, shown each side's task, the conflicted files and what the agent tried. */
+async function askPerson(ctx: RunContext, verified: { taskId: string; commit: string }[], escalationId: string, skipped: SkippedTask, tier: Extract<TierOutcome, { ok: false }>): Promise<void> {
+  const ours = verified.find((v) => v.taskId === skipped.conflictsWith);
+  const files = ours
+    ? (await conflictContent(ctx.options.repo, ours.commit, skipped.commit, skipped.conflicts)).map(({ path, kind, base, ours: o, theirs: t }) => ({
+        path,
+        kind,
+        base,
+        ours: o,
+        theirs: t,
+        ...(path in tier.produced ? { merged: tier.produced[path] } : {}),
+      }))
+    : [];
+  ctx.journal({
+    type: 'escalation/didOpen',
+    escalationId,
+    kind: 'conflict',
+    taskIds: ours ? [ours.taskId, skipped.taskId] : [skipped.taskId],
+    question: `${skipped.taskId} conflicts with ${skipped.conflictsWith ?? 'the integration branch'} in ${skipped.conflicts.map((c) => c.path).join(', ')}: which version should be kept?`,
+    options: ['ours', 'theirs', 'mergeAgent', 'manual'],
+    files,
+    ...(tier.tried ? { tried: tier.tried } : {}),
+  });
 }

@@ -10,12 +10,15 @@ import { LeaseManager } from '../workspace/leases';
 import { integrationBranch } from '../merge/integrate';
 import { checkOutConflictedMerge, filesWithMarkers, landResolvedMerge } from '../merge/conflictedMerge';
 import { EscalationError, settleRun } from './resolveEscalation';
+import { checkMergedResult, type MergeGateInput } from './mergeGate';
 
 export interface ManualMergeDeps {
   state: RunState;
   /** Where the run's leases live (runPaths().worktrees). */
   worktreesRoot: string;
   append: (body: EventBody) => RunEvent;
+  /** What the merge gate needs to run both tasks' checks on the person's result, as it does on a merge agent's. */
+  gate: Pick<MergeGateInput, 'options' | 'runId' | 'runDir'>;
 }
 
 export interface ManualMerge {
@@ -68,6 +71,11 @@ export async function completeManualMerge(deps: ManualMergeDeps, merge: Pick<Man
   if (untouched.length) {
     throw new EscalationError(`${untouched.join(', ')} is still the merge base: keep the current or incoming change (or both) in the merge editor, save, then complete the merge`);
   }
+  const { escalation } = openConflict(deps.state, merge.escalationId);
+  const tasks = escalation.taskIds.flatMap((id) => deps.state.tasks.filter((t) => t.task.id === id).map((t) => t.task));
+  const gate = await checkMergedResult({ ...deps.gate, dir: merge.worktree, conflicted: merge.files, tasks, resolvedBy: `${by} (by hand)`, heldTaskId: merge.heldTaskId, append: deps.append });
+  // The lease stays checked out: the person fixes the files and completes again.
+  if (!gate.ok) throw new EscalationError(`the merge was not landed: ${gate.reason}. Fix it in ${merge.worktree} (the merge editor) and complete the merge again`);
   deps.append(mergeIntent(merge.heldTaskId, `resolved by hand for ${merge.escalationId}`));
   const commit = await landResolvedMerge({
     repo,
@@ -83,8 +91,8 @@ export async function completeManualMerge(deps: ManualMergeDeps, merge: Pick<Man
     next = reduce(next, event);
     return event;
   };
-  append({ type: 'escalation/didResolve', escalationId: merge.escalationId, choice: 'mergeEditor', by });
-  append({ type: 'merge/didMerge', taskId: merge.heldTaskId, branch, commit });
+  append({ type: 'escalation/didResolve', escalationId: merge.escalationId, choice: 'manual', by });
+  append({ type: 'merge/didMerge', taskId: merge.heldTaskId, branch, commit, tier: 'person' });
   // The lease's branch keeps the resolution's content; its worktree goes.
   await runGit(repo, ['worktree', 'remove', '--force', merge.worktree]);
   append({ type: 'lease/didRemove', path: merge.worktree });

@@ -3,11 +3,13 @@ import type { AcceptanceCheck, Task } from '../../protocol/plan';
 import type { RunState } from '../../protocol/runState';
 import type { Spec } from '../../protocol/spec';
 import { gitOut } from '../workspace/git';
-import { checkOutConflictedMerge, filesWithMarkers, landResolvedMerge } from '../merge/conflictedMerge';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { checkOutConflictedMerge, landResolvedMerge } from '../merge/conflictedMerge';
 import { checkpoint } from '../workspace/checkpoint';
 import { LeaseManager } from '../workspace/leases';
-import { agentServers, commandSandbox, openRunSandbox } from './agentConfinement';
-import { checkPassToPass } from '../verify/failToPass';
+import { agentServers, openRunSandbox } from './agentConfinement';
+import { checkMergedResult } from './mergeGate';
 import type { AgentLauncher } from './agentLauncher';
 import { DEFAULT_CONTEXT_WINDOW, runPolicy, type RunOptions } from './runOptions';
 import type { RunPaths } from './runPaths';
@@ -22,7 +24,10 @@ export interface MergeAgentContext {
   integrationBranch: string;
 }
 
-export type MergeAgentOutcome = { ok: true; commit: string } | { ok: false; reason: string };
+export type MergeAgentOutcome =
+  | { ok: true; commit: string }
+  /** `produced`: the conflicted files as the merge agent left them, for the person who is asked next. */
+  | { ok: false; reason: string; produced?: Record<string, string | null> };
 
 /**
  * "Hand it to a merge agent": the held task is merged into the integration head in a lease of its
@@ -47,7 +52,8 @@ export async function resolveWithMergeAgent(ctx: MergeAgentContext, escalationId
     ctx.append({ type: 'lease/didCreate', taskId: mergeTaskId, purpose: 'implement', branch: lease.branch, path: lease.path, startCommit });
 
     const task = mergeTask(mergeTaskId, ours.task, held.task, conflicted);
-    const agentId = `merger-${escalationId}-1`;
+    // A person who picks the merge agent after the automatic one failed gets a new agent, numbered after it.
+    const agentId = `merger-${escalationId}-${state.agents.filter((a) => a.agentId.startsWith(`merger-${escalationId}-`)).length + 1}`;
     const sandbox = await openRunSandbox({ repo, bundle: ctx.options.bundle, sandbox: ctx.options.sandbox }, ctx.paths.runDir);
     // The merger gets Loom's tool server only: the user's servers are for building, not merging.
     const [toolServer] = await agentServers({
@@ -85,27 +91,21 @@ export async function resolveWithMergeAgent(ctx: MergeAgentContext, escalationId
         commandAllowlist: ctx.options.commandAllowlist,
       }),
     });
-    if (end.outcome.kind !== 'completed') return { ok: false, reason: `merge agent ${end.outcome.kind}: ${end.outcome.message}` };
-    const leftovers = await filesWithMarkers(lease.path, conflicted);
-    ctx.append({
-      type: 'verify/didCheck',
-      taskId: heldTaskId,
-      check: 'merge: no conflict markers',
-      passed: leftovers.length === 0,
-      detail: leftovers.length ? `markers left in ${leftovers.join(', ')}` : `${conflicted.length} file(s) resolved`,
+    const produced = async () => readProduced(lease.path, conflicted);
+    if (end.outcome.kind !== 'completed') return { ok: false, reason: `merge agent ${end.outcome.kind}: ${end.outcome.message}`, produced: await produced() };
+    const gate = await checkMergedResult({
+      options: { ...ctx.options, repo },
+      runId: state.runId!,
+      runDir: ctx.paths.runDir,
+      dir: lease.path,
+      conflicted,
+      tasks: [ours.task, held.task],
+      resolvedBy: agentId,
+      heldTaskId,
+      append: ctx.append,
+      confinement: { sandbox, toolServer },
     });
-    if (leftovers.length) return { ok: false, reason: `conflict markers left in ${leftovers.join(', ')}` };
-    for (const check of task.acceptance) {
-      const outcome = await checkPassToPass({
-        dir: lease.path,
-        command: check.command,
-        timeoutMs: ctx.options.commandTimeoutMs,
-        allowlist: ctx.options.commandAllowlist,
-        sandboxFor: () => commandSandbox(sandbox.spec, toolServer),
-      });
-      ctx.append({ type: 'verify/didCheck', taskId: heldTaskId, check: `merge: ${check.command.join(' ')}`, passed: outcome.passed, detail: outcome.detail });
-      if (!outcome.passed) return { ok: false, reason: `after the merge, ${check.command.join(' ')} fails` };
-    }
+    if (!gate.ok) return { ok: false, reason: gate.reason, produced: await produced() };
 
     const commit = await landResolvedMerge({
       repo,
@@ -139,4 +139,10 @@ function mergeTask(id: string, ours: Task, theirs: Task, files: string[]): Task 
     dependsOn: [],
     acceptance: checks,
   };
+}
+
+async function readProduced(dir: string, files: readonly string[]): Promise<Record<string, string | null>> {
+  const out: Record<string, string | null> = {};
+  for (const file of files) out[file] = await readFile(join(dir, file), 'utf8').catch(() => null);
+  return out;
 }

@@ -1,5 +1,5 @@
 import type { EventBody, RunEvent } from '../../protocol/events';
-import { foldEvents, reduce } from '../../protocol/reduce';
+import { reduce } from '../../protocol/reduce';
 import type { RunState } from '../../protocol/runState';
 import { integrationBranch } from '../merge/integrate';
 import { mergeTakingSide } from '../merge/takeSide';
@@ -26,7 +26,8 @@ export async function resolveEscalation(
   deps: {
     repo: string;
     scratchRoot: string;
-    events: readonly RunEvent[];
+    /** The run's state now: answered from memory, never by re-reading the journal. */
+    state: RunState;
     append: (body: EventBody) => RunEvent;
     /** Runs a merge agent on the conflict; without it (no model at hand) `mergeAgent` is refused. */
     mergeAgent?: (
@@ -43,7 +44,7 @@ export async function resolveEscalation(
   choice: EscalationChoice,
   by: string,
 ): Promise<RunState> {
-  const state = foldEvents(deps.events);
+  const state = deps.state;
   const escalation = state.escalations.find((e) => e.escalationId === escalationId);
   if (!escalation) throw new EscalationError(`run ${state.runId} has no escalation ${escalationId} (open ones: ${openIds(state) || 'none'})`);
   if (escalation.resolution) throw new EscalationError(`escalation ${escalationId} was already resolved (${escalation.resolution})`);
@@ -62,7 +63,7 @@ export async function resolveEscalation(
     return event;
   };
   if (choice === 'manual') {
-    append({ type: 'escalation/didResolve', escalationId, choice, by });
+    throw new EscalationError(`a manual merge is started and completed through the escalation service (startManual, completeManual)`);
   } else if (choice === 'mergeAgent') {
     if (!deps.mergeAgent) throw new EscalationError('a merge agent needs a model: configure one (or --simulate SCENARIO) and try again');
     append(mergeIntent(heldTaskId, `merge agent for ${escalationId}`));
@@ -74,7 +75,7 @@ export async function resolveEscalation(
       return next;
     }
     append({ type: 'escalation/didResolve', escalationId, choice, by });
-    append({ type: 'merge/didMerge', taskId: heldTaskId, branch, commit: outcome.commit });
+    append({ type: 'merge/didMerge', taskId: heldTaskId, branch, commit: outcome.commit, tier: 'mergeAgent' });
   } else {
     append(mergeIntent(heldTaskId, `${choice} for ${escalationId}`));
     const { commit } = await mergeTakingSide({
@@ -86,7 +87,11 @@ export async function resolveEscalation(
       message: `loom: merge ${heldTaskId}, taking ${choice === 'ours' ? 'the integration branch' : heldTaskId} for conflicted files (${escalationId}, ${by})`,
     });
     append({ type: 'escalation/didResolve', escalationId, choice, by });
-    append({ type: 'merge/didMerge', taskId: heldTaskId, branch, commit });
+    append({ type: 'merge/didMerge', taskId: heldTaskId, branch, commit, tier: 'person' });
+    // Taking a side drops the other side's changes to those files: said, not silent.
+    const kept = choice === 'ours' ? escalation.taskIds[0] : heldTaskId;
+    const lost = choice === 'ours' ? heldTaskId : escalation.taskIds[0];
+    append({ type: 'agent/didWarn', agentId: 'run', kind: 'merge', message: `${escalationId} (${choice}, ${by}): ${lostWork(escalation.files.map((f) => f.path), kept, lost)}` });
   }
   return settleRun(next, branch, append);
 }
@@ -106,6 +111,11 @@ export function settleRun(state: RunState, branch: string, append: (body: EventB
     integrationCommit: state.integrationCommit,
   });
   return reduce(state, event);
+}
+
+/** What a side choice keeps and drops, in the words the question and the report use. */
+export function lostWork(files: readonly string[], kept: string, lost: string): string {
+  return `kept ${kept}'s version of ${files.join(', ')}; ${lost}'s changes to ${files.length === 1 ? 'that file' : 'those files'} are lost (its other files are merged)`;
 }
 
 export function openIds(state: RunState): string {

@@ -23,10 +23,10 @@ import { executePlan } from './planExecution';
 import { resumePoint, type ResumePoint } from './resumePoint';
 import { RunOwnerLease, runLiveness } from './runOwner';
 import { integrationPhase } from './integrationPhase';
-import { ESCALATION_CHOICES, resolveEscalation, type EscalationChoice } from './resolveEscalation';
 import { resolveWithMergeAgent } from './mergeAgentResolution';
+import type { ManualMerge } from './manualMerge';
+import { EscalationService } from './escalationService';
 import { readJournal } from '../journal/journalReader';
-import { completeManualMerge, startManualMerge, type ManualMerge } from './manualMerge';
 import { RunGate } from './runBudget';
 import { PriceTableError, runPriceTable } from '../models/priceTableFile';
 import type { PriceTable } from '../../protocol/pricing';
@@ -76,7 +76,7 @@ export class RunCoordinator implements Disposable {
   private journalWriter: JournalWriter | null = null;
   private launcher: AgentLauncher | null = null;
   private leases: LeaseManager | null = null;
-  private readonly manualMerges = new Map<string, ManualMerge>();
+  private escalations: EscalationService | null = null;
   private spec: Spec | null = null;
   private approvals: ApprovalBroker | null = null;
   private owner: RunOwnerLease | null = null;
@@ -305,8 +305,8 @@ export class RunCoordinator implements Disposable {
 
   /**
    * A person's answer to an escalation of this finished run (until the coordinator is disposed). A
-   * conflict answer the engine can apply (ours, theirs, manual) goes through resolveEscalation, which
-   * merges into the integration branch; any other answer is only journaled as `escalation/didResolve`.
+   * conflict answer goes through the escalation service, which lands it on the integration branch;
+   * any other answer is only journaled as `escalation/didResolve`.
    */
   async resolveEscalation(escalationId: string, choice: string, by: string): Promise<RunState> {
     const writer = this.journalWriter;
@@ -320,54 +320,48 @@ export class RunCoordinator implements Disposable {
     const escalation = this.stateValue.escalations.find((e) => e.escalationId === escalationId);
     if (!escalation) throw new Error(`run ${this.runId} has no escalation ${escalationId}`);
     if (escalation.resolution !== null) throw new Error(`escalation ${escalationId} was already resolved (${escalation.resolution})`);
-    const append = (body: EventBody): RunEvent => this.append(writer, body);
-    if (escalation.kind === 'conflict' && (ESCALATION_CHOICES as readonly string[]).includes(choice)) {
-      const paths = runPaths(this.options.loomHome, this.runId);
-      writer.flush();
-      const deps = {
-        repo: this.options.repo,
-        scratchRoot: paths.scratch,
-        events: readJournal(writer.path).events,
-        append,
-        // A merger agent in a worker thread like every agent, on the run's model; stop() ends it.
-        mergeAgent: async (state: RunState, id: string, oursTaskId: string, heldTaskId: string, branch: string, journal: (body: EventBody) => RunEvent) => {
-          const launcher = new AgentLauncher({ workerScript: this.options.bundle.agentWorker, endpoint: this.options.endpoint, journal, mcpSupervision: this.options.mcpSupervision, agentHeapMb: this.options.agentHeapMb, hostModel: this.options.hostModel, approvals: this.approvals ?? undefined });
-          this.launcher = launcher;
-          try {
-            return await resolveWithMergeAgent({ state, spec: this.spec!, paths, launcher, options: this.options, append: journal, integrationBranch: branch }, id, oursTaskId, heldTaskId);
-          } finally {
-            await launcher.dispose();
-          }
-        },
-      };
-      await resolveEscalation(deps, escalationId, choice as EscalationChoice, by);
+    if (escalation.kind === 'conflict') {
+      await this.escalationService(writer).answer(escalationId, choice, by);
       return this.stateValue;
     }
-    append({ type: 'escalation/didResolve', escalationId, choice, by });
+    this.append(writer, { type: 'escalation/didResolve', escalationId, choice, by });
     return this.stateValue;
   }
 
   /**
    * "Open the merge editor": the conflicted merge is checked out in a lease of its own; nothing lands
-   * until completeManualMerge, which refuses while conflict markers are left.
+   * until completeManualMerge, which runs the merge gate.
    */
   async startManualMerge(escalationId: string): Promise<ManualMerge> {
-    const writer = this.requireFinished(escalationId);
-    const merge = await startManualMerge(
-      { state: this.stateValue, worktreesRoot: runPaths(this.options.loomHome, this.runId).worktrees, append: (body) => this.append(writer, body) },
-      escalationId,
-    );
-    this.manualMerges.set(escalationId, merge);
-    return merge;
+    return this.escalationService(this.requireFinished(escalationId)).startManual(escalationId);
   }
 
   async completeManualMerge(escalationId: string, by: string): Promise<RunState> {
-    const writer = this.requireFinished(escalationId);
-    const merge = this.manualMerges.get(escalationId);
-    if (!merge) throw new Error(`open ${escalationId} in the merge editor first`);
-    await completeManualMerge({ state: this.stateValue, worktreesRoot: runPaths(this.options.loomHome, this.runId).worktrees, append: (body) => this.append(writer, body) }, merge, by);
-    this.manualMerges.delete(escalationId);
-    return this.stateValue;
+    return this.escalationService(this.requireFinished(escalationId)).completeManual(escalationId, by);
+  }
+
+  /** One per run: it remembers the manual merges it started. */
+  private escalationService(writer: JournalWriter): EscalationService {
+    if (this.escalations) return this.escalations;
+    const paths = runPaths(this.options.loomHome, this.runId);
+    const append = (body: EventBody): RunEvent => this.append(writer, body);
+    this.escalations = new EscalationService({
+      paths,
+      state: () => this.stateValue,
+      append,
+      gate: { options: this.options, runDir: paths.runDir },
+      // A merger agent in a worker thread like every agent, on the run's model; stop() ends it.
+      mergeAgent: async (state, id, oursTaskId, heldTaskId, branch, journal) => {
+        const launcher = new AgentLauncher({ workerScript: this.options.bundle.agentWorker, endpoint: this.options.endpoint, journal, mcpSupervision: this.options.mcpSupervision, agentHeapMb: this.options.agentHeapMb, hostModel: this.options.hostModel, approvals: this.approvals ?? undefined });
+        this.launcher = launcher;
+        try {
+          return await resolveWithMergeAgent({ state, spec: this.spec!, paths, launcher, options: this.options, append: journal, integrationBranch: branch }, id, oursTaskId, heldTaskId);
+        } finally {
+          await launcher.dispose();
+        }
+      },
+    });
+    return this.escalations;
   }
 
   private requireFinished(escalationId: string): JournalWriter {

@@ -5,6 +5,7 @@ import { runPaths } from '../../engine/run/runPaths';
 import type { RunSummary } from '../../protocol/runSummary';
 import type { ApiKeyStore } from '../adapters/apiKeyStore';
 import { JournalRun } from '../run/journalRun';
+import { extensionBundlePaths } from '../run/buildRunOptions';
 import { isResumable, type PastRuns } from '../run/pastRuns';
 import type { RunController } from '../run/runController';
 import { pickModelSource } from './pickModelSource';
@@ -50,7 +51,7 @@ export async function openRunCommand(deps: PastRunDeps, arg: unknown): Promise<{
   if (controller.isRunning) throw new Error(`run ${controller.runId} is still active: stop it (or let it finish) before opening another run`);
   const summary = deps.runs.find(runId) ?? deps.runs.refresh().find((r) => r.runId === runId);
   if (!summary) throw new Error(`no run ${runId} in ${deps.runs.loomHome}`);
-  const run = new JournalRun(deps.runs.loomHome, runId);
+  const run = new JournalRun(deps.runs.loomHome, runId, extensionBundlePaths(deps.extensionUri.fsPath));
   await controller.show(run, run.events);
   deps.log.info(`run ${runId} reopened from ${run.journalPath}: ${summary.status}`);
   deps.openDashboard();

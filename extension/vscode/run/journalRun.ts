@@ -4,8 +4,10 @@ import type { RunState } from '../../protocol/runState';
 import { Emitter } from '../../base/emitter';
 import { readJournal } from '../../engine/journal/journalReader';
 import { JournalWriter } from '../../engine/journal/journalWriter';
-import { ESCALATION_CHOICES, EscalationError, resolveEscalation, type EscalationChoice } from '../../engine/run/resolveEscalation';
-import { completeManualMerge, startManualMerge, type ManualMerge } from '../../engine/run/manualMerge';
+import { EscalationError } from '../../engine/run/resolveEscalation';
+import type { ManualMerge } from '../../engine/run/manualMerge';
+import { EscalationService, gateFromJournal } from '../../engine/run/escalationService';
+import type { RunOptions } from '../../engine/run/runOptions';
 import { runPaths, type RunPaths } from '../../engine/run/runPaths';
 import { runLiveness } from '../../engine/run/runOwner';
 import type { CoordinatorLike } from './runController';
@@ -20,13 +22,16 @@ export class JournalRun implements CoordinatorLike {
   readonly onDidEvent = this.onDidEventEmitter.event;
   private readonly paths: RunPaths;
   private stateValue: RunState;
-  private readonly manualMerges = new Map<string, ManualMerge>();
+  private escalations: EscalationService | null = null;
+  private appendNow: ((body: EventBody) => RunEvent) | null = null;
   /** The journal as it was read, for the views (traces, spend). */
   readonly events: readonly RunEvent[];
 
   constructor(
     home: string,
     readonly runId: string,
+    /** Loom's bundles: the merge gate runs a person's merge checks in the tool server's sandbox. */
+    private readonly bundle: RunOptions['bundle'],
   ) {
     this.paths = runPaths(home, runId);
     this.events = readJournal(this.paths.journal).events;
@@ -55,13 +60,9 @@ export class JournalRun implements CoordinatorLike {
     this.requireFinished(escalationId);
     const escalation = this.stateValue.escalations.find((e) => e.escalationId === escalationId);
     if (!escalation) throw new EscalationError(`run ${this.runId} has no escalation ${escalationId}`);
-    if (escalation.kind === 'conflict' && (ESCALATION_CHOICES as readonly string[]).includes(choice)) {
+    if (escalation.kind === 'conflict') {
       if (choice === 'mergeAgent') throw new EscalationError(`a merge agent needs the run's model: resume the run, or answer ${escalationId} with ours, theirs or the merge editor`);
-      const repo = this.stateValue.repo;
-      if (!repo) throw new EscalationError(`the journal of ${this.runId} does not say which repository it ran on`);
-      await this.withWriter((append) =>
-        resolveEscalation({ repo, scratchRoot: this.paths.scratch, events: readJournal(this.paths.journal).events, append }, escalationId, choice as EscalationChoice, by),
-      );
+      await this.withWriter((append) => this.escalationService(append).answer(escalationId, choice, by));
       return this.stateValue;
     }
     if (escalation.resolution !== null) throw new EscalationError(`escalation ${escalationId} was already resolved (${escalation.resolution})`);
@@ -71,17 +72,24 @@ export class JournalRun implements CoordinatorLike {
 
   async startManualMerge(escalationId: string): Promise<ManualMerge> {
     this.requireFinished(escalationId);
-    const merge = await this.withWriter((append) => startManualMerge({ state: this.stateValue, worktreesRoot: this.paths.worktrees, append }, escalationId));
-    this.manualMerges.set(escalationId, merge);
-    return merge;
+    return this.withWriter((append) => this.escalationService(append).startManual(escalationId));
   }
 
   async completeManualMerge(escalationId: string, by: string): Promise<RunState> {
-    const merge = this.manualMerges.get(escalationId);
-    if (!merge) throw new EscalationError(`open ${escalationId} in the merge editor first`);
-    await this.withWriter((append) => completeManualMerge({ state: this.stateValue, worktreesRoot: this.paths.worktrees, append }, merge, by));
-    this.manualMerges.delete(escalationId);
-    return this.stateValue;
+    this.requireFinished(escalationId);
+    return this.withWriter((append) => this.escalationService(append).completeManual(escalationId, by));
+  }
+
+  /** The one escalation service, writing through the journal opened for this answer; it keeps the manual merges it started. */
+  private escalationService(append: (body: EventBody) => RunEvent): EscalationService {
+    this.appendNow = append;
+    this.escalations ??= new EscalationService({
+      paths: this.paths,
+      state: () => this.stateValue,
+      append: (body) => this.appendNow!(body),
+      gate: gateFromJournal(this.events, this.paths, this.bundle),
+    });
+    return this.escalations;
   }
 
   reviewFinding(taskId: string, index: number, decision: 'accepted' | 'dismissed', by: string): RunState {

@@ -42,7 +42,7 @@ describe('the loom CLI, end to end', function () {
         'test/mean.test.js': "const test = require('node:test');\nconst assert = require('node:assert/strict');\nconst { mean } = require('../src/mean');\ntest('mean', () => assert.equal(mean([2, 4, 6]), 4));\ntest('empty', () => assert.throws(() => mean([]), RangeError));\n",
       });
       try {
-        const run = await loom(['run', '--spec', join(demo, 'spec.md'), '--repo', repo.dir, '--simulate', join(demo, 'scenario.json'), '--loom-home', home.dir, '--allow', 'node', '--policy', join(demo, 'policy.json')]);
+        const run = await loom(['run', '--spec', join(demo, 'spec.md'), '--repo', repo.dir, '--simulate', join(demo, 'scenario-merge-fails.json'), '--loom-home', home.dir, '--allow', 'node', '--policy', join(demo, 'policy.json')]);
         assert.equal(run.code, 3, run.stdout + run.stderr);
         const runId = /Loom run (\S+):/.exec(run.stdout)?.[1];
         assert.ok(runId, run.stdout);

@@ -25,7 +25,7 @@ describe('loom replay (built CLI, real run, simulator only for the recording)', 
       'test/sum.test.js': "const test = require('node:test');\nconst assert = require('node:assert/strict');\nconst { sum } = require('../src/sum');\ntest('empty', () => assert.equal(sum([]), 0));\n",
       'test/mean.test.js': "const test = require('node:test');\nconst assert = require('node:assert/strict');\nconst { mean } = require('../src/mean');\ntest('mean', () => assert.equal(mean([2, 4, 6]), 4));\n",
     });
-    const run = await loom(['run', '--spec', join(DEMO, 'spec.md'), '--repo', repo.dir, '--simulate', join(DEMO, 'scenario.json'), '--loom-home', home.dir, '--yes']);
+    const run = await loom(['run', '--spec', join(DEMO, 'spec.md'), '--repo', repo.dir, '--simulate', join(DEMO, 'scenario-merge-fails.json'), '--loom-home', home.dir, '--yes']);
     assert.equal(run.code, 3, run.stdout + run.stderr);
     runId = /Loom run (\S+):/.exec(run.stdout)![1];
   });
@@ -45,7 +45,7 @@ describe('loom replay (built CLI, real run, simulator only for the recording)', 
     const firstDone = recorded.find((e) => e.type === 'task/didSucceed')!;
     const doneTask = firstDone.type === 'task/didSucceed' ? firstDone.taskId : '';
     const at = firstDone.seq;
-    const fork = await loom(['replay', runId, '--fork-at', String(at), '--simulate', join(DEMO, 'scenario.json'), '--loom-home', home.dir, '--yes']);
+    const fork = await loom(['replay', runId, '--fork-at', String(at), '--simulate', join(DEMO, 'scenario-merge-fails.json'), '--loom-home', home.dir, '--yes']);
     assert.equal(fork.code, 3, fork.stdout + fork.stderr);
     const forkId = new RegExp(`Forked run ${runId} at event ${at} into (${runId}-fork-[a-z0-9]+)`).exec(fork.stdout)?.[1];
     assert.ok(forkId, fork.stdout);

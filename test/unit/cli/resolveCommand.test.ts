@@ -23,7 +23,7 @@ describe('loom resolve on a damaged journal (built CLI, demo run)', function () 
     const demo = await createDemoRepo(join(DEMO, 'repo'));
     root = demo.root;
     const home = join(root, 'loom-home');
-    const run = await loom(['run', '--spec', join(DEMO, 'spec.md'), '--repo', demo.repo, '--simulate', join(DEMO, 'scenario.json'), '--loom-home', home, '--allow', 'node', '--policy', join(DEMO, 'policy.json')]);
+    const run = await loom(['run', '--spec', join(DEMO, 'spec.md'), '--repo', demo.repo, '--simulate', join(DEMO, 'scenario-merge-fails.json'), '--loom-home', home, '--allow', 'node', '--policy', join(DEMO, 'policy.json')]);
     assert.equal(run.code, 3, run.stdout + run.stderr);
     const runId = /Loom run (\S+):/.exec(run.stdout)![1];
     const journal = runPaths(home, runId).journal;

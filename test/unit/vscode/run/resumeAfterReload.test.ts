@@ -13,7 +13,7 @@ import { JournalRun } from '../../../../extension/vscode/run/journalRun';
 import { RunController } from '../../../../extension/vscode/run/runController';
 import { git, makeRepo, makeTempDir, type TempRepo } from '../../../fixtures/gitRepo';
 import { answerFromDashboard } from './answerFromDashboard';
-import { PASS_VERDICT, planTask, report, requireBuild, simulatedRunOptions, specWith, waitFor, write } from '../../engine/run/runHarness';
+import { BUNDLE, PASS_VERDICT, planTask, report, requireBuild, simulatedRunOptions, specWith, waitFor, write } from '../../engine/run/runHarness';
 
 /** Two tasks that both add src/index.js (outside their scopes, allowed): the second to merge conflicts. */
 function conflictScenario(): ScenarioInput {
@@ -93,7 +93,7 @@ describe('vscode: a run survives a window reload (deactivate, resume, answer)', 
     assert.equal(existsSync(ownerFile(paths.runDir)), false, 'the owner file went with its process');
     assert.equal(runSummary(home.dir, runId)?.status, 'interrupted');
     // A reopened unfinished run is not answered behind the back of its resume.
-    await assert.rejects(new JournalRun(home.dir, runId).resolveEscalation('esc-1', 'theirs', 'user'), /has not finished: resume it/);
+    await assert.rejects(new JournalRun(home.dir, runId, BUNDLE).resolveEscalation('esc-1', 'theirs', 'user'), /has not finished: resume it/);
   });
 
   it('a new window resumes it (RunOptions.resume): the views get its history at once, then it ends on the conflict', async () => {
@@ -117,7 +117,7 @@ describe('vscode: a run survives a window reload (deactivate, resume, answer)', 
 
   it('after another reload the run is reopened from LOOM_HOME and its escalation answered from the dashboard', async () => {
     const third = newWindow();
-    const reopened = new JournalRun(home.dir, runId);
+    const reopened = new JournalRun(home.dir, runId, BUNDLE);
     await third.show(reopened, reopened.events);
     assert.equal(third.runId, runId);
     assert.equal(third.isRunning, false);
