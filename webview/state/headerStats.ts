@@ -1,9 +1,10 @@
 import type { RunState } from '../../extension/protocol/runState';
 import { formatCost, spendOf } from '../../extension/protocol/views/spend';
+import { conflictCounts, TIER_LABEL, TIER_ORDER, tierCounts } from '../../extension/protocol/views/conflictText';
 import { formatCount, formatDuration, formatTokens } from '../format';
 
 export interface HeaderStat {
-  id: 'tasks' | 'agents' | 'tokens' | 'cost' | 'elapsed';
+  id: 'tasks' | 'merges' | 'conflicts' | 'agents' | 'tokens' | 'cost' | 'elapsed';
   label: string;
   value: string;
   detail?: string;
@@ -18,6 +19,7 @@ export function headerStats(run: RunState, now: number): HeaderStat[] {
   const elapsed = run.startedAt === null ? 0 : (run.endedAt ?? now) - run.startedAt;
   return [
     { id: 'tasks', label: 'Tasks merged', value: `${merged} / ${run.tasks.length}` },
+    ...mergeStats(run),
     { id: 'agents', label: 'Agents', value: String(run.agents.length), detail: running ? `${running} running` : undefined },
     {
       id: 'tokens',
@@ -34,4 +36,34 @@ export function headerStats(run: RunState, now: number): HeaderStat[] {
     },
     { id: 'elapsed', label: 'Elapsed', value: formatDuration(elapsed) },
   ];
+}
+
+/**
+ * How merges landed, by tier (auto-merge, merge agent, person: AgentSpawn's table), and the
+ * conflicts found so far: textual and semantic ones, and those predicted between branches in flight.
+ */
+function mergeStats(run: RunState): HeaderStat[] {
+  const stats: HeaderStat[] = [];
+  if (run.tasks.some((t) => t.status === 'merged')) {
+    const tiers = tierCounts(run.tasks);
+    stats.push({
+      id: 'merges',
+      label: 'Merged by',
+      value: TIER_ORDER.map((tier) => tiers[tier]).join(' · '),
+      detail: 'auto · agent · person',
+      title: TIER_ORDER.map((tier) => `${TIER_LABEL[tier]}: ${tiers[tier]}`).join(', '),
+    });
+  }
+  if (run.conflicts.length || run.predictions.length) {
+    const { textual, semantic } = conflictCounts(run.conflicts);
+    const detail = [semantic ? `${semantic} semantic` : '', run.predictions.length ? `${run.predictions.length} predicted` : ''].filter(Boolean).join(' · ');
+    stats.push({
+      id: 'conflicts',
+      label: 'Conflicts',
+      value: String(run.conflicts.length),
+      detail: detail || undefined,
+      title: `${textual} textual (git could not merge), ${semantic} semantic (merged cleanly, a check fails), ${run.predictions.length} predicted between branches in flight`,
+    });
+  }
+  return stats;
 }

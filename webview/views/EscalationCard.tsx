@@ -65,6 +65,14 @@ export function EscalationCard({ escalation: e }: { escalation: Escalation }) {
       {e.kind === 'approval' && e.resolution === null && e.expiresAt !== undefined && (
         <p className="muted">The agent waits; without an answer this counts as denied at {formatClock(e.expiresAt)} UTC.</p>
       )}
+      {e.tried && (
+        <div className="notice notice-info escalation-tried">
+          <i className="codicon codicon-hubot" aria-hidden="true" />
+          <div>
+            <strong>Tried first:</strong> {e.tried}
+          </div>
+        </div>
+      )}
       {e.kind === 'conflict' && e.files.length > 0 && (
         <div className="conflict-files">
           {e.files.map((f) => (

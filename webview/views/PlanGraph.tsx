@@ -6,8 +6,21 @@ import { toneOf } from './StatusBadge';
 const NODE_WIDTH = 210;
 const NODE_HEIGHT = 58;
 
-/** The task DAG laid out with dagre, as SVG: nodes coloured by status, edges from dependency to dependent. */
-export function PlanGraph({ tasks, selectedTaskId, onSelect }: { tasks: readonly TaskState[]; selectedTaskId: string | null; onSelect: (taskId: string) => void }) {
+/**
+ * The task DAG laid out with dagre, as SVG: nodes coloured by status, edges from dependency to
+ * dependent, a warning on tasks with a predicted conflict (`predicted`: task id → what it conflicts with).
+ */
+export function PlanGraph({
+  tasks,
+  selectedTaskId,
+  onSelect,
+  predicted = new Map(),
+}: {
+  tasks: readonly TaskState[];
+  selectedTaskId: string | null;
+  onSelect: (taskId: string) => void;
+  predicted?: ReadonlyMap<string, string>;
+}) {
   const layout = useMemo(() => layoutPlan(tasks, { nodeWidth: NODE_WIDTH, nodeHeight: NODE_HEIGHT }), [tasks]);
   const byId = useMemo(() => new Map(tasks.map((t) => [t.task.id, t])), [tasks]);
   return (
@@ -52,8 +65,13 @@ export function PlanGraph({ tasks, selectedTaskId, onSelect }: { tasks: readonly
               {n.status}
             </text>
             <text className="plan-node-title" x={14} y={40}>
-              {clip(n.title, t && t.attempts > 1 ? 25 : 30)}
+              {clip(n.title, 30 - (t && t.attempts > 1 ? 5 : 0) - (predicted.has(n.id) ? 3 : 0))}
             </text>
+            {predicted.has(n.id) && (
+              <text className="plan-node-predicted" x={n.width - (t && t.attempts > 1 ? 34 : 10)} y={40} textAnchor="end">
+                <title>{`Predicted conflict with ${predicted.get(n.id)}`}</title>⚠
+              </text>
+            )}
             {t && t.attempts > 1 && (
               <text className="plan-node-attempts" x={n.width - 10} y={40} textAnchor="end">
                 <title>{`${t.attempts} attempts`}</title>×{t.attempts}

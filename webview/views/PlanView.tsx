@@ -1,14 +1,18 @@
 import { useDashboard } from '../state/useDashboard';
+import type { RunState } from '../../extension/protocol/runState';
+import { otherBranchName } from '../../extension/protocol/views/conflictText';
+import { ConflictsPanel } from './ConflictsPanel';
 import { EmptyState } from './EmptyState';
 import { PlanGraph } from './PlanGraph';
 import { StatusBadge } from './StatusBadge';
 import { TaskDetail } from './TaskDetail';
 
-const LEGEND = ['pending', 'running', 'verifying', 'succeeded', 'merged', 'conflicted', 'failed', 'blocked'] as const;
+const LEGEND = ['pending', 'running', 'verifying', 'succeeded', 'merged', 'conflicted', 'waiting', 'failed', 'blocked'] as const;
 
-/** The plan as a DAG, with the selected task's detail beside it. */
+/** The plan as a DAG, conflicts (predicted, found, waited on) and merge tiers above it, and the selected task's detail beside it. */
 export function PlanView() {
-  const tasks = useDashboard((s) => s.run.tasks);
+  const run = useDashboard((s) => s.run);
+  const tasks = run.tasks;
   const selectedTaskId = useDashboard((s) => s.ui.selectedTaskId);
   const selectTask = useDashboard((s) => s.selectTask);
   if (tasks.length === 0) {
@@ -18,6 +22,7 @@ export function PlanView() {
       </EmptyState>
     );
   }
+  const predicted = predictedPartners(run.predictions);
   const selected = tasks.find((t) => t.task.id === selectedTaskId) ?? tasks.find((t) => t.status !== 'merged') ?? tasks[0];
   return (
     <div className="view plan-view split">
@@ -27,8 +32,9 @@ export function PlanView() {
             <StatusBadge key={s} status={s} />
           ))}
         </div>
+        <ConflictsPanel run={run} />
         <div className="graph-scroll">
-          <PlanGraph tasks={tasks} selectedTaskId={selected.task.id} onSelect={(id) => selectTask(id)} />
+          <PlanGraph tasks={tasks} selectedTaskId={selected.task.id} onSelect={(id) => selectTask(id)} predicted={predicted} />
         </div>
       </div>
       <div className="split-side">
@@ -36,4 +42,15 @@ export function PlanView() {
       </div>
     </div>
   );
+}
+
+/** Task id → the branches it is predicted to conflict with, for the graph's warnings. */
+function predictedPartners(predictions: RunState['predictions']): Map<string, string> {
+  const partners = new Map<string, string[]>();
+  const add = (taskId: string, other: string | null) => partners.set(taskId, [...(partners.get(taskId) ?? []), otherBranchName(other)]);
+  for (const p of predictions) {
+    add(p.taskId, p.otherTaskId);
+    if (p.otherTaskId !== null) add(p.otherTaskId, p.taskId);
+  }
+  return new Map([...partners].map(([id, others]) => [id, others.join(', ')]));
 }

@@ -5,6 +5,8 @@ import { webviewMessages } from '../../extension/protocol/webviewMessages';
 import { formatDuration, shortSha } from '../format';
 import { useHost } from '../host/hostContext';
 import { useDashboard } from '../state/useDashboard';
+import { mergedByText, otherBranchName, predictionDetail, predictionsOfTask } from '../../extension/protocol/views/conflictText';
+import { ActionLink } from './ActionLink';
 import { FindingItem } from './FindingItem';
 import { StatusBadge } from './StatusBadge';
 
@@ -12,7 +14,10 @@ import { StatusBadge } from './StatusBadge';
 export function TaskDetail({ task: t }: { task: TaskState }) {
   const host = useHost();
   const selectTask = useDashboard((s) => s.selectTask);
+  const selectTab = useDashboard((s) => s.selectTab);
+  const predictions = predictionsOfTask({ predictions: useDashboard((s) => s.run.predictions) }, t.task.id);
   const { task } = t;
+  const by = mergedByText(t);
   return (
     <section className="task-detail" aria-label={`Task ${task.id}`}>
       <div className="detail-head">
@@ -28,15 +33,7 @@ export function TaskDetail({ task: t }: { task: TaskState }) {
             {task.dependsOn.map((d, i) => (
               <span key={d}>
                 {i > 0 && ', '}
-                <a
-                  href="#"
-                  onClick={(e) => {
-                    e.preventDefault();
-                    selectTask(d);
-                  }}
-                >
-                  {d}
-                </a>
+                <ActionLink onClick={() => selectTask(d)}>{d}</ActionLink>
               </span>
             ))}
           </>
@@ -54,6 +51,12 @@ export function TaskDetail({ task: t }: { task: TaskState }) {
         <dd>
           <code>{shortSha(t.headCommit)}</code>
         </dd>
+        {t.status === 'merged' && (
+          <>
+            <dt>Merged</dt>
+            <dd className="merged-by">{by ?? 'auto-merged'}</dd>
+          </>
+        )}
         <dt>Attempts</dt>
         <dd>{t.attempts}</dd>
         <dt>Time</dt>
@@ -67,7 +70,25 @@ export function TaskDetail({ task: t }: { task: TaskState }) {
           ))}
         </dd>
       </dl>
-      {t.failureReason && (
+      {t.status === 'waiting' && (
+        <div className="notice notice-warn task-waiting">
+          <i className="codicon codicon-watch" aria-hidden="true" />
+          <div>
+            Waits on{' '}
+            <ActionLink onClick={() => selectTab('escalations')}>{t.waitingOn ?? 'an escalation'}</ActionLink>
+            {t.failureReason ? `: ${t.failureReason}` : ''}. It starts once a person answers.
+          </div>
+        </div>
+      )}
+      {predictions.map(({ other, prediction }) => (
+        <div key={other ?? ''} className="notice notice-warn task-prediction" data-other={other ?? ''}>
+          <i className="codicon codicon-warning" aria-hidden="true" />
+          <div>
+            With {otherBranchName(other)}: {predictionDetail(prediction)}.
+          </div>
+        </div>
+      ))}
+      {t.failureReason && t.status !== 'waiting' && (
         <div className="notice notice-error">
           <i className="codicon codicon-error" aria-hidden="true" />
           <div>{t.failureReason}</div>
