@@ -40,7 +40,10 @@ export interface CheckPairsOptions {
   batch?: boolean;
   /** Pairs per batch process. Default 200. */
   chunkSize?: number;
-  /** When a batch fails, redo it one pair at a time (default true); false rethrows. */
+  /**
+   * When a batch cannot run at all, redo it one pair at a time (default true); false rethrows. A pair
+   * whose result cannot be read, or at which git stops the batch, is always redone alone.
+   */
   fallback?: boolean;
 }
 
@@ -80,7 +83,7 @@ export async function mergePairs(repoDir: string, pairs: readonly [string, strin
     try {
       const size = Math.max(1, options.chunkSize ?? 200);
       const out: MergeTreeResult[] = [];
-      for (let k = 0; k < pairs.length; k += size) out.push(...(await mergeBatch(repoDir, pairs.slice(k, k + size), options.fallback !== false)));
+      for (let k = 0; k < pairs.length; k += size) out.push(...(await mergeBatch(repoDir, pairs.slice(k, k + size))));
       return out;
     } catch (err) {
       if (options.fallback === false) throw err;
@@ -108,10 +111,10 @@ async function mergeOne(repoDir: string, a: string, b: string): Promise<MergeTre
  * call's exit code) — a pair with status 0 is conflicted even when its record lists no path, as a
  * lone directory-rename conflict does. git stops the whole batch at a pair it cannot merge
  * (unrelated histories, a missing commit); a record that cannot be read, or where git stopped, is
- * redone alone (when `perPair`, else it throws) and the pairs after it go to a new batch.
+ * redone alone and the pairs after it go to a new batch.
  * The input must be full commit ids (a bad one would end the whole batch).
  */
-async function mergeBatch(repoDir: string, pairs: readonly [string, string][], perPair: boolean): Promise<MergeTreeResult[]> {
+async function mergeBatch(repoDir: string, pairs: readonly [string, string][]): Promise<MergeTreeResult[]> {
   for (const [a, b] of pairs) if (!isObjectId(a) || !isObjectId(b)) throw new Error('batch needs full commit ids');
   const results: MergeTreeResult[] = [];
   let rest = pairs;
@@ -119,7 +122,6 @@ async function mergeBatch(repoDir: string, pairs: readonly [string, string][], p
     const done = await readBatch(repoDir, rest);
     results.push(...done.results);
     if (done.results.length === rest.length) break;
-    if (!perPair) throw new MergeTreeError(`merge-tree --stdin: ${done.failure} (pair ${results.length})`);
     const [a, b] = rest[done.results.length];
     results.push(await mergeOne(repoDir, a, b));
     rest = rest.slice(done.results.length + 1);
@@ -128,31 +130,43 @@ async function mergeBatch(repoDir: string, pairs: readonly [string, string][], p
 }
 
 /** The results of one batch process up to the first pair whose record cannot be trusted. */
-async function readBatch(repoDir: string, pairs: readonly [string, string][]): Promise<{ results: MergeTreeResult[]; failure: string }> {
+async function readBatch(repoDir: string, pairs: readonly [string, string][]): Promise<BatchOutput> {
   const input = pairs.map(([a, b]) => `${a} ${b}\n`).join('');
   const r = await runGit(repoDir, [...MERGE_TREE_ARGS, '--stdin'], { input, okExitCodes: [0, 1, 128] });
-  const tokens = splitTokens(r.stdoutBuffer);
+  const out = parseBatchOutput(r.stdoutBuffer, pairs.length, r.exitCode === 0);
+  return out.results.length < pairs.length && r.exitCode !== 0 ? { ...out, failure: `git stopped (exit ${r.exitCode}): ${r.stderr.trim()}` } : out;
+}
+
+export interface BatchOutput {
+  /** One result per pair, in order, up to the first that cannot be trusted. */
+  results: MergeTreeResult[];
+  /** Why the results stop short ('' when there is one per pair). */
+  failure: string;
+}
+
+/**
+ * Reads `git merge-tree --stdin -z --messages` output: `(<status> NUL <record> NUL)*`, status 1
+ * clean, 0 conflicted. A record is trusted only when the next one starts right after it (a status
+ * and a tree id), or when it is the last and git ended well; reading stops at the first that is not.
+ */
+export function parseBatchOutput(stdout: Buffer, pairCount: number, endedWell: boolean): BatchOutput {
+  const tokens = splitTokens(stdout);
   const results: MergeTreeResult[] = [];
   const isStart = (at: number) => (tokens[at] === '0' || tokens[at] === '1') && isObjectId(tokens[at + 1]);
   let i = 0;
-  for (let k = 0; k < pairs.length; k++) {
-    if (!isStart(i)) return { results, failure: gitStopped(r, `no result where one should start (token ${i})`) };
+  for (let k = 0; k < pairCount; k++) {
+    if (!isStart(i)) return { results, failure: `no result where result ${k} should start (token ${i})` };
     let parsed: ReturnType<typeof parseMergeRecord>;
     try {
       parsed = parseMergeRecord(tokens, i + 1);
     } catch (err) {
       return { results, failure: err instanceof Error ? err.message : String(err) };
     }
-    const atEnd = parsed.next >= tokens.length - 1 && tokens.slice(parsed.next).every((t) => t === '');
-    // A record is trusted when the next one starts right after it, or when it is the last of a run that ended well.
-    const trusted = isStart(parsed.next) || (atEnd && k === pairs.length - 1 && r.exitCode === 0);
-    if (!trusted) return { results, failure: gitStopped(r, `result ${k} does not end where the next begins`) };
+    const atEnd = tokens.slice(parsed.next).every((t) => t === '');
+    const trusted = k < pairCount - 1 ? isStart(parsed.next) : atEnd && endedWell;
+    if (!trusted) return { results, failure: `result ${k} does not end where ${k < pairCount - 1 ? 'the next begins' : 'the output ends'}` };
     results.push(toResult(parsed.record, tokens[i] === '0'));
     i = parsed.next;
   }
   return { results, failure: '' };
-}
-
-function gitStopped(r: { exitCode: number; stderr: string }, fallback: string): string {
-  return r.exitCode !== 0 ? `git stopped (exit ${r.exitCode}): ${r.stderr.trim()}` : fallback;
 }

@@ -170,10 +170,11 @@ export function parseMergeRecord(tokens: readonly string[], start: number): { re
   while (i < tokens.length && tokens[i] !== '') {
     const token = tokens[i++];
     const m = STAGE_LINE.exec(token);
-    const { path, rawPath } = decodePath(m ? m[4] : token);
+    const pathToken = m ? m[4] : token;
+    const { path, rawPath } = decodePath(pathToken);
     if (m) stages.push({ path, mode: m[1], oid: m[2], stage: Number(m[3]) as 1 | 2 | 3, ...(rawPath ? { rawPath } : {}) });
-    if (!seen.has(token)) {
-      seen.add(token);
+    if (!seen.has(pathToken)) {
+      seen.add(pathToken);
       conflictedPaths.push(path);
     }
   }

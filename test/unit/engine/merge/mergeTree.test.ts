@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { conflictFiles, mergeTree, parseMergeRecord } from '../../../../extension/engine/merge/mergeTree';
+import { conflictFiles, conflictKind, mergeTree, parseMergeRecord, splitTokens, toResult } from '../../../../extension/engine/merge/mergeTree';
 import { snapshotRepo } from '../../../../extension/engine/workspace/gitRepo';
 import { commitOnBranch, git, makeRepo, type TempRepo } from '../../../fixtures/gitRepo';
 
@@ -107,4 +107,39 @@ describe('engine/merge/mergeTree', () => {
     const { record } = parseMergeRecord(['e06a7f2c77c3aa2c6d47c26e06dbf895956a0b92', 'x', '', ''], 0);
     assert.deepEqual(conflictFiles(record), [{ path: 'x', kind: 'contents' }]);
   });
+
+  it('reads stage lines, CONFLICT types spelled without a space, and the advice after a submodule conflict', () => {
+    const tree = 'e06a7f2c77c3aa2c6d47c26e06dbf895956a0b92';
+    const oid = (c: string) => c.repeat(40);
+    const out = Buffer.concat([
+      Buffer.from(`${tree}\x00160000 ${oid('1')} 1\tsm\x00160000 ${oid('2')} 2\tsm\x00160000 ${oid('3')} 3\tsm\x00`),
+      Buffer.from(`100644 ${oid('4')} 2\t`),
+      Buffer.from('caf\xe9', 'latin1'),
+      Buffer.from('\x00\x00'),
+      Buffer.from('1\x00sm\x00CONFLICT (submodule not initialized)\x00Failed to merge submodule sm (not checked out)\n\x00'),
+      Buffer.from('1\x00sm\x00CONFLICT (contents)\x00CONFLICT (submodule): Merge conflict in sm\n\x00'),
+      Buffer.from('1\x00x\x00CONFLICT(directory rename unclear split)\x00CONFLICT (directory rename split): Unclear where to rename x to\n\x00'),
+      Buffer.from('Recursive merging with submodules currently only supports trivial cases.\nPlease manually handle the merging of each conflicted submodule.\n'),
+    ]);
+    const tokens = splitTokens(out);
+    const { record, next } = parseMergeRecord(tokens, 0);
+    assert.equal(next, tokens.length);
+    assert.match(record.advice, /^Recursive merging with submodules/);
+    assert.deepEqual(record.conflictedPaths, ['sm', 'caf\ufffd']);
+    assert.deepEqual(record.stages[3], { path: 'caf\ufffd', mode: '100644', oid: oid('4'), stage: 2, rawPath: Buffer.from('caf\xe9', 'latin1').toString('base64') });
+    assert.deepEqual(conflictFiles(record), [
+      { path: 'sm', kind: 'submodule' },
+      { path: 'caf\ufffd', kind: 'contents' },
+      { path: 'x', kind: 'directory rename unclear split' },
+    ]);
+    assert.equal(conflictKind({ paths: [], type: 'CONFLICT(directory rename collision)', text: '' }), 'directory rename collision');
+    assert.equal(conflictKind({ paths: [], type: 'Auto-merging', text: '' }), null);
+  });
+
+  it('is conflicted when git says so, even when no path is listed', () => {
+    const record = { tree: 'e06a7f2c77c3aa2c6d47c26e06dbf895956a0b92', conflictedPaths: [], stages: [], messages: [], advice: '' };
+    assert.equal(toResult(record, true).clean, false);
+    assert.equal(toResult(record, false).clean, true);
+  });
 });
+
