@@ -362,6 +362,14 @@ describe('dashboard webview (browser)', function () {
       const logo = card.locator('.conflict-file[data-path="assets/logo.png"]');
       assert.match((await logo.locator('.conflict-binary').textContent()) ?? '', /binary file/i);
       assert.equal(await logo.locator('.side').count(), 0);
+      // Added on both sides with nothing in common: no base column to show, every line a conflict, 200 rows drawn until asked for all.
+      const table = card.locator('.conflict-file[data-path="src/table.js"]');
+      assert.match((await table.locator('.side-base').textContent()) ?? '', /not in the merge base: both sides added it/);
+      assert.match((await table.locator('.hunk-range').textContent()) ?? '', /lines 1–600 of ours \(no merge base\)/);
+      assert.equal(await table.locator('.side-theirs .code-line[data-mark="conflict"]').count(), 200);
+      await table.locator('.side-theirs button.show-all-lines:has-text("Show all 600 lines (400 more)")').click();
+      await page.waitForFunction(() => document.querySelectorAll('.conflict-file[data-path="src/table.js"] .side-theirs .code-line').length === 600);
+      assert.equal(await table.locator('.side-ours .code-line').count(), 200);
       // The answers are still the card's only buttons of that kind.
       assert.equal(await card.locator('vscode-button').count(), 4);
     });

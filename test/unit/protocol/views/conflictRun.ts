@@ -102,6 +102,14 @@ export function conflictRun(): { events: RunEvent[]; afterPredictions: number } 
           merged: calcFile(CALC_LINES, { 40: 'export const tweak = 1; // ours only', 900: 'export const multiply = (a, b) => a * b; export const divide = (a, b) => a * b;' }),
         },
         { path: 'assets/logo.png', kind: 'binary', base: null, ours: null, theirs: null },
+        // Both added it, with nothing in common: one hunk of 600 lines a side.
+        {
+          path: 'src/table.js',
+          kind: 'add/add',
+          base: null,
+          ours: `${Array.from({ length: 600 }, (_, i) => `ours row ${i + 1}`).join('\n')}\n`,
+          theirs: `${Array.from({ length: 600 }, (_, i) => `theirs row ${i + 1}`).join('\n')}\n`,
+        },
       ],
     },
     { type: 'task/didWait', taskId: 'add-mean', escalationId: 'esc-1', reason: 'its dependencies add-multiply and add-divide conflict' },
