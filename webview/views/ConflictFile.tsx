@@ -137,12 +137,16 @@ function absentText(side: SideName, file: ConflictFileData): string {
       return '(the merge agent deleted the file)';
     case 'ours':
     case 'theirs':
-      return file.base === null ? '(no file on this side)' : '(deleted on this side)';
+      return file.base === null ? '(no file on this side)' : '(not on this side: deleted or renamed)';
   }
 }
 
 function noHunkText(file: ConflictFileData): string {
-  if (file.ours === null && file.theirs === null) return 'Both sides deleted the file.';
+  if (file.ours === null && file.theirs === null) {
+    return file.base === null
+      ? `Git reports a ${file.kind} conflict here, but neither side has a regular file at this path to show as text.`
+      : `Neither side has this file any more (git reports ${file.kind}): it was deleted, moved or replaced on both.`;
+  }
   if (file.ours === null || file.theirs === null) return `${file.ours === null ? 'Ours' : 'Theirs'} deleted the file; the other side kept it as the merge base has it.`;
   return `No line differs between the sides; git reports a ${file.kind} conflict (a rename, mode or type change).`;
 }
