@@ -124,7 +124,7 @@ export const EscalationChoiceSchema = z.enum([
   'ours',
   'theirs',
   'mergeAgent',
-  'mergeEditor',
+  'manual',
   // approval
   'approve',
   'deny',
@@ -145,15 +145,15 @@ export const EscalationKindSchema = z.enum(['conflict', 'approval', 'budget', 'r
 export type EscalationKind = z.infer<typeof EscalationKindSchema>;
 
 const defaultChoices: Record<EscalationKind, readonly EscalationChoice[]> = {
-  conflict: ['ours', 'theirs', 'mergeAgent', 'mergeEditor'],
+  conflict: ['ours', 'theirs', 'mergeAgent', 'manual'],
   approval: ['approve', 'deny'],
   budget: ['raiseBudget', 'stop'],
   repeatedFailure: ['retry', 'skip', 'stop'],
   circuitBreaker: ['resume', 'stop'],
 };
 
-/** Option names the engine journals that mean one of the choices above. */
-const optionAliases: Record<string, EscalationChoice> = { manual: 'mergeEditor' };
+/** Option names older journals hold that mean one of the choices above (the merge editor was `mergeEditor`). */
+const optionAliases: Record<string, EscalationChoice> = { mergeEditor: 'manual' };
 
 /**
  * The choices to offer for an escalation: the options it names that are known choices (or their

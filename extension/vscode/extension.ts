@@ -114,7 +114,7 @@ export function activate(context: vscode.ExtensionContext): LoomApi {
     log,
     actions: {
       resolveEscalation: async (escalationId, choice) => {
-        if (choice === 'mergeEditor') {
+        if (choice === 'manual') {
           await openMergeEditor(controller, escalationId, log);
           return;
         }

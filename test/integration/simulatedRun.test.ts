@@ -69,6 +69,8 @@ describe('a simulated plan in the extension host (command API)', function () {
         specPath,
         repoPath: repo,
         source: 'simulator',
+        // The demo whose merge agent fails, so the conflict waits for a person (the plain demo's agent resolves it).
+        scenarioPath: join(extensionPath, 'examples', 'demo', 'scenario-merge-fails.json'),
         autoConfirm: true,
       });
       assert.ok(result?.runId, 'loom.startPlan returns { runId, journalPath } (undefined means it failed or was cancelled: see the Loom log)');
@@ -187,12 +189,18 @@ describe('a simulated plan in the extension host (command API)', function () {
 
   it('"Open merge editor" checks the conflict out in a lease of its own, opens VS Code\'s merge editor, and loom.completeMerge lands what the person saved', async () => {
     assert.equal(api.isRunning, false);
-    const third = await vscode.commands.executeCommand<{ runId: string } | undefined>('loom.startPlan', { specPath, repoPath: repo, source: 'simulator', autoConfirm: true });
+    const third = await vscode.commands.executeCommand<{ runId: string } | undefined>('loom.startPlan', {
+      specPath,
+      repoPath: repo,
+      source: 'simulator',
+      scenarioPath: join(extensionPath, 'examples', 'demo', 'scenario-merge-fails.json'),
+      autoConfirm: true,
+    });
     assert.ok(third?.runId, 'the third loom.startPlan started');
     await waitFor('the third run to finish', () => !api.isRunning, 200_000, 250);
     assert.equal(api.state.status, 'escalated');
 
-    const opened = await vscode.commands.executeCommand<{ worktree: string; files: string[] } | undefined>('loom.resolveEscalation', { escalationId: 'esc-1', choice: 'mergeEditor' });
+    const opened = await vscode.commands.executeCommand<{ worktree: string; files: string[] } | undefined>('loom.resolveEscalation', { escalationId: 'esc-1', choice: 'manual' });
     assert.ok(opened, 'the merge editor choice returns the merge lease');
     assert.deepEqual(opened.files, ['src/index.js']);
     assert.ok(!opened.worktree.startsWith(repo), `the merge happens outside the user's checkout (${opened.worktree})`);
@@ -221,7 +229,7 @@ describe('a simulated plan in the extension host (command API)', function () {
     assert.ok(result.integrationBranch);
     assert.equal(showFile(repo, result.integrationBranch, 'src/index.js').trim(), merged.trim());
     assert.equal(parentsOf(repo, result.integrationBranch).length, 2, 'a two-parent merge');
-    assert.equal(api.state.escalations[0].resolution, 'mergeEditor');
+    assert.equal(api.state.escalations[0].resolution, 'manual');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

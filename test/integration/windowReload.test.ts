@@ -68,6 +68,8 @@ if (!marker) {
         specPath: join(extensionPath, 'examples', 'demo', 'spec.md'),
         repoPath: repo,
         source: 'simulator',
+        // The demo whose merge agent fails, so the conflict waits for a person.
+        scenarioPath: join(extensionPath, 'examples', 'demo', 'scenario-merge-fails.json'),
         autoConfirm: true,
       });
       assert.ok(result?.runId, 'loom.startPlan started a run');
@@ -143,7 +145,7 @@ if (!marker) {
       let liveStates = 0;
       const watch = api.onDidChangeState(() => liveStates++);
       try {
-        const resumed = await vscode.commands.executeCommand<{ runId: string } | undefined>('loom.resumeRun', { runId: m.runId, source: 'simulator' });
+        const resumed = await vscode.commands.executeCommand<{ runId: string } | undefined>('loom.resumeRun', { runId: m.runId, source: 'simulator', scenarioPath: join(vscode.extensions.getExtension(extensionId)!.extensionPath, 'examples', 'demo', 'scenario-merge-fails.json') });
         assert.equal(resumed?.runId, m.runId, 'loom.resumeRun returned the run (undefined: it failed; see the Loom log)');
         assert.equal(api.runId, m.runId);
         await waitFor('the resumed run to finish', () => !api.isRunning, 240_000, 250);

@@ -70,7 +70,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     register('loom.resolveEscalation', async (arg) => {
       const parsed = parseResolveArgs(arg);
       if (!parsed.ok) throw new Error(parsed.error);
-      if (parsed.choice === 'mergeEditor') {
+      if (parsed.choice === 'manual') {
         const merge = await openMergeEditor(controller, parsed.escalationId, log);
         return { worktree: merge.worktree, files: merge.files };
       }

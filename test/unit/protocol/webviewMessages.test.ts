@@ -82,7 +82,7 @@ describe('protocol/webviewMessages', () => {
   }
 
   it('offers the known options of an escalation, else the defaults of its kind', () => {
-    assert.deepEqual(choicesForEscalation('conflict', ['ours', 'theirs', 'mergeAgent', 'manual']), ['ours', 'theirs', 'mergeAgent', 'mergeEditor']);
+    assert.deepEqual(choicesForEscalation('conflict', ['ours', 'theirs', 'mergeAgent', 'mergeEditor']), ['ours', 'theirs', 'mergeAgent', 'manual']);
     assert.deepEqual(choicesForEscalation('approval', ['approve', 'deny']), ['approve', 'deny']);
     assert.deepEqual(choicesForEscalation('approval', []), ['approve', 'deny']);
     assert.deepEqual(choicesForEscalation('budget', ['whatever']), ['raiseBudget', 'stop']);

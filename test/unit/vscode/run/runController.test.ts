@@ -62,7 +62,7 @@ class FakeCoordinator implements CoordinatorLike {
   }
 
   async completeManualMerge(escalationId: string, by: string): Promise<RunState> {
-    this.emit({ type: 'escalation/didResolve', escalationId, choice: 'mergeEditor', by });
+    this.emit({ type: 'escalation/didResolve', escalationId, choice: 'manual', by });
     return this.state;
   }
 
@@ -130,7 +130,7 @@ describe('vscode/run/runController', () => {
     sub.dispose();
     assert.deepEqual(
       seen.map((e) => (e.type === 'escalation/didResolve' ? e.choice : e.type)),
-      ['theirs', 'mergeEditor'],
+      ['theirs', 'manual'],
       'answers reach the coordinator; a merge-editor merge is journaled when it lands',
     );
     let resets = 0;
