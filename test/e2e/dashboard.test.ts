@@ -362,6 +362,11 @@ describe('dashboard webview (browser)', function () {
       const logo = card.locator('.conflict-file[data-path="assets/logo.png"]');
       assert.match((await logo.locator('.conflict-binary').textContent()) ?? '', /binary file/i);
       assert.equal(await logo.locator('.side').count(), 0);
+      // A side that deleted the file: its column says so; the other side's change is the conflict.
+      const old = card.locator('.conflict-file[data-path="src/old.js"]');
+      assert.match((await old.locator('.side-ours .side-absent').textContent()) ?? '', /not on this side: deleted or renamed/);
+      assert.deepEqual(await old.locator('.side-theirs .code-line[data-mark="conflict"] .lc').allTextContents(), ['export const kept = true;']);
+      assert.deepEqual(await old.locator('.side-base .code-line[data-mark="overlap"] .ln').allTextContents(), ['25']);
       // Added on both sides with nothing in common: no base column to show, every line a conflict, 200 rows drawn until asked for all.
       const table = card.locator('.conflict-file[data-path="src/table.js"]');
       assert.match((await table.locator('.side-base').textContent()) ?? '', /not in the merge base: both sides added it/);

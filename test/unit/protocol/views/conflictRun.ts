@@ -102,6 +102,8 @@ export function conflictRun(): { events: RunEvent[]; afterPredictions: number } 
           merged: calcFile(CALC_LINES, { 40: 'export const tweak = 1; // ours only', 900: 'export const multiply = (a, b) => a * b; export const divide = (a, b) => a * b;' }),
         },
         { path: 'assets/logo.png', kind: 'binary', base: null, ours: null, theirs: null },
+        // Ours deleted it, theirs changed line 25.
+        { path: 'src/old.js', kind: 'modify/delete', base: calcFile(50), ours: null, theirs: calcFile(50, { 25: 'export const kept = true;' }) },
         // Both added it, with nothing in common: one hunk of 600 lines a side.
         {
           path: 'src/table.js',
