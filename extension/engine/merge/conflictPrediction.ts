@@ -31,6 +31,7 @@ export type PairPrediction = { clean: true } | { clean: false; files: PredictedF
  * the pair's merge base. Results in input order.
  */
 export async function predictConflicts(repoDir: string, pairs: readonly PredictionPair[]): Promise<PairPrediction[]> {
+  if (pairs.length === 0) return [];
   const merged = await mergePairs(
     repoDir,
     pairs.map((p) => [p.ours, p.theirs]),

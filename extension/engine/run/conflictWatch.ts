@@ -1,8 +1,7 @@
 import type { EventBody } from '../../protocol/events';
+import type { RunState } from '../../protocol/runState';
 import type { Disposable } from '../../base/disposable';
-import { runGit } from '../workspace/git';
-import { integrationBranch } from '../merge/integrate';
-import { describeFiles, predictConflicts, type PredictedFile } from '../merge/conflictPrediction';
+import { describeFiles, predictConflicts, type PairPrediction, type PredictedFile } from '../merge/conflictPrediction';
 import type { PredictedConflictPolicy } from './runOptions';
 
 export interface ConflictWatchDeps {
@@ -12,17 +11,31 @@ export interface ConflictWatchDeps {
   journal: (body: EventBody) => unknown;
   /** Tells a task's live implementor something at its next turn; false when none is running. */
   notify: (taskId: string, text: string) => boolean;
-  /** Task ids in plan order (for `hold`: the later task waits). */
-  planOrder: () => readonly string[];
+  /**
+   * The run's state as journaled: its tasks in plan order (for `hold`, the later task waits; a merged
+   * task is no longer a target) and the integration branch's head (merge/didMerge), so a check
+   * needs no git process to find it.
+   */
+  state: () => Pick<RunState, 'tasks' | 'integrationCommit'>;
 }
 
 interface Tracked {
-  branch: string;
+  /** Its head: the last checkpoint commit (null before the first, when it has changed nothing of its own). */
+  head: string | null;
   /** Running: checked at its checkpoints. Verified: not running but still a target until it merges. */
   state: 'running' | 'verified';
   /** Resolved when it ends (verified or failed): `hold` waits on it. */
   ended: Promise<void>;
   end: () => void;
+}
+
+interface CheckedPair {
+  a: string;
+  b: string;
+  ours: string;
+  theirs: string;
+  key: string;
+  commits: string;
 }
 
 interface Prediction {
@@ -62,8 +75,8 @@ export class ConflictWatch implements Disposable {
 
   constructor(private readonly deps: ConflictWatchDeps) {}
 
-  /** A task's implementor starts (or continues) on its branch. */
-  track(taskId: string, branch: string): void {
+  /** A task starts (or, resumed, continues from its last checkpoint `head`). */
+  track(taskId: string, head: string | null = null): void {
     const known = this.tracked.get(taskId);
     if (known) {
       known.state = 'running';
@@ -71,12 +84,14 @@ export class ConflictWatch implements Disposable {
     }
     let end!: () => void;
     const ended = new Promise<void>((resolve) => (end = resolve));
-    this.tracked.set(taskId, { branch, state: 'running', ended, end });
+    this.tracked.set(taskId, { head, state: 'running', ended, end });
   }
 
-  /** A checkpoint commit of a running task: schedules a check off the agent's path. */
-  checkpoint(taskId: string): void {
-    if (this.disposed || !this.tracked.has(taskId)) return;
+  /** A checkpoint commit (full id) of a running task: schedules a check off the agent's path. */
+  checkpoint(taskId: string, commit: string): void {
+    const t = this.tracked.get(taskId);
+    if (this.disposed || !t) return;
+    t.head = commit;
     this.dirty.add(taskId);
     if (!this.running) this.running = this.drain();
   }
@@ -156,7 +171,7 @@ export class ConflictWatch implements Disposable {
   }
 
   private earlierConflicting(taskId: string): { taskId: string; tracked: Tracked; prediction: Prediction } | null {
-    const order = this.deps.planOrder();
+    const order = this.deps.state().tasks.map((t) => t.task.id);
     const mine = order.indexOf(taskId);
     for (const p of this.predictions.values()) {
       const other = p.taskId === taskId ? p.otherTaskId : p.otherTaskId === taskId ? p.taskId : null;
@@ -187,22 +202,37 @@ export class ConflictWatch implements Disposable {
     }
   }
 
-  /** One pass: every changed task against every other target and the integration branch, in one merge-tree process. */
+  /**
+   * One pass: every changed task against every other task's head and the integration branch's, in one
+   * merge-tree process. The heads are known without git: the tasks' from their checkpoints, the
+   * integration branch's from the journal. A task merged into it is a target no more.
+   */
   private async check(changed: ReadonlySet<string>): Promise<void> {
-    const heads = await this.branchHeads();
-    const integration = heads.get(integrationBranch(this.deps.runId)) ?? null;
-    const targets: { id: string; commit: string }[] = [];
-    for (const [id, t] of this.tracked) {
-      const commit = heads.get(t.branch);
-      if (commit) targets.push({ id, commit });
-    }
-    if (integration) targets.push({ id: INTEGRATION, commit: integration });
+    const state = this.deps.state();
+    for (const t of state.tasks) if (t.status === 'merged') this.forget(t.task.id);
+    const targets = [...this.tracked].flatMap(([id, t]) => (t.head ? [{ id, commit: t.head }] : []));
+    if (state.integrationCommit) targets.push({ id: INTEGRATION, commit: state.integrationCommit });
+    const pairs = this.pairsFor(changed, targets);
+    this.settle(pairs, await predictConflicts(this.deps.repo, pairs));
+  }
 
-    const pairs: { a: string; b: string; ours: string; theirs: string; key: string; commits: string }[] = [];
+  /** A merged task: the reducer already dropped its predictions. */
+  private forget(taskId: string): void {
+    const t = this.tracked.get(taskId);
+    if (!t) return;
+    this.tracked.delete(taskId);
+    for (const [key, p] of [...this.predictions]) if (p.taskId === taskId || p.otherTaskId === taskId) this.predictions.delete(key);
+    t.end();
+    this.wake();
+  }
+
+  /** The pairs of a changed running task and a target not merged at these two commits before. */
+  private pairsFor(changed: ReadonlySet<string>, targets: readonly { id: string; commit: string }[]): CheckedPair[] {
+    const pairs: CheckedPair[] = [];
     const seen = new Set<string>();
     for (const id of changed) {
       const t = this.tracked.get(id);
-      const ours = t && t.state === 'running' ? heads.get(t.branch) : undefined;
+      const ours = t?.state === 'running' ? t.head : null;
       if (!ours) continue;
       for (const other of targets) {
         if (other.id === id) continue;
@@ -214,8 +244,11 @@ export class ConflictWatch implements Disposable {
         pairs.push({ a: id, b: other.id, ours, theirs: other.commit, key, commits });
       }
     }
-    if (pairs.length === 0) return;
-    const results = await predictConflicts(this.deps.repo, pairs);
+    return pairs;
+  }
+
+  /** Journals what changed (and tells or wakes as the policy says). */
+  private settle(pairs: readonly CheckedPair[], results: readonly PairPrediction[]): void {
     pairs.forEach((pair, k) => {
       // A side that failed while the check ran is settled already.
       if (!this.tracked.has(pair.a) || (pair.b !== INTEGRATION && !this.tracked.has(pair.b)) || this.disposed) return;
@@ -259,17 +292,6 @@ export class ConflictWatch implements Disposable {
   private tell(taskId: string, text: string): void {
     if (this.deps.notify(taskId, text)) return;
     this.pendingNotices.set(taskId, [...(this.pendingNotices.get(taskId) ?? []), text]);
-  }
-
-  /** Every head of this run's branches, in one process. */
-  private async branchHeads(): Promise<Map<string, string>> {
-    const r = await runGit(this.deps.repo, ['for-each-ref', '--format=%(objectname) %(refname:lstrip=2)', `refs/heads/loom/${this.deps.runId}/`]);
-    const heads = new Map<string, string>();
-    for (const line of r.stdout.split('\n')) {
-      const space = line.indexOf(' ');
-      if (space > 0) heads.set(line.slice(space + 1), line.slice(0, space));
-    }
-    return heads;
   }
 
   private journal(body: EventBody): void {

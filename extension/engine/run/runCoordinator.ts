@@ -243,7 +243,7 @@ export class RunCoordinator implements Disposable {
       approvals,
       setup,
       prices,
-      conflicts: new ConflictWatch({ repo: this.options.repo, runId: this.runId, policy: this.options.onPredictedConflict ?? 'tell', journal, notify: (taskId, text) => this.launcher?.notice(taskId, text) ?? false, planOrder: () => this.stateValue.tasks.map((t) => t.task.id) }),
+      conflicts: new ConflictWatch({ repo: this.options.repo, runId: this.runId, policy: this.options.onPredictedConflict ?? 'tell', journal, notify: (taskId, text) => this.launcher?.notice(taskId, text) ?? false, state: () => this.stateValue }),
     };
   }
 

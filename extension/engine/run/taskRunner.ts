@@ -38,7 +38,7 @@ export async function runTask(
   resume?: TaskResumePoint,
 ): Promise<TaskEnd> {
   // Its branch is watched for conflicts with the other tasks' from its first checkpoint until it ends.
-  if (lease.branch) ctx.conflicts?.track(task.id, lease.branch);
+  ctx.conflicts?.track(task.id, resume?.checkpoint?.commit ?? null);
   let verified = false;
   try {
     const end = await implementAndVerify(ctx, task, lease, headOf, resume);
@@ -124,7 +124,7 @@ async function implementAndVerify(
             lastCheckpoint = event.messages;
             lastCheckpointCommit = event.commit;
             // Off the agent's path: the check runs beside it and is never awaited here.
-            conflicts?.checkpoint(task.id);
+            conflicts?.checkpoint(task.id, event.commit);
           }
         },
         beforeModelCall: conflicts ? (signal) => conflicts.beforeModelCall(task.id, agentId, signal) : undefined,

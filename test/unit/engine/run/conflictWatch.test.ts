@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { EventBody } from '../../../../extension/protocol/events';
+import type { TaskState } from '../../../../extension/protocol/runState';
 import { ConflictWatch } from '../../../../extension/engine/run/conflictWatch';
 import type { PredictedConflictPolicy } from '../../../../extension/engine/run/runOptions';
 import { commitFiles, git, makeRepo, makeTempDir, type FileMap, type TempRepo } from '../../../fixtures/gitRepo';
@@ -29,6 +30,9 @@ function harness(repo: TempRepo, policy: PredictedConflictPolicy = 'tell', order
   const events: EventBody[] = [];
   const notices: { taskId: string; text: string }[] = [];
   const live = new Set<string>(order);
+  /** What the journal would say: merged tasks, and the integration branch's head. */
+  const merged = new Set<string>();
+  const integration: { commit: string | null } = { commit: null };
   const watch = new ConflictWatch({
     repo: repo.dir,
     runId: RUN,
@@ -39,17 +43,22 @@ function harness(repo: TempRepo, policy: PredictedConflictPolicy = 'tell', order
       notices.push({ taskId, text });
       return true;
     },
-    planOrder: () => order,
+    state: () => ({ tasks: order.map((id) => ({ task: { id }, status: merged.has(id) ? 'merged' : 'running' }) as unknown as TaskState), integrationCommit: integration.commit }),
   });
   const conflictEvents = () => events.filter((e) => e.type === 'conflict/didPredict' || e.type === 'conflict/didClear');
-  return { watch, events, notices, live, conflictEvents };
+  return { watch, events, notices, live, merged, integration, conflictEvents };
 }
 
 describe('ConflictWatch: continuous conflict prediction', () => {
   let repo: TempRepo;
 
+  /** Each task's last commit, as its checkpoints report it. */
+  let head: Record<string, string>;
+  const commitAs = async (taskId: string, files: FileMap): Promise<string> => (head[taskId] = await commitTo(repo.dir, branchOf(taskId), files));
+
   beforeEach(async () => {
     repo = await makeRepo({ 'src/calc.js': THREE_FUNCTIONS });
+    head = {};
   });
 
   afterEach(async () => {
@@ -58,15 +67,15 @@ describe('ConflictWatch: continuous conflict prediction', () => {
 
   it('predicts two running tasks editing the same function, tells both agents, journals it once, and clears it when they move apart', async () => {
     const { watch, notices, conflictEvents } = harness(repo);
-    watch.track('a', branchOf('a'));
-    watch.track('b', branchOf('b'));
-    await commitTo(repo.dir, branchOf('a'), { 'src/calc.js': edit({ 8: '  const a = x - 10;' }) });
-    watch.checkpoint('a');
+    watch.track('a');
+    watch.track('b');
+    await commitAs('a', { 'src/calc.js': edit({ 8: '  const a = x - 10;' }) });
+    watch.checkpoint('a', head.a);
     await watch.idle();
     assert.deepEqual(conflictEvents(), [], 'b has not changed anything yet');
 
-    const bCommit = await commitTo(repo.dir, branchOf('b'), { 'src/calc.js': edit({ 8: '  const a = x - 20;', 9: '  const b = a / 4;' }) });
-    watch.checkpoint('b');
+    const bCommit = await commitAs('b', { 'src/calc.js': edit({ 8: '  const a = x - 20;', 9: '  const b = a / 4;' }) });
+    watch.checkpoint('b', head.b);
     await watch.idle();
     assert.deepEqual(conflictEvents(), [
       { type: 'conflict/didPredict', taskId: 'b', otherTaskId: 'a', commit: bCommit, files: [{ path: 'src/calc.js', kind: 'contents', hunks: [{ start: 8, end: 8 }] }] },
@@ -79,27 +88,27 @@ describe('ConflictWatch: continuous conflict prediction', () => {
     assert.match(notices[1].text, /task b, running in parallel/);
 
     // Another checkpoint that leaves the overlap as it was: no new event, no new notice.
-    await commitTo(repo.dir, branchOf('b'), { 'src/calc.js': edit({ 8: '  const a = x - 20;', 9: '  const b = a / 4;', 16: '  return b + 0;' }) });
-    watch.checkpoint('b');
+    await commitAs('b', { 'src/calc.js': edit({ 8: '  const a = x - 20;', 9: '  const b = a / 4;', 16: '  return b + 0;' }) });
+    watch.checkpoint('b', head.b);
     await watch.idle();
     assert.equal(conflictEvents().length, 1);
     assert.equal(notices.length, 2);
 
     // b gives beta back and edits gamma only: the pair no longer conflicts.
-    await commitTo(repo.dir, branchOf('b'), { 'src/calc.js': edit({ 16: '  return b + 0;' }) });
-    watch.checkpoint('b');
+    await commitAs('b', { 'src/calc.js': edit({ 16: '  return b + 0;' }) });
+    watch.checkpoint('b', head.b);
     await watch.idle();
     assert.deepEqual(conflictEvents().slice(1), [{ type: 'conflict/didClear', taskId: 'b', otherTaskId: 'a' }]);
   });
 
   it('does not predict tasks editing different functions of the same file', async () => {
     const { watch, conflictEvents, notices } = harness(repo);
-    watch.track('a', branchOf('a'));
-    watch.track('b', branchOf('b'));
-    await commitTo(repo.dir, branchOf('a'), { 'src/calc.js': edit({ 2: '  const a = x + 100;' }) });
-    await commitTo(repo.dir, branchOf('b'), { 'src/calc.js': edit({ 15: '  const b = a % 11;' }) });
-    watch.checkpoint('a');
-    watch.checkpoint('b');
+    watch.track('a');
+    watch.track('b');
+    await commitAs('a', { 'src/calc.js': edit({ 2: '  const a = x + 100;' }) });
+    await commitAs('b', { 'src/calc.js': edit({ 15: '  const b = a % 11;' }) });
+    watch.checkpoint('a', head.a);
+    watch.checkpoint('b', head.b);
     await watch.idle();
     assert.deepEqual(conflictEvents(), []);
     assert.deepEqual(notices, []);
@@ -108,24 +117,24 @@ describe('ConflictWatch: continuous conflict prediction', () => {
   it('coalesces: checkpoints during a check make one more check, not a queue', async () => {
     const { watch } = harness(repo);
     for (const id of ['a', 'b', 'c']) {
-      watch.track(id, branchOf(id));
-      await commitTo(repo.dir, branchOf(id), { [`src/${id}.js`]: `module.exports = '${id}';\n` });
+      watch.track(id);
+      await commitAs(id, { [`src/${id}.js`]: `module.exports = '${id}';\n` });
     }
-    watch.checkpoint('a');
+    watch.checkpoint('a', head.a);
     for (let i = 0; i < 5; i++) {
-      watch.checkpoint('b');
-      watch.checkpoint('c');
+      watch.checkpoint('b', head.b);
+      watch.checkpoint('c', head.c);
     }
     await watch.idle();
     assert.equal(watch.checksRun, 2);
   });
 
   it('checks against the integration branch (otherTaskId null)', async () => {
-    const { watch, conflictEvents, notices } = harness(repo);
-    await commitTo(repo.dir, `loom/${RUN}/integration`, { 'src/calc.js': edit({ 3: '  const b = a * 3;' }) });
-    watch.track('a', branchOf('a'));
-    await commitTo(repo.dir, branchOf('a'), { 'src/calc.js': edit({ 3: '  const b = a * 4;' }) });
-    watch.checkpoint('a');
+    const { watch, conflictEvents, notices, integration } = harness(repo);
+    integration.commit = await commitTo(repo.dir, `loom/${RUN}/integration`, { 'src/calc.js': edit({ 3: '  const b = a * 3;' }) });
+    watch.track('a');
+    await commitAs('a', { 'src/calc.js': edit({ 3: '  const b = a * 4;' }) });
+    watch.checkpoint('a', head.a);
     await watch.idle();
     const [predicted] = conflictEvents();
     assert.ok(predicted?.type === 'conflict/didPredict');
@@ -136,16 +145,17 @@ describe('ConflictWatch: continuous conflict prediction', () => {
 
   it('clears the predictions of a task that failed, and keeps a verified one as a target', async () => {
     const { watch, conflictEvents } = harness(repo);
-    for (const id of ['a', 'b', 'c']) watch.track(id, branchOf(id));
-    await commitTo(repo.dir, branchOf('a'), { 'src/calc.js': edit({ 8: '  const a = 1;' }) });
-    await commitTo(repo.dir, branchOf('b'), { 'src/calc.js': edit({ 8: '  const a = 2;' }) });
-    watch.checkpoint('b');
+    for (const id of ['a', 'b', 'c']) watch.track(id);
+    await commitAs('a', { 'src/calc.js': edit({ 8: '  const a = 1;' }) });
+    await commitAs('b', { 'src/calc.js': edit({ 8: '  const a = 2;' }) });
+    watch.checkpoint('a', head.a);
+    watch.checkpoint('b', head.b);
     await watch.idle();
     assert.equal(conflictEvents().length, 1);
     watch.ended('a', true);
     assert.equal(conflictEvents().length, 1, 'a verified branch will still be merged: the prediction holds');
-    await commitTo(repo.dir, branchOf('c'), { 'src/calc.js': edit({ 8: '  const a = 3;' }) });
-    watch.checkpoint('c');
+    await commitAs('c', { 'src/calc.js': edit({ 8: '  const a = 3;' }) });
+    watch.checkpoint('c', head.c);
     await watch.idle();
     const predictedWithC = conflictEvents().filter((e) => e.type === 'conflict/didPredict' && e.taskId === 'c');
     assert.deepEqual(predictedWithC.map((e) => (e.type === 'conflict/didPredict' ? e.otherTaskId : null)).sort(), ['a', 'b']);
@@ -159,11 +169,12 @@ describe('ConflictWatch: continuous conflict prediction', () => {
 
   it('hold: the later task waits at its next model call until the earlier one ends; off: only journals', async () => {
     const held = harness(repo, 'hold');
-    held.watch.track('a', branchOf('a'));
-    held.watch.track('b', branchOf('b'));
-    await commitTo(repo.dir, branchOf('a'), { 'src/calc.js': edit({ 14: '  const a = 1;' }) });
-    await commitTo(repo.dir, branchOf('b'), { 'src/calc.js': edit({ 14: '  const a = 2;' }) });
-    held.watch.checkpoint('a');
+    held.watch.track('a');
+    held.watch.track('b');
+    await commitAs('a', { 'src/calc.js': edit({ 14: '  const a = 1;' }) });
+    await commitAs('b', { 'src/calc.js': edit({ 14: '  const a = 2;' }) });
+    held.watch.checkpoint('a', head.a);
+    held.watch.checkpoint('b', head.b);
     await held.watch.idle();
     assert.equal(held.conflictEvents().length, 1);
     assert.equal(held.notices.length, 0, 'hold does not tell');
@@ -180,9 +191,9 @@ describe('ConflictWatch: continuous conflict prediction', () => {
     assert.match(held.notices.find((n) => n.taskId === 'b')?.text ?? '', /task a, which you waited for, was verified/);
 
     const off = harness(repo, 'off');
-    off.watch.track('a', branchOf('a'));
-    off.watch.track('b', branchOf('b'));
-    off.watch.checkpoint('b');
+    off.watch.track('a', head.a);
+    off.watch.track('b');
+    off.watch.checkpoint('b', head.b);
     await off.watch.idle();
     assert.equal(off.conflictEvents().length, 1);
     assert.deepEqual(off.notices, []);
@@ -192,11 +203,12 @@ describe('ConflictWatch: continuous conflict prediction', () => {
   it('keeps a notice for a task whose agent is not running, for its next agent', async () => {
     const { watch, live } = harness(repo);
     live.delete('a');
-    watch.track('a', branchOf('a'));
-    watch.track('b', branchOf('b'));
-    await commitTo(repo.dir, branchOf('a'), { 'src/calc.js': edit({ 4: '  return b + 1;' }) });
-    await commitTo(repo.dir, branchOf('b'), { 'src/calc.js': edit({ 4: '  return b - 1;' }) });
-    watch.checkpoint('b');
+    watch.track('a');
+    watch.track('b');
+    await commitAs('a', { 'src/calc.js': edit({ 4: '  return b + 1;' }) });
+    await commitAs('b', { 'src/calc.js': edit({ 4: '  return b - 1;' }) });
+    watch.checkpoint('a', head.a);
+    watch.checkpoint('b', head.b);
     await watch.idle();
     const pending = watch.takeNotices('a');
     assert.equal(pending.length, 1);
