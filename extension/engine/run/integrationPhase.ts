@@ -6,12 +6,15 @@ import { integrate, type SkippedTask } from '../merge/integrate';
 import { branchHead } from '../workspace/worktrees';
 import { effectKey, mergeIntent } from '../../protocol/effects';
 import { resolveWithMergeAgent } from './mergeAgentResolution';
+import { findSemanticConflicts, sandboxedSemanticDeps } from './semanticCheck';
 
 export interface IntegrationResult {
   branch: string | null;
   head: string | null;
   mergedTaskIds: string[];
   escalated: boolean;
+  /** Merged tasks' checks that fail together on the integration branch (each journaled as a semantic conflict). */
+  semanticConflicts: number;
 }
 
 /**
@@ -25,7 +28,7 @@ export async function integrationPhase(ctx: RunContext, verified: { taskId: stri
   // On a resume the journal may already hold some of these effects: each is journaled once.
   const merged = new Set(journaled.tasks.filter((t) => t.status === 'merged').map((t) => t.task.id));
   const detected = new Set(journaled.conflicts.map((c) => [...c.taskIds].sort().join(' ')));
-  if (!verified.length) return { branch: null, head: null, mergedTaskIds: [], escalated: false };
+  if (!verified.length) return { branch: null, head: null, mergedTaskIds: [], escalated: false, semanticConflicts: 0 };
   const repo = ctx.options.repo;
   const check = await checkPairs(repo, verified);
   for (const conflict of check.conflicts) {
@@ -60,7 +63,50 @@ export async function integrationPhase(ctx: RunContext, verified: { taskId: stri
     escalated = true;
     await askPerson(ctx, verified, escalationId, skipped, landed);
   }
-  return { branch: result.branch, head: (await branchHead(repo, result.branch)) ?? result.head, mergedTaskIds, escalated };
+  const head = (await branchHead(repo, result.branch)) ?? result.head;
+  const semantic = await semanticConflicts(ctx, journaled, verified, mergedTaskIds, head);
+  return { branch: result.branch, head, mergedTaskIds, escalated, semanticConflicts: semantic };
+}
+
+/**
+ * After integration, every merged task's acceptance checks run together on the integration head; a
+ * check that passed on its own branch and fails there is bisected to the merge that broke it. Only
+ * two or more merged tasks can break each other.
+ */
+async function semanticConflicts(ctx: RunContext, journaled: RunState, verified: { taskId: string; commit: string }[], mergedTaskIds: string[], head: string): Promise<number> {
+  if (mergedTaskIds.length < 2) return 0;
+  const already = new Set(journaled.conflicts.filter((c) => c.cause === 'semantic').map((c) => `${c.taskIds.join(' ')} ${c.check}`));
+  let found;
+  try {
+    found = await findSemanticConflicts(sandboxedSemanticDeps(ctx), {
+      baseCommit: ctx.baseCommit,
+      integrationHead: head,
+      merged: mergedTaskIds.map((id) => ({
+        taskId: id,
+        headCommit: verified.find((v) => v.taskId === id)!.commit,
+        acceptance: journaled.tasks.find((t) => t.task.id === id)?.task.acceptance ?? [],
+      })),
+    });
+  } catch (err) {
+    ctx.journal({ type: 'agent/didWarn', agentId: 'run', kind: 'merge', message: `the merged tasks' checks could not be run together on the integration branch: ${(err as Error).message}` });
+    return 0;
+  }
+  for (const note of [...found.flaky, ...found.failsOnItsBranch]) {
+    ctx.journal({ type: 'agent/didWarn', agentId: 'run', kind: 'merge', message: `on the integration branch, ${note.taskId}'s check ${note.check}: ${note.detail}` });
+  }
+  for (const f of found.failures) {
+    const taskIds: [string, string] = [f.introducedBy.taskId, f.taskId];
+    if (already.has(`${taskIds.join(' ')} ${f.check}`)) continue;
+    ctx.journal({
+      type: 'conflict/didDetect',
+      cause: 'semantic',
+      taskIds,
+      files: f.changedFiles.map((path) => ({ path, kind: 'semantic' })),
+      check: f.check,
+      mergeCommit: f.introducedBy.mergeCommit,
+    });
+  }
+  return found.failures.length;
 }
 
 type TierOutcome = { ok: true } | { ok: false; tried: string | undefined; produced: Record<string, string | null> };

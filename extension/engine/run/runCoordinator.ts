@@ -281,8 +281,10 @@ export class RunCoordinator implements Disposable {
     const order = topologicalOrder(plan);
     const verified = order.filter((id) => heads.has(id)).map((taskId) => ({ taskId, commit: heads.get(taskId)! }));
     const integration = await integrationPhase(ctx, verified, this.stateValue);
-    const failed = this.stateValue.tasks.some((t) => t.status === 'failed' || t.status === 'blocked');
-    return this.finish(ctx, failed ? 'failed' : integration.escalated ? 'escalated' : 'succeeded', integration);
+    // A semantic conflict means the integration branch breaks a merged task's checks: not a success.
+    const failed = integration.semanticConflicts > 0 || this.stateValue.tasks.some((t) => t.status === 'failed' || t.status === 'blocked');
+    // An open question wins: the run waits for a person, whatever else went wrong (exit 3, never 1).
+    return this.finish(ctx, integration.escalated ? 'escalated' : failed ? 'failed' : 'succeeded', integration);
   }
 
   private async finish(
