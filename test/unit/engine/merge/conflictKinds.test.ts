@@ -3,7 +3,7 @@ import { mergePairs, parseBatchOutput } from '../../../../extension/engine/merge
 import { conflictContent, stageContent } from '../../../../extension/engine/merge/conflictContent';
 import { mergeTree, type MergeTreeResult } from '../../../../extension/engine/merge/mergeTree';
 import { makeRepo, type TempRepo } from '../../../fixtures/gitRepo';
-import { catBlob, commitTree, files, gitSync, realMerge, stageKeys, stagePathBytes, type Files, type RealMerge } from '../../../fixtures/realMerge';
+import { commitTree, differencesFromGit, files, gitSync, realMerge, type Files, type RealMerge } from '../../../fixtures/realMerge';
 
 /**
  * Every kind of conflict git 2.39 knows, in a real repository, checked three ways — one batched
@@ -276,14 +276,7 @@ describe('engine/merge conflict kinds against a real git merge', () => {
     it(`${mode}: the verdict, stages and conflicted paths of a real git merge`, () => {
       results().forEach((r, k) => {
         const p = pairs[k];
-        const what = `${p.scenario.name} (${p.forward ? 'ours→theirs' : 'theirs→ours'})`;
-        assert.equal(r.clean, p.real.clean, `${what}: verdict`);
-        if (r.clean) return;
-        assert.equal(r.unknown, undefined, `${what}: read`);
-        assert.deepEqual(stageKeys(r.stages.map((s) => ({ ...s, path: stagePathBytes(s) }))), stageKeys(p.real.stages), `${what}: stages`);
-        const staged = new Set(r.stages.map((s) => s.path));
-        const realPaths = [...new Set(p.real.stages.map((s) => s.path.toString('utf8')))].sort();
-        assert.deepEqual(r.conflicts.map((c) => c.path).filter((x) => staged.has(x)).sort(), realPaths, `${what}: conflicted paths`);
+        assert.deepEqual(differencesFromGit(repo.dir, r, p.real), [], `${p.scenario.name} (${p.forward ? 'ours→theirs' : 'theirs→ours'})`);
       });
     });
   }
@@ -325,17 +318,7 @@ describe('engine/merge conflict kinds against a real git merge', () => {
         viaStages.filter((c) => staged.has(c.path)),
         p.scenario.name,
       );
-      for (const c of viaStages) {
-        const real = p.real.stages.filter((s) => s.path.toString('utf8') === c.path);
-        if (real.length === 0) continue; // a path only a message names
-        for (const [stage, side] of [
-          [1, 'base'],
-          [2, 'ours'],
-          [3, 'theirs'],
-        ] as const) {
-          assert.equal(c[side], expectedText(repo.dir, real.find((s) => s.stage === stage)), `${p.scenario.name}: ${c.path} ${side}`);
-        }
-      }
+      assert.deepEqual(differencesFromGit(repo.dir, r, p.real, viaPair), [], p.scenario.name);
     }
   });
 
@@ -403,9 +386,61 @@ describe('engine/merge conflict kinds against a real git merge', () => {
   });
 });
 
-function expectedText(repoDir: string, s: { mode: string; oid: string } | undefined): string | null {
-  if (!s || s.mode === '160000') return null;
-  const b = catBlob(repoDir, s.oid);
-  return b.subarray(0, 8000).includes(0) ? null : b.toString('utf8');
-}
+describe('engine/merge conflict kinds: a real submodule, against a real git merge', () => {
+  let sub: TempRepo;
+  let sup: TempRepo;
+  const heads: Record<string, string> = {};
 
+  before(async () => {
+    sub = await makeRepo({ s: '0\n' });
+    const s0 = sub.head!;
+    const one = commitTree(sub.dir, files({ s: '1\n' }), [s0]);
+    const two = commitTree(sub.dir, files({ s: '0\n', t: '2\n' }), [s0]);
+    const three = commitTree(sub.dir, files({ s: '1\n', u: '3\n' }), [one]);
+    gitSync(sub.dir, ['branch', 'merged', commitTree(sub.dir, files({ s: '1\n', t: '2\n' }), [one, two])]);
+    for (const [name, c] of Object.entries({ one, two, three })) gitSync(sub.dir, ['branch', name, c]);
+    sup = await makeRepo({ k: 'k\n' });
+    gitSync(sup.dir, ['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub.dir, 'sm']);
+    gitSync(sup.dir, ['commit', '-q', '-m', 'submodule']);
+    const base = gitSync(sup.dir, ['rev-parse', 'HEAD']).out.toString().trim();
+    const gitmodules = gitSync(sup.dir, ['show', 'HEAD:.gitmodules']).out.toString();
+    const link = (c: string) => files({ k: 'k\n', '.gitmodules': gitmodules, sm: { mode: '160000', oid: c } });
+    heads.one = commitTree(sup.dir, link(one), [base]);
+    heads.two = commitTree(sup.dir, link(two), [base]);
+    heads.three = commitTree(sup.dir, link(three), [base]);
+  });
+
+  after(async () => {
+    await sup?.cleanup();
+    await sub?.cleanup();
+  });
+
+  for (const [a, b, clean] of [
+    ['one', 'two', false], // diverged; a merge of both exists in the submodule: 'possible resolution'
+    ['one', 'three', true], // three contains one: git fast-forwards the submodule
+    ['two', 'three', false], // diverged, nothing merges them
+  ] as const) {
+    it(`${a} × ${b}: ${clean ? 'clean' : 'a submodule conflict'}, batched and single, as git merge says`, async () => {
+      const ids: [string, string][] = [
+        [heads[a], heads[b]],
+        [heads[b], heads[a]],
+      ];
+      const batched = await mergePairs(sup.dir, ids, { batch: true, fallback: false });
+      const single = await mergePairs(sup.dir, ids, { batch: false });
+      assert.deepEqual(batched, single);
+      for (const [k, [ours, theirs]] of ids.entries()) {
+        const real = await realMerge(sup.dir, ours, theirs, { initSubmodules: true });
+        assert.equal(real.clean, clean, real.output);
+        const r = single[k];
+        const content = r.clean ? [] : await conflictContent(sup.dir, ours, theirs, r.conflicts);
+        assert.deepEqual(differencesFromGit(sup.dir, r, real, content), []);
+        if (!r.clean) assert.deepEqual(r.conflicts, [{ path: 'sm', kind: 'submodule' }]);
+      }
+      if (clean) {
+        // The one place git merge and merge-tree differ: in a checkout whose submodule is not checked
+        // out, git merge cannot fast-forward it ('not checked out'); merge-tree reads .git/modules.
+        assert.equal((await realMerge(sup.dir, heads[a], heads[b])).clean, false);
+      }
+    });
+  }
+});
