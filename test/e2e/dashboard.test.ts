@@ -373,7 +373,7 @@ describe('dashboard webview (browser)', function () {
       assert.match((await table.locator('.hunk-range').textContent()) ?? '', /lines 1–600 of ours \(no merge base\)/);
       assert.equal(await table.locator('.side-theirs .code-line[data-mark="conflict"]').count(), 200);
       await table.locator('.side-theirs button.show-all-lines:has-text("Show all 600 lines (400 more)")').click();
-      await page.waitForFunction(() => document.querySelectorAll('.conflict-file[data-path="src/table.js"] .side-theirs .code-line').length === 600);
+      await page.waitForFunction(`document.querySelectorAll('.conflict-file[data-path="src/table.js"] .side-theirs .code-line').length === 600`);
       assert.equal(await table.locator('.side-ours .code-line').count(), 200);
       // The answers are still the card's only buttons of that kind.
       assert.equal(await card.locator('vscode-button').count(), 4);
@@ -400,7 +400,7 @@ describe('dashboard webview (browser)', function () {
 
       // The next event clears one prediction; the rest of the run settles the other by a merge.
       await send(hostMessages.emit(run.events[cut + 1]));
-      await page.waitForFunction(() => document.querySelectorAll('.conflict-row.predicted').length === 1);
+      await page.waitForFunction(`document.querySelectorAll('.conflict-row.predicted').length === 1`);
       for (const event of run.events.slice(cut + 2)) await send(hostMessages.emit(event));
       await page.waitForSelector('.conflict-row.waiting');
       assert.equal(await predicted.count(), 0);
