@@ -13,7 +13,7 @@ const LABEL: Record<EscalationChoice, string> = {
   ours: 'Take ours',
   theirs: 'Take theirs',
   mergeAgent: 'Hand to merge agent',
-  mergeEditor: 'Open merge editor',
+  manual: 'Open merge editor',
   approve: 'Approve',
   deny: 'Deny',
   raiseBudget: 'Raise budget',
