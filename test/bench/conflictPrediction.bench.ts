@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     for (const id of ids) first.set(id, await checkpoint(id));
 
     const events: EventBody[] = [];
-    const watch = new ConflictWatch({ repo: repo.dir, runId: RUN, policy: 'off', journal: (e) => events.push(e), notify: () => false, state: () => ({ tasks: [], integrationCommit: null }) });
+    const watch = new ConflictWatch({ repo: repo.dir, runId: RUN, policy: 'off', journal: (e) => events.push(e), notify: () => false, state: () => ({ tasks: [], integrationCommit: null, predictions: [] }) });
     for (const id of ids) watch.track(id, first.get(id)!);
     const heads = async () => new Map(await Promise.all(ids.map(async (id) => [id, await git(repo.dir, 'rev-parse', `loom/${RUN}/${id}`)] as const)));
 

@@ -16,7 +16,7 @@ export interface ConflictWatchDeps {
    * task is no longer a target) and the integration branch's head (merge/didMerge), so a check
    * needs no git process to find it.
    */
-  state: () => Pick<RunState, 'tasks' | 'integrationCommit'>;
+  state: () => Pick<RunState, 'tasks' | 'integrationCommit' | 'predictions'>;
 }
 
 interface Tracked {
@@ -70,6 +70,7 @@ export class ConflictWatch implements Disposable {
   private dirty = new Set<string>();
   private running: Promise<void> | null = null;
   private disposed = false;
+  private adopted = false;
   /** Checks run so far (a test sees coalescing with it). */
   checksRun = 0;
 
@@ -77,6 +78,7 @@ export class ConflictWatch implements Disposable {
 
   /** A task starts (or, resumed, continues from its last checkpoint `head`). */
   track(taskId: string, head: string | null = null): void {
+    this.adoptJournal();
     const known = this.tracked.get(taskId);
     if (known) {
       known.state = 'running';
@@ -85,6 +87,26 @@ export class ConflictWatch implements Disposable {
     let end!: () => void;
     const ended = new Promise<void>((resolve) => (end = resolve));
     this.tracked.set(taskId, { head, state: 'running', ended, end });
+  }
+
+  /**
+   * Once, before the first task: what the journal already holds, for a resumed run. Tasks verified
+   * before the crash are targets again, and its predictions are the ones a change is measured
+   * against (one that no longer holds is cleared at the next check of its pair).
+   */
+  private adoptJournal(): void {
+    if (this.adopted) return;
+    this.adopted = true;
+    const state = this.deps.state();
+    for (const t of state.tasks) {
+      if (t.status === 'succeeded' && t.headCommit && !this.tracked.has(t.task.id)) {
+        this.track(t.task.id, t.headCommit);
+        this.tracked.get(t.task.id)!.state = 'verified';
+      }
+    }
+    for (const p of state.predictions) {
+      this.predictions.set(pairKey(p.taskId, p.otherTaskId ?? INTEGRATION), { taskId: p.taskId, otherTaskId: p.otherTaskId, files: p.files, signature: signatureOf(p.files) });
+    }
   }
 
   /** A checkpoint commit (full id) of a running task: schedules a check off the agent's path. */
@@ -264,7 +286,7 @@ export class ConflictWatch implements Disposable {
         }
         return;
       }
-      const signature = JSON.stringify([...r.files].sort((x, y) => (x.path < y.path ? -1 : 1)));
+      const signature = signatureOf(r.files);
       if (before?.signature === signature) return;
       const prediction: Prediction = { taskId: pair.a, otherTaskId, files: r.files, signature };
       this.predictions.set(pair.key, prediction);
@@ -302,6 +324,11 @@ export class ConflictWatch implements Disposable {
       // The journal closed under a late check: the prediction is moot.
     }
   }
+}
+
+/** What makes two predictions of a pair the same: their files, kinds and lines. */
+function signatureOf(files: readonly PredictedFile[]): string {
+  return JSON.stringify([...files].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0)).map((f) => [f.path, f.kind, f.hunks.map((h) => [h.start, h.end])]));
 }
 
 function pairKey(a: string, b: string): string {

@@ -43,7 +43,7 @@ function harness(repo: TempRepo, policy: PredictedConflictPolicy = 'tell', order
       notices.push({ taskId, text });
       return true;
     },
-    state: () => ({ tasks: order.map((id) => ({ task: { id }, status: merged.has(id) ? 'merged' : 'running' }) as unknown as TaskState), integrationCommit: integration.commit }),
+    state: () => ({ tasks: order.map((id) => ({ task: { id }, status: merged.has(id) ? 'merged' : 'running' }) as unknown as TaskState), integrationCommit: integration.commit, predictions: [] }),
   });
   const conflictEvents = () => events.filter((e) => e.type === 'conflict/didPredict' || e.type === 'conflict/didClear');
   return { watch, events, notices, live, merged, integration, conflictEvents };
@@ -214,5 +214,32 @@ describe('ConflictWatch: continuous conflict prediction', () => {
     assert.equal(pending.length, 1);
     assert.match(pending[0], /task b, running in parallel/);
     assert.deepEqual(watch.takeNotices('a'), []);
+  });
+
+  it('resumed: takes the verified tasks and the predictions from the journal, and clears one that no longer holds', async () => {
+    const aHead = await commitAs('a', { 'src/calc.js': edit({ 9: '  const b = a / 9;' }) });
+    const files = [{ path: 'src/calc.js', kind: 'contents', hunks: [{ start: 9, end: 9 }] }];
+    const events: EventBody[] = [];
+    const watch = new ConflictWatch({
+      repo: repo.dir,
+      runId: RUN,
+      policy: 'tell',
+      journal: (body) => events.push(body),
+      notify: () => true,
+      state: () => ({
+        tasks: [{ task: { id: 'a' }, status: 'succeeded', headCommit: aHead } as unknown as TaskState, { task: { id: 'b' }, status: 'running', headCommit: null } as unknown as TaskState],
+        integrationCommit: null,
+        predictions: [{ type: 'conflict/didPredict', seq: 7, ts: 0, taskId: 'b', otherTaskId: 'a', commit: 'c0ffee', files }],
+      }),
+    });
+    // b continues from a checkpoint that still changes line 9: the same prediction, nothing journaled.
+    watch.track('b', await commitAs('b', { 'src/calc.js': edit({ 9: '  const b = a / 8;' }) }));
+    watch.checkpoint('b', head.b);
+    await watch.idle();
+    assert.deepEqual(events, []);
+    // Then it moves to gamma: cleared.
+    watch.checkpoint('b', await commitAs('b', { 'src/calc.js': edit({ 15: '  const b = a % 2;' }) }));
+    await watch.idle();
+    assert.deepEqual(events, [{ type: 'conflict/didClear', taskId: 'b', otherTaskId: 'a' }]);
   });
 });
