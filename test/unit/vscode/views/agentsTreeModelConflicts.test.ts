@@ -35,6 +35,16 @@ describe('vscode/views/agentsTreeModel (predicted conflicts, merge tiers, waitin
     assert.doesNotMatch(tasks.get('fix-sum')!.description, /predicted/);
   });
 
+  it('a task no longer in flight shows no prediction: what happened replaces it', () => {
+    // Keep add-multiply's prediction in the state but fail the task.
+    const cut = foldEvents(events, afterPredictions);
+    const failed = { ...cut, tasks: cut.tasks.map((t) => (t.task.id === 'add-multiply' ? { ...t, status: 'failed' as const } : t)) };
+    const tasks = tasksOf(failed);
+    assert.doesNotMatch(tasks.get('add-multiply')!.description, /predicted/);
+    assert.deepEqual(childNodes(failed, tasks.get('add-multiply')!), []);
+    assert.match(tasks.get('add-divide')!.description, /conflict predicted with add-multiply, the integration branch/);
+  });
+
   it('a cleared or settled prediction goes away', () => {
     const state = foldEvents(events);
     for (const node of tasksOf(state).values()) {
