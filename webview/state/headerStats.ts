@@ -1,6 +1,6 @@
 import type { RunState } from '../../extension/protocol/runState';
 import { formatCost, spendOf } from '../../extension/protocol/views/spend';
-import { conflictCounts, TIER_LABEL, TIER_ORDER, tierCounts } from '../../extension/protocol/views/conflictText';
+import { conflictCounts, livePredictions, TIER_LABEL, TIER_ORDER, tierCounts } from '../../extension/protocol/views/conflictText';
 import { formatCount, formatDuration, formatTokens } from '../format';
 
 export interface HeaderStat {
@@ -54,15 +54,16 @@ function mergeStats(run: RunState): HeaderStat[] {
       title: TIER_ORDER.map((tier) => `${TIER_LABEL[tier]}: ${tiers[tier]}`).join(', '),
     });
   }
-  if (run.conflicts.length || run.predictions.length) {
+  const predicted = livePredictions(run).length;
+  if (run.conflicts.length || predicted) {
     const { textual, semantic } = conflictCounts(run.conflicts);
-    const detail = [semantic ? `${semantic} semantic` : '', run.predictions.length ? `${run.predictions.length} predicted` : ''].filter(Boolean).join(' · ');
+    const detail = [semantic ? `${semantic} semantic` : '', predicted ? `${predicted} predicted` : ''].filter(Boolean).join(' · ');
     stats.push({
       id: 'conflicts',
       label: 'Conflicts',
       value: String(run.conflicts.length),
       detail: detail || undefined,
-      title: `${textual} textual (git could not merge), ${semantic} semantic (merged cleanly, a check fails), ${run.predictions.length} predicted between branches in flight`,
+      title: `${textual} textual (git could not merge), ${semantic} semantic (merged cleanly, a check fails), ${predicted} predicted between branches in flight`,
     });
   }
   return stats;

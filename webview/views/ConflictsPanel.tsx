@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { RunState } from '../../extension/protocol/runState';
-import { conflictText, isSemantic, predictionDetail, TIER_LABEL, TIER_ORDER, tierCounts } from '../../extension/protocol/views/conflictText';
+import { conflictText, isSemantic, livePredictions, predictionDetail, TIER_LABEL, TIER_ORDER, tierCounts } from '../../extension/protocol/views/conflictText';
 import { useDashboard } from '../state/useDashboard';
 import { ActionLink } from './ActionLink';
 
@@ -14,7 +14,8 @@ export function ConflictsPanel({ run }: { run: RunState }) {
   const selectTab = useDashboard((s) => s.selectTab);
   const waiting = run.tasks.filter((t) => t.status === 'waiting');
   const merged = run.tasks.filter((t) => t.status === 'merged');
-  if (!run.predictions.length && !run.conflicts.length && !waiting.length && !merged.length) return null;
+  const predictions = livePredictions(run);
+  if (!predictions.length && !run.conflicts.length && !waiting.length && !merged.length) return null;
   const task = (id: string | null): ReactNode =>
     id === null ? (
       'the integration branch'
@@ -26,9 +27,9 @@ export function ConflictsPanel({ run }: { run: RunState }) {
   const counts = tierCounts(run.tasks);
   return (
     <section className="conflicts-panel" aria-label="Conflicts and merges">
-      {(run.predictions.length > 0 || run.conflicts.length > 0 || waiting.length > 0) && (
+      {(predictions.length > 0 || run.conflicts.length > 0 || waiting.length > 0) && (
         <ul className="conflict-rows">
-          {run.predictions.map((p) => (
+          {predictions.map((p) => (
             <li key={`p:${p.taskId}:${p.otherTaskId ?? ''}`} className="conflict-row predicted" data-task={p.taskId} data-other={p.otherTaskId ?? ''} title={`Checked at ${p.commit.slice(0, 10)}`}>
               <i className="codicon codicon-warning" aria-hidden="true" />
               <span>

@@ -1,6 +1,6 @@
 import { useDashboard } from '../state/useDashboard';
 import type { RunState } from '../../extension/protocol/runState';
-import { otherBranchName } from '../../extension/protocol/views/conflictText';
+import { livePredictions, otherBranchName } from '../../extension/protocol/views/conflictText';
 import { ConflictsPanel } from './ConflictsPanel';
 import { EmptyState } from './EmptyState';
 import { PlanGraph } from './PlanGraph';
@@ -22,7 +22,7 @@ export function PlanView() {
       </EmptyState>
     );
   }
-  const predicted = predictedPartners(run.predictions);
+  const predicted = predictedPartners(livePredictions(run));
   const selected = tasks.find((t) => t.task.id === selectedTaskId) ?? tasks.find((t) => t.status !== 'merged') ?? tasks[0];
   return (
     <div className="view plan-view split">

@@ -5,7 +5,7 @@ import { webviewMessages } from '../../extension/protocol/webviewMessages';
 import { formatDuration, shortSha } from '../format';
 import { useHost } from '../host/hostContext';
 import { useDashboard } from '../state/useDashboard';
-import { mergedByText, otherBranchName, predictionDetail, predictionsOfTask } from '../../extension/protocol/views/conflictText';
+import { livePredictions, mergedByText, otherBranchName, predictionDetail, predictionsOfTask } from '../../extension/protocol/views/conflictText';
 import { ActionLink } from './ActionLink';
 import { FindingItem } from './FindingItem';
 import { StatusBadge } from './StatusBadge';
@@ -15,7 +15,8 @@ export function TaskDetail({ task: t }: { task: TaskState }) {
   const host = useHost();
   const selectTask = useDashboard((s) => s.selectTask);
   const selectTab = useDashboard((s) => s.selectTab);
-  const predictions = predictionsOfTask({ predictions: useDashboard((s) => s.run.predictions) }, t.task.id);
+  const run = useDashboard((s) => s.run);
+  const predictions = predictionsOfTask({ predictions: livePredictions(run) }, t.task.id);
   const { task } = t;
   const by = mergedByText(t);
   return (

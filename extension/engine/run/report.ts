@@ -1,7 +1,7 @@
 import type { RunState, TaskState } from '../../protocol/runState';
 import { formatUsd } from '../../protocol/pricing';
 import { costOfAgent, formatCost, spendOf } from '../../protocol/views/spend';
-import { conflictCounts, conflictText, mergedByText, predictionText, TIER_LABEL, TIER_ORDER, tierCounts, waitingText } from '../../protocol/views/conflictText';
+import { conflictCounts, conflictText, livePredictions, mergedByText, predictionText, TIER_LABEL, TIER_ORDER, tierCounts, waitingText } from '../../protocol/views/conflictText';
 import { describeAction } from '../policy/actionPolicy';
 
 /**
@@ -57,9 +57,10 @@ export function formatReport(state: RunState): string {
     lines.push('', `Conflicts (${textual} textual before merge, ${semantic} semantic after it)`);
     for (const c of state.conflicts) lines.push(`  ${conflictText(c, 'x')}`);
   }
-  if (state.predictions.length) {
+  const predicted = livePredictions(state);
+  if (predicted.length) {
     lines.push('', 'Predicted conflicts still open');
-    for (const p of state.predictions) lines.push(`  ${predictionText(p, 'x')}`);
+    for (const p of predicted) lines.push(`  ${predictionText(p, 'x')}`);
   }
   if (state.escalations.length) {
     lines.push('', 'Escalations');

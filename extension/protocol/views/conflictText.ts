@@ -39,6 +39,20 @@ export function predictionText(p: Prediction, times = '×'): string {
   return `${p.taskId} ${times} ${otherBranchName(p.otherTaskId)}: ${predictionDetail(p)}`;
 }
 
+/** Running, verifying, or verified and not yet merged: a branch a prediction can still be about. */
+export function isInFlight(t: Pick<TaskState, 'status'> | undefined): boolean {
+  return t?.status === 'running' || t?.status === 'verifying' || t?.status === 'succeeded';
+}
+
+/**
+ * The predictions that still matter: between tasks in flight (or one and the integration branch).
+ * Once a task merged, conflicted or ended otherwise, what happened replaces what was predicted.
+ */
+export function livePredictions(run: Pick<RunState, 'predictions' | 'tasks'>): Prediction[] {
+  const byId = new Map(run.tasks.map((t) => [t.task.id, t]));
+  return run.predictions.filter((p) => isInFlight(byId.get(p.taskId)) && (p.otherTaskId === null || isInFlight(byId.get(p.otherTaskId))));
+}
+
 /** The predictions a task takes part in, with the other side named from its point of view. */
 export function predictionsOfTask(run: Pick<RunState, 'predictions'>, taskId: string): { other: string | null; prediction: Prediction }[] {
   return run.predictions

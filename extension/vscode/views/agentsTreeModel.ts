@@ -1,7 +1,7 @@
 import type { PriceTable } from '../../protocol/pricing';
 import type { AgentState, RunState, TaskState, TaskStatus } from '../../protocol/runState';
 import { spendOf } from '../../protocol/views/spend';
-import { mergedByText, otherBranchName, TIER_LABEL, predictedFileText, predictionsOfTask, tierCounts, tierCountsText, waitingText } from '../../protocol/views/conflictText';
+import { livePredictions, mergedByText, otherBranchName, TIER_LABEL, predictedFileText, predictionsOfTask, tierCounts, tierCountsText, waitingText } from '../../protocol/views/conflictText';
 import { formatSpend } from './usageText';
 import { describeAction } from '../../engine/policy/actionPolicy';
 
@@ -92,7 +92,7 @@ export function rootNodes(state: RunState): AgentsNode[] {
         state.model ? `Model: ${state.model}` : '',
         state.integrationBranch ? `Integration branch: ${state.integrationBranch}` : '',
         state.tasks.some((t) => t.status === 'merged') ? `Merges: ${tierCountsText(tierCounts(state.tasks))}` : '',
-        state.predictions.length ? `Predicted conflicts: ${state.predictions.length}` : '',
+        livePredictions(state).length ? `Predicted conflicts: ${livePredictions(state).length}` : '',
       ]
         .filter(Boolean)
         .join('\n'),
@@ -125,7 +125,7 @@ export function childNodes(state: RunState, parent: AgentsNode): AgentsNode[] {
     return [...escalations, ...loose, ...state.tasks.map((t) => taskNode(parent.runId, t, state))];
   }
   if (parent.kind === 'task') {
-    const predictions: AgentsNode[] = livePredictions(state, parent.taskId).map(({ other, prediction: p }) => ({
+    const predictions: AgentsNode[] = predictionsOfTask({ predictions: livePredictions(state) }, parent.taskId).map(({ other, prediction: p }) => ({
       kind: 'prediction',
       runId: parent.runId,
       taskId: parent.taskId,
@@ -143,18 +143,9 @@ export function childNodes(state: RunState, parent: AgentsNode): AgentsNode[] {
   return [];
 }
 
-/**
- * The predictions a task in flight takes part in (running, verifying, or verified and not yet
- * merged); once it merged, conflicted or ended otherwise, what happened replaces what was predicted.
- */
-function livePredictions(state: RunState, taskId: string): ReturnType<typeof predictionsOfTask> {
-  const status = state.tasks.find((t) => t.task.id === taskId)?.status;
-  return status === 'running' || status === 'verifying' || status === 'succeeded' ? predictionsOfTask(state, taskId) : [];
-}
-
 function taskNode(runId: string, t: TaskState, state: RunState): AgentsNode {
   const own = state.agents.filter((a) => a.taskId === t.task.id);
-  const predicted = livePredictions(state, t.task.id);
+  const predicted = predictionsOfTask({ predictions: livePredictions(state) }, t.task.id);
   const deps = t.task.dependsOn.length ? `\nAfter: ${t.task.dependsOn.join(', ')}` : '';
   const findings = t.findings.length ? `\nFindings: ${t.findings.length}` : '';
   const waiting = waitingText(t);

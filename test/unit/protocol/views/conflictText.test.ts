@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { foldEvents } from '../../../../extension/protocol/reduce';
-import { conflictCounts, conflictText, formatLineRanges, predictionsOfTask, predictionText, tierCounts, tierCountsText } from '../../../../extension/protocol/views/conflictText';
+import { conflictCounts, conflictText, formatLineRanges, livePredictions, predictionsOfTask, predictionText, tierCounts, tierCountsText } from '../../../../extension/protocol/views/conflictText';
 import { conflictRun } from './conflictRun';
 
 describe('protocol/views/conflictText', () => {
@@ -25,6 +25,18 @@ describe('protocol/views/conflictText', () => {
     );
     const kindOnly = { ...state.predictions[0], files: [{ path: 'src/a.js', kind: 'modify/delete', hunks: [] }] };
     assert.equal(predictionText(kindOnly, 'x'), 'add-multiply x add-divide: predicted conflict in src/a.js (modify/delete)');
+  });
+
+  it('live predictions: only between tasks in flight; a task that failed or conflicted ends its predictions', () => {
+    const state = foldEvents(events, afterPredictions);
+    assert.equal(livePredictions(state).length, 2);
+    const failed = { ...state, tasks: state.tasks.map((t) => (t.task.id === 'add-multiply' ? { ...t, status: 'failed' as const } : t)) };
+    assert.deepEqual(
+      livePredictions(failed).map((p) => [p.taskId, p.otherTaskId]),
+      [['add-divide', null]],
+    );
+    const verified = { ...state, tasks: state.tasks.map((t) => (t.task.id === 'add-divide' ? { ...t, status: 'succeeded' as const } : t)) };
+    assert.equal(livePredictions(verified).length, 2, 'verified and not yet merged is still in flight');
   });
 
   it('semantic conflicts are worded apart from textual ones, and counted apart', () => {
