@@ -272,8 +272,8 @@ export class ConflictWatch implements Disposable {
   /** Journals what changed (and tells or wakes as the policy says). */
   private settle(pairs: readonly CheckedPair[], results: readonly PairPrediction[]): void {
     pairs.forEach((pair, k) => {
-      // A side that failed while the check ran is settled already.
-      if (!this.tracked.has(pair.a) || (pair.b !== INTEGRATION && !this.tracked.has(pair.b)) || this.disposed) return;
+      // A side that ended while the check ran is settled already (a later check of the other side covers a verified one).
+      if (this.tracked.get(pair.a)?.state !== 'running' || (pair.b !== INTEGRATION && !this.tracked.has(pair.b)) || this.disposed) return;
       this.checkedCommits.set(pair.key, pair.commits);
       const r = results[k];
       const before = this.predictions.get(pair.key);
