@@ -56,6 +56,15 @@ describe('ConflictWatch: continuous conflict prediction', () => {
   let head: Record<string, string>;
   const commitAs = async (taskId: string, files: FileMap): Promise<string> => (head[taskId] = await commitTo(repo.dir, branchOf(taskId), files));
 
+  /** Tasks a and b start, edit src/calc.js's lines, and checkpoint; resolves when the watch has checked them. */
+  const editBoth = async (watch: ConflictWatch, aLines: Record<number, string>, bLines: Record<number, string>): Promise<void> => {
+    watch.track('a');
+    watch.track('b');
+    watch.checkpoint('a', await commitAs('a', { 'src/calc.js': edit(aLines) }));
+    watch.checkpoint('b', await commitAs('b', { 'src/calc.js': edit(bLines) }));
+    await watch.idle();
+  };
+
   beforeEach(async () => {
     repo = await makeRepo({ 'src/calc.js': THREE_FUNCTIONS });
     head = {};
@@ -103,13 +112,7 @@ describe('ConflictWatch: continuous conflict prediction', () => {
 
   it('does not predict tasks editing different functions of the same file', async () => {
     const { watch, conflictEvents, notices } = harness(repo);
-    watch.track('a');
-    watch.track('b');
-    await commitAs('a', { 'src/calc.js': edit({ 2: '  const a = x + 100;' }) });
-    await commitAs('b', { 'src/calc.js': edit({ 15: '  const b = a % 11;' }) });
-    watch.checkpoint('a', head.a);
-    watch.checkpoint('b', head.b);
-    await watch.idle();
+    await editBoth(watch, { 2: '  const a = x + 100;' }, { 15: '  const b = a % 11;' });
     assert.deepEqual(conflictEvents(), []);
     assert.deepEqual(notices, []);
   });
@@ -169,13 +172,7 @@ describe('ConflictWatch: continuous conflict prediction', () => {
 
   it('hold: the later task waits at its next model call until the earlier one ends; off: only journals', async () => {
     const held = harness(repo, 'hold');
-    held.watch.track('a');
-    held.watch.track('b');
-    await commitAs('a', { 'src/calc.js': edit({ 14: '  const a = 1;' }) });
-    await commitAs('b', { 'src/calc.js': edit({ 14: '  const a = 2;' }) });
-    held.watch.checkpoint('a', head.a);
-    held.watch.checkpoint('b', head.b);
-    await held.watch.idle();
+    await editBoth(held.watch, { 14: '  const a = 1;' }, { 14: '  const a = 2;' });
     assert.equal(held.conflictEvents().length, 1);
     assert.equal(held.notices.length, 0, 'hold does not tell');
 
@@ -203,13 +200,7 @@ describe('ConflictWatch: continuous conflict prediction', () => {
   it('keeps a notice for a task whose agent is not running, for its next agent', async () => {
     const { watch, live } = harness(repo);
     live.delete('a');
-    watch.track('a');
-    watch.track('b');
-    await commitAs('a', { 'src/calc.js': edit({ 4: '  return b + 1;' }) });
-    await commitAs('b', { 'src/calc.js': edit({ 4: '  return b - 1;' }) });
-    watch.checkpoint('a', head.a);
-    watch.checkpoint('b', head.b);
-    await watch.idle();
+    await editBoth(watch, { 4: '  return b + 1;' }, { 4: '  return b - 1;' });
     const pending = watch.takeNotices('a');
     assert.equal(pending.length, 1);
     assert.match(pending[0], /task b, running in parallel/);
