@@ -59,7 +59,7 @@ describe('engine/agents/implementorLoop', () => {
     sim = null;
   });
 
-  async function run(scenario: ScenarioInput, over: Partial<ImplementJob> = {}, checkpoint: ImplementorDeps['checkpoint'] = async () => null) {
+  async function run(scenario: ScenarioInput, over: Partial<ImplementJob> = {}, checkpoint: ImplementorDeps['checkpoint'] = async () => null, takeNotices?: ImplementorDeps['takeNotices']) {
     sim = await startSimulator({ scenario, recordBodies: true });
     const j = job(over);
     j.endpoint.baseUrl = sim.url;
@@ -71,6 +71,7 @@ describe('engine/agents/implementorLoop', () => {
       emit: (e) => events.push(e),
       checkpoint,
       signal: new AbortController().signal,
+      takeNotices,
     });
     return { end, tools, events };
   }
@@ -86,6 +87,26 @@ describe('engine/agents/implementorLoop', () => {
     assert.equal(end.result?.summary, 'ok');
     assert.equal(events.filter((e) => e.type === 'model/didRespond').length, 2);
     assert.ok(end.usage.inputTokens > 0);
+  });
+
+  it("says the coordinator's notices to the model at its next turn, once, after the last tool result", async () => {
+    const inbox: string[] = [];
+    const scenario: ScenarioInput = {
+      name: 'notice',
+      agents: [{ match: { agent: 'impl-t-1' }, turns: [{ toolCalls: [read] }, { toolCalls: [read] }, { toolCalls: [{ name: 'report_result', arguments: { status: 'done', summary: 'ok' } }] }] }],
+    };
+    // A notice arrives while the first turn's tool runs (as agent/notice does, between turns).
+    const { end } = await run(scenario, {}, async (turn) => {
+      if (turn === 1) inbox.push('Loom notice: task u changes the same lines: a.js lines 3');
+      return null;
+    }, () => inbox.splice(0));
+    assert.equal(end.outcome.kind, 'completed');
+    const messagesOf = (i: number) => (JSON.parse(sim!.requests[i].body ?? '{}') as { messages: { role: string; content: string }[] }).messages;
+    assert.ok(!messagesOf(0).some((m) => m.content?.startsWith('Loom notice')));
+    const second = messagesOf(1);
+    assert.deepEqual(second.at(-1), { role: 'user', content: 'Loom notice: task u changes the same lines: a.js lines 3' });
+    assert.equal(second.at(-2)?.role, 'tool');
+    assert.equal(messagesOf(2).filter((m) => m.content?.startsWith('Loom notice')).length, 1, 'it stays in the conversation, said once');
   });
 
   it('stops before a call that would pass the token budget', async () => {
