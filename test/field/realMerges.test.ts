@@ -28,7 +28,11 @@ interface Tally {
   repo: string;
   pairs: number;
   conflicted: number;
+  /** Pairs with several merge bases (git merges them into a virtual base), all pairs / conflicted ones. */
   crissCross: number;
+  crissCrossConflicted: number;
+  /** Pairs with no merge base: git merge refuses them; Loom must call them conflicted, kind unknown. */
+  unrelated: number;
   batchedMs: number;
   singleMs: number;
   checkedAgainstGit: number;
@@ -46,11 +50,11 @@ describe('field: real merges of public repositories, against git merge', functio
   after(() => {
     const rows = tallies.map(
       (t) =>
-        `| ${t.repo} | ${t.pairs} | ${t.conflicted} | ${t.crissCross} | ${(t.batchedMs / t.pairs).toFixed(1)} | ${(t.singleMs / t.pairs).toFixed(1)} | ${t.checkedAgainstGit} | ${Object.entries(t.kinds)
+        `| ${t.repo} | ${t.pairs} | ${t.conflicted} | ${t.crissCross} / ${t.crissCrossConflicted} | ${t.unrelated} | ${(t.batchedMs / t.pairs).toFixed(1)} | ${(t.singleMs / t.pairs).toFixed(1)} | ${t.checkedAgainstGit} | ${Object.entries(t.kinds)
           .map(([k, n]) => `${k} ${n}`)
           .join(', ')} | ${t.differences.length} |`,
     );
-    console.log(['', '| repository | pairs | conflicted | several bases | ms/pair batched | ms/pair single | vs git merge | kinds (files) | differences |', '|---|---|---|---|---|---|---|---|---|', ...rows].join('\n'));
+    console.log(['', '| repository | pairs | conflicted | several bases (all / conflicted) | no base | ms/pair batched | ms/pair single | checked vs git merge | kinds (files) | differences |', '|---|---|---|---|---|---|---|---|---|---|', ...rows].join('\n'));
   });
 
   for (const repo of REPOS) {
@@ -73,21 +77,36 @@ describe('field: real merges of public repositories, against git merge', functio
         t0 = Date.now();
         const single = await mergePairs(clone, pairs, { batch: false });
         const singleMs = Date.now() - t0;
-        const tally: Tally = { repo, pairs: pairs.length, conflicted: 0, crissCross: 0, batchedMs, singleMs, checkedAgainstGit: 0, kinds: {}, differences: [] };
+        const tally: Tally = { repo, pairs: pairs.length, conflicted: 0, crissCross: 0, crissCrossConflicted: 0, unrelated: 0, batchedMs, singleMs, checkedAgainstGit: 0, kinds: {}, differences: [] };
         tallies.push(tally);
         pairs.forEach((_, k) => {
           if (JSON.stringify(batched[k]) !== JSON.stringify(single[k])) tally.differences.push(`${pairs[k].join(' ')}: batched and single differ`);
         });
-        const conflicted = pairs.map((_, k) => k).filter((k) => !single[k].clean);
+        const baseCount = pairs.map(([a, b]) => gitSync(clone, ['merge-base', '--all', a, b], { ok: [0, 1] }).out.toString().trim().split('\n').filter(Boolean).length);
+        tally.crissCross = baseCount.filter((n) => n > 1).length;
+        tally.unrelated = baseCount.filter((n) => n === 0).length;
+        for (const [k, n] of baseCount.entries()) {
+          if (n > 0) continue;
+          const r = single[k];
+          if (r.clean || !/unrelated histories/.test(r.unknown ?? '')) tally.differences.push(`${pairs[k].join(' ')}: no merge base, yet Loom says ${JSON.stringify(r).slice(0, 200)}`);
+        }
+        const conflicted = pairs.map((_, k) => k).filter((k) => !single[k].clean && baseCount[k] > 0);
+        tally.crissCrossConflicted = conflicted.filter((k) => baseCount[k] > 1).length;
         tally.conflicted = conflicted.length;
         for (const k of conflicted) for (const c of (single[k] as Extract<MergeTreeResult, { clean: false }>).conflicts) tally.kinds[c.kind] = (tally.kinds[c.kind] ?? 0) + 1;
         const clean = pairs.map((_, k) => k).filter((k) => single[k].clean);
         const step = Math.max(1, Math.floor(clean.length / CLEAN_SAMPLE));
-        const chosen = [...conflicted.slice(0, REAL_PER_REPO), ...clean.filter((_, i) => i % step === 0).slice(0, Math.max(CLEAN_SAMPLE, REAL_PER_REPO - conflicted.length))];
+        // Every conflicted pair with several merge bases, then conflicted ones, then a sample of clean ones (criss-cross first).
+        const chosen = [
+          ...new Set([
+            ...conflicted.filter((k) => baseCount[k] > 1),
+            ...conflicted.slice(0, REAL_PER_REPO),
+            ...clean.filter((k) => baseCount[k] > 1).slice(0, 3),
+            ...clean.filter((_, i) => i % step === 0).slice(0, Math.max(CLEAN_SAMPLE, REAL_PER_REPO - conflicted.length)),
+          ]),
+        ];
         for (const k of chosen) {
           const [ours, theirs] = pairs[k];
-          const bases = gitSync(clone, ['merge-base', '--all', ours, theirs]).out.toString().trim().split('\n').filter(Boolean);
-          if (bases.length > 1) tally.crissCross++;
           const real = await realMerge(clone, ours, theirs);
           const r = single[k];
           const content = r.clean ? [] : await conflictContent(clone, ours, theirs, r.conflicts);
