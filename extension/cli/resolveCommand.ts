@@ -87,6 +87,8 @@ export async function resolveCommand(argv: string[], print: (line: string) => vo
     const unresolved = state.escalations.find((e) => e.escalationId === escalationId && !e.resolution);
     writer.flush();
     if (unresolved) print(`${escalationId} is still open: the merge agent did not produce a verified merge (see the journal).`);
+    const waiting = state.tasks.filter((t) => t.status === 'waiting');
+    if (waiting.length && !unresolved) print(`${waiting.map((t) => t.task.id).join(', ')} waited on the conflict: loom resume ${runId} starts them from the resolved integration branch.`);
     print(formatReport(state));
     return exitCodeOf(state);
   } finally {

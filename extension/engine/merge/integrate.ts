@@ -101,3 +101,17 @@ async function findCulprit(repoDir: string, merged: readonly MergedTask[], commi
   }
   return null;
 }
+
+/**
+ * One more task onto the integration branch, after integrate(): merged in memory onto the branch's
+ * current head and the branch moved only if nobody moved it meanwhile. Null when it conflicts.
+ */
+export async function mergeOnto(repoDir: string, runId: string, taskId: string, commit: string): Promise<{ head: string } | null> {
+  const branch = integrationBranch(runId);
+  const head = await branchHead(repoDir, branch);
+  if (!head) return null;
+  const step = await mergeCommitInto(repoDir, head, commit, `loom: merge task ${taskId}\n\nRun ${runId}, task ${taskId} at ${commit}.`);
+  if (step.kind === 'conflict') return null;
+  if (step.head !== head) await runGit(repoDir, ['update-ref', '-m', `loom: integrate ${taskId}`, `refs/heads/${branch}`, step.head, head], { lockRetries: 4 });
+  return { head: step.head };
+}

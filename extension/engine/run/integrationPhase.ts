@@ -2,7 +2,7 @@ import type { RunContext } from './runContext';
 import { initialRunState, type RunState } from '../../protocol/runState';
 import { checkPairs } from '../merge/conflictCheck';
 import { conflictContent } from '../merge/conflictContent';
-import { integrate, type SkippedTask } from '../merge/integrate';
+import { integrate, mergeOnto, type SkippedTask } from '../merge/integrate';
 import { branchHead } from '../workspace/worktrees';
 import { effectKey, mergeIntent } from '../../protocol/effects';
 import { resolveWithMergeAgent } from './mergeAgentResolution';
@@ -46,12 +46,32 @@ export async function integrationPhase(ctx: RunContext, verified: { taskId: stri
   const mergedTaskIds = result.merged.map((m) => m.taskId);
   let conflictCount = journaled.escalations.filter((e) => e.kind === 'conflict').length;
   let escalated = false;
+  // A task held for a person, and the question it waits on: its dependents wait on the same one.
+  const heldForPerson = new Map<string, string>();
   for (const skipped of result.skipped) {
     if (merged.has(skipped.taskId)) continue;
     const asked = journaled.escalations.find((e) => e.kind === 'conflict' && e.taskIds[e.taskIds.length - 1] === skipped.taskId);
     if (asked) {
       // A resumed run: the person's tier was reached before, and stays until they answer.
+      if (asked.resolution === null) heldForPerson.set(skipped.taskId, asked.escalationId);
       escalated ||= asked.resolution === null;
+      continue;
+    }
+    // It contains a held task's changes: it conflicts for the same reason, so it waits on the same question.
+    const heldDependency = dependenciesOf(journaled, skipped.taskId).find((d) => heldForPerson.has(d));
+    if (heldDependency) {
+      const escalationId = heldForPerson.get(heldDependency)!;
+      heldForPerson.set(skipped.taskId, escalationId);
+      if (journaled.tasks.find((t) => t.task.id === skipped.taskId)?.waitingOn !== escalationId) {
+        ctx.journal({ type: 'task/didWait', taskId: skipped.taskId, escalationId, reason: `it builds on ${heldDependency}, which waits on ${escalationId}; it merges once that is answered (then loom resume)` });
+      }
+      continue;
+    }
+    // A merge agent may have moved the branch since integrate() tried: a clean merge now is the auto tier.
+    const now = await mergeOnto(repo, ctx.runId, skipped.taskId, skipped.commit);
+    if (now) {
+      ctx.journal({ type: 'merge/didMerge', taskId: skipped.taskId, branch: result.branch, commit: now.head, tier: 'auto' });
+      mergedTaskIds.push(skipped.taskId);
       continue;
     }
     const escalationId = `esc-${++conflictCount}`;
@@ -61,6 +81,7 @@ export async function integrationPhase(ctx: RunContext, verified: { taskId: stri
       continue;
     }
     escalated = true;
+    heldForPerson.set(skipped.taskId, escalationId);
     await askPerson(ctx, verified, escalationId, skipped, landed);
   }
   const head = (await branchHead(repo, result.branch)) ?? result.head;
@@ -107,6 +128,16 @@ async function semanticConflicts(ctx: RunContext, journaled: RunState, verified:
     });
   }
   return found.failures.length;
+}
+
+/** Every task the given one builds on, directly or not. */
+function dependenciesOf(state: RunState, taskId: string, seen = new Set<string>()): string[] {
+  for (const dep of state.tasks.find((t) => t.task.id === taskId)?.task.dependsOn ?? []) {
+    if (seen.has(dep)) continue;
+    seen.add(dep);
+    dependenciesOf(state, dep, seen);
+  }
+  return [...seen];
 }
 
 type TierOutcome = { ok: true } | { ok: false; tried: string | undefined; produced: Record<string, string | null> };

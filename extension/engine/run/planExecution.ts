@@ -6,20 +6,45 @@ import type { Lease, LeaseManager } from '../workspace/leases';
 import type { ResumePoint, TaskResumePoint } from './resumePoint';
 import { effectKey } from '../../protocol/effects';
 import type { RunContext } from './runContext';
-import { allFinished, sequencingEdges, tasksToBlock, tasksToStart, type SchedulerStatus } from './scheduler';
+import { allFinished, deferredTasks, sequencingEdges, tasksToBlock, tasksToStart, type SchedulerStatus } from './scheduler';
 import { runTask, type TaskEnd } from './taskRunner';
 
+export interface PlanRound {
+  /** Verified heads, by task. */
+  heads: Map<string, string>;
+  status: Map<string, SchedulerStatus>;
+}
+
+export interface IntegrationView {
+  /** Whether the task is on the integration branch. */
+  isMerged: (taskId: string) => boolean;
+  /** The integration branch's head, or null before anything merged. */
+  head: () => Promise<string | null>;
+}
+
 /**
- * Runs every task as soon as it is ready, up to the concurrency limit; returns verified heads. On a
- * resume, tasks the journal says finished keep their outcome and heads, and tasks in flight
- * continue from their resume point in their re-attached lease.
+ * Runs every task as soon as it is ready, up to the concurrency limit; returns the round's end:
+ * verified heads and each task's status. A task whose dependencies conflict waits (status
+ * `waiting`) instead of failing, and so do its own dependents; once every dependency is on the
+ * integration branch (the conflict resolved), a later round starts it from there. On a resume,
+ * tasks the journal says finished keep their outcome and heads, and tasks in flight continue from
+ * their resume point in their re-attached lease.
  */
-export async function executePlan(ctx: RunContext, leases: LeaseManager, plan: Plan, repoFiles: string[], resume?: ResumePoint): Promise<Map<string, string>> {
+export async function executePlan(
+  ctx: RunContext,
+  leases: LeaseManager,
+  plan: Plan,
+  repoFiles: string[],
+  integration: IntegrationView,
+  resume?: ResumePoint,
+  previous?: PlanRound,
+): Promise<PlanRound> {
   const status = new Map<string, SchedulerStatus>(plan.tasks.map((t) => [t.id, 'pending']));
-  const heads = new Map<string, string>(resume?.succeeded ?? []);
+  const heads = new Map<string, string>(previous?.heads ?? resume?.succeeded ?? []);
   for (const id of heads.keys()) status.set(id, 'done');
   for (const id of resume?.failed ?? []) status.set(id, 'failed');
   for (const id of resume?.blocked ?? []) status.set(id, 'blocked');
+  for (const [id, s] of previous?.status ?? []) status.set(id, s === 'waiting' ? 'pending' : s);
   const after = sequencingEdges(plan.tasks, (a, b) => scopesOverlap(a.fileScope, b.fileScope, repoFiles));
   const running = new Map<string, Promise<void>>();
   const byId = new Map(plan.tasks.map((t) => [t.id, t]));
@@ -27,9 +52,12 @@ export async function executePlan(ctx: RunContext, leases: LeaseManager, plan: P
   const start = (task: Task) => {
     status.set(task.id, 'running');
     const predecessors = [...task.dependsOn, ...(after.get(task.id) ?? [])].filter((d) => heads.has(d)).map((d) => heads.get(d)!);
-    const done = startTask(ctx, leases, task, predecessors, resume !== undefined, resume?.inFlight.get(task.id))
+    const done = startTask(ctx, leases, task, predecessors, integration, resume !== undefined, resume?.inFlight.get(task.id))
       .then((end) => {
-        if (end.ok) {
+        if ('waiting' in end) {
+          status.set(task.id, 'waiting');
+          ctx.journal({ type: 'agent/didWarn', agentId: 'run', kind: 'merge', message: `${task.id} waits: ${end.reason}` });
+        } else if (end.ok) {
           heads.set(task.id, end.headCommit);
           status.set(task.id, 'done');
           ctx.journal({ type: 'task/didSucceed', taskId: task.id, headCommit: end.headCommit });
@@ -52,8 +80,10 @@ export async function executePlan(ctx: RunContext, leases: LeaseManager, plan: P
     await Promise.race(running.values());
   }
   await Promise.allSettled(running.values());
-  if (!allFinished(status) && !ctx.signal.aborted) throw new Error('scheduler stalled with unfinished tasks');
-  return heads;
+  const deferred = deferredTasks(plan.tasks, status);
+  for (const id of deferred) status.set(id, 'waiting');
+  if (!allFinished(new Map([...status].filter(([, s]) => s !== 'waiting'))) && !ctx.signal.aborted) throw new Error('scheduler stalled with unfinished tasks');
+  return { heads, status };
 }
 
 async function startTask(
@@ -61,9 +91,10 @@ async function startTask(
   leases: LeaseManager,
   task: Task,
   predecessorHeads: string[],
+  integration: IntegrationView,
   resuming: boolean,
   resume: TaskResumePoint | undefined,
-): Promise<TaskEnd> {
+): Promise<TaskEnd | { waiting: true; reason: string }> {
   let lease: Lease;
   try {
     if (resume?.lease) {
@@ -71,9 +102,12 @@ async function startTask(
       const expectedHead = resume.checkpoint?.commit ?? resume.frozenStart ?? resume.lease.startCommit;
       lease = (await leases.reattach({ runId: ctx.runId, taskId: task.id, startCommit: resume.lease.startCommit, expectedHead })).lease;
     } else {
-      const combined = await combineCommits(ctx.options.repo, ctx.baseCommit, predecessorHeads, `loom: start of ${task.id}`);
+      let combined = await combineCommits(ctx.options.repo, ctx.baseCommit, predecessorHeads, `loom: start of ${task.id}`);
       if ('conflict' in combined) {
-        return { ok: false, reason: `its dependencies conflict in ${combined.conflict.files.map((f) => f.path).join(', ')}` };
+        // Dependencies that conflict are resolved on the integration branch: start from there once they all are.
+        const head = task.dependsOn.every((d) => integration.isMerged(d)) ? await integration.head() : null;
+        if (!head) return { waiting: true, reason: `its dependencies ${task.dependsOn.join(', ')} conflict in ${combined.conflict.files.map((f) => f.path).join(', ')}; it starts once that is resolved` };
+        combined = { commit: head };
       }
       ctx.journal({ type: 'effect/willApply', key: effectKey.lease(task.id), kind: 'lease', taskId: task.id, what: `worktree and branch for ${task.id} at ${combined.commit.slice(0, 10)}` });
       // In a resumed run the dead process may have made this branch without journaling it: take it over at the start commit.

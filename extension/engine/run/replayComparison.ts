@@ -19,7 +19,10 @@ function steps(events: readonly RunEvent[]): Map<string, string[]> {
       case 'agent/didStart':
       case 'agent/didWarn':
       case 'checkpoint/didCommit':
+      case 'conflict/didPredict':
+      case 'conflict/didClear':
       case 'conflict/didDetect':
+      case 'task/didWait':
       case 'escalation/didOpen':
       case 'escalation/didResolve':
       case 'effect/didAbandon':

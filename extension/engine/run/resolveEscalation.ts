@@ -104,9 +104,11 @@ export function settleRun(state: RunState, branch: string, append: (body: EventB
   if (openIds(state) || (state.status !== 'escalated' && state.status !== 'succeeded')) return state;
   const failed = state.tasks.some((t) => t.status === 'failed' || t.status === 'blocked');
   const pendingManual = state.tasks.some((t) => t.status === 'conflicted');
+  // Tasks that waited on the answered conflicts have not run yet: the run pauses for `loom resume`, it is not done.
+  const waiting = state.tasks.some((t) => t.status === 'waiting');
   const event = append({
     type: 'run/didFinish',
-    status: failed ? 'failed' : pendingManual ? 'escalated' : 'succeeded',
+    status: pendingManual ? 'escalated' : waiting ? 'stopped' : failed ? 'failed' : 'succeeded',
     integrationBranch: branch,
     integrationCommit: state.integrationCommit,
   });

@@ -164,7 +164,10 @@ export function resumePoint(events: readonly RunEvent[]): ResumePoint {
       case 'effect/didAbandon':
       case 'agent/didFinish':
       case 'agent/didWarn':
+      case 'conflict/didPredict':
+      case 'conflict/didClear':
       case 'conflict/didDetect':
+      case 'task/didWait':
       case 'escalation/didResolve':
       case 'finding/didReview':
       case 'lease/didRemove':

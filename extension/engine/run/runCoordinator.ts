@@ -7,7 +7,6 @@ import { Emitter } from '../../base/emitter';
 import type { Disposable } from '../../base/disposable';
 import { JournalWriter } from '../journal/journalWriter';
 import { parseSpec, formatSpecErrors } from '../spec/parseSpec';
-import { topologicalOrder } from '../plan/validatePlan';
 import { LeaseManager } from '../workspace/leases';
 import { assertGitVersion } from '../workspace/gitRepo';
 import { gitOut, resolveCommit, runGit } from '../workspace/git';
@@ -19,10 +18,9 @@ import { runPolicy, type RunOptions } from './runOptions';
 import { ApprovalBroker, approvalInbox } from './approvalBroker';
 import { newRunId, runPaths } from './runPaths';
 import { planningPhase } from './planningPhase';
-import { executePlan } from './planExecution';
 import { resumePoint, type ResumePoint } from './resumePoint';
 import { RunOwnerLease, runLiveness } from './runOwner';
-import { integrationPhase } from './integrationPhase';
+import { executeAndIntegrate } from './executeAndIntegrate';
 import { resolveWithMergeAgent } from './mergeAgentResolution';
 import type { ManualMerge } from './manualMerge';
 import { EscalationService } from './escalationService';
@@ -171,8 +169,10 @@ export class RunCoordinator implements Disposable {
     const events = readJournal(paths.journal).events;
     const point = resumePoint(events);
     const folded = events.reduce(reduce, initialRunState());
-    if (folded.endedAt !== null && folded.status !== 'stopped') {
-      throw new RunInputError(`run ${this.runId} already finished (${folded.status}); only an interrupted or stopped run can be resumed`);
+    // A run whose tasks wait on answered conflicts continues too: they start from the resolved integration branch.
+    const waitingReady = folded.tasks.some((t) => t.status === 'waiting' && folded.escalations.some((e) => e.escalationId === t.waitingOn && e.resolution !== null));
+    if (folded.endedAt !== null && folded.status !== 'stopped' && !waitingReady) {
+      throw new RunInputError(`run ${this.runId} already finished (${folded.status}); only an interrupted or stopped run, or one whose waiting tasks' conflicts are answered, can be resumed`);
     }
     const liveness = runLiveness(paths.runDir, false);
     if (liveness.state === 'live') throw new RunInputError(`run ${this.runId} is still running (process ${liveness.pid}); stop it first`);
@@ -276,15 +276,10 @@ export class RunCoordinator implements Disposable {
       plan = planned.plan;
     }
 
-    const heads = await executePlan(ctx, this.leases!, plan, repoFiles, resume);
+    const { integration, failed, waitsOnPerson } = await executeAndIntegrate(ctx, this.leases!, plan, repoFiles, resume, () => this.stateValue);
     if (this.abort.signal.aborted) return this.finish(ctx, 'stopped', null);
-    const order = topologicalOrder(plan);
-    const verified = order.filter((id) => heads.has(id)).map((taskId) => ({ taskId, commit: heads.get(taskId)! }));
-    const integration = await integrationPhase(ctx, verified, this.stateValue);
-    // A semantic conflict means the integration branch breaks a merged task's checks: not a success.
-    const failed = integration.semanticConflicts > 0 || this.stateValue.tasks.some((t) => t.status === 'failed' || t.status === 'blocked');
     // An open question wins: the run waits for a person, whatever else went wrong (exit 3, never 1).
-    return this.finish(ctx, integration.escalated ? 'escalated' : failed ? 'failed' : 'succeeded', integration);
+    return this.finish(ctx, waitsOnPerson ? 'escalated' : failed ? 'failed' : 'succeeded', integration);
   }
 
   private async finish(
@@ -293,6 +288,9 @@ export class RunCoordinator implements Disposable {
     integration: { branch: string | null; head: string | null } | null,
   ): Promise<RunState> {
     if (this.closing) return this.stateValue;
+    // No task is in flight any more: nothing left to predict, and a held agent must not wait on it.
+    await ctx.conflicts?.idle();
+    ctx.conflicts?.dispose();
     // Leases are kept after a failure so a person can inspect them; `loom clean` removes them.
     if (status !== 'failed' && this.leases) {
       const removed = await this.leases.removeAll(this.runId, { deleteBranches: false, alsoInside: [ctx.paths.scratch] });

@@ -1,6 +1,7 @@
 import type { Task } from '../../protocol/plan';
 
-export type SchedulerStatus = 'pending' | 'running' | 'done' | 'failed' | 'blocked';
+/** `waiting`: its dependencies conflict; it starts once the conflict is resolved on the integration branch. */
+export type SchedulerStatus = 'pending' | 'running' | 'done' | 'failed' | 'blocked' | 'waiting';
 
 /**
  * Which tasks may start now. Pure, so it is tested without threads.
@@ -25,7 +26,8 @@ export function tasksToStart(view: SchedulerView): string[] {
     if (free === 0) break;
     if (view.status.get(task.id) !== 'pending') continue;
     const depsDone = task.dependsOn.every((d) => view.status.get(d) === 'done');
-    const predecessorsFinished = (view.after.get(task.id) ?? []).every((p) => isFinished(view.status.get(p)));
+    // A waiting predecessor has not started: an overlapping later task need not wait for it.
+    const predecessorsFinished = (view.after.get(task.id) ?? []).every((p) => isFinished(view.status.get(p)) || view.status.get(p) === 'waiting');
     if (depsDone && predecessorsFinished) {
       ready.push(task.id);
       free--;
@@ -50,6 +52,26 @@ export function tasksToBlock(view: Pick<SchedulerView, 'tasks' | 'status'>): { t
 
 export function allFinished(status: ReadonlyMap<string, SchedulerStatus>): boolean {
   return [...status.values()].every(isFinished);
+}
+
+/**
+ * Pending tasks that cannot start in this round because a dependency waits (directly or through
+ * another pending task): they are deferred with it, not stalled.
+ */
+export function deferredTasks(tasks: readonly Task[], status: ReadonlyMap<string, SchedulerStatus>): Set<string> {
+  const deferred = new Set<string>();
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const task of tasks) {
+      if (status.get(task.id) !== 'pending' || deferred.has(task.id)) continue;
+      if (task.dependsOn.some((d) => status.get(d) === 'waiting' || deferred.has(d))) {
+        deferred.add(task.id);
+        grew = true;
+      }
+    }
+  }
+  return deferred;
 }
 
 function isFinished(s: SchedulerStatus | undefined): boolean {

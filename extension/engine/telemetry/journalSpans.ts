@@ -104,6 +104,14 @@ export function emitJournalSpans(tracer: Tracer, events: readonly RunEvent[]): n
       case 'conflict/didDetect':
         root.addEvent('loom.conflict', { tasks: [...e.taskIds], files: e.files.map((f) => f.path) }, e.ts);
         break;
+      case 'conflict/didPredict':
+        root.addEvent('loom.conflict.predicted', { tasks: [e.taskId, e.otherTaskId ?? 'integration'], files: e.files.map((f) => f.path) }, e.ts);
+        break;
+      case 'task/didWait':
+        root.addEvent('loom.task.wait', { [ATTR.taskId]: e.taskId, escalation: e.escalationId }, e.ts);
+        break;
+      case 'conflict/didClear':
+        break;
       case 'escalation/didOpen':
         root.addEvent('loom.escalation', { id: e.escalationId, kind: e.kind, question: e.question }, e.ts);
         break;

@@ -64,7 +64,10 @@ export function traceText(events: readonly RunEvent[], filter: { agentId?: strin
       case 'task/didBlock':
         lines.push(`${t(e.ts)} ${e.type}${'reason' in e ? `: ${e.reason}` : ''}`);
         break;
+      case 'conflict/didPredict':
+      case 'conflict/didClear':
       case 'conflict/didDetect':
+      case 'task/didWait':
       case 'escalation/didOpen':
       case 'escalation/didResolve':
       case 'effect/didAbandon':
