@@ -320,6 +320,16 @@ export class LeaseManager implements Disposable {
       await runGit(repo, args, { lockRetries: LOCK_RETRIES });
     } catch (err) {
       const text = String(err);
+      // `-b` made the branch, then lost a lock race: the retry finds the branch it made itself (acquire
+      // refused one that existed before), so it is taken over at the same commit.
+      const i = args.indexOf('-b');
+      if (branch && i >= 0 && /a branch named '.*' already exists/.test(text)) {
+        // Its half-made folder (inside Loom's root: acquire made the path) goes first.
+        await fs.rm(args[i + 2], { recursive: true, force: true });
+        await runGit(repo, ['worktree', 'prune'], { lockRetries: LOCK_RETRIES });
+        await runGit(repo, [...args.slice(0, i), '-B', ...args.slice(i + 1)], { lockRetries: LOCK_RETRIES });
+        return;
+      }
       if (branch && /already (checked out|used by worktree)/.test(text)) {
         throw new LeaseError(`branch ${branch} is checked out in another worktree: ${text}`, 'checkedOutElsewhere');
       }

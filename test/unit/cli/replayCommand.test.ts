@@ -35,7 +35,7 @@ describe('loom replay (built CLI, real run, simulator only for the recording)', 
     const replay = await loom(['replay', runId, '--loom-home', home.dir, '--yes']);
     assert.equal(replay.code, 3, replay.stdout + replay.stderr);
     assert.match(replay.stdout, /Replaying run \S+ as \S+-replay-\S+ from \d+ recorded model responses \(no model calls\)/);
-    assert.match(replay.stdout, /Replay identical: 11 agents took the same \d+ steps, and every task ended the same way\./);
+    assert.match(replay.stdout, /Replay identical: 12 agents took the same \d+ steps, and every task ended the same way\./);
   });
 
   it('--fork-at N continues the run from event N with a live model, as a new run, leaving the recorded one as it was', async () => {
