@@ -10,7 +10,7 @@ import type { RunState } from '../protocol/runState';
 import { parseSpec, formatSpecErrors } from '../engine/spec/parseSpec';
 import { AgentLauncher } from '../engine/run/agentLauncher';
 import { DEFAULT_RUN_SETTINGS } from '../engine/run/runOptions';
-import { resolveWithMergeAgent } from '../engine/run/mergeAgentResolution';
+import { resolveWithMergeAgent, type SemanticFix } from '../engine/run/mergeAgentResolution';
 import { bundlePaths } from './bundlePaths';
 import { endpointFromFlags } from './endpointFromFlags';
 import { ESCALATION_CHOICES, EscalationError } from '../engine/run/resolveEscalation';
@@ -154,9 +154,9 @@ async function mergeAgentFor(
   });
   const settings = { ...DEFAULT_RUN_SETTINGS, bundle: bundlePaths(), commandAllowlist: [...DEFAULT_RUN_SETTINGS.commandAllowlist] };
   return {
-    run: (s: RunState, escalationId: string, oursTaskId: string, heldTaskId: string, branch: string, append: (body: EventBody) => RunEvent) => {
+    run: (s: RunState, escalationId: string, oursTaskId: string, heldTaskId: string, branch: string, append: (body: EventBody) => RunEvent, semantic?: SemanticFix) => {
       journal = append;
-      return resolveWithMergeAgent({ state: s, spec: parsed.spec, paths, launcher, options: settings, append, integrationBranch: branch }, escalationId, oursTaskId, heldTaskId);
+      return resolveWithMergeAgent({ state: s, spec: parsed.spec, paths, launcher, options: settings, append, integrationBranch: branch }, escalationId, oursTaskId, heldTaskId, semantic);
     },
     dispose: async () => {
       await launcher.dispose();

@@ -287,6 +287,8 @@ export const EventBodySchema = z.discriminatedUnion('type', [
       .default([]),
     /** What was tried before a person was asked (the merge agent's attempt and why it was refused). */
     tried: z.string().optional(),
+    /** A conflict's cause (absent: textual): a semantic one has no sides to take, only a fix to make on the integration branch. */
+    cause: z.enum(['textual', 'semantic']).optional(),
     /** An approval: the agent that waits, what it wants to do, and when the wait ends as denied. */
     agentId: z.string().optional(),
     action: ActionSchema.optional(),

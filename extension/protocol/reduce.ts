@@ -169,7 +169,8 @@ export function reduce(state: RunState, event: RunEvent): RunState {
       return updateTask(s, event.taskId, (t) => ({ ...t, status: 'waiting', waitingOn: event.escalationId, failureReason: event.reason }));
     case 'escalation/didOpen': {
       const withEscalation = { ...s, escalations: [...s.escalations, { ...event, resolution: null }] };
-      if (event.kind !== 'conflict') return withEscalation;
+      // A semantic conflict's tasks are merged already: the question is about the integration branch.
+      if (event.kind !== 'conflict' || event.cause === 'semantic') return withEscalation;
       // The later task of a conflicting pair is the one left out of the integration branch.
       const held = event.taskIds[event.taskIds.length - 1];
       return updateTask(withEscalation, held, (t) => ({ ...t, status: 'conflicted' }));

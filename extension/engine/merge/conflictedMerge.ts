@@ -46,3 +46,17 @@ export async function landResolvedMerge(options: {
   await runGit(options.repo, ['update-ref', '-m', options.message, `refs/heads/${options.integrationBranch}`, commit, options.integrationHead]);
   return commit;
 }
+
+/**
+ * Lands a fix made on top of the integration head (a semantic conflict: nothing to merge, something
+ * to repair): the worktree's content becomes a commit on that head and the branch fast-forwards to
+ * it, only if nobody moved it meanwhile.
+ */
+export async function landFix(repo: string, worktree: string, branch: string, integrationHead: string, message: string): Promise<string> {
+  // Whatever is not yet committed, then the checkout's head: an agent's own checkpoints hold most of it.
+  await checkpoint(worktree, { message });
+  const commit = (await gitOut(worktree, ['rev-parse', 'HEAD'])).trim();
+  if (commit === integrationHead) throw new Error('the fix changed nothing');
+  await runGit(repo, ['update-ref', '-m', message, `refs/heads/${branch}`, commit, integrationHead]);
+  return commit;
+}

@@ -5,13 +5,11 @@ import type { RunState } from '../../protocol/runState';
 import { gitOut, mergeBase } from '../workspace/git';
 import { completeManualMerge, startManualMerge, type ManualMerge } from './manualMerge';
 import type { MergeGateInput } from './mergeGate';
-import type { MergeAgentOutcome } from './mergeAgentResolution';
-import { ESCALATION_CHOICES, EscalationError, resolveEscalation, type EscalationChoice } from './resolveEscalation';
+import { ESCALATION_CHOICES, EscalationError, resolveEscalation, type EscalationChoice, type MergeAgentRunner } from './resolveEscalation';
+
+export type { MergeAgentRunner };
 import type { RunPaths } from './runPaths';
 import { DEFAULT_RUN_SETTINGS, type RunOptions } from './runOptions';
-
-/** Runs a merge agent on an open conflict; injected by whoever holds a model (the run, or `loom resolve --simulate`). */
-export type MergeAgentRunner = (state: RunState, escalationId: string, oursTaskId: string, heldTaskId: string, branch: string, append: (body: EventBody) => RunEvent) => Promise<MergeAgentOutcome>;
 
 export interface EscalationServiceDeps {
   paths: RunPaths;

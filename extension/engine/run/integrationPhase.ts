@@ -5,7 +5,7 @@ import { conflictContent } from '../merge/conflictContent';
 import { integrate, mergeOnto, type SkippedTask } from '../merge/integrate';
 import { branchHead } from '../workspace/worktrees';
 import { effectKey, mergeIntent } from '../../protocol/effects';
-import { resolveWithMergeAgent } from './mergeAgentResolution';
+import { resolveWithMergeAgent, type SemanticFix } from './mergeAgentResolution';
 import { findSemanticConflicts, sandboxedSemanticDeps } from './semanticCheck';
 
 export interface IntegrationResult {
@@ -84,24 +84,34 @@ export async function integrationPhase(ctx: RunContext, verified: { taskId: stri
     heldForPerson.set(skipped.taskId, escalationId);
     await askPerson(ctx, verified, escalationId, skipped, landed);
   }
+  const semantic = await semanticConflicts(ctx, journaled, verified, mergedTaskIds, result.branch, () => `esc-${++conflictCount}`);
   const head = (await branchHead(repo, result.branch)) ?? result.head;
-  const semantic = await semanticConflicts(ctx, journaled, verified, mergedTaskIds, head);
-  return { branch: result.branch, head, mergedTaskIds, escalated, semanticConflicts: semantic };
+  return { branch: result.branch, head, mergedTaskIds, escalated: escalated || semantic.escalated, semanticConflicts: semantic.found };
 }
 
 /**
  * After integration, every merged task's acceptance checks run together on the integration head; a
- * check that passed on its own branch and fails there is bisected to the merge that broke it. Only
- * two or more merged tasks can break each other.
+ * check that passed on its own branch and fails there is bisected to the merge that broke it. Each
+ * such semantic conflict goes through the same tiers: a merge agent fixes the integration head
+ * (through the merge gate), else a person is asked. Only two or more merged tasks can break each other.
  */
-async function semanticConflicts(ctx: RunContext, journaled: RunState, verified: { taskId: string; commit: string }[], mergedTaskIds: string[], head: string): Promise<number> {
-  if (mergedTaskIds.length < 2) return 0;
-  const already = new Set(journaled.conflicts.filter((c) => c.cause === 'semantic').map((c) => `${c.taskIds.join(' ')} ${c.check}`));
+async function semanticConflicts(
+  ctx: RunContext,
+  journaled: RunState,
+  verified: { taskId: string; commit: string }[],
+  mergedTaskIds: string[],
+  branch: string,
+  nextEscalationId: () => string,
+): Promise<{ found: number; escalated: boolean }> {
+  const repo = ctx.options.repo;
+  const asked = journaled.escalations.filter((e) => e.kind === 'conflict' && e.cause === 'semantic');
+  if (asked.some((e) => e.resolution === null)) return { found: 0, escalated: true };
+  if (mergedTaskIds.length < 2) return { found: 0, escalated: false };
   let found;
   try {
     found = await findSemanticConflicts(sandboxedSemanticDeps(ctx), {
       baseCommit: ctx.baseCommit,
-      integrationHead: head,
+      integrationHead: (await branchHead(repo, branch))!,
       merged: mergedTaskIds.map((id) => ({
         taskId: id,
         headCommit: verified.find((v) => v.taskId === id)!.commit,
@@ -110,24 +120,63 @@ async function semanticConflicts(ctx: RunContext, journaled: RunState, verified:
     });
   } catch (err) {
     ctx.journal({ type: 'agent/didWarn', agentId: 'run', kind: 'merge', message: `the merged tasks' checks could not be run together on the integration branch: ${(err as Error).message}` });
-    return 0;
+    return { found: 0, escalated: false };
   }
   for (const note of [...found.flaky, ...found.failsOnItsBranch]) {
     ctx.journal({ type: 'agent/didWarn', agentId: 'run', kind: 'merge', message: `on the integration branch, ${note.taskId}'s check ${note.check}: ${note.detail}` });
   }
+  let escalated = false;
+  let unresolved = 0;
+  const seen = new Set<string>();
   for (const f of found.failures) {
     const taskIds: [string, string] = [f.introducedBy.taskId, f.taskId];
-    if (already.has(`${taskIds.join(' ')} ${f.check}`)) continue;
+    if (seen.has(taskIds.join(' '))) continue;
+    seen.add(taskIds.join(' '));
+    ctx.journal({ type: 'conflict/didDetect', cause: 'semantic', taskIds, files: f.changedFiles.map((path) => ({ path, kind: 'semantic' })), check: f.check, mergeCommit: f.introducedBy.mergeCommit });
+    const escalationId = nextEscalationId();
+    const fix = { check: f.check, files: f.changedFiles };
+    const tier = await mergeAgentFix(ctx, journaled, escalationId, taskIds, fix, branch);
+    if (tier.ok) continue;
+    unresolved++;
+    escalated = true;
     ctx.journal({
-      type: 'conflict/didDetect',
+      type: 'escalation/didOpen',
+      escalationId,
+      kind: 'conflict',
       cause: 'semantic',
       taskIds,
-      files: f.changedFiles.map((path) => ({ path, kind: 'semantic' })),
-      check: f.check,
-      mergeCommit: f.introducedBy.mergeCommit,
+      question: `git merged ${taskIds[0]} and ${taskIds[1]} cleanly, but since ${taskIds[0]} merged, ${f.check} (a check of ${f.taskId}) fails on the integration branch: fix it with a merge agent, or by hand?`,
+      options: ['mergeAgent', 'manual'],
+      files: fix.files.map((path) => ({ path, kind: 'semantic', base: null, ours: null, theirs: null, ...(path in tier.produced ? { merged: tier.produced[path] } : {}) })),
+      ...(tier.tried ? { tried: tier.tried } : {}),
     });
   }
-  return found.failures.length;
+  return { found: unresolved, escalated };
+}
+
+/** The second tier for a semantic conflict: a merge agent repairs the integration head. */
+async function mergeAgentFix(ctx: RunContext, journaled: RunState, escalationId: string, taskIds: [string, string], fix: SemanticFix, branch: string): Promise<TierOutcome> {
+  if (ctx.options.mergeAgent === 'off') return { ok: false, tried: undefined, produced: {} };
+  const state = { ...journaled, runId: ctx.runId, repo: ctx.options.repo };
+  let outcome;
+  try {
+    outcome = await resolveWithMergeAgent(
+      { state, spec: ctx.spec, paths: ctx.paths, launcher: ctx.launcher, options: ctx.options, append: ctx.journal, integrationBranch: branch },
+      escalationId,
+      taskIds[0],
+      taskIds[1],
+      fix,
+    );
+  } catch (err) {
+    outcome = { ok: false as const, reason: `the merge agent could not be run: ${(err as Error).message}` };
+  }
+  if (outcome.ok) {
+    ctx.journal({ type: 'merge/didMerge', taskId: taskIds[1], branch, commit: outcome.commit, tier: 'mergeAgent' });
+    return { ok: true };
+  }
+  const tried = `A merge agent (merger-${escalationId}-1) tried to make ${taskIds[1]}'s check pass again after ${taskIds[0]}; its result was refused: ${outcome.reason}`;
+  ctx.journal({ type: 'agent/didWarn', agentId: `merger-${escalationId}-1`, kind: 'merge', message: tried });
+  return { ok: false, tried, produced: outcome.produced ?? {} };
 }
 
 /** Every task the given one builds on, directly or not. */

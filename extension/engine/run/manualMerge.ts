@@ -8,7 +8,7 @@ import type { RunState } from '../../protocol/runState';
 import { gitOut, mergeBase, runGit } from '../workspace/git';
 import { LeaseManager } from '../workspace/leases';
 import { integrationBranch } from '../merge/integrate';
-import { checkOutConflictedMerge, filesWithMarkers, landResolvedMerge } from '../merge/conflictedMerge';
+import { checkOutConflictedMerge, filesWithMarkers, landFix, landResolvedMerge } from '../merge/conflictedMerge';
 import { EscalationError, settleRun } from './resolveEscalation';
 import { checkMergedResult, type MergeGateInput } from './mergeGate';
 
@@ -46,7 +46,8 @@ export async function startManualMerge(deps: ManualMergeDeps, escalationId: stri
   const ours = (await gitOut(repo, ['rev-parse', '--verify', `refs/heads/${branch}^{commit}`])).trim();
   const leases = new LeaseManager({ repoDir: repo, root: deps.worktreesRoot });
   const lease = await leases.acquire({ runId: deps.state.runId!, taskId: leaseName(escalationId), startCommit: ours, reset: true });
-  const files = await checkOutConflictedMerge(lease.path, held.headCommit!);
+  // A semantic conflict's tasks are both merged: the person fixes the integration head itself.
+  const files = escalation.cause === 'semantic' ? [] : await checkOutConflictedMerge(lease.path, held.headCommit!);
   deps.append({ type: 'lease/didCreate', taskId: leaseName(escalationId), purpose: 'implement', branch: lease.branch, path: lease.path, startCommit: ours });
   return {
     escalationId,
@@ -66,8 +67,9 @@ export async function completeManualMerge(deps: ManualMergeDeps, merge: Pick<Man
   const left = await filesWithMarkers(merge.worktree, merge.files);
   if (left.length) throw new EscalationError(`conflict markers are still in ${left.join(', ')}: resolve them (and save) before completing the merge`);
   const repo = deps.state.repo!;
+  const semantic = openConflict(deps.state, merge.escalationId).escalation.cause === 'semantic';
   // VS Code's merge editor starts each conflict from the base: saved untouched, neither side survives.
-  const untouched = await filesEqualToBase(repo, merge.worktree, merge.files, merge.base);
+  const untouched = semantic ? [] : await filesEqualToBase(repo, merge.worktree, merge.files, merge.base);
   if (untouched.length) {
     throw new EscalationError(`${untouched.join(', ')} is still the merge base: keep the current or incoming change (or both) in the merge editor, save, then complete the merge`);
   }
@@ -77,14 +79,16 @@ export async function completeManualMerge(deps: ManualMergeDeps, merge: Pick<Man
   // The lease stays checked out: the person fixes the files and completes again.
   if (!gate.ok) throw new EscalationError(`the merge was not landed: ${gate.reason}. Fix it in ${merge.worktree} (the merge editor) and complete the merge again`);
   deps.append(mergeIntent(merge.heldTaskId, `resolved by hand for ${merge.escalationId}`));
-  const commit = await landResolvedMerge({
-    repo,
-    worktree: merge.worktree,
-    integrationBranch: branch,
-    integrationHead: merge.ours,
-    theirs: merge.theirs,
-    message: `loom: merge ${merge.heldTaskId} resolved by hand (${merge.escalationId}, ${by})`,
-  });
+  const commit = semantic
+    ? await landFix(repo, merge.worktree, branch, merge.ours, `loom: integration fixed by hand for ${merge.heldTaskId} (${merge.escalationId}, ${by})`)
+    : await landResolvedMerge({
+        repo,
+        worktree: merge.worktree,
+        integrationBranch: branch,
+        integrationHead: merge.ours,
+        theirs: merge.theirs,
+        message: `loom: merge ${merge.heldTaskId} resolved by hand (${merge.escalationId}, ${by})`,
+      });
   let next = deps.state;
   const append = (body: EventBody): RunEvent => {
     const event = deps.append(body);

@@ -5,7 +5,7 @@ import type { Spec } from '../../protocol/spec';
 import { gitOut } from '../workspace/git';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkOutConflictedMerge, landResolvedMerge } from '../merge/conflictedMerge';
+import { checkOutConflictedMerge, landFix, landResolvedMerge } from '../merge/conflictedMerge';
 import { checkpoint } from '../workspace/checkpoint';
 import { LeaseManager } from '../workspace/leases';
 import { agentServers, openRunSandbox } from './agentConfinement';
@@ -34,7 +34,18 @@ export type MergeAgentOutcome =
  * own, conflict markers and all; a merger agent edits them away; deterministic checks (no marker
  * left, both tasks' tests pass) gate the result, which then lands as a two-parent merge commit.
  */
-export async function resolveWithMergeAgent(ctx: MergeAgentContext, escalationId: string, oursTaskId: string, heldTaskId: string): Promise<MergeAgentOutcome> {
+/**
+ * A semantic conflict (git merged the two tasks cleanly, a check of one fails on the result): the
+ * agent starts from the integration head itself, and its fix lands as a commit on top of it.
+ */
+export interface SemanticFix {
+  /** The failing check, as journaled. */
+  check: string;
+  /** What the two tasks changed: where the fix is likely needed. */
+  files: string[];
+}
+
+export async function resolveWithMergeAgent(ctx: MergeAgentContext, escalationId: string, oursTaskId: string, heldTaskId: string, semantic?: SemanticFix): Promise<MergeAgentOutcome> {
   const { state } = ctx;
   const repo = state.repo!;
   const ours = state.tasks.find((t) => t.task.id === oursTaskId);
@@ -47,11 +58,11 @@ export async function resolveWithMergeAgent(ctx: MergeAgentContext, escalationId
   const leases = new LeaseManager({ repoDir: repo, root: ctx.paths.worktrees });
   const lease = await leases.acquire({ runId: state.runId!, taskId: mergeTaskId, startCommit: integrationHead, reset: true });
   try {
-    const conflicted = await checkOutConflictedMerge(lease.path, held.headCommit);
-    const startCommit = (await checkpoint(lease.path, { message: `loom: ${heldTaskId} merged with conflict markers (${escalationId})` })) ?? integrationHead;
+    const conflicted = semantic ? [] : await checkOutConflictedMerge(lease.path, held.headCommit);
+    const startCommit = semantic ? integrationHead : ((await checkpoint(lease.path, { message: `loom: ${heldTaskId} merged with conflict markers (${escalationId})` })) ?? integrationHead);
     ctx.append({ type: 'lease/didCreate', taskId: mergeTaskId, purpose: 'implement', branch: lease.branch, path: lease.path, startCommit });
 
-    const task = mergeTask(mergeTaskId, ours.task, held.task, conflicted);
+    const task = semantic ? semanticTask(mergeTaskId, ours.task, held.task, semantic) : mergeTask(mergeTaskId, ours.task, held.task, conflicted);
     // A person who picks the merge agent after the automatic one failed gets a new agent, numbered after it.
     const agentId = `merger-${escalationId}-${state.agents.filter((a) => a.agentId.startsWith(`merger-${escalationId}-`)).length + 1}`;
     const sandbox = await openRunSandbox({ repo, bundle: ctx.options.bundle, sandbox: ctx.options.sandbox }, ctx.paths.runDir);
@@ -91,7 +102,7 @@ export async function resolveWithMergeAgent(ctx: MergeAgentContext, escalationId
         commandAllowlist: ctx.options.commandAllowlist,
       }),
     });
-    const produced = async () => readProduced(lease.path, conflicted);
+    const produced = async () => readProduced(lease.path, semantic ? semantic.files : conflicted);
     if (end.outcome.kind !== 'completed') return { ok: false, reason: `merge agent ${end.outcome.kind}: ${end.outcome.message}`, produced: await produced() };
     const gate = await checkMergedResult({
       options: { ...ctx.options, repo },
@@ -107,6 +118,7 @@ export async function resolveWithMergeAgent(ctx: MergeAgentContext, escalationId
     });
     if (!gate.ok) return { ok: false, reason: gate.reason, produced: await produced() };
 
+    if (semantic) return { ok: true, commit: await landFix(repo, lease.path, ctx.integrationBranch, integrationHead, `loom: ${ours.task.id} x ${heldTaskId} fixed by ${agentId} (${escalationId}): ${semantic.check} passes again`) };
     const commit = await landResolvedMerge({
       repo,
       worktree: lease.path,
@@ -120,6 +132,26 @@ export async function resolveWithMergeAgent(ctx: MergeAgentContext, escalationId
     await lease.remove({ deleteBranch: false });
     await leases.dispose();
   }
+}
+
+/** The fixer's task: both sides' intent, the failing check, every check of both as pass-to-pass. */
+function semanticTask(id: string, introduced: Task, broken: Task, fix: SemanticFix): Task {
+  const checks: AcceptanceCheck[] = [...introduced.acceptance, ...broken.acceptance].map((c) => ({ kind: 'passToPass', command: c.command }));
+  return {
+    id,
+    title: `Make ${broken.id} and ${introduced.id} work together on the integration branch`,
+    instructions: [
+      `Git merged both tasks without a conflict, but since ${introduced.id} was merged, \`${fix.check}\` (a check of ${broken.id}) fails on the integration branch.`,
+      `Task ${introduced.id}: ${introduced.title}. ${introduced.instructions}`,
+      `Task ${broken.id}: ${broken.title}. ${broken.instructions}`,
+      `The two tasks changed ${fix.files.join(', ') || 'the files the check exercises'}. Change the code so that every check of both tasks passes, keeping what both tasks need. Do not edit tests.`,
+    ].join('\n'),
+    requirementIds: [...new Set([...introduced.requirementIds, ...broken.requirementIds])],
+    // The repair may belong on either side: both tasks' scopes, and what their merge changed.
+    fileScope: [...new Set([...fix.files, ...introduced.fileScope, ...broken.fileScope])],
+    dependsOn: [],
+    acceptance: checks,
+  };
 }
 
 /** The merger's task: both sides' intent, the conflicted files as its scope, both sides' tests as pass-to-pass checks. */

@@ -4,10 +4,23 @@ import type { RunState } from '../../protocol/runState';
 import { integrationBranch } from '../merge/integrate';
 import { mergeTakingSide } from '../merge/takeSide';
 import { effectKey, mergeIntent } from '../../protocol/effects';
-import type { MergeAgentOutcome } from './mergeAgentResolution';
+import type { MergeAgentOutcome, SemanticFix } from './mergeAgentResolution';
 
 export const ESCALATION_CHOICES = ['ours', 'theirs', 'mergeAgent', 'manual'] as const;
 export type EscalationChoice = (typeof ESCALATION_CHOICES)[number];
+
+/** Runs a merge agent on an open conflict; injected by whoever holds a model (the run, or `loom resolve --simulate`). */
+export type MergeAgentRunner = (
+  state: RunState,
+  escalationId: string,
+  oursTaskId: string,
+  heldTaskId: string,
+  branch: string,
+  /** Journals an event and folds it into the state the resolution returns. */
+  append: (body: EventBody) => RunEvent,
+  /** A semantic conflict: the agent fixes the integration head instead of merging. */
+  semantic?: SemanticFix,
+) => Promise<MergeAgentOutcome>;
 
 export class EscalationError extends Error {
   constructor(message: string) {
@@ -19,7 +32,7 @@ export class EscalationError extends Error {
 /**
  * Applies a person's answer to a conflict escalation and journals it. `ours` keeps the integration
  * branch's version of each conflicted file, `theirs` the held task's; both merge the held task's other
- * changes. `manual` records that the person will merge it by hand. When nothing is left open, the run
+ * changes; `mergeAgent` runs the injected merge agent (`manual` goes through the escalation service). When nothing is left open, the run
  * is finished again with its new status (the journal is append-only: the later event wins).
  */
 export async function resolveEscalation(
@@ -30,15 +43,7 @@ export async function resolveEscalation(
     state: RunState;
     append: (body: EventBody) => RunEvent;
     /** Runs a merge agent on the conflict; without it (no model at hand) `mergeAgent` is refused. */
-    mergeAgent?: (
-      state: RunState,
-      escalationId: string,
-      oursTaskId: string,
-      heldTaskId: string,
-      branch: string,
-      /** Journals an event and folds it into the state this function returns. */
-      append: (body: EventBody) => RunEvent,
-    ) => Promise<MergeAgentOutcome>;
+    mergeAgent?: MergeAgentRunner;
   },
   escalationId: string,
   choice: EscalationChoice,
@@ -67,7 +72,7 @@ export async function resolveEscalation(
   } else if (choice === 'mergeAgent') {
     if (!deps.mergeAgent) throw new EscalationError('a merge agent needs a model: configure one (or --simulate SCENARIO) and try again');
     append(mergeIntent(heldTaskId, `merge agent for ${escalationId}`));
-    const outcome = await deps.mergeAgent(state, escalationId, escalation.taskIds[0], heldTaskId, branch, append);
+    const outcome = await deps.mergeAgent(state, escalationId, escalation.taskIds[0], heldTaskId, branch, append, semanticFixOf(state, escalation));
     if (!outcome.ok) {
       // The question stays open: the person still decides.
       append({ type: 'agent/didWarn', agentId: `merger-${escalationId}-1`, kind: 'merge', message: `merge agent could not resolve ${escalationId}: ${outcome.reason}` });
@@ -77,6 +82,7 @@ export async function resolveEscalation(
     append({ type: 'escalation/didResolve', escalationId, choice, by });
     append({ type: 'merge/didMerge', taskId: heldTaskId, branch, commit: outcome.commit, tier: 'mergeAgent' });
   } else {
+    if (escalation.cause === 'semantic') throw new EscalationError(`${escalationId} is a semantic conflict: both tasks are merged, so there is no side to take; choose mergeAgent or manual (fix the integration branch by hand)`);
     append(mergeIntent(heldTaskId, `${choice} for ${escalationId}`));
     const { commit } = await mergeTakingSide({
       repo: deps.repo,
@@ -113,6 +119,13 @@ export function settleRun(state: RunState, branch: string, append: (body: EventB
     integrationCommit: state.integrationCommit,
   });
   return reduce(state, event);
+}
+
+/** The failing check and files of a semantic conflict escalation; undefined for a textual one. */
+export function semanticFixOf(state: RunState, escalation: RunState['escalations'][number]): SemanticFix | undefined {
+  if (escalation.cause !== 'semantic') return undefined;
+  const detected = [...state.conflicts].reverse().find((c) => c.cause === 'semantic' && c.taskIds.join(' ') === escalation.taskIds.join(' '));
+  return { check: detected?.check ?? 'its check', files: escalation.files.map((f) => f.path) };
 }
 
 /** What a side choice keeps and drops, in the words the question and the report use. */

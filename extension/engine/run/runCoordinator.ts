@@ -351,11 +351,11 @@ export class RunCoordinator implements Disposable {
       append,
       gate: { options: this.options, runDir: paths.runDir },
       // A merger agent in a worker thread like every agent, on the run's model; stop() ends it.
-      mergeAgent: async (state, id, oursTaskId, heldTaskId, branch, journal) => {
+      mergeAgent: async (state, id, oursTaskId, heldTaskId, branch, journal, semantic) => {
         const launcher = new AgentLauncher({ workerScript: this.options.bundle.agentWorker, endpoint: this.options.endpoint, journal, mcpSupervision: this.options.mcpSupervision, agentHeapMb: this.options.agentHeapMb, hostModel: this.options.hostModel, approvals: this.approvals ?? undefined });
         this.launcher = launcher;
         try {
-          return await resolveWithMergeAgent({ state, spec: this.spec!, paths, launcher, options: this.options, append: journal, integrationBranch: branch }, id, oursTaskId, heldTaskId);
+          return await resolveWithMergeAgent({ state, spec: this.spec!, paths, launcher, options: this.options, append: journal, integrationBranch: branch }, id, oursTaskId, heldTaskId, semantic);
         } finally {
           await launcher.dispose();
         }

@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { PASS_VERDICT, ROOT, eventsOf, planTask, report, runScenario, simulatedRunOptions, specWith, write, type RunResult } from './runHarness';
+import { PASS_VERDICT, eventsOf, planTask, report, runScenario, simulatedRunOptions, specWith, write, type RunResult } from './runHarness';
 import { RunCoordinator } from '../../../../extension/engine/run/runCoordinator';
-import { EscalationService, gateFromJournal } from '../../../../extension/engine/run/escalationService';
-import { readJournal } from '../../../../extension/engine/journal/journalReader';
-import { foldEvents } from '../../../../extension/protocol/reduce';
-import { runPaths } from '../../../../extension/engine/run/runPaths';
+import { journaledEscalations } from './journaledEscalations';
 import { startSimulator } from '../../../../extension/engine/simulator/simulatorServer';
 import type { ScenarioInput } from '../../../../extension/engine/simulator/scenarioSchema';
 import { git } from '../../../fixtures/gitRepo';
@@ -96,22 +92,10 @@ describe('conflict tiers in a run: merge agent first, a person last, dependents 
     });
 
     it('after the person answers, loom resume starts the dependent from the resolved branch and merges it', async () => {
-      const paths = runPaths(run.loomHome, run.state.runId!);
-      const { JournalWriter } = await import('../../../../extension/engine/journal/journalWriter');
-      const writer = new JournalWriter(paths.journal);
-      let state = foldEvents(readJournal(paths.journal).events);
-      const service = new EscalationService({
-        paths,
-        state: () => state,
-        append: (body) => {
-          const event = writer.append(body);
-          state = foldEvents([event], Infinity, state);
-          return event;
-        },
-        gate: gateFromJournal(readJournal(paths.journal).events, paths, { agentWorker: join(ROOT, 'dist/workers/agentWorker.js'), toolServer: join(ROOT, 'dist/tools/loomToolServer.js') }),
-      });
+      const { service, state: stateNow, dispose } = journaledEscalations(run.loomHome, run.state.runId!);
       await service.answer('esc-1', 'theirs', 'user');
-      writer.dispose();
+      dispose();
+      const state = stateNow();
       assert.equal(state.status, 'stopped', 'paused for the waiting task, not done');
 
       const simulator = await startSimulator({ scenario: scenario('fails') });
