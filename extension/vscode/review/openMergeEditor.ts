@@ -11,6 +11,13 @@ import { GitContentProvider } from './gitContentProvider';
 export async function openMergeEditor(controller: RunController, escalationId: string, log: vscode.LogOutputChannel): Promise<ManualMerge> {
   const merge = await controller.startManualMerge(escalationId);
   const repo = controller.state.repo!;
+  const semantic = controller.state.escalations.find((e) => e.escalationId === escalationId)?.cause === 'semantic';
+  if (semantic) {
+    // Nothing to merge: both tasks are in. The person repairs the integration head in its own checkout.
+    for (const file of merge.files) await vscode.window.showTextDocument(vscode.Uri.file(`${merge.worktree}/${file}`), { preview: false });
+    offerCompletion(controller, escalationId, log, `Loom: fix the integration branch in ${merge.worktree} (both tasks' checks must pass), save, then complete.`);
+    return merge;
+  }
   for (const file of merge.files) {
     // `_open.mergeEditor` is the internal command VS Code's git extension uses; there is no public API.
     await vscode.commands.executeCommand('_open.mergeEditor', {
@@ -21,12 +28,16 @@ export async function openMergeEditor(controller: RunController, escalationId: s
     });
   }
   log.info(`${escalationId}: merge editor opened on ${merge.files.join(', ')} in ${merge.worktree}`);
-  // Not awaited: the person answers whenever they are done (or runs "Loom: Complete Merge").
+  offerCompletion(controller, escalationId, log, `Loom: resolve ${merge.files.join(', ')} in the merge editor and save, then complete the merge of ${merge.heldTaskId}.`);
+  return merge;
+}
+
+/** Not awaited: the person answers whenever they are done (or runs "Loom: Complete Merge"). */
+function offerCompletion(controller: RunController, escalationId: string, log: vscode.LogOutputChannel, text: string): void {
   void vscode.window
-    .showInformationMessage(`Loom: resolve ${merge.files.join(', ')} in the merge editor and save, then complete the merge of ${merge.heldTaskId}.`, 'Complete Merge')
+    .showInformationMessage(text, 'Complete Merge')
     .then((answer) => (answer ? completeMerge(controller, escalationId, log) : undefined))
     .then(undefined, (err: unknown) => void vscode.window.showErrorMessage(`Loom: ${(err as Error)?.message ?? String(err)}`));
-  return merge;
 }
 
 export async function completeMerge(controller: RunController, escalationId: string, log: vscode.LogOutputChannel): Promise<void> {
