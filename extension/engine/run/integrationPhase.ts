@@ -161,7 +161,7 @@ async function mergeAgentFix(ctx: RunContext, journaled: RunState, escalationId:
   let outcome;
   try {
     outcome = await resolveWithMergeAgent(
-      { state, spec: ctx.spec, paths: ctx.paths, launcher: ctx.launcher, options: ctx.options, append: ctx.journal, integrationBranch: branch },
+      { state, spec: ctx.spec, paths: ctx.paths, launcher: ctx.launcher, options: ctx.options, append: ctx.journal, integrationBranch: branch, setup: ctx.setup },
       escalationId,
       taskIds[0],
       taskIds[1],
@@ -199,7 +199,7 @@ async function mergeAgentTier(ctx: RunContext, journaled: RunState, escalationId
   let outcome;
   try {
     outcome = await resolveWithMergeAgent(
-      { state, spec: ctx.spec, paths: ctx.paths, launcher: ctx.launcher, options: ctx.options, append: ctx.journal, integrationBranch: branch },
+      { state, spec: ctx.spec, paths: ctx.paths, launcher: ctx.launcher, options: ctx.options, append: ctx.journal, integrationBranch: branch, setup: ctx.setup },
       escalationId,
       skipped.conflictsWith,
       skipped.taskId,

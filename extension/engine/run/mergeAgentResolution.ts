@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { checkOutConflictedMerge, landFix, landResolvedMerge } from '../merge/conflictedMerge';
 import { checkpoint } from '../workspace/checkpoint';
 import { LeaseManager } from '../workspace/leases';
-import { agentServers, openRunSandbox } from './agentConfinement';
+import { agentServers, commandSandbox, openRunSandbox } from './agentConfinement';
+import { runLeaseSetup } from './leaseSetup';
 import { checkMergedResult } from './mergeGate';
 import type { AgentLauncher } from './agentLauncher';
 import { DEFAULT_CONTEXT_WINDOW, runPolicy, type RunOptions } from './runOptions';
@@ -22,6 +23,8 @@ export interface MergeAgentContext {
   options: Pick<RunOptions, 'bundle' | 'commandAllowlist' | 'commandTimeoutMs' | 'budgets' | 'maxTurns' | 'contextWindowTokens' | 'sandbox' | 'policy'>;
   append: (body: EventBody) => RunEvent;
   integrationBranch: string;
+  /** The repository's setup recipe (RunContext.setup), run in the merge lease first; null or absent: none. */
+  setup?: string | null;
 }
 
 export type MergeAgentOutcome =
@@ -76,6 +79,11 @@ export async function resolveWithMergeAgent(ctx: MergeAgentContext, escalationId
       runDir: ctx.paths.runDir,
       leaseKey: mergeTaskId,
     });
+    // The repository's setup recipe, as in every task's lease: the agent and the gate need what it builds.
+    if (ctx.setup) {
+      const failed = await runLeaseSetup(ctx.setup, lease.path, commandSandbox(sandbox.spec, toolServer), ctx.append, mergeTaskId);
+      if (failed) return { ok: false, reason: `the merge lease could not be set up: ${failed}` };
+    }
     const end = await ctx.launcher.run({
       agentId,
       role: 'merger',

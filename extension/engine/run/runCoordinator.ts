@@ -355,7 +355,8 @@ export class RunCoordinator implements Disposable {
         const launcher = new AgentLauncher({ workerScript: this.options.bundle.agentWorker, endpoint: this.options.endpoint, journal, mcpSupervision: this.options.mcpSupervision, agentHeapMb: this.options.agentHeapMb, hostModel: this.options.hostModel, approvals: this.approvals ?? undefined });
         this.launcher = launcher;
         try {
-          return await resolveWithMergeAgent({ state, spec: this.spec!, paths, launcher, options: this.options, append: journal, integrationBranch: branch }, id, oursTaskId, heldTaskId, semantic);
+          const setup = await resolveSetupRecipe(this.options.repo, this.options.setupCommand);
+          return await resolveWithMergeAgent({ state, spec: this.spec!, paths, launcher, options: this.options, append: journal, integrationBranch: branch, setup }, id, oursTaskId, heldTaskId, semantic);
         } finally {
           await launcher.dispose();
         }

@@ -3,7 +3,7 @@ import type { Task } from '../../protocol/plan';
 import type { Finding, TaskResult } from '../../protocol/taskResult';
 import { TaskResultSchema } from '../../protocol/taskResult';
 import { agentServers, commandSandbox } from './agentConfinement';
-import { runSetupRecipe } from '../sandbox/setupRecipe';
+import { runLeaseSetup } from './leaseSetup';
 import type { Lease } from '../workspace/leases';
 import type { RunContext } from './runContext';
 import { DEFAULT_CONTEXT_WINDOW } from './runOptions';
@@ -220,10 +220,7 @@ async function verify(
   return { ok: true, passed: verdict.data.passed, findings: verdict.data.findings };
 }
 
-/**
- * The setup recipe, once per lease before its first agent: in the sandbox the agent will get, so
- * what it installs or builds is there for the agent. Returns why the task cannot start, or null.
- */
+/** The setup recipe in a task's lease (runLeaseSetup). Returns why the task cannot start, or null. */
 async function setUpLease(ctx: RunContext, task: Task, lease: Lease): Promise<string | null> {
   const [toolServer] = await agentServers({
     sandbox: ctx.sandbox,
@@ -234,16 +231,5 @@ async function setUpLease(ctx: RunContext, task: Task, lease: Lease): Promise<st
     runDir: ctx.paths.runDir,
     leaseKey: task.id,
   });
-  const outcome = await runSetupRecipe(ctx.setup!, lease.path, commandSandbox(ctx.sandbox.spec, toolServer), ctx.signal);
-  ctx.journal({ type: 'setup/didRun', taskId: task.id, purpose: 'lease', command: firstLine(ctx.setup!), ...outcome });
-  return outcome.passed ? null : `setup failed (${outcome.exitCode === null ? 'killed' : `exit ${outcome.exitCode}`}): ${lastLine(outcome.output)}`;
-}
-
-function firstLine(text: string): string {
-  const lines = text.trim().split('\n');
-  return lines.length > 1 ? `${lines[0]} …` : lines[0];
-}
-
-function lastLine(text: string): string {
-  return text.trim().split('\n').pop() ?? '';
+  return runLeaseSetup(ctx.setup!, lease.path, commandSandbox(ctx.sandbox.spec, toolServer), ctx.journal, task.id, ctx.signal);
 }

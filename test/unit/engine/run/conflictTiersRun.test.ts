@@ -12,6 +12,9 @@ const ALLOW_OUTSIDE = { ...DEFAULT_ACTION_POLICY, writeOutsideScope: 'allow' as 
 // `left` and `right` both add a line to src/index.js (outside their scopes, allowed by the policy):
 // a textual conflict. `both` depends on the two of them, so its start cannot be made from their heads.
 const files = {
+  // A setup recipe, as a repository with a build step has: it runs in every lease, the merge agent's too.
+  '.loom/setup': 'mkdir -p build\necho ok > build/ready\n',
+  '.gitignore': 'build/\n',
   'src/index.js': 'module.exports = {\n  base: 1,\n};\n',
   'test/left.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\ntest('left', () => assert.equal(require('../src/left.js'), 'L'));\n",
   'test/right.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\ntest('right', () => assert.equal(require('../src/right.js'), 'R'));\n",
@@ -62,6 +65,7 @@ describe('conflict tiers in a run: merge agent first, a person last, dependents 
       const tiers = Object.fromEntries(eventsOf(run.events, 'merge/didMerge').map((e) => [e.taskId, e.tier]));
       assert.deepEqual(tiers, { left: 'auto', right: 'mergeAgent', both: 'auto' });
       assert.deepEqual(eventsOf(run.events, 'escalation/didOpen').filter((e) => e.kind === 'conflict'), [], 'no person was asked');
+      assert.deepEqual(eventsOf(run.events, 'setup/didRun').filter((e) => e.taskId === 'merge-esc-1').map((e) => e.passed), [true], 'the merge lease was set up like a task lease');
       assert.deepEqual(eventsOf(run.events, 'task/didFail'), [], 'the dependent did not fail');
       // It started after the merge agent's merge, from the integration branch that holds it.
       const lease = eventsOf(run.events, 'lease/didCreate').find((e) => e.taskId === 'both')!;
