@@ -189,7 +189,8 @@ describe('Loom in VS Code (code-server + Chromium): Start Agent Plan from the pa
     assert.ok(seen.some((s) => s.startsWith('merger-esc-1-1')), 'the merge agent is listed with its spend');
     // The sidebar: the run with tokens and cost, and no question left for a person.
     assert.match(await sidebarRow(/Run \d/).first().innerText(), /succeeded[\s\S]*tok[\s\S]*\$/);
-    assert.equal(await sidebarRow('esc-1').count(), 0);
+    // No escalation row (the merge agent's own row, merger-esc-1-1, is an agent, not a question).
+    assert.equal(await sidebarRow(/esc-1: conflict/).count(), 0);
     // Expand the tasks whose agents arrived after the tree first drew them.
     const collapsed = page.locator('.part.sidebar .monaco-list-row[aria-expanded="false"]');
     for (let i = await collapsed.count(); i > 0; i--) {
