@@ -1,4 +1,4 @@
-import { describeAllowlist, isCommandAllowed, programName } from '../policy/commandAllowlist';
+import { acceptanceAllowlist, describeAllowlist, isCommandAllowed, programName } from '../policy/commandAllowlist';
 import { findOnPath } from '../process/findOnPath';
 
 /** What decides whether a planned acceptance command can run in this run. */
@@ -25,7 +25,7 @@ interface LooseCheck {
  * installed — found before anything starts, worded for the coordinator's repair round.
  */
 export function unrunnableCommandErrors(tasks: ReadonlyArray<{ id?: string; acceptance?: readonly LooseCheck[] }>, context: RunnableContext): string[] {
-  const allowlist = context.confined ? [...context.allowlist, 'sh'] : [...context.allowlist];
+  const allowlist = acceptanceAllowlist(context.allowlist, context.confined);
   const installed = context.installed ?? ((program: string) => findOnPath(program) !== undefined);
   const errors: string[] = [];
   const existing = context.repoFiles ? new Set(context.repoFiles) : undefined;

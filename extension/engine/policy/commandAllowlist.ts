@@ -25,3 +25,12 @@ export function isCommandAllowed(argv: readonly string[], allowlist: readonly st
 export function describeAllowlist(allowlist: readonly string[]): string {
   return allowlist.length ? allowlist.join(', ') : '(empty)';
 }
+
+/**
+ * The allowlist an acceptance check runs under: inside the sandbox a check may be a shell command
+ * (`sh -c "…"`), since the sandbox, not the allowlist, is what confines it. One rule for the plan's
+ * repair round, the verifier, the merge gate and the semantic check.
+ */
+export function acceptanceAllowlist(allowlist: readonly string[], confined: boolean): string[] {
+  return confined ? [...allowlist, 'sh'] : [...allowlist];
+}

@@ -103,6 +103,15 @@ export async function agentServers(input: AgentServersInput): Promise<McpServerC
   return servers;
 }
 
+/**
+ * Loom's tool server alone, confined to one checkout: what a check or a setup command there runs in
+ * (commandSandbox), for a task's setup, a merge gate or a semantic check alike.
+ */
+export async function checkoutToolServer(input: Omit<AgentServersInput, 'options'> & { options: Omit<AgentServersInput['options'], 'mcpServers'> }): Promise<McpServerConfig> {
+  const [toolServer] = await agentServers({ ...input, options: { ...input.options, mcpServers: [] } });
+  return toolServer;
+}
+
 /** A check command run like the agent's own commands: in the sandbox its tool server had, with its variables. */
 export function commandSandbox(spec: SandboxSpec, toolServer: McpServerConfig): CommandSandbox | undefined {
   if (!toolServer.confinement) return undefined;

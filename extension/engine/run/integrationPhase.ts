@@ -75,7 +75,9 @@ export async function integrationPhase(ctx: RunContext, verified: { taskId: stri
       continue;
     }
     const escalationId = `esc-${++conflictCount}`;
-    const landed = await mergeAgentTier(ctx, journaled, escalationId, skipped, result.branch);
+    const landed = skipped.conflictsWith
+      ? await mergeAgentTier(ctx, journaled, escalationId, [skipped.conflictsWith, skipped.taskId], result.branch)
+      : ({ ok: false, tried: undefined, produced: {} } as const);
     if (landed.ok) {
       mergedTaskIds.push(skipped.taskId);
       continue;
@@ -135,7 +137,7 @@ async function semanticConflicts(
     ctx.journal({ type: 'conflict/didDetect', cause: 'semantic', taskIds, files: f.changedFiles.map((path) => ({ path, kind: 'semantic' })), check: f.check, mergeCommit: f.introducedBy.mergeCommit });
     const escalationId = nextEscalationId();
     const fix = { check: f.check, files: f.changedFiles };
-    const tier = await mergeAgentFix(ctx, journaled, escalationId, taskIds, fix, branch);
+    const tier = await mergeAgentTier(ctx, journaled, escalationId, taskIds, branch, fix);
     if (tier.ok) continue;
     unresolved++;
     escalated = true;
@@ -154,31 +156,6 @@ async function semanticConflicts(
   return { found: unresolved, escalated };
 }
 
-/** The second tier for a semantic conflict: a merge agent repairs the integration head. */
-async function mergeAgentFix(ctx: RunContext, journaled: RunState, escalationId: string, taskIds: [string, string], fix: SemanticFix, branch: string): Promise<TierOutcome> {
-  if (ctx.options.mergeAgent === 'off') return { ok: false, tried: undefined, produced: {} };
-  const state = { ...journaled, runId: ctx.runId, repo: ctx.options.repo };
-  let outcome;
-  try {
-    outcome = await resolveWithMergeAgent(
-      { state, spec: ctx.spec, paths: ctx.paths, launcher: ctx.launcher, options: ctx.options, append: ctx.journal, integrationBranch: branch, setup: ctx.setup },
-      escalationId,
-      taskIds[0],
-      taskIds[1],
-      fix,
-    );
-  } catch (err) {
-    outcome = { ok: false as const, reason: `the merge agent could not be run: ${(err as Error).message}` };
-  }
-  if (outcome.ok) {
-    ctx.journal({ type: 'merge/didMerge', taskId: taskIds[1], branch, commit: outcome.commit, tier: 'mergeAgent' });
-    return { ok: true };
-  }
-  const tried = `A merge agent (merger-${escalationId}-1) tried to make ${taskIds[1]}'s check pass again after ${taskIds[0]}; its result was refused: ${outcome.reason}`;
-  ctx.journal({ type: 'agent/didWarn', agentId: `merger-${escalationId}-1`, kind: 'merge', message: tried });
-  return { ok: false, tried, produced: outcome.produced ?? {} };
-}
-
 /** Every task the given one builds on, directly or not. */
 function dependenciesOf(state: RunState, taskId: string, seen = new Set<string>()): string[] {
   for (const dep of state.tasks.find((t) => t.task.id === taskId)?.task.dependsOn ?? []) {
@@ -191,29 +168,36 @@ function dependenciesOf(state: RunState, taskId: string, seen = new Set<string>(
 
 type TierOutcome = { ok: true } | { ok: false; tried: string | undefined; produced: Record<string, string | null> };
 
-/** The second tier: a merge agent in a lease of its own, on the run's gate and budgets. */
-async function mergeAgentTier(ctx: RunContext, journaled: RunState, escalationId: string, skipped: SkippedTask, branch: string): Promise<TierOutcome> {
-  if (!skipped.conflictsWith || ctx.options.mergeAgent === 'off') return { ok: false, tried: undefined, produced: {} };
+/**
+ * The second tier: a merge agent in a lease of its own, on the run's gate and budgets. It merges the
+ * held task onto the integration head, or (a semantic conflict) repairs that head.
+ */
+async function mergeAgentTier(ctx: RunContext, journaled: RunState, escalationId: string, taskIds: [string, string], branch: string, semantic?: SemanticFix): Promise<TierOutcome> {
+  if (ctx.options.mergeAgent === 'off') return { ok: false, tried: undefined, produced: {} };
+  const [oursId, heldId] = taskIds;
   const state = { ...journaled, runId: ctx.runId, repo: ctx.options.repo };
-  ctx.journal(mergeIntent(skipped.taskId, `merge agent for ${escalationId}`));
+  // A merge is an effect the resume must settle; a repair is not (the semantic check finds it done or not).
+  if (!semantic) ctx.journal(mergeIntent(heldId, `merge agent for ${escalationId}`));
   let outcome;
   try {
     outcome = await resolveWithMergeAgent(
       { state, spec: ctx.spec, paths: ctx.paths, launcher: ctx.launcher, options: ctx.options, append: ctx.journal, integrationBranch: branch, setup: ctx.setup },
       escalationId,
-      skipped.conflictsWith,
-      skipped.taskId,
+      oursId,
+      heldId,
+      semantic,
     );
   } catch (err) {
     outcome = { ok: false as const, reason: `the merge agent could not be run: ${(err as Error).message}` };
   }
   if (outcome.ok) {
-    ctx.journal({ type: 'merge/didMerge', taskId: skipped.taskId, branch, commit: outcome.commit, tier: 'mergeAgent' });
+    ctx.journal({ type: 'merge/didMerge', taskId: heldId, branch, commit: outcome.commit, tier: 'mergeAgent' });
     return { ok: true };
   }
-  const tried = `A merge agent (merger-${escalationId}-1) tried to merge ${skipped.taskId} after ${skipped.conflictsWith}; its result was refused: ${outcome.reason}`;
+  const attempt = semantic ? `make ${heldId}'s check pass again after ${oursId}` : `merge ${heldId} after ${oursId}`;
+  const tried = `A merge agent (merger-${escalationId}-1) tried to ${attempt}; its result was refused: ${outcome.reason}`;
   ctx.journal({ type: 'agent/didWarn', agentId: `merger-${escalationId}-1`, kind: 'merge', message: tried });
-  ctx.journal({ type: 'effect/didAbandon', key: effectKey.merge(skipped.taskId), reason: `the merge agent could not resolve ${escalationId}` });
+  if (!semantic) ctx.journal({ type: 'effect/didAbandon', key: effectKey.merge(heldId), reason: `the merge agent could not resolve ${escalationId}` });
   return { ok: false, tried, produced: outcome.produced ?? {} };
 }
 

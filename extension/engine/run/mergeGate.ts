@@ -1,9 +1,10 @@
+import { acceptanceAllowlist } from '../policy/commandAllowlist';
 import type { EventBody, RunEvent } from '../../protocol/events';
 import type { Task } from '../../protocol/plan';
 import type { McpServerConfig } from '../../protocol/workerMessages';
 import { filesWithMarkers } from '../merge/conflictedMerge';
 import { checkPassToPass } from '../verify/failToPass';
-import { agentServers, commandSandbox, openRunSandbox, type RunSandbox } from './agentConfinement';
+import { checkoutToolServer, commandSandbox, openRunSandbox, type RunSandbox } from './agentConfinement';
 import type { RunOptions } from './runOptions';
 
 export interface MergeGateInput {
@@ -56,7 +57,8 @@ export async function checkMergedResult(input: MergeGateInput): Promise<MergeGat
         dir: input.dir,
         command: check.command,
         timeoutMs: input.options.commandTimeoutMs,
-        allowlist: input.options.commandAllowlist,
+        // The rule the verifier passed these checks under: a check it ran as `sh -c` runs here too.
+        allowlist: acceptanceAllowlist(input.options.commandAllowlist, sandbox.spec.kind !== 'none'),
         sandboxFor: () => commandSandbox(sandbox.spec, toolServer),
       });
       input.append({ type: 'verify/didCheck', taskId: input.heldTaskId, check: `merge: ${command}`, passed: outcome.passed, detail: outcome.detail });
@@ -69,9 +71,9 @@ export async function checkMergedResult(input: MergeGateInput): Promise<MergeGat
 /** The sandbox a check of a person's merge runs in: the one an agent in that checkout would have. */
 async function gateConfinement(input: MergeGateInput): Promise<{ sandbox: RunSandbox; toolServer: McpServerConfig }> {
   const sandbox = await openRunSandbox(input.options, input.runDir);
-  const [toolServer] = await agentServers({
+  const toolServer = await checkoutToolServer({
     sandbox,
-    options: { ...input.options, mcpServers: [] },
+    options: input.options,
     runId: input.runId,
     agentId: `merge-check-${input.heldTaskId}`,
     lease: input.dir,

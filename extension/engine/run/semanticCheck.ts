@@ -1,3 +1,4 @@
+import { acceptanceAllowlist } from '../policy/commandAllowlist';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { throwIfAborted } from '../../base/cancellation';
@@ -9,7 +10,7 @@ import { checkPassToPass, type CheckOutcome } from '../verify/failToPass';
 import type { CommandSandbox } from '../verify/runCommand';
 import { addScratchWorktree } from '../verify/scratchWorktree';
 import { gitOut, runGit } from '../workspace/git';
-import { agentServers, commandSandbox } from './agentConfinement';
+import { checkoutToolServer, commandSandbox } from './agentConfinement';
 import type { RunContext } from './runContext';
 import type { RunOptions } from './runOptions';
 
@@ -203,22 +204,21 @@ export function sandboxedSemanticDeps(
   const sandboxFor = (dir: string) => {
     let sandbox = sandboxes.get(dir);
     if (!sandbox) {
-      sandbox = agentServers({
+      sandbox = checkoutToolServer({
         sandbox: ctx.sandbox,
-        options: { ...ctx.options, mcpServers: [] },
+        options: ctx.options,
         runId: ctx.runId,
         agentId: 'semantic-check',
         lease: dir,
         runDir: ctx.paths.runDir,
         // The scratch folder's unique name: a later check in the same run gets fresh copy-on-write dependencies.
         leaseKey: `semantic-check-${path.basename(path.dirname(dir))}`,
-      }).then(([toolServer]) => commandSandbox(ctx.sandbox.spec, toolServer));
+      }).then((toolServer) => commandSandbox(ctx.sandbox.spec, toolServer));
       sandboxes.set(dir, sandbox);
     }
     return sandbox;
   };
-  // Confined, an acceptance check may be `sh -c "…"`: the verifier passed it under that rule, so it runs here under the same.
-  const allowlist = ctx.sandbox.spec.kind !== 'none' ? [...ctx.options.commandAllowlist, 'sh'] : ctx.options.commandAllowlist;
+  const allowlist = acceptanceAllowlist(ctx.options.commandAllowlist, ctx.sandbox.spec.kind !== 'none');
   return {
     repo: ctx.options.repo,
     scratchDir: ctx.paths.scratch,

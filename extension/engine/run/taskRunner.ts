@@ -2,7 +2,7 @@ import type { ChatMessage } from '../../protocol/chat';
 import type { Task } from '../../protocol/plan';
 import type { Finding, TaskResult } from '../../protocol/taskResult';
 import { TaskResultSchema } from '../../protocol/taskResult';
-import { agentServers, commandSandbox } from './agentConfinement';
+import { checkoutToolServer, commandSandbox } from './agentConfinement';
 import { runLeaseSetup } from './leaseSetup';
 import type { Lease } from '../workspace/leases';
 import type { RunContext } from './runContext';
@@ -222,9 +222,9 @@ async function verify(
 
 /** The setup recipe in a task's lease (runLeaseSetup). Returns why the task cannot start, or null. */
 async function setUpLease(ctx: RunContext, task: Task, lease: Lease): Promise<string | null> {
-  const [toolServer] = await agentServers({
+  const toolServer = await checkoutToolServer({
     sandbox: ctx.sandbox,
-    options: { ...ctx.options, mcpServers: [] },
+    options: ctx.options,
     runId: ctx.runId,
     agentId: `setup-${task.id}`,
     lease: lease.path,

@@ -1,3 +1,4 @@
+import { acceptanceAllowlist } from '../policy/commandAllowlist';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { throwIfAborted } from '../../base/cancellation';
@@ -91,9 +92,8 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
   const testFiles = [...new Set(acceptance.flatMap((c) => (c.kind === 'failToPass' ? c.testFiles : [])))];
   const addedFiles = (await diffNameStatus(input.repo, start, head)).filter((f) => f.status === 'A').map((f) => f.path);
   const sandboxes = new Map<string, CommandSandbox>();
-  // Inside the sandbox an acceptance check may be a shell command (`sh -c "…"`): the sandbox, not the allowlist, is what confines it.
   const confined = input.sandbox !== undefined && input.sandbox.spec.kind !== 'none';
-  const allowlist = confined ? [...input.commandAllowlist, 'sh'] : input.commandAllowlist;
+  const allowlist = acceptanceAllowlist(input.commandAllowlist, confined);
   const commandOptions = { timeoutMs: input.commandTimeoutMs, allowlist, signal, sandboxFor: (dir: string) => sandboxes.get(dir) };
 
   await fs.mkdir(input.scratchDir, { recursive: true });
