@@ -12,7 +12,8 @@ interface FindingThread {
 
 /**
  * The verifier's findings as comment threads on the task branch's side of "Open Diff" (the same
- * loom-git URIs), with Accept and Dismiss actions in each thread's title.
+ * loom-git URIs), with Accept and Dismiss actions in each thread's title. A new run replaces them;
+ * cleaning the run up removes them.
  */
 export class FindingComments implements vscode.Disposable {
   private readonly controller = vscode.comments.createCommentController('loom-findings', 'Loom verifier findings');
@@ -28,6 +29,7 @@ export class FindingComments implements vscode.Disposable {
         if (event.type === 'verify/didFinish') this.refresh();
       }),
       run.onDidReset(() => this.refresh()),
+      findings.onDidClean(() => this.refresh()),
     );
     this.refresh();
   }
@@ -46,7 +48,7 @@ export class FindingComments implements vscode.Disposable {
     for (const t of this.threads) t.thread.dispose();
     this.threads = [];
     const state = this.run.state;
-    if (!state.repo) return;
+    if (!state.repo || this.findings.isCleaned(state.runId)) return;
     for (const task of state.tasks) {
       const head = task.headCommit ?? task.branch;
       if (!head) continue;

@@ -1,6 +1,8 @@
-import { isAbsolute, join, normalize } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import type { RunState } from '../../protocol/runState';
 import type { Finding } from '../../protocol/taskResult';
+import type { GitRef } from './gitRefUri';
+import { mapLine } from './lineMapping';
 import type { TaskLease } from './taskLeases';
 
 export interface FindingDiagnostic {
@@ -14,34 +16,104 @@ export interface FindingDiagnostic {
   rule: string;
 }
 
+/** Where a finding is shown: the file in the user's checkout, or (not there) the file on the task branch. */
+export type FindingPlace = { kind: 'checkout'; path: string } | { kind: 'branch'; ref: GitRef };
+
+export interface PlacedFindings {
+  place: FindingPlace;
+  diagnostics: FindingDiagnostic[];
+}
+
+/** How findings read files: each answers null when the file does not exist there. */
+export interface FindingSources {
+  atRevision(repo: string, rev: string, path: string): Promise<string | null>;
+  /** An absolute path in the user's checkout. */
+  inCheckout(path: string): Promise<string | null>;
+}
+
 /**
- * Verifier findings with a file, grouped by absolute path: in the task's worktree while it exists,
- * else in the repository. Findings a person dismissed are left out.
+ * Verifier findings with a file, on the user's checkout: the finding's line on the task branch is
+ * carried through the diff to the same content in the user's copy (when that line changed, the
+ * nearest unchanged line, and the message says so). A file the checkout does not have is shown on
+ * the task branch (a read-only loom-git document), never as a path that would open "Create File".
+ * Findings a person dismissed are left out. Keyed by place (see `placeKey`).
  */
-export function findingDiagnostics(state: RunState, leases: ReadonlyMap<string, TaskLease>, dismissed: ReadonlySet<string> = new Set()): Map<string, FindingDiagnostic[]> {
-  const byFile = new Map<string, FindingDiagnostic[]>();
-  if (!state.repo) return byFile;
+export async function findingDiagnostics(
+  state: RunState,
+  leases: ReadonlyMap<string, TaskLease>,
+  sources: FindingSources,
+  dismissed: ReadonlySet<string> = new Set(),
+): Promise<Map<string, PlacedFindings>> {
+  const byPlace = new Map<string, PlacedFindings>();
+  const repo = state.repo;
+  if (!repo) return byPlace;
+  const cache = new Map<string, Promise<string | null>>();
+  const read = (key: string, load: () => Promise<string | null>) => {
+    let text = cache.get(key);
+    if (!text) cache.set(key, (text = load()));
+    return text;
+  };
   for (const t of state.tasks) {
     const lease = leases.get(t.task.id);
-    const root = lease?.present ? lease.path : state.repo;
-    t.findings.forEach((f, index) => {
-      if (!f.file || dismissed.has(findingKey(t.task.id, index))) return;
-      const path = isAbsolute(f.file) ? normalize(f.file) : join(root, f.file);
-      const list = byFile.get(path) ?? [];
-      list.push({
+    const rev = t.headCommit ?? t.branch ?? lease?.branch ?? null;
+    const branchName = t.branch ?? lease?.branch ?? rev?.slice(0, 10) ?? 'the task branch';
+    for (const [index, f] of t.findings.entries()) {
+      if (!f.file || dismissed.has(findingKey(t.task.id, index))) continue;
+      const file = repoRelative(f.file, [lease?.path, repo]);
+      if (!file) continue;
+      const userPath = join(repo, file);
+      const [mine, theirs] = await Promise.all([
+        read(`checkout:${userPath}`, () => sources.inCheckout(userPath)),
+        rev ? read(`rev:${rev}:${file}`, () => sources.atRevision(repo, rev, file)) : Promise.resolve(null),
+      ]);
+      let place: FindingPlace;
+      let line = f.line ?? 1;
+      let note = '';
+      if (mine !== null) {
+        place = { kind: 'checkout', path: userPath };
+        if (f.line !== undefined && theirs !== null) {
+          const mapped = mapLine(theirs, mine, f.line);
+          if (!mapped.exact) note = `line ${f.line} on ${branchName} differs in your checkout; shown at the nearest unchanged line, ${mapped.line}`;
+          line = mapped.line;
+        } else if (f.line !== undefined) {
+          note = `${file} is not on ${branchName}; line ${f.line} is the verifier's`;
+        }
+      } else if (rev) {
+        place = { kind: 'branch', ref: { repo, rev, path: file } };
+        note = theirs === null ? `${file} exists neither in your checkout nor on ${branchName}` : `${file} is not in your checkout: shown as on ${branchName}`;
+      } else continue;
+      const key = placeKey(place);
+      const entry = byPlace.get(key) ?? { place, diagnostics: [] };
+      entry.diagnostics.push({
         taskId: t.task.id,
         index,
-        line: Math.max(0, (f.line ?? 1) - 1),
+        line: Math.max(0, line - 1),
         severity: f.severity,
-        message: `${f.message}${f.evidence ? `\n${f.evidence.slice(0, 500)}` : ''}`,
+        message: [f.message, note ? `(${note})` : '', f.evidence ? f.evidence.slice(0, 500) : ''].filter(Boolean).join('\n'),
         rule: f.rule,
       });
-      byFile.set(path, list);
-    });
+      byPlace.set(key, entry);
+    }
   }
-  return byFile;
+  return byPlace;
+}
+
+export function placeKey(place: FindingPlace): string {
+  return place.kind === 'checkout' ? `file:${place.path}` : `git:${place.ref.rev}:${place.ref.path}`;
 }
 
 export function findingKey(taskId: string, index: number): string {
   return `${taskId}#${index}`;
+}
+
+/** A finding's file relative to the repository: as given, or made relative to the worktree or repository it names. */
+function repoRelative(file: string, roots: readonly (string | undefined)[]): string | null {
+  const path = file.replace(/\\/g, '/');
+  if (!isAbsolute(path)) return path.startsWith('../') ? null : path.replace(/^\.\//, '');
+  for (const root of roots) {
+    if (!root) continue;
+    const rel = relative(root, path);
+    if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return rel.replace(/\\/g, '/');
+  }
+  return null;
 }

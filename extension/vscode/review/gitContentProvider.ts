@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { runGit } from '../../engine/workspace/git';
+import { fileAtRevision } from './findingSources';
 import { gitRefUriParts, LOOM_GIT_SCHEME, parseGitRefQuery, type GitRef } from './gitRefUri';
 
 /** Files at a git revision (`git show REV:PATH`) as read-only documents, for the diff editor. */
@@ -14,10 +14,7 @@ export class GitContentProvider implements vscode.TextDocumentContentProvider, v
     const ref = parseGitRefQuery(uri.query);
     if (!ref) return Promise.resolve('');
     // A file added or deleted on one side has no content on the other: show it empty.
-    return runGit(ref.repo, ['show', '--no-textconv', `${ref.rev}:${ref.path}`]).then(
-      (r) => r.stdout,
-      () => '',
-    );
+    return fileAtRevision(ref.repo, ref.rev, ref.path).then((text) => text ?? '');
   }
 
   dispose(): void {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { foldEvents } from '../../../../extension/protocol/reduce';
-import { findingDiagnostics, findingKey } from '../../../../extension/vscode/review/findingDiagnostics';
 import { taskLeases } from '../../../../extension/vscode/review/taskLeases';
 import { confinePath } from '../../../../extension/vscode/review/confinePath';
 import { gitRefUriParts, parseGitRefQuery } from '../../../../extension/vscode/review/gitRefUri';
@@ -19,27 +18,6 @@ describe('vscode/review', () => {
       const removed = events.some((e) => e.type === 'lease/didRemove' && e.path === lease.path);
       assert.equal(lease.present, !removed);
     }
-  });
-
-  it('maps findings with a file to 0-based diagnostics in the worktree or the repository', () => {
-    const leases = taskLeases(events);
-    const byFile = findingDiagnostics(state, leases);
-    const all = [...byFile.values()].flat();
-    const withFile = state.tasks.flatMap((t) => t.findings.filter((f) => f.file));
-    assert.equal(all.length, withFile.length);
-    for (const [path, list] of byFile) {
-      for (const d of list) {
-        const lease = leases.get(d.taskId);
-        const root = lease?.present ? lease.path : state.repo!;
-        assert.ok(path.startsWith(root + '/'), `${path} under ${root}`);
-        const finding = state.tasks.find((t) => t.task.id === d.taskId)!.findings[d.index];
-        assert.equal(d.line, Math.max(0, (finding.line ?? 1) - 1));
-        assert.equal(d.severity, finding.severity);
-      }
-    }
-    const first = all[0];
-    const without = [...findingDiagnostics(state, leases, new Set([findingKey(first.taskId, first.index)])).values()].flat();
-    assert.equal(without.length, all.length - 1, 'a dismissed finding leaves the Problems panel');
   });
 
   it('confines webview paths to the repository and worktrees', () => {
