@@ -172,6 +172,7 @@ export function activate(context: vscode.ExtensionContext): LoomApi {
       return controller.journalPath;
     },
     onDidChangeState: (listener) => toVscode(controller.onDidChangeState(listener)),
+      onDidCleanRun: (runId) => findings.forgetRun(runId),
     agentsTree: (parent) => (parent ? childNodes(controller.state, parent) : rootNodes(controller.state)),
     pastRuns: () => runs.refresh(),
     resumeOffers,

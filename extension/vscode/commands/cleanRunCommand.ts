@@ -8,7 +8,7 @@ import type { RunController } from '../run/runController';
  * Loom: Clean Up Run — removes a finished run's worktrees (and, if asked, its loom/ branches). From
  * the command API, `{ runId, deleteBranches? }` runs without questions.
  */
-export async function cleanRunCommand(controller: RunController, log: vscode.LogOutputChannel, arg: unknown): Promise<false | { removed: number; deletedBranches: number }> {
+export async function cleanRunCommand(controller: RunController, log: vscode.LogOutputChannel, arg: unknown): Promise<false | { runId: string; removed: number; deletedBranches: number }> {
   const home = loomHome();
   const runs = listRuns(home);
   const requested = typeof arg === 'object' && arg !== null && typeof (arg as { runId?: unknown }).runId === 'string' ? (arg as { runId: string }).runId : undefined;
@@ -52,5 +52,5 @@ export async function cleanRunCommand(controller: RunController, log: vscode.Log
   log.info(text);
   for (const kept of result.keptBranches) log.warn(`kept ${kept.branch}: ${kept.reason}`);
   void vscode.window.showInformationMessage(`Loom: ${text}.`);
-  return { removed: result.removed.length, deletedBranches: result.deletedBranches.length };
+  return { runId: run.runId, removed: result.removed.length, deletedBranches: result.deletedBranches.length };
 }

@@ -25,6 +25,8 @@ export interface CommandDeps {
 /** Every Loom command; each failure is logged and shown, never thrown into the void. */
 /** The one open conflict escalation, when there is exactly one. */
 function openEscalationOf(controller: { state: { escalations: { escalationId: string; kind: string; resolution: string | null }[] } }): string | undefined {
+  /** Clean Up Run removed a run's worktrees: its findings go. */
+  onDidCleanRun: (runId: string) => void;
   const open = controller.state.escalations.filter((e) => e.kind === 'conflict' && !e.resolution);
   return open.length === 1 ? open[0].escalationId : undefined;
 }
@@ -63,7 +65,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (!stopped) void vscode.window.showInformationMessage(`Loom: agent ${agentId} is not running.`);
       return stopped;
     }),
-    register('loom.cleanRun', (arg) => cleanRunCommand(controller, log, arg)),
+    register('loom.cleanRun', async (arg) => {
+      const cleaned = await cleanRunCommand(controller, log, arg);
+      if (cleaned) deps.onDidCleanRun(cleaned.runId);
+      return cleaned;
+    }),
     register('loom.openRun', (arg) => openRunCommand(deps.pastRuns, arg)),
     register('loom.resumeRun', (arg) => resumeRunCommand(deps.pastRuns, arg)),
     register('loom.refreshRuns', () => deps.pastRuns.runs.refresh().length),
