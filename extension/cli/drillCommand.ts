@@ -9,33 +9,14 @@ import { replayCommand } from './replayCommand';
 import { resolveCommand } from './resolveCommand';
 import { EXIT, UsageError } from './usageError';
 
-export const DRILL_HELP = `Usage: loom drill [N...] [--keep] [--concurrency N] [--verbose]
-
-Reproduces DESIGN.md's twelve failure modes on purpose, each against the model simulator in a
-small git repository of its own, through a real run (worker threads, worktrees, MCP servers,
-the verifier), and checks the outcome Loom produced against the one it promises, from the run's
-journal. Prints one row per drill and exits 0 only when every selected drill holds (1 otherwise).
-
-  N              drills to run (1-12; default all):
-${DRILLS.map((d) => `                   ${String(d.mode).padStart(2)}  ${d.name}`).join('\n')}
-  --keep         keep each drill's folder (repositories, LOOM_HOME with journals and worktrees) and print it
-  --concurrency  drills at a time (default 2)
-  --verbose      print the runs' progress lines and reports too
-
-Exit codes: 0 all hold, 1 a drill does not hold, 2 usage errors.`;
-
 /** `loom drill [N…]`: the failure-mode drills, a table of what Loom produced, and whether each holds. */
 export async function drillCommand(argv: string[], print: (line: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { keep: { type: 'boolean' }, concurrency: { type: 'string' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { keep: { type: 'boolean' }, concurrency: { type: 'string' }, verbose: { type: 'boolean' } },
     allowPositionals: true,
     strict: true,
   });
-  if (values.help) {
-    print(DRILL_HELP);
-    return EXIT.ok;
-  }
   const selected = selectDrills(positionals);
   const concurrency = values.concurrency === undefined ? 2 : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency <= 0) throw new UsageError(`--concurrency takes a positive whole number, not "${values.concurrency}"`);

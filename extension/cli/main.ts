@@ -1,66 +1,60 @@
 #!/usr/bin/env node
 // The headless CLI: the same engine as the extension, composed here.
-import { ModelNotConfiguredError } from '../engine/models/modelConfig';
-import { ScenarioError } from '../engine/simulator/loadScenario';
-import { RunInputError } from '../engine/run/runCoordinator';
-import { ResumeError } from '../engine/run/resumePoint';
-import { runCommand } from './runCommand';
-import { resumeCommand } from './resumeCommand';
-import { replayCommand } from './replayCommand';
-import { statusCommand } from './statusCommand';
-import { cleanCommand } from './cleanCommand';
-import { simulateCommand } from './simulateCommand';
-import { demoCommand } from './demoCommand';
-import { drillCommand } from './drillCommand';
-import { resolveCommand } from './resolveCommand';
-import { traceCommand } from './traceCommand';
-import { EscalationError } from '../engine/run/resolveEscalation';
-import { EXIT, USAGE, UsageError } from './usageError';
 import { SecretRedactor } from '../engine/policy/secretRedaction';
-import { PolicyError } from '../engine/policy/actionPolicy';
-
-const commands: Record<string, (argv: string[], print: (line: string) => void) => Promise<number>> = {
-  run: runCommand,
-  resume: resumeCommand,
-  replay: replayCommand,
-  status: statusCommand,
-  clean: cleanCommand,
-  simulate: simulateCommand,
-  demo: demoCommand,
-  drill: drillCommand,
-  resolve: resolveCommand,
-  trace: traceCommand,
-};
+import { reportError } from './cliErrors';
+import { COMMANDS } from './commands';
+import { isCommandName } from './help/commandHelp';
+import { formatCommandHelp, formatGlobalHelp, usageLines } from './help/formatHelp';
+import { EXIT } from './usageError';
+import { loomVersion } from './version';
 
 /** Everything the CLI prints (progress, report, errors) goes through one redaction: no secret reaches a terminal or a CI log. */
 const redactor = new SecretRedactor();
 const stderr = (text: string) => process.stderr.write(redactor.redact(text));
+const print = (line: string) => process.stdout.write(redactor.redact(`${line}\n`));
+
+const HELP = new Set(['--help', '-h']);
+
+/** `--help` anywhere before a `--` asks for help, whatever else the command line says. */
+function asksForHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => HELP.has(a));
+}
 
 async function main(argv: string[]): Promise<number> {
-  const print = (line: string) => process.stdout.write(redactor.redact(`${line}\n`));
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    print(USAGE);
-    return name ? EXIT.ok : EXIT.usage;
-  }
-  const command = commands[name];
-  if (!command) {
-    stderr(`loom: unknown command "${name}"\n\n${USAGE}\n`);
+  if (!name) {
+    stderr(`${formatGlobalHelp(loomVersion())}\n`);
     return EXIT.usage;
   }
-  try {
-    return await command(rest, print);
-  } catch (err) {
-    if (err instanceof UsageError || err instanceof RunInputError || err instanceof ResumeError || err instanceof ScenarioError || err instanceof ModelNotConfiguredError || err instanceof EscalationError || err instanceof PolicyError) {
-      stderr(`loom ${name}: ${err.message}\n`);
-      return EXIT.usage;
-    }
-    if (err instanceof TypeError && (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      stderr(`loom ${name}: ${err.message}\n\n${USAGE}\n`);
-      return EXIT.usage;
-    }
-    throw err;
+  if (HELP.has(name) || name === 'help') {
+    const topic = rest[0];
+    if (topic === undefined) print(formatGlobalHelp(loomVersion()));
+    else if (isCommandName(topic)) print(formatCommandHelp(topic));
+    else return unknownCommand(topic);
+    return EXIT.ok;
   }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    print(loomVersion());
+    return EXIT.ok;
+  }
+  if (!isCommandName(name)) return unknownCommand(name);
+  if (asksForHelp(rest)) {
+    print(formatCommandHelp(name));
+    return EXIT.ok;
+  }
+  try {
+    return await COMMANDS[name](rest, print);
+  } catch (err) {
+    const reported = reportError(name, err, usageLines(name));
+    stderr(reported.text);
+    return reported.exitCode;
+  }
+}
+
+function unknownCommand(name: string): number {
+  stderr(`loom: unknown command "${name}". The commands are: ${Object.keys(COMMANDS).join(', ')} (loom --help describes each).\n`);
+  return EXIT.usage;
 }
 
 main(process.argv.slice(2)).then(
@@ -68,7 +62,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err) => {
-    stderr(`loom: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
-    process.exitCode = 1;
+    stderr(reportError('', err).text);
+    process.exitCode = EXIT.taskFailures;
   },
 );

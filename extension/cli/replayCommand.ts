@@ -26,6 +26,7 @@ export async function replayCommand(argv: string[], print: (line: string) => voi
   const paths = runPaths(home, runId);
   if (!existsSync(paths.journal)) throw new UsageError(`no journal for run ${runId} at ${paths.journal} (set --loom-home or LOOM_HOME to where the run was kept)`);
   const recorded = readJournal(paths.journal).events;
+  if (recorded.length === 0) throw new UsageError(`the journal of run ${runId} has no whole record (loom status ${runId} says why): nothing to replay`);
 
   if (values.until !== undefined) {
     const until = Number(values.until);

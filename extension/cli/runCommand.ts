@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Simulator } from '../engine/simulator/simulatorServer';
 import { endpointFromFlags } from './endpointFromFlags';
@@ -7,6 +8,7 @@ import { DEFAULT_RUN_SETTINGS, PREDICTED_CONFLICT_POLICIES, type PredictedConfli
 import { loomHome } from '../engine/run/runPaths';
 import { bundlePaths } from './bundlePaths';
 import { executeRun } from './executeRun';
+import { checkRunTarget } from './checkRunTarget';
 import { exportTrace, otlpEndpoint } from './traceCommand';
 import { readJournal } from '../engine/journal/journalReader';
 import { UsageError } from './usageError';
@@ -57,8 +59,8 @@ type RunFlags = {
 export async function runCommand(argv: string[], print: (line: string) => void): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { ...RUN_FLAGS, spec: { type: 'string' }, repo: { type: 'string' } }, strict: true });
   checkFlags(values);
-  if (!values.spec) throw new UsageError('loom run needs --spec FILE (a Markdown spec; see docs/spec-format.md)');
-  if (!values.repo) throw new UsageError('loom run needs --repo DIR (a git repository with at least one commit)');
+  if (!values.spec) throw new UsageError('--spec FILE is missing: the Markdown spec to run (see docs/spec-format.md)');
+  if (!values.repo) throw new UsageError('--repo DIR is missing: the git repository to work on (at least one commit)');
   return executeWithFlags(values, { repo: resolve(values.repo), specPath: resolve(values.spec) }, print);
 }
 
@@ -131,6 +133,8 @@ export async function executeWithFlags(
   const commandTimeoutSeconds = positiveInt(values['command-timeout'], '--command-timeout');
   const flakeReruns = wholeNumber(values['flake-reruns'], '--flake-reruns');
   const onPredictedConflict = predictedConflictPolicy(values['on-predicted-conflict']);
+  await checkRunTarget(target, target.runId !== undefined);
+  const mcpServers = values['mcp-config'] ? await userMcpServers(resolve(values['mcp-config']), print) : [];
   let simulator: Simulator | null = null;
   try {
     const started = await endpointFromFlags({ simulate: values.simulate, baseUrl: values['base-url'], model: values.model }, print);
@@ -161,7 +165,7 @@ export async function executeWithFlags(
       ...(values.setup ? { setupCommand: values.setup } : {}),
       commandTimeoutMs: commandTimeoutSeconds !== undefined ? commandTimeoutSeconds * 1000 : DEFAULT_RUN_SETTINGS.commandTimeoutMs,
       verifierModel: values['verifier-model'],
-      mcpServers: values['mcp-config'] ? await userMcpServers(resolve(values['mcp-config']), print) : [],
+      mcpServers,
       ...(policy ? { policy } : {}),
       ...(onPredictedConflict ? { onPredictedConflict } : {}),
     };
@@ -175,6 +179,8 @@ export async function executeWithFlags(
 }
 
 async function userMcpServers(path: string, print: (line: string) => void) {
+  // loadMcpConfig reads a missing file as no servers (a workspace without .vscode/mcp.json); a file the flag names must exist.
+  if (!existsSync(path)) throw new UsageError(`--mcp-config ${path}: no such file`);
   const loaded = await loadMcpConfig(path);
   for (const warning of loaded.warnings) print(`warning: ${warning}`);
   return loaded.servers;

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { runLiveness } from '../engine/run/runOwner';
 import { foldEvents } from '../protocol/reduce';
 import { formatJournalProblems, readJournal } from '../engine/journal/journalReader';
@@ -14,8 +14,8 @@ export async function statusCommand(argv: string[], print: (line: string) => voi
   const { values, positionals } = parseArgs({ args: argv, options: { 'loom-home': { type: 'string' } }, allowPositionals: true, strict: true });
   const runId = positionals[0];
   if (!runId) throw new UsageError('loom status needs a run id (printed by loom run, and the folder name under ~/.loom/runs)');
-  const journalPath = existsSync(runId) ? resolve(runId) : runPaths(values['loom-home'] ? resolve(values['loom-home']) : loomHome(), runId).journal;
-  if (!existsSync(journalPath)) throw new UsageError(`no journal for run ${runId} at ${journalPath}`);
+  const journalPath = journalOf(runId, values['loom-home']);
+  if (!existsSync(journalPath)) throw new UsageError(`no journal for run ${runId} at ${journalPath} (loom runs lists the runs kept there; set --loom-home or LOOM_HOME to where the run was kept)`);
   const { events, problems } = readJournal(journalPath);
   const state = foldEvents(events);
   print(formatReport(state));
@@ -31,4 +31,10 @@ export async function statusCommand(argv: string[], print: (line: string) => voi
     );
   }
   return exitCodeOf(state);
+}
+
+/** A run id under LOOM_HOME, or a journal file or a run's folder given by its path. */
+function journalOf(runIdOrPath: string, home: string | undefined): string {
+  if (existsSync(runIdOrPath)) return statSync(runIdOrPath).isDirectory() ? join(resolve(runIdOrPath), 'journal.jsonl') : resolve(runIdOrPath);
+  return runPaths(home ? resolve(home) : loomHome(), runIdOrPath).journal;
 }
