@@ -36,6 +36,19 @@ export const TaskIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'task ids are lowercase letters, digits and dashes (max 40), usable in a branch name');
 
+/**
+ * The coordinator's answer to "how does this task address its requirement?": one acceptance
+ * criterion of one requirement, quoted from the spec, and how the task's acceptance checks show it.
+ */
+export const CoverageSchema = z.object({
+  requirementId: z.string().regex(/^R\d+$/),
+  /** The criterion as the spec's acceptance list words it (small wording differences are tolerated). */
+  criterion: z.string().min(1),
+  /** How the task's acceptance checks show the criterion holds, e.g. "test/sum.test.js asserts sum([]) is 0". */
+  shownBy: z.string().min(1),
+});
+export type Coverage = z.infer<typeof CoverageSchema>;
+
 export const TaskSchema = z.object({
   id: TaskIdSchema,
   title: z.string().min(1),
@@ -47,6 +60,11 @@ export const TaskSchema = z.object({
   acceptance: z.array(AcceptanceCheckSchema).default([]),
   /** Optional per-task token budget; the run's default applies otherwise. */
   budgetTokens: z.number().int().positive().optional(),
+  /**
+   * Which acceptance criteria of its requirements the task satisfies. Optional here, so journals
+   * written before it existed still fold; validatePlan requires it of every plan a model proposes.
+   */
+  coverage: z.array(CoverageSchema).optional(),
 });
 export type Task = z.infer<typeof TaskSchema>;
 

@@ -42,9 +42,14 @@ export function specText(c: FieldCase, testFiles: readonly string[]): string {
     `Fix the bug the upstream commit "${c.fixSubject}" fixes, in ${c.sourceFiles.join(', ')}.`,
     '',
     'Acceptance:',
-    `- \`${c.testCommand.join(' ')}\` passes with the upstream tests of the fix (test \`${testFiles.join('`, `')}\`)`,
+    `- ${acceptanceCriterion(c, testFiles)}`,
     '',
   ].join('\n');
+}
+
+/** The spec's one acceptance criterion, which the plan's coverage quotes. */
+function acceptanceCriterion(c: FieldCase, testFiles: readonly string[]): string {
+  return `\`${c.testCommand.join(' ')}\` passes with the upstream tests of the fix (test \`${testFiles.join('`, `')}\`)`;
 }
 
 export function planJson(c: FieldCase, testFiles: readonly string[], testsBy: TestsBy): string {
@@ -58,6 +63,7 @@ export function planJson(c: FieldCase, testFiles: readonly string[], testsBy: Te
     fileScope: testsBy === 'testAuthor' ? c.sourceFiles : [...new Set([...c.sourceFiles, ...testFiles])],
     dependsOn: [],
     acceptance: [check],
+    coverage: [{ requirementId: 'R1', criterion: acceptanceCriterion(c, testFiles), shownBy: `the upstream tests ${testFiles.join(', ')} fail on the base commit and pass with the fix` }],
   };
   return JSON.stringify({ tasks: [task] }, null, 1);
 }

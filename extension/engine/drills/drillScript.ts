@@ -12,13 +12,18 @@ export const reportDone = (summary: string, filesChanged: string[], testsRun: st
 });
 export const reportBlocked = (summary: string) => ({ name: 'report_result', arguments: { status: 'blocked', summary, filesChanged: [], testsRun: [] } });
 
-/** A plan task; with `testFile`, decided by that test failing on the base and passing on the branch. */
+/**
+ * A plan task; with `testFile`, decided by that test failing on the base and passing on the branch. Its coverage quotes
+ * the criterion `drillSpec` writes for a requirement named like the task (`after-claim` covers `after claim works`).
+ */
 export function planTask(id: string, requirement: string, scope: string[], testFile: string | null, dependsOn: string[] = []) {
+  const criterion = `${id.replace(/-/g, ' ')} works`;
   return {
     id,
     title: id,
-    instructions: `Do ${id} as ${requirement} says.`,
+    instructions: `Do ${id} as ${requirement} says: ${criterion}.`,
     requirementIds: [requirement],
+    coverage: [{ requirementId: requirement, criterion, shownBy: testFile ?? 'the verifier' }],
     fileScope: scope,
     dependsOn,
     acceptance: testFile ? [{ kind: 'failToPass', command: ['node', '--test', testFile], testFiles: [testFile], testsBy: 'spec' }] : [],

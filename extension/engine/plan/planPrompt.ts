@@ -42,13 +42,22 @@ Answer with ONLY a JSON object, no prose before or after it and no Markdown fenc
         { "kind": "lint", "command": string[] }
                                    // a linter or type checker that must report no problems
       ],
-      "budgetTokens": number       // optional positive integer token budget for this task
+      "budgetTokens": number,      // optional positive integer token budget for this task
+      "coverage": [                // REQUIRED: for every requirement id above, each of its acceptance criteria this task
+                                   // satisfies, and how this task's acceptance checks show it
+        { "requirementId": string, // one of this task's requirementIds
+          "criterion": string,     // the criterion, copied word for word from that requirement's "Acceptance:" list
+          "shownBy": string }      // which check shows it, e.g. "test/slugify.test.js asserts slugify('') is ''"
+      ]
     }
   ]
 }
 
 Rules:
 - Every requirement of the spec is covered by at least one task; name only requirement ids that exist in the spec.
+- Every acceptance criterion of every requirement appears in the "coverage" of at least one task, quoted from THIS
+  spec. A task covers a requirement only if its own title, instructions and fileScope do what that requirement asks:
+  the plan is checked against the spec's criteria, and a task that merely cites an id is rejected.
 - A "command" is an argv array run without a shell, e.g. ["node", "--test", "test/slugify.test.js"] or
   ["npx", "eslint", "src"]; never a single shell string, no pipes, no "&&", no environment assignments.
 - Prefer small tasks with disjoint fileScopes: tasks whose scopes overlap are run one after another.
@@ -58,8 +67,20 @@ Rules:
   test author write them (a new file, or new tests in an existing test file).
 - Paths use forward slashes, are relative to the repository root, and stay inside it (no "..", no absolute paths).
 
-Example of a complete answer for a spec with R1 and R2:
-{"tasks":[{"id":"add-slugify","title":"Add slugify","instructions":"Create src/slugify.js exporting slugify(text) as R1 describes; test/slugify.test.js covers every acceptance criterion of R1.","requirementIds":["R1"],"fileScope":["src/slugify.js"],"dependsOn":[],"acceptance":[{"kind":"failToPass","command":["node","--test","test/slugify.test.js"],"testFiles":["test/slugify.test.js"],"testsBy":"testAuthor"}]},{"id":"export-index","title":"Export helpers from the entry point","instructions":"Re-export slugify from src/index.js as R2 describes.","requirementIds":["R2"],"fileScope":["src/index.js"],"dependsOn":["add-slugify"],"acceptance":[{"kind":"failToPass","command":["node","--test","test/index.test.js"],"testFiles":["test/index.test.js"],"testsBy":"testAuthor"},{"kind":"passToPass","command":["npm","test"]}]}]}`;
+Example. For this spec:
+# textkit
+## R1: slugify
+\`slugify(text)\` turns a title into a URL slug in src/slugify.js.
+Acceptance:
+- \`slugify('Hello, World!')\` returns \`'hello-world'\`
+- \`slugify(42)\` throws a \`TypeError\`
+## R2: one entry point
+Every helper is re-exported from src/index.js.
+Acceptance:
+- \`require('./src/index.js').slugify\` is the slugify function
+
+Example of a complete answer:
+{"tasks":[{"id":"add-slugify","title":"Add slugify","instructions":"Create src/slugify.js exporting slugify(text) as R1 describes; test/slugify.test.js covers every acceptance criterion of R1.","requirementIds":["R1"],"fileScope":["src/slugify.js"],"dependsOn":[],"acceptance":[{"kind":"failToPass","command":["node","--test","test/slugify.test.js"],"testFiles":["test/slugify.test.js"],"testsBy":"testAuthor"}],"coverage":[{"requirementId":"R1","criterion":"\`slugify('Hello, World!')\` returns \`'hello-world'\`","shownBy":"test/slugify.test.js asserts slugify('Hello, World!') is 'hello-world'"},{"requirementId":"R1","criterion":"\`slugify(42)\` throws a \`TypeError\`","shownBy":"test/slugify.test.js asserts slugify(42) throws a TypeError"}]},{"id":"export-index","title":"Export helpers from the entry point","instructions":"Re-export slugify from src/index.js as R2 describes.","requirementIds":["R2"],"fileScope":["src/index.js"],"dependsOn":["add-slugify"],"acceptance":[{"kind":"failToPass","command":["node","--test","test/index.test.js"],"testFiles":["test/index.test.js"],"testsBy":"testAuthor"},{"kind":"passToPass","command":["npm","test"]}],"coverage":[{"requirementId":"R2","criterion":"\`require('./src/index.js').slugify\` is the slugify function","shownBy":"test/index.test.js asserts the entry point's slugify is src/slugify.js's"}]}]}`;
 
 /** The system and user messages that ask the model for a plan. */
 export function buildPlanMessages(spec: Spec, repoFiles: readonly string[]): ChatMessage[] {
@@ -73,7 +94,7 @@ export function planUserPrompt(spec: Spec, repoFiles: readonly string[]): string
   const ids = spec.requirements.map((r) => r.id).join(', ');
   return [
     `Plan the work for this specification (revision ${spec.revision.slice(0, 12)}).`,
-    `Its requirements are ${ids}; every one must be covered by a task.`,
+    `Its requirements are ${ids}; every one must be covered by a task, and every acceptance criterion quoted in the "coverage" of a task that satisfies it.`,
     '',
     '<spec>',
     renderSpec(spec),

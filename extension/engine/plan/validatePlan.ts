@@ -2,11 +2,14 @@ import picomatch from 'picomatch';
 import type { z } from 'zod';
 import { PlanSchema, type Plan } from '../../protocol/plan';
 import type { Spec } from '../../protocol/spec';
+import { coverageErrors, type CoverageTask } from './planCoverage';
 import { unrunnableCommandErrors, type RunnableContext } from './runnableChecks';
 
 /**
  * Validates a plan as the coordinator model proposed it: the zod schema first, then the
- * semantic rules the schema cannot express. Every message names the task and says what to fix,
+ * semantic rules the schema cannot express, the coverage check among them (planCoverage.ts:
+ * every task says which acceptance criteria it satisfies, which the schema leaves optional only
+ * so that old journals still fold). Every message names the task and says what to fix,
  * because the messages go back to the model verbatim in the repair round.
  *
  * When the schema fails, the semantic checks still run on whatever parts have the right shape,
@@ -61,10 +64,7 @@ export function topologicalOrder(plan: Plan): string[] {
 }
 
 /** The parts of a task the semantic checks read; each may be missing when the schema failed. */
-interface LooseTask {
-  id?: string;
-  requirementIds?: string[];
-  fileScope?: string[];
+interface LooseTask extends CoverageTask {
   dependsOn?: string[];
   acceptance?: { kind: string; command?: unknown; testFiles?: string[] }[];
 }
@@ -101,19 +101,8 @@ function semanticErrors(tasks: readonly LooseTask[], spec: Spec): string[] {
     errors.push(`dependency cycle: ${cycle.join(' -> ')} (each task depends on the next); remove one of these dependencies`);
   }
 
-  // Requirements exist and are all covered.
-  const specIds = new Set(spec.requirements.map((r) => r.id));
-  const specList = spec.requirements.map((r) => r.id).join(', ');
-  const covered = new Set<string>();
-  tasks.forEach((t, i) => {
-    for (const r of t.requirementIds ?? []) {
-      if (specIds.has(r)) covered.add(r);
-      else errors.push(`${name(t, i)} names requirement ${r}, which is not in the spec (the spec has ${specList || 'no requirements'})`);
-    }
-  });
-  for (const r of spec.requirements) {
-    if (!covered.has(r.id)) errors.push(`requirement ${r.id} (${r.title}) is not covered by any task: add it to a task's requirementIds`);
-  }
+  // Requirements exist, and the coverage the coordinator answered holds against the spec.
+  errors.push(...coverageErrors(tasks, spec));
 
   // File scopes are repo-relative globs that compile.
   tasks.forEach((t, i) => {
@@ -196,14 +185,24 @@ function salvageTasks(rawTasks: readonly unknown[]): LooseTask[] {
     const acceptance = Array.isArray(t.acceptance)
       ? t.acceptance.filter(isRecord).map((c) => ({ kind: String(c.kind), testFiles: stringArray(c.testFiles) }))
       : undefined;
+    const coverage = Array.isArray(t.coverage)
+      ? t.coverage.filter(isRecord).map((c) => ({ requirementId: stringOf(c.requirementId), criterion: stringOf(c.criterion), shownBy: stringOf(c.shownBy) }))
+      : undefined;
     return {
-      id: typeof t.id === 'string' ? t.id : undefined,
+      id: stringOf(t.id),
+      title: stringOf(t.title),
+      instructions: stringOf(t.instructions),
       requirementIds: stringArray(t.requirementIds),
+      coverage,
       fileScope: stringArray(t.fileScope),
       dependsOn: stringArray(t.dependsOn),
       acceptance,
     };
   });
+}
+
+function stringOf(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
 }
 
 function stringArray(v: unknown): string[] | undefined {

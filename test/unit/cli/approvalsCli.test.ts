@@ -16,7 +16,7 @@ describe('loom CLI: approvals and the policy file', function () {
 
   before(requireBuild);
   beforeEach(async () => {
-    repo = await makeRepo({ 'README.md': '# r\n', 'SPEC.md': specWith(['touch a file']) });
+    repo = await makeRepo({ 'README.md': '# r\n', 'SPEC.md': specWith(['touchy']) });
     home = await makeTempDir('loom-cli-approval-home-');
     files = await makeTempDir('loom-cli-approval-files-');
   });

@@ -16,7 +16,7 @@ describe('loom CLI: run budgets and the price table', function () {
 
   before(requireBuild);
   beforeEach(async () => {
-    repo = await makeRepo({ 'src/.keep': '', 'SPEC.md': specWith(['spend']) });
+    repo = await makeRepo({ 'src/.keep': '', 'SPEC.md': specWith(['spendy']) });
     home = await makeTempDir('loom-cli-limits-home-');
     files = await makeTempDir('loom-cli-limits-files-');
   });

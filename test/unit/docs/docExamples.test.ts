@@ -4,8 +4,9 @@ import * as path from 'node:path';
 import { validatePlan } from '../../../extension/engine/plan/validatePlan';
 import { formatReport } from '../../../extension/engine/run/report';
 import { parseScenario } from '../../../extension/engine/simulator/loadScenario';
+import { parseSpec } from '../../../extension/engine/spec/parseSpec';
 import type { Spec } from '../../../extension/protocol/spec';
-import { ROOT, runScenario, specWith, type RunResult } from '../engine/run/runHarness';
+import { ROOT, runScenario, type RunResult } from '../engine/run/runHarness';
 
 /** The ```json blocks of a Markdown file under docs/ that are whole JSON documents (fragments are skipped). */
 function jsonBlocks(doc: string): unknown[] {
@@ -19,12 +20,15 @@ function jsonBlocks(doc: string): unknown[] {
   });
 }
 
-const spec = (ids: string[]): Spec => ({
-  title: 'Doc spec',
-  overview: '',
-  revision: 'x',
-  requirements: ids.map((id, i) => ({ id, title: id, text: id, acceptance: ['works'], line: i + 1 })),
-});
+/** The spec in the first ```markdown block of a doc: the one its example plan answers. */
+function docSpec(doc: string): Spec {
+  const text = fs.readFileSync(path.join(ROOT, 'docs', doc), 'utf8');
+  const block = /```markdown\n([\s\S]*?)```/.exec(text);
+  assert.ok(block, `${doc} shows the spec its example answers`);
+  const parsed = parseSpec(block[1], doc);
+  assert.ok(parsed.ok, JSON.stringify(parsed));
+  return parsed.spec;
+}
 
 describe('the examples in docs/ work as written', function () {
   this.timeout(120_000);
@@ -33,7 +37,7 @@ describe('the examples in docs/ work as written', function () {
 
   it('docs/plan-format.md: the example plan is valid, and runnable with the default allowlist', () => {
     const [plan] = jsonBlocks('plan-format.md');
-    const result = validatePlan(plan, spec(['R1', 'R2']), { allowlist: ['node', 'npm', 'npx'], confined: true });
+    const result = validatePlan(plan, docSpec('plan-format.md'), { allowlist: ['node', 'npm', 'npx'], confined: true });
     assert.ok(result.ok, JSON.stringify(result));
   });
 
@@ -41,7 +45,7 @@ describe('the examples in docs/ work as written', function () {
     const [plan] = jsonBlocks('plan-format.md') as [{ tasks: { acceptance: { command: string[] }[] }[] }];
     plan.tasks[0].acceptance[0].command = ['jest', 'test/slugify.test.js'];
     plan.tasks[1].acceptance[0].command = ['node', '--test'];
-    const result = validatePlan(plan, spec(['R1', 'R2']), { allowlist: ['node', 'npm', 'npx', 'loom-not-installed'], confined: false, installed: (p) => p !== 'node' });
+    const result = validatePlan(plan, docSpec('plan-format.md'), { allowlist: ['node', 'npm', 'npx', 'loom-not-installed'], confined: false, installed: (p) => p !== 'node' });
     assert.equal(result.ok, false);
     const errors = result.ok ? [] : result.errors;
     assert.ok(errors.some((e) => /task "add-slugify" acceptance\[0\] runs "jest", which is not on the command allowlist .*\["npx", "jest"/.test(e)), errors.join('\n'));
@@ -57,7 +61,7 @@ describe('the examples in docs/ work as written', function () {
         'src/sum.js': 'module.exports = { sum: () => 0 };\n',
         'test/sum.test.js': "const test = require('node:test');\nconst assert = require('node:assert/strict');\nconst { sum } = require('../src/sum.js');\ntest('sum', () => assert.equal(sum(2, 3), 5));\n",
       },
-      spec: specWith(['sum']),
+      spec: '# sum\n\n## R1: sum adds\n\n`sum(a, b)` returns `a + b`.\n\nAcceptance:\n- `sum(2, 3)` is `5` (test `test/sum.test.js`)\n',
       scenario: scenario as never,
     });
     assert.equal(run.state.status, 'succeeded', formatReport(run.state));

@@ -22,17 +22,20 @@ describe('engine/plan/planPrompt', () => {
   });
 
   it('describes every plan field and check kind', () => {
-    for (const word of ['"id"', '"title"', '"instructions"', '"requirementIds"', '"fileScope"', '"dependsOn"', '"acceptance"', '"budgetTokens"', 'failToPass', 'passToPass', '"lint"', 'testFiles', 'argv', 'ONLY a JSON object']) {
+    for (const word of ['"id"', '"title"', '"instructions"', '"requirementIds"', '"fileScope"', '"dependsOn"', '"acceptance"', '"budgetTokens"', '"coverage"', '"criterion"', '"shownBy"', 'failToPass', 'passToPass', '"lint"', 'testFiles', 'argv', 'ONLY a JSON object']) {
       assert.ok(PLAN_SYSTEM_PROMPT.includes(word), word);
     }
   });
 
-  it('has an example answer that is itself a valid plan', () => {
-    const example = /Example of a complete answer[^\n]*\n(\{.*\})$/m.exec(PLAN_SYSTEM_PROMPT);
+  it('has an example answer that is itself a valid plan for its example spec, coverage included', () => {
+    const example = /Example\. For this spec:\n([\s\S]*?)\n\nExample of a complete answer[^\n]*\n(\{.*\})$/m.exec(PLAN_SYSTEM_PROMPT);
     assert.ok(example);
-    const twoReqs = { ...spec, requirements: spec.requirements.slice(0, 2) };
-    const r = validatePlan(JSON.parse(example[1]), twoReqs);
+    const exampleSpec = parseSpec(example[1], 'example.md');
+    assert.ok(exampleSpec.ok, exampleSpec.ok ? '' : JSON.stringify(exampleSpec.errors));
+    const plan = JSON.parse(example[2]) as { tasks: { coverage: unknown[] }[] };
+    const r = validatePlan(plan, exampleSpec.spec);
     assert.ok(r.ok, r.ok ? '' : r.errors.join('\n'));
+    assert.ok(plan.tasks.every((t) => t.coverage.length > 0), 'every example task answers coverage');
   });
 
   it('lists the errors in the repair message', () => {

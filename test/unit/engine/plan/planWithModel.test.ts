@@ -16,8 +16,16 @@ const spec: Spec = {
 
 const validPlan = {
   tasks: [
-    { id: 'slugify', title: 'Add slugify', instructions: 'Write it.', requirementIds: ['R1'], fileScope: ['src/slugify.js'] },
-    { id: 'truncate', title: 'Add truncate', instructions: 'Write it.', requirementIds: ['R2'], fileScope: ['src/truncate.js'], dependsOn: ['slugify'] },
+    { id: 'slugify', title: 'Add slugify', instructions: 'Write it.', requirementIds: ['R1'], fileScope: ['src/slugify.js'], coverage: [{ requirementId: 'R1', criterion: 'slugify works', shownBy: 'test/slugify.test.js' }] },
+    {
+      id: 'truncate',
+      title: 'Add truncate',
+      instructions: 'Write it.',
+      requirementIds: ['R2'],
+      fileScope: ['src/truncate.js'],
+      dependsOn: ['slugify'],
+      coverage: [{ requirementId: 'R2', criterion: 'truncate works', shownBy: 'test/truncate.test.js' }],
+    },
   ],
 };
 const planMissingR2 = { tasks: [validPlan.tasks[0]] };
@@ -79,7 +87,7 @@ describe('engine/plan/planWithModel', () => {
     assert.match(repair[3].content ?? '', /Your plan was rejected/);
     assert.match(repair[3].content ?? '', /- requirement R2 \(truncate\) is not covered by any task/);
     assert.deepEqual(attempts.map((a) => a.ok), [false, true]);
-    assert.deepEqual(attempts[0].errors, ["requirement R2 (truncate) is not covered by any task: add it to a task's requirementIds"]);
+    assert.deepEqual(attempts[0].errors, [`requirement R2 (truncate) is not covered by any task: add it to a task's requirementIds and quote its criteria in that task's coverage (R2's criteria: "truncate works")`]);
     assert.equal(r.messages.length, 5);
   });
 

@@ -8,13 +8,24 @@ const spec: Spec = {
   overview: '',
   revision: 'x',
   requirements: [
-    { id: 'R1', title: 'one', text: '', acceptance: ['a'], line: 2 },
-    { id: 'R2', title: 'two', text: '', acceptance: ['b'], line: 5 },
+    { id: 'R1', title: 'one', text: '', acceptance: ['one works'], line: 2 },
+    { id: 'R2', title: 'two', text: '', acceptance: ['two works'], line: 5 },
   ],
 };
 
+/** A task that does what its requirements ask and answers coverage for each (unless `extra` says otherwise). */
 function task(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { id, title: `Task ${id}`, instructions: 'Do it.', requirementIds: ['R1', 'R2'], fileScope: [`src/${id}.ts`], ...extra };
+  const requirementIds = (extra.requirementIds as string[] | undefined) ?? ['R1', 'R2'];
+  const known = spec.requirements.filter((r) => requirementIds.includes(r.id));
+  return {
+    id,
+    title: `Task ${id}`,
+    instructions: `Make ${known.map((r) => r.title).join(' and ')} work.`,
+    requirementIds,
+    fileScope: [`src/${id}.ts`],
+    coverage: known.map((r) => ({ requirementId: r.id, criterion: r.acceptance[0], shownBy: `test/${id}.test.ts` })),
+    ...extra,
+  };
 }
 
 function errorsOf(raw: unknown): string[] {
@@ -83,7 +94,7 @@ describe('engine/plan/validatePlan', () => {
 
   it('reports an uncovered requirement', () => {
     assert.deepEqual(errorsOf({ tasks: [task('a', { requirementIds: ['R1'] })] }), [
-      "requirement R2 (two) is not covered by any task: add it to a task's requirementIds",
+      `requirement R2 (two) is not covered by any task: add it to a task's requirementIds and quote its criteria in that task's coverage (R2's criteria: "two works")`,
     ]);
   });
 
@@ -107,7 +118,11 @@ describe('engine/plan/validatePlan', () => {
 
   it('reports a plan that is not an object, without semantic noise', () => {
     assert.deepEqual(errorsOf([task('a')]), ['plan: Invalid input: expected object, received array']);
-    assert.deepEqual(errorsOf({ tasks: [] }), ['tasks: Too small: expected array to have >=1 items', 'requirement R1 (one) is not covered by any task: add it to a task\'s requirementIds', 'requirement R2 (two) is not covered by any task: add it to a task\'s requirementIds']);
+    assert.deepEqual(errorsOf({ tasks: [] }), [
+      'tasks: Too small: expected array to have >=1 items',
+      `requirement R1 (one) is not covered by any task: add it to a task's requirementIds and quote its criteria in that task's coverage (R1's criteria: "one works")`,
+      `requirement R2 (two) is not covered by any task: add it to a task's requirementIds and quote its criteria in that task's coverage (R2's criteria: "two works")`,
+    ]);
   });
 
   it('rejects file scopes that are absolute, escape the repo, are negated or use backslashes', () => {

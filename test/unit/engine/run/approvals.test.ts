@@ -26,7 +26,7 @@ describe('approval escalations (real threads, MCP tool server, simulator)', func
 
   beforeEach(async () => {
     requireBuild();
-    repo = await makeRepo({ 'README.md': '# r\n', 'SPEC.md': specWith(['touch a file']) });
+    repo = await makeRepo({ 'README.md': '# r\n', 'SPEC.md': specWith(['touchy']) });
     home = await makeTempDir('loom-approval-home-');
     sim = await startSimulator({ scenario: touchScenario() });
   });

@@ -33,7 +33,7 @@ describe('a task that reaches its token budget (real threads, simulator)', funct
   });
 
   it('asks to extend it instead of ending silently; extended, the agent resumes from its checkpoint with what is left, not a fresh budget', async () => {
-    run = await runScenario({ files: { 'src/spendy.js': '' }, spec: specWith(['spend']), scenario: scenario(), options: { policy: parsePolicy({ extendBudget: 'allow' }, 'test') } });
+    run = await runScenario({ files: { 'src/spendy.js': '' }, spec: specWith(['spendy']), scenario: scenario(), options: { policy: parsePolicy({ extendBudget: 'allow' }, 'test') } });
     assert.equal(run.state.tasks[0].status, 'merged', formatReport(run.state));
     const starts = eventsOf(run.events, 'agent/didStart').filter((a) => a.role === 'implementor');
     assert.deepEqual(starts.map((a) => a.agentId), ['impl-spendy-1', 'impl-spendy-2']);
@@ -49,7 +49,7 @@ describe('a task that reaches its token budget (real threads, simulator)', funct
   });
 
   it('fails the task with the budget named when the extension is refused', async () => {
-    run = await runScenario({ files: { 'src/spendy.js': '' }, spec: specWith(['spend']), scenario: scenario(), options: { policy: parsePolicy({ extendBudget: 'deny' }, 'test') } });
+    run = await runScenario({ files: { 'src/spendy.js': '' }, spec: specWith(['spendy']), scenario: scenario(), options: { policy: parsePolicy({ extendBudget: 'deny' }, 'test') } });
     const task = run.state.tasks[0];
     assert.equal(task.status, 'failed');
     assert.match(task.failureReason ?? '', /token budget of 2000 reached \(\d+ used\) and not extended: the extension was refused \(policy\)/);

@@ -41,7 +41,7 @@ describe('engine/run: installed dependencies in leases (real sandbox, real run)'
           'package.json': '{ "name": "deps-fixture", "version": "1.0.0" }\n',
           'test/pad.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\ntest('pads', () => assert.equal(require('../src/pad.js')(7, 3), '007'));\n",
         },
-        spec: specWith(['pad numbers']),
+        spec: specWith(['pad']),
         scenario: {
           name: 'deps',
           agents: [

@@ -18,7 +18,7 @@ describe('the coordinator journals in groups, and effects durably first (real ru
 
   beforeEach(async () => {
     requireBuild();
-    repo = await makeRepo({ 'README.md': '# r\n', 'SPEC.md': specWith(['touch a file']) });
+    repo = await makeRepo({ 'README.md': '# r\n', 'SPEC.md': specWith(['touchy']) });
     home = await makeTempDir('loom-journal-run-home-');
     sim = await startSimulator({ scenario: touchScenario() });
   });

@@ -122,13 +122,19 @@ export const report = (summary: string, filesChanged: string[] = []) => ({
 });
 export const PASS_VERDICT = JSON.stringify({ verdict: 'pass', findings: [] });
 
-/** A plan task with a fail-to-pass check on one test file: already in the repository (`spec`), or written by a test author. */
+/**
+ * A plan task with a fail-to-pass check on one test file: already in the repository (`spec`), or written by a test author.
+ * Its coverage quotes the criterion `specWith` writes for a requirement named like the task (`after-a` covers `after a works`),
+ * so pair it with `specWith([..., 'after a'])` at the same position as `requirement`.
+ */
 export function planTask(id: string, requirement: string, scope: string[], testFile: string | null, dependsOn: string[] = [], testsBy: 'spec' | 'testAuthor' = 'spec') {
+  const criterion = `${id.replace(/-/g, ' ')} works`;
   return {
     id,
     title: id,
-    instructions: `do ${id}`,
+    instructions: `do ${id}: ${criterion}`,
     requirementIds: [requirement],
+    coverage: [{ requirementId: requirement, criterion, shownBy: testFile ?? 'the verifier' }],
     fileScope: scope,
     dependsOn,
     acceptance: testFile ? [{ kind: 'failToPass', command: ['node', '--test', testFile], testFiles: [testFile], testsBy }] : [],

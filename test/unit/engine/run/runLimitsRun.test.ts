@@ -14,7 +14,7 @@ describe('run-wide limits (real threads, simulator)', function () {
   });
 
   it('a run token budget opens a budget escalation before the call that would pass it; extended, the run goes on to the end', async () => {
-    live = await startLiveRun({ files: { 'src/.keep': '' }, spec: specWith(['spend']), scenario: heavyScenario(), options: () => ({ limits: { runTokens: 12_000 } }) });
+    live = await startLiveRun({ files: { 'src/.keep': '' }, spec: specWith(['spendy']), scenario: heavyScenario(), options: () => ({ limits: { runTokens: 12_000 } }) });
     answerEach(live, 'budget', 'extend');
     const state = await live.done;
     assert.equal(state.status, 'succeeded', formatReport(state));
@@ -29,7 +29,7 @@ describe('run-wide limits (real threads, simulator)', function () {
   });
 
   it('a run budget answered with stop ends the run as stopped, with no model call after the answer', async () => {
-    live = await startLiveRun({ files: { 'src/.keep': '' }, spec: specWith(['spend']), scenario: heavyScenario(), options: () => ({ limits: { runTokens: 12_000 } }) });
+    live = await startLiveRun({ files: { 'src/.keep': '' }, spec: specWith(['spendy']), scenario: heavyScenario(), options: () => ({ limits: { runTokens: 12_000 } }) });
     answerEach(live, 'budget', 'stop');
     const state = await live.done;
     assert.equal(state.status, 'stopped', formatReport(state));
@@ -55,7 +55,7 @@ describe('run-wide limits (real threads, simulator)', function () {
     };
     live = await startLiveRun({
       files: { 'src/.keep': '' },
-      spec: specWith(['spend dollars']),
+      spec: specWith(['pricey']),
       scenario,
       homePrices: prices,
       options: () => ({ limits: { agentUsd: 1 }, policy: parsePolicy({ extendBudget: 'deny' }, 'test') }),
@@ -77,7 +77,7 @@ describe('run-wide limits (real threads, simulator)', function () {
   it('says at the start that a dollar budget cannot be enforced for an unpriced model, and does not count it as $0', async () => {
     live = await startLiveRun({
       files: { 'src/.keep': '' },
-      spec: specWith(['local model']),
+      spec: specWith(['local']),
       scenario: {
         name: 'unpriced',
         agents: [

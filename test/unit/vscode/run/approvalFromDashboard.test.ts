@@ -21,7 +21,7 @@ describe('vscode: an approval answered from the dashboard reaches the waiting ag
 
   before(async () => {
     requireBuild();
-    repo = await makeRepo({ 'README.md': '# r\n', 'SPEC.md': specWith(['touch a file']) });
+    repo = await makeRepo({ 'README.md': '# r\n', 'SPEC.md': specWith(['touchy']) });
     home = await makeTempDir('loom-dashboard-approval-');
     sim = await startSimulator({ scenario: touchScenario() });
     controller = new RunController((options) => new RunCoordinator(options));
