@@ -4,6 +4,8 @@ import { ModelNotConfiguredError } from '../engine/models/modelConfig';
 import { ModelError } from '../engine/models/modelProvider';
 import { PriceTableError } from '../engine/models/priceTableFile';
 import { IntegrationError } from '../engine/merge/integrate';
+import { RunResultError } from '../engine/run/runResult';
+import { EndpointPreflightError } from '../engine/models/endpointPreflight';
 import { ApprovalError } from '../engine/run/approvalBroker';
 import { ForkError } from '../engine/run/forkRun';
 import { EscalationError } from '../engine/run/resolveEscalation';
@@ -44,6 +46,8 @@ export const USER_ERRORS: ReadonlyArray<readonly [ErrorType, number]> = [
   [GitVersionError, EXIT.usage],
   [NotAGitRepoError, EXIT.usage],
   [GitCommandError, EXIT.usage], // git refused on the repository a flag named (not a repository, no such folder)
+  [RunResultError, EXIT.usage], // loom merge/clean: a dirty tree, a detached HEAD, a conflict with the user's branch
+  [EndpointPreflightError, EXIT.usage], // the endpoint cannot answer: unreachable, key refused, model unknown
   [LeaseError, EXIT.usage], // a worktree or branch in the way, LOOM_HOME inside the repository
   [IntegrationError, EXIT.usage], // the integration branch is checked out somewhere
   [CancelledError, EXIT.taskFailures], // Ctrl+C
