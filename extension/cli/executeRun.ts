@@ -2,6 +2,7 @@ import type { RunState } from '../protocol/runState';
 import { RunCoordinator } from '../engine/run/runCoordinator';
 import type { RunOptions } from '../engine/run/runOptions';
 import { formatReport } from '../engine/run/report';
+import { describeRunOutcome } from '../protocol/views/runOutcome';
 import { progressLine } from './progress';
 import { EXIT } from './usageError';
 import { answerApprovals, type ApprovalMode } from './approvalPrompt';
@@ -55,6 +56,8 @@ export function exitCodeOf(state: RunState): number {
     case 'escalated':
       return EXIT.escalationPending;
     case 'failed':
+      // A run that failed because the endpoint, key or model is wrong is a configuration error, like a bad flag.
+      return describeRunOutcome(state).kind === 'configuration' ? EXIT.usage : EXIT.taskFailures;
     case 'idle':
     case 'planning':
     case 'running':

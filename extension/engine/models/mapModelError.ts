@@ -12,7 +12,8 @@ export type AbortCause =
  * Maps anything thrown by one attempt (SDK errors, fetch errors, JSON parse errors, our own
  * aborts) to the typed ModelError at the model boundary. Never throws.
  */
-export function mapModelError(error: unknown, cause: AbortCause | undefined, now: number = Date.now()): ModelError {
+export function mapModelError(error: unknown, cause: AbortCause | undefined, now: number = Date.now(), baseUrl?: string): ModelError {
+  const endpoint = baseUrl ? `the model endpoint at ${baseUrl}` : 'the model endpoint';
   if (error instanceof ModelError) return error;
   if (cause) return fromAbortCause(cause);
   if (error instanceof APIUserAbortError) return new ModelError('cancelled', 'model request was cancelled', false);
@@ -20,7 +21,7 @@ export function mapModelError(error: unknown, cause: AbortCause | undefined, now
     return new ModelError('timeout', 'model request timed out before the server answered', true);
   }
   if (error instanceof APIConnectionError) {
-    return new ModelError('network', `could not reach the model endpoint: ${describe(error.cause ?? error)}`, true);
+    return new ModelError('network', `could not reach ${endpoint}: ${describe(error.cause ?? error)}`, true);
   }
   if (error instanceof APIError) return fromStatus(error, now);
   if (error instanceof SyntaxError) {
@@ -29,7 +30,7 @@ export function mapModelError(error: unknown, cause: AbortCause | undefined, now
   if (isAbortLike(error)) return new ModelError('cancelled', 'model request was cancelled', false);
   if (error instanceof TypeError) {
     // undici: "terminated" when the socket closes mid-body, "fetch failed" before it starts.
-    return new ModelError('network', `connection to the model endpoint failed: ${describe(error)}`, true);
+    return new ModelError('network', `connection to ${endpoint} failed: ${describe(error)}`, true);
   }
   return new ModelError('malformed', `unexpected error from the model client: ${describe(error)}`, false);
 }

@@ -63,7 +63,7 @@ export class OpenAiProvider implements ModelProvider {
       try {
         return await this.attempt(request);
       } catch (thrown) {
-        error = mapModelError(thrown, undefined);
+        error = mapModelError(thrown, undefined, Date.now(), this.endpoint.baseUrl);
       }
       if (error.kind === 'cancelled') throw error;
       const decision = decideRetry({
@@ -126,7 +126,7 @@ export class OpenAiProvider implements ModelProvider {
       if (cause) throw mapModelError(undefined, cause);
       return accumulator.finish(request.messages, this.model);
     } catch (thrown) {
-      const error = mapModelError(thrown, cause);
+      const error = mapModelError(thrown, cause, Date.now(), this.endpoint.baseUrl);
       if (error.kind === 'network' && chunks >= 0) {
         throw new ModelError('network', `model stream broke off after ${chunks} chunks: ${error.message}`, true);
       }

@@ -3,6 +3,7 @@ import { formatUsd } from '../../protocol/pricing';
 import { costOfAgent, formatCost, spendOf } from '../../protocol/views/spend';
 import { conflictCounts, conflictText, livePredictions, mergedByText, predictionText, TIER_LABEL, TIER_ORDER, tierCounts, waitingText } from '../../protocol/views/conflictText';
 import { describeAction } from '../policy/actionPolicy';
+import { describeRunOutcome } from '../../protocol/views/runOutcome';
 
 /**
  * The end-of-run report, computed only from folded state: `loom run` prints it at the end and
@@ -13,6 +14,9 @@ export function formatReport(state: RunState): string {
   lines.push(`Loom run ${state.runId ?? '?'}: ${state.status} (${state.tasks.filter((t) => t.status === 'merged').length} of ${state.tasks.length} tasks merged)`);
   lines.push(`  repo ${state.repo ?? '?'} at ${short(state.baseCommit)}; model ${state.model ?? '?'}`);
   if (state.integrationBranch) lines.push(`  integration branch ${state.integrationBranch} at ${short(state.integrationCommit)}`);
+  const outcome = describeRunOutcome(state, 'cli');
+  if (outcome.cause) lines.push(`  why: ${outcome.cause}`);
+  if (outcome.nextStep) lines.push(`  next: ${outcome.nextStep}`);
   if (state.planErrors.length) {
     lines.push('', 'Plan validation');
     state.planErrors.forEach((errors, i) => lines.push(`  attempt ${i + 1}: ${errors.join('; ')}`));

@@ -19,6 +19,7 @@ import { ApprovalBroker, approvalInbox } from './approvalBroker';
 import { newRunId, runPaths } from './runPaths';
 import { planningPhase } from './planningPhase';
 import { resumePoint, type ResumePoint } from './resumePoint';
+import { EndpointPreflightError, preflightEndpoint } from '../models/endpointPreflight';
 import { RunOwnerLease, runLiveness } from './runOwner';
 import { executeAndIntegrate } from './executeAndIntegrate';
 import { resolveWithMergeAgent } from './mergeAgentResolution';
@@ -123,7 +124,22 @@ export class RunCoordinator implements Disposable {
       );
     }
     const baseBranch = await gitOut(this.options.repo, ['rev-parse', '--abbrev-ref', 'HEAD']);
+    await this.preflight();
     return { spec: parsed.spec, baseCommit, baseBranch };
+  }
+
+  /** A warning the endpoint's preflight left (the model is not listed), journaled once the run starts. */
+  private endpointWarning: string | null = null;
+
+  /** An endpoint that cannot answer is bad input, said before anything is planned (VS Code's own models need no check). */
+  private async preflight(): Promise<void> {
+    if (this.options.endpoint.relay || this.options.hostModel) return;
+    try {
+      this.endpointWarning = (await preflightEndpoint(this.options.endpoint)).warning;
+    } catch (err) {
+      if (err instanceof EndpointPreflightError) throw new RunInputError(err.message);
+      throw err;
+    }
   }
 
   async run(): Promise<RunState> {
@@ -259,6 +275,7 @@ export class RunCoordinator implements Disposable {
 
   /** A dollar budget with a model that has no price is said plainly at the start: it cannot be enforced for that model. */
   private warnUnpriced(ctx: RunContext): void {
+    if (this.endpointWarning) ctx.journal({ type: 'agent/didWarn', agentId: 'run', kind: 'model', message: this.endpointWarning });
     const models = [this.options.endpoint.model, ...(this.options.verifierModel ? [this.options.verifierModel] : [])];
     const warning = this.gate?.unpricedWarning(models, this.options.budgets.taskUsd);
     if (warning) ctx.journal({ type: 'agent/didWarn', agentId: 'run', kind: 'budget', message: warning });
