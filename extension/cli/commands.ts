@@ -5,6 +5,7 @@ import { runsCommand } from './runsCommand';
 import { replayCommand } from './replayCommand';
 import { statusCommand } from './statusCommand';
 import { cleanCommand } from './cleanCommand';
+import { mergeCommand } from './mergeCommand';
 import { simulateCommand } from './simulateCommand';
 import { demoCommand } from './demoCommand';
 import { drillCommand } from './drillCommand';
@@ -23,6 +24,7 @@ export const COMMANDS: Record<CommandName, CommandHandler> = {
   replay: replayCommand,
   trace: traceCommand,
   clean: cleanCommand,
+  merge: mergeCommand,
   simulate: simulateCommand,
   demo: demoCommand,
   drill: drillCommand,

@@ -1,11 +1,12 @@
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGit } from '../engine/workspace/git';
 
-/** Copies the demo's sample repository into a fresh temp folder and commits it as `main`. */
-export async function createDemoRepo(templateDir: string): Promise<{ root: string; repo: string }> {
-  const root = mkdtempSync(join(tmpdir(), 'loom-demo-'));
+/** Copies the demo's sample repository into a fresh folder under `parent` (default: the temp folder) and commits it as `main`. */
+export async function createDemoRepo(templateDir: string, parent: string = tmpdir()): Promise<{ root: string; repo: string }> {
+  mkdirSync(parent, { recursive: true });
+  const root = mkdtempSync(join(parent, 'loom-demo-'));
   const repo = join(root, 'mathlib');
   cpSync(templateDir, repo, { recursive: true });
   const git = (...args: string[]) => runGit(repo, args);

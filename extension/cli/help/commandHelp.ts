@@ -42,7 +42,7 @@ export const COMMAND_HELP = {
   runs: {
     summary: 'list the runs under LOOM_HOME, newest first',
     usage: ['loom runs [--loom-home DIR]'],
-    description: 'Lists every run kept under LOOM_HOME: its id, status (succeeded, failed, escalated, stopped, running, or interrupted when its process ended early), repository and age.',
+    description: 'Lists every run kept under LOOM_HOME: its id, status (planning or running while its process lives, interrupted when the process ended before the run did, or how it ended: succeeded, failed, escalated, stopped), repository and age.',
     flags: { 'loom-home': { value: 'DIR', text: 'list the runs kept there (default LOOM_HOME, else ~/.loom)' } },
     examples: ['loom runs', 'loom runs --loom-home /tmp/loom-home'],
     environment: ['LOOM_HOME'],
@@ -104,19 +104,34 @@ export const COMMAND_HELP = {
     environment: ['OTEL_EXPORTER_OTLP_ENDPOINT', 'LOOM_HOME'],
   },
   clean: {
-    summary: "remove a run's worktrees",
-    usage: ['loom clean RUN --repo DIR [--delete-branches] [--loom-home DIR]'],
-    description: "Removes the worktrees a run left (they are kept after a failure so you can inspect them). --delete-branches also deletes the run's loom/RUN/… branches.",
+    summary: "remove a run's worktrees (and branches), keeping its result",
+    usage: ['loom clean RUN [--delete-branches [--discard-result]] [--repo DIR] [--loom-home DIR]'],
+    description:
+      "Removes the worktrees a run left (they are kept after a failure so you can inspect them). --delete-branches also deletes the run's loom/RUN/… branches, except the integration branch while it holds commits no other branch has: that is the run's result (bring it in with loom merge RUN first, or add --discard-result to delete it anyway).",
     arguments: runArgument,
     flags: {
-      repo: { value: 'DIR', text: 'the repository the run worked on' },
-      'delete-branches': { text: "also delete the run's loom/ branches" },
+      'delete-branches': { text: "also delete the run's loom/ branches (the integration branch only once its result is merged elsewhere)" },
+      'discard-result': { text: 'with --delete-branches: delete the integration branch even though its commits are nowhere else (prints how to recover it)' },
+      repo: { value: 'DIR', text: "the repository the run worked on (default: the one its journal names)" },
       'loom-home': loomHomeFlag,
     },
-    examples: ['loom clean 20260105-101500-ab12 --repo .'],
+    examples: ['loom clean 20260105-101500-ab12', 'loom clean 20260105-101500-ab12 --delete-branches'],
     environment: ['LOOM_HOME'],
   },
-  // The other engineer's `loom merge` (bring a run's result into your branch) goes here, before demo.
+  merge: {
+    summary: "bring a run's result into your branch",
+    usage: ['loom merge RUN [--partial] [--no-ff] [--loom-home DIR]'],
+    description:
+      "Merges the run's integration branch (loom/RUN/integration) into the branch checked out in the run's repository: a fast-forward when your branch has not moved, else a merge commit in your name. Refuses, changing nothing, when the working tree has uncommitted changes, HEAD is detached, the two conflict (then: git merge loom/RUN/integration by hand), or the run did not succeed (unless --partial).",
+    arguments: runArgument,
+    flags: {
+      partial: { text: 'merge the result of a run that failed or waits for an answer: only the tasks it merged' } as FlagHelp,
+      'no-ff': { text: 'always make a merge commit, even when a fast-forward would do' } as FlagHelp,
+      'loom-home': loomHomeFlag,
+    },
+    examples: ['loom merge 20260105-101500-ab12', 'loom merge 20260105-101500-ab12 --no-ff'],
+    environment: ['LOOM_HOME'],
+  },
   simulate: {
     summary: 'run the model simulator on its own',
     usage: ['loom simulate --scenario FILE [--port N]'],
@@ -129,10 +144,16 @@ export const COMMAND_HELP = {
   },
   demo: {
     summary: 'run the bundled demo end to end against the simulator',
-    usage: ['loom demo [--keep]'],
-    description: 'Creates a sample repository in a temporary folder and runs the whole pipeline on it against the model simulator: four tasks, a conflict the merge agent resolves, verification. Exits 0 only when the journal shows everything the demo promises.',
-    flags: { keep: { text: "keep the demo's folder (repository, journal, worktrees) and print where it is" } },
-    examples: ['loom demo', 'loom demo --keep'],
+    usage: ['loom demo [--clean] [--loom-home DIR]'],
+    description:
+      'Creates a sample repository under LOOM_HOME (demo-repos/) and runs the whole pipeline on it against the model simulator: four tasks, a conflict the merge agent resolves, verification. Exits 0 only when the journal shows everything the demo promises. The run is kept like any other, so loom status, runs, merge and clean work on it; the demo prints those commands.',
+    flags: {
+      clean: { text: 'remove the demo repository and its run when the demo ends' } as FlagHelp,
+      'loom-home': { ...loomHomeFlag, text: 'keep the demo there instead of LOOM_HOME (default ~/.loom)' },
+      keep: { text: 'accepted for older instructions: keeping the run is the default now' },
+    },
+    examples: ['loom demo', 'loom demo --clean'],
+    environment: ['LOOM_HOME'],
   },
   drill: {
     summary: "reproduce the twelve failure modes and check Loom's answer to each",

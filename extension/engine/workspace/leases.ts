@@ -236,7 +236,7 @@ export class LeaseManager implements Disposable {
    * For `loom clean`: removes every worktree under the root or on a `loom/<runId>/*` branch, prunes
    * stale worktree records, and with `deleteBranches` deletes the run's branches too.
    */
-  async removeAll(runId: string, options: { deleteBranches?: boolean; alsoInside?: readonly string[] } = {}): Promise<RemoveAllResult> {
+  async removeAll(runId: string, options: { deleteBranches?: boolean; keepBranches?: readonly string[]; alsoInside?: readonly string[] } = {}): Promise<RemoveAllResult> {
     assertName('run id', runId);
     const { repo, root } = await this.resolved();
     const prefix = `refs/heads/${runBranchPrefix(runId)}`;
@@ -261,6 +261,7 @@ export class LeaseManager implements Disposable {
       const refs = (await gitOut(repo, ['for-each-ref', '--format=%(refname)', prefix])).split('\n').filter(Boolean);
       for (const r of refs) {
         const short = r.slice('refs/heads/'.length);
+        if (options.keepBranches?.includes(short)) continue;
         const res = await runGit(repo, ['branch', '-D', '--', short], { okExitCodes: [0, 1], lockRetries: LOCK_RETRIES });
         if (res.exitCode === 0) deletedBranches.push(short);
         else keptBranches.push({ branch: short, reason: res.stderr.trim() });
