@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, requireBuild } from '../engine/run/runHarness';
 import { git, makeRepo, makeTempDir } from '../../fixtures/gitRepo';
@@ -17,14 +17,50 @@ describe('the loom CLI, end to end', function () {
   this.timeout(240_000);
   before(requireBuild);
 
-  it('runs the demo: exit 0, every promised behaviour checked, the four tasks in the report', async () => {
-    const { code, stdout, stderr } = await loom(['demo']);
-    assert.equal(code, 0, stdout + stderr);
-    for (const id of ['fix-sum', 'add-multiply', 'add-divide', 'add-mean']) assert.match(stdout, new RegExp(`^  ${id} `, 'm'));
-    assert.match(stdout, /PASS failToPass: node --test test\/sum\.test\.js/);
-    assert.match(stdout, /add-multiply x add-divide: src\/index\.js \(contents\)/);
-    assert.doesNotMatch(stdout, /^\s+FAIL /m);
-    assert.match(stdout, /Demo wall time [\d.]+s; the tasks' own times add up to [\d.]+s/);
+  it('runs the demo: exit 0, every promised behaviour checked, the run kept with the next commands, which work', async () => {
+    const home = await makeTempDir('loom-demo-home-');
+    try {
+      const { code, stdout, stderr } = await loom(['demo'], { LOOM_HOME: home.dir });
+      assert.equal(code, 0, stdout + stderr);
+      for (const id of ['fix-sum', 'add-multiply', 'add-divide', 'add-mean']) assert.match(stdout, new RegExp(`^  ${id} `, 'm'));
+      assert.match(stdout, /PASS failToPass: node --test test\/sum\.test\.js/);
+      assert.match(stdout, /add-multiply x add-divide: src\/index\.js \(contents\)/);
+      assert.doesNotMatch(stdout, /^\s+FAIL /m);
+      assert.match(stdout, /Demo wall time [\d.]+s; the tasks' own times add up to [\d.]+s/);
+      // The run stays inspectable where every run is kept, and the demo says what to try next.
+      const runId = /Loom run (\S+):/.exec(stdout)?.[1];
+      assert.ok(runId, stdout);
+      assert.ok(stdout.includes(`The run is kept in ${join(home.dir, 'runs', runId)}. Try next:`), stdout);
+      for (const command of [`loom status ${runId}`, 'loom runs', `loom merge ${runId}`, `loom clean ${runId} --delete-branches`, 'loom demo --clean']) assert.ok(stdout.includes(`  ${command} `), command);
+      const status = await loom(['status', runId], { LOOM_HOME: home.dir });
+      assert.equal(status.code, 0, status.stderr);
+      const repo = /^Demo repository: (.+)$/m.exec(stdout)![1]!;
+      const merged = await loom(['merge', runId], { LOOM_HOME: home.dir });
+      assert.equal(merged.code, 0, merged.stderr);
+      assert.match(merged.stdout, /^Fast-forwarded main to \w{10} \(loom\/\S+\/integration\)/m);
+      assert.equal((await git(repo, 'rev-parse', 'main')).trim(), (await git(repo, 'rev-parse', `loom/${runId}/integration`)).trim());
+      // Merged into main, the integration branch holds nothing of its own: clean-up deletes every loom/ branch, repository read from the journal.
+      const cleaned = await loom(['clean', runId, '--delete-branches'], { LOOM_HOME: home.dir });
+      assert.equal(cleaned.code, 0, cleaned.stderr);
+      assert.doesNotMatch(cleaned.stdout, /Kept /);
+      assert.equal((await git(repo, 'branch', '--list', 'loom/*')).trim(), '');
+    } finally {
+      await home.cleanup();
+    }
+  });
+
+  it('loom demo --clean removes the demo repository and its run when it ends', async () => {
+    const home = await makeTempDir('loom-demo-home-');
+    try {
+      const { code, stdout, stderr } = await loom(['demo', '--clean'], { LOOM_HOME: home.dir });
+      assert.equal(code, 0, stdout + stderr);
+      assert.match(stdout, /^Removed the demo repository and its run \(--clean\)\.$/m);
+      assert.doesNotMatch(stdout, /Try next:/);
+      assert.deepEqual(readdirSync(join(home.dir, 'runs')), []);
+      assert.deepEqual(readdirSync(join(home.dir, 'demo-repos')), []);
+    } finally {
+      await home.cleanup();
+    }
   });
 
   describe('loom run and loom status on a real repository', () => {
