@@ -25,8 +25,6 @@ type ErrorType = abstract new (...args: never[]) => Error;
 /**
  * Every error a person can cause or fix (a flag, a file, the repository, the model endpoint, git),
  * and the exit code it ends the CLI with. Anything else reaching the top is a bug in Loom.
- * Not here on purpose: MergeTreeError (git's output not as documented) and PathError (caught
- * inside the tool server) mean Loom itself went wrong.
  */
 export const USER_ERRORS: ReadonlyArray<readonly [ErrorType, number]> = [
   [UsageError, EXIT.usage],
@@ -46,12 +44,19 @@ export const USER_ERRORS: ReadonlyArray<readonly [ErrorType, number]> = [
   [GitVersionError, EXIT.usage],
   [NotAGitRepoError, EXIT.usage],
   [GitCommandError, EXIT.usage], // git refused on the repository a flag named (not a repository, no such folder)
-  [RunResultError, EXIT.usage], // loom merge/clean: a dirty tree, a detached HEAD, a conflict with the user's branch
-  [EndpointPreflightError, EXIT.usage], // the endpoint cannot answer: unreachable, key refused, model unknown
   [LeaseError, EXIT.usage], // a worktree or branch in the way, LOOM_HOME inside the repository
   [IntegrationError, EXIT.usage], // the integration branch is checked out somewhere
+  [RunResultError, EXIT.usage], // loom merge/clean: a dirty tree, a detached HEAD, a conflict with the user's branch
+  [EndpointPreflightError, EXIT.usage], // the endpoint cannot answer: unreachable, key refused, model unknown
   [CancelledError, EXIT.taskFailures], // Ctrl+C
 ];
+
+/**
+ * Error types that mean Loom itself went wrong if one reaches the CLI's top: git's output was not
+ * as documented (MergeTreeError), or the tool server let an agent's path error escape (PathError).
+ * They print their stack. Every `class …Error extends Error` under extension/ is in USER_ERRORS or here.
+ */
+export const INTERNAL_ERROR_NAMES: readonly string[] = ['MergeTreeError', 'PathError'];
 
 /** Errors of the file system about a path a person gave (Node's SystemError codes). */
 const PATH_ERRORS = new Set(['ENOENT', 'EISDIR', 'ENOTDIR', 'EACCES', 'EPERM', 'EROFS', 'ENAMETOOLONG', 'ELOOP']);
