@@ -38,7 +38,7 @@ describe('loom CLI: approvals and the policy file', function () {
     const policy = write('policy.json', { commands: { other: 'ask' }, netwrok: 'deny' });
     const { code, stdout, stderr } = await run('done', '--policy', policy).done;
     assert.equal(code, 2, stdout + stderr);
-    assert.match(stderr, /^loom run: the policy file .*policy\.json is not a valid Loom policy \(see docs\/policy\.md\):\n {2}commands\.other: must be "allow", "approve" or "deny"\n {2}\(top level\): unknown key\(s\) "netwrok"\n$/);
+    assert.match(stderr, /^loom run: the policy file .*policy\.json is not a valid Loom policy \(see docs\/policy\.md\):\n {2}commands\.other: must be "allow", "approve" or "deny"\n {2}\(top level\): unknown key\(s\) "netwrok"\n\(loom run --help describes its arguments and flags\)\n$/);
     assert.doesNotMatch(stderr, /\bat .*\.js:\d+/, 'no stack trace');
     assert.equal(existsSync(join(home.dir, 'runs')), false, 'no run was created');
     assert.match((await run('done', '--policy', join(files.dir, 'missing.json')).done).stderr, /cannot read the policy file .*missing\.json: no such file/);
