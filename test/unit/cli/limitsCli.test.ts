@@ -38,7 +38,7 @@ describe('loom CLI: run budgets and the price table', function () {
     const prices = file('prices.json', { 'gpt-4.1': { input: 2, output: 8 }, 'my-model': { input: 'cheap', output: 1 }, 'odd**': { input: 1, output: 1 } });
     const { code, stdout, stderr } = await run('--prices', prices).done;
     assert.equal(code, 2, stdout + stderr);
-    assert.match(stderr, /^loom run: the price file .*prices\.json is not a valid price table \(see docs\/budgets\.md\):\n {2}my-model\.input: must be dollars per million input tokens\n {2}odd\*\*: must be a model name, or a prefix ending in a single \*\n$/);
+    assert.match(stderr, /^loom run: the price file .*prices\.json is not a valid price table \(see docs\/budgets\.md\):\n {2}my-model\.input: must be dollars per million input tokens\n {2}odd\*\*: must be a model name, or a prefix ending in a single \*\n\(loom run --help describes its arguments and flags\)\n$/);
     assert.doesNotMatch(stderr, /\bat .*\.js:\d+/, 'no stack trace');
     assert.equal(existsSync(join(home.dir, 'runs')), false, 'no run was created');
     assert.match((await run('--prices', join(files.dir, 'missing.json')).done).stderr, /cannot read the price file .*missing\.json: no such file/);
