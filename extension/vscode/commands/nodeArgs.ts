@@ -7,3 +7,9 @@ export function targetOf(arg: unknown): { agentId?: string; taskId?: string } {
   if (typeof raw.taskId === 'string' && raw.taskId) out.taskId = raw.taskId;
   return out;
 }
+
+/** The run a command was invoked on: a Runs or Agents view node, or `{ runId }` from the command API. */
+export function runIdOf(arg: unknown): string | undefined {
+  const runId = typeof arg === 'object' && arg !== null ? (arg as { runId?: unknown }).runId : undefined;
+  return typeof runId === 'string' && runId ? runId : undefined;
+}
