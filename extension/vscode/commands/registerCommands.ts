@@ -6,6 +6,7 @@ import { openTaskDiff } from '../review/openTaskDiff';
 import { taskLeases } from '../review/taskLeases';
 import { cleanRunCommand } from './cleanRunCommand';
 import { targetOf } from './nodeArgs';
+import { mergeResultCommand } from './mergeResultCommand';
 import { setApiKeyCommand } from './setApiKeyCommand';
 import { startPlanCommand } from './startPlanCommand';
 import { parseResolveArgs } from './startPlanArgs';
@@ -82,6 +83,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }
       const state = await controller.resolveEscalation(parsed.escalationId, parsed.choice, 'user');
       log.info(`escalation ${parsed.escalationId} resolved: ${parsed.choice}; run ${state.status}`);
+    register('loom.mergeResult', (arg) => mergeResultCommand(log, arg)),
       return { status: state.status, integrationBranch: state.integrationBranch, integrationCommit: state.integrationCommit };
     }),
     register('loom.completeMerge', async (arg) => {
