@@ -20,7 +20,7 @@ async function repoWithResult(): Promise<TempRepo> {
   return repo;
 }
 
-const finished = (repo: string, extra: Partial<RunState> = {}): RunState & { repo: string } => ({ ...initialRunState(), runId: RUN, repo, status: 'succeeded', endedAt: 2, ...extra });
+const finished = (repo: string, extra: Partial<Omit<RunState, 'repo'>> = {}): RunState & { repo: string } => ({ ...initialRunState(), runId: RUN, repo, status: 'succeeded', endedAt: 2, ...extra });
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
   const error = await promise.then(
