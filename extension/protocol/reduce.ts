@@ -144,7 +144,7 @@ export function reduce(state: RunState, event: RunEvent): RunState {
     case 'task/didSucceed':
       return updateTask(s, event.taskId, (t) => ({ ...t, status: 'succeeded', headCommit: event.headCommit, endedAt: event.ts }));
     case 'task/didFail':
-      return updateTask(s, event.taskId, (t) => ({ ...t, status: 'failed', failureReason: event.reason, endedAt: event.ts }));
+      return updateTask(s, event.taskId, (t) => ({ ...t, status: event.stopped ? 'stopped' : 'failed', failureReason: event.reason, endedAt: event.ts }));
     case 'task/didBlock':
       return updateTask(s, event.taskId, (t) => ({
         ...t,

@@ -4,7 +4,8 @@ import type { AgentOutcome, AgentRole, Usage } from './usage';
 import type { EventOf, MergeTier } from './events';
 import type { PriceTable } from './pricing';
 
-export type TaskStatus = 'pending' | 'running' | 'verifying' | 'succeeded' | 'failed' | 'blocked' | 'merged' | 'conflicted' | 'waiting';
+/** `stopped`: it ended because a person stopped the run (Stop Run), not on its own; a resume continues it. */
+export type TaskStatus = 'pending' | 'running' | 'verifying' | 'succeeded' | 'failed' | 'stopped' | 'blocked' | 'merged' | 'conflicted' | 'waiting';
 
 export interface TaskState {
   task: Task;

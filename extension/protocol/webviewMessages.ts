@@ -31,7 +31,7 @@ function eventSchemaOf<T extends EventType>(type: T): z.ZodType<Extract<EventBod
 const nullableString = z.string().nullable();
 const nullableNumber = z.number().nullable();
 
-export const TaskStatusSchema = z.enum(['pending', 'running', 'verifying', 'succeeded', 'failed', 'blocked', 'merged', 'conflicted', 'waiting']);
+export const TaskStatusSchema = z.enum(['pending', 'running', 'verifying', 'succeeded', 'failed', 'stopped', 'blocked', 'merged', 'conflicted', 'waiting']);
 
 export const TaskStateSchema = z.object({
   task: TaskSchema,
@@ -100,6 +100,10 @@ void _runStateSchemaMatches;
 // ---------------------------------------------------------------------------------------------
 // host -> webview
 
+/** The dashboard's tabs, in display order (the webview's TAB_IDS are these). */
+export const DashboardTabSchema = z.enum(['spec', 'plan', 'agents', 'traces', 'spend', 'escalations']);
+export type DashboardTab = z.infer<typeof DashboardTabSchema>;
+
 export const HostMessageSchema = z.discriminatedUnion('type', [
   /**
    * The whole state, replacing whatever the webview had; sent in answer to `webview/didReady`.
@@ -111,6 +115,8 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run/didEmit'), event: RunEventSchema }),
   /** The runs under LOOM_HOME (the run catalogue), newest first, and which one the dashboard shows. */
   z.object({ type: z.literal('runs/didList'), runs: z.array(RunSummarySchema), shownRunId: z.string().nullable() }),
+  /** Show this tab (a click on an escalation in the sidebar opens the Escalations tab). */
+  z.object({ type: z.literal('dashboard/showTab'), tab: DashboardTabSchema }),
 ]);
 export type HostMessage = z.infer<typeof HostMessageSchema>;
 export type HostMessageType = HostMessage['type'];
@@ -209,6 +215,7 @@ export const hostMessages = {
   snapshot: (state: RunState, events?: RunEvent[]): HostMessage => (events ? { type: 'state/didSnapshot', state, events } : { type: 'state/didSnapshot', state }),
   emit: (event: RunEvent): HostMessage => ({ type: 'run/didEmit', event }),
   runs: (runs: readonly RunSummary[], shownRunId: string | null): HostMessage => ({ type: 'runs/didList', runs: [...runs], shownRunId }),
+  showTab: (tab: DashboardTab): HostMessage => ({ type: 'dashboard/showTab', tab }),
 };
 
 export const webviewMessages = {

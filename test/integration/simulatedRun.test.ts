@@ -91,18 +91,19 @@ describe('a simulated plan in the extension host (command API)', function () {
     const [run] = roots;
     assert.equal(run.kind, 'run');
     assert.equal(run.label, `Run ${firstRunId}`);
-    assert.match(run.description, /^escalated · [\d.]+k? tok · \$[\d.]+$/, `run description: ${run.description}`);
+    assert.match(run.description, /^Needs you · [\d.]+k? tok · \$[\d.]+$/, `run description: ${run.description}`);
 
     const children = api.agentsTree(run);
     const escalations = children.filter((n): n is Extract<AgentsNode, { kind: 'escalation' }> => n.kind === 'escalation');
     assert.deepEqual(
       escalations.map((e) => [e.escalationId, e.label, e.description]),
-      [['esc-1', 'esc-1: conflict', 'add-multiply × add-divide']],
+      [['esc-1', 'esc-1: conflict', 'Needs you · add-multiply × add-divide']],
     );
     const tasks = children.filter((n): n is Extract<AgentsNode, { kind: 'task' }> => n.kind === 'task');
     assert.deepEqual(tasks.map((t) => t.taskId).sort(), [...demoTasks].sort());
     for (const task of tasks) {
-      assert.match(task.description, /^(merged|succeeded|conflicted) · [\d.]+k? tok · \$[\d.]+$/, `${task.taskId}: ${task.description}`);
+      assert.match(task.label, /^(Merged|Verified|Needs you \(esc-1\)) · /, `${task.taskId}: ${task.label}`);
+      assert.match(task.description, /^[\d.]+k? tok · \$[\d.]+$/, `${task.taskId}: ${task.description}`);
       const agents = api.agentsTree(task);
       assert.ok(agents.length >= 1, `${task.taskId} has its agents under it`);
       for (const agent of agents) {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { EscalationChoiceSchema } from '../../extension/protocol/webviewMessages';
+import { DashboardTabSchema, EscalationChoiceSchema } from '../../extension/protocol/webviewMessages';
 
 /** The dashboard's tabs, in display order. */
-export const TAB_IDS = ['spec', 'plan', 'agents', 'traces', 'spend', 'escalations'] as const;
+export const TAB_IDS = DashboardTabSchema.options;
 export type TabId = (typeof TAB_IDS)[number];
 
 /**

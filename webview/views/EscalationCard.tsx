@@ -1,6 +1,7 @@
 import VscodeButton from '@vscode-elements/react-elements/dist/components/VscodeButton.js';
 import type { RunState } from '../../extension/protocol/runState';
 import { choicesForEscalation, webviewMessages, type EscalationChoice } from '../../extension/protocol/webviewMessages';
+import { CHOICE_LABEL as LABEL } from '../../extension/protocol/views/choiceLabels';
 import { formatClock } from '../format';
 import { useHost } from '../host/hostContext';
 import { useDashboard } from '../state/useDashboard';
@@ -8,21 +9,6 @@ import { ConflictFile } from './ConflictFile';
 import { StatusBadge } from './StatusBadge';
 
 type Escalation = RunState['escalations'][number];
-
-const LABEL: Record<EscalationChoice, string> = {
-  ours: 'Take ours',
-  theirs: 'Take theirs',
-  mergeAgent: 'Hand to merge agent',
-  manual: 'Open merge editor',
-  approve: 'Approve',
-  deny: 'Deny',
-  raiseBudget: 'Raise budget',
-  extend: 'Extend budget',
-  resume: 'Resume run',
-  retry: 'Retry',
-  skip: 'Skip task',
-  stop: 'Stop run',
-};
 
 const PRIMARY: ReadonlySet<EscalationChoice> = new Set(['mergeAgent', 'approve', 'retry', 'raiseBudget', 'extend', 'resume']);
 

@@ -3,6 +3,7 @@ import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { RunListStatus, RunSummary } from '../../extension/protocol/runSummary';
 import { webviewMessages } from '../../extension/protocol/webviewMessages';
+import { countOf } from '../../extension/protocol/views/plural';
 import { formatClock } from '../format';
 import { useHost } from '../host/hostContext';
 import type { RunListStore } from '../state/runListStore';
@@ -68,7 +69,7 @@ function RunRow({ run, shown }: { run: RunSummary; shown: boolean }) {
       </span>
       <span className="muted">{run.startedAt !== null ? formatClock(run.startedAt) : ''}</span>
       <span className="muted">
-        {run.tasksDone}/{run.tasks} tasks
+        {run.tasksDone}/{countOf(run.tasks, 'task')}
       </span>
       {run.openEscalations.length > 0 && (
         <span className="run-row-open" title={run.openEscalations.map((e) => `${e.escalationId}: ${e.question}`).join('\n')}>

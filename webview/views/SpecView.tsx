@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { countOf } from '../../extension/protocol/views/plural';
 import { requirementRows } from '../../extension/protocol/views/requirementRows';
 import { useDashboard } from '../state/useDashboard';
 import { EmptyState } from './EmptyState';
@@ -22,14 +23,14 @@ export function SpecView() {
       <div className="view-toolbar">
         {run.specPath && <FileLink path={run.specPath} />}
         <span className="muted">
-          {rows.length} requirements · {rows.filter((r) => r.status === 'merged').length} merged · {rows.filter((r) => r.status === 'atRisk').length} at risk
+          {countOf(rows.length, 'requirement')} · {rows.filter((r) => r.status === 'merged').length} merged · {rows.filter((r) => r.status === 'atRisk').length} at risk
         </span>
       </div>
       {run.planErrors.length > 0 && (
         <div className="notice notice-warn">
           <i className="codicon codicon-warning" aria-hidden="true" />
           <div>
-            The coordinator's plan was rejected {run.planErrors.length} time{run.planErrors.length > 1 ? 's' : ''} before one was accepted:
+            The coordinator's plan was rejected {countOf(run.planErrors.length, 'time')} before one was accepted:
             <ul>
               {run.planErrors.map((errors, i) => (
                 <li key={i}>

@@ -1,5 +1,7 @@
 import type { VerifyJob } from '../../protocol/workerMessages';
 import type { Verdict } from '../../protocol/verdict';
+import { VERIFIED, verifierFailureText } from '../../protocol/views/agentVerdict';
+import { countOf } from '../../protocol/views/plural';
 import { ModelError } from '../models/modelProvider';
 import { createProvider } from '../models/createProvider';
 import { verifyTask } from '../verify/verifyTask';
@@ -20,7 +22,7 @@ export async function runVerifierJob(job: VerifyJob, ctx: AgentJobContext): Prom
     if (refused.length > 0) {
       for (const finding of refused) ctx.emit({ type: 'verify/didCheck', taskId: job.task.id, check: 'approval', passed: false, detail: finding.message });
       const verdict: Verdict = { passed: false, findings: refused };
-      return { outcome: { kind: 'completed', message: `${refused.length} check command(s) not approved`, next: 'none' }, usage: { inputTokens: 0, outputTokens: 0 }, output: verdict };
+      return { outcome: { kind: 'completed', message: `${countOf(refused.length, 'check command')} not approved`, next: 'none' }, usage: { inputTokens: 0, outputTokens: 0 }, output: verdict };
     }
   }
   try {
@@ -46,7 +48,7 @@ export async function runVerifierJob(job: VerifyJob, ctx: AgentJobContext): Prom
     });
     const verdict: Verdict = { passed: output.passed, findings: output.findings };
     return {
-      outcome: { kind: 'completed', message: output.passed ? 'verified' : `${output.findings.filter((f) => f.severity === 'error').length} error findings`, next: 'none' },
+      outcome: { kind: 'completed', message: output.passed ? VERIFIED : verifierFailureText(output.findings.filter((f) => f.severity === 'error').length), next: 'none' },
       usage: output.usage,
       output: verdict,
     };

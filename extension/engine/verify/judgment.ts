@@ -7,6 +7,7 @@ import type { Usage } from '../../protocol/usage';
 import type { ChatResponse, ModelProvider } from '../models/modelProvider';
 import type { CheckReport } from './checkReport';
 import { truncateMiddle } from './truncate';
+import { countOf } from '../../protocol/views/plural';
 
 /** What the model must answer: only this JSON object. */
 export const JudgmentReplySchema = z.object({
@@ -173,7 +174,7 @@ export async function judge(
   const done = (reply: JudgmentReply, rounds: number): JudgmentOutcome => {
     const findings = toFindings(reply);
     const passed = !findings.some((f) => f.severity === 'error');
-    const detail = `${deps.provider.model}: ${reply.verdict}${rounds > 1 ? ' (after a repair round)' : ''}, ${findings.length} finding(s)`;
+    const detail = `${deps.provider.model}: ${reply.verdict}${rounds > 1 ? ' (after a repair round)' : ''}, ${countOf(findings.length, 'finding')}`;
     return { verdict: reply.verdict, passed, findings, usage, detail };
   };
 

@@ -13,7 +13,8 @@ import { checkFailToPass, checkLint, checkPassToPass, type CheckOutcome } from '
 import { changedFiles, diffNameStatus, diffText, resolveCommit } from './gitDiff';
 import { judge, type JudgmentRound } from './judgment';
 import { restorePristineTests } from './pristineTests';
-import { checkScope } from './scopeCheck';
+import { checkScope, scopeSummary } from './scopeCheck';
+import { countOf } from '../../protocol/views/plural';
 import { addScratchWorktree, type ScratchWorktree } from './scratchWorktree';
 import { detectTestEdits } from './testEdits';
 import type { SandboxSpec } from '../../protocol/sandbox';
@@ -130,7 +131,7 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
     report('testEdits', {
       passed: !hasError(edits),
       findings: edits,
-      detail: `${edited} existing test file(s) edited or deleted, ${added} added, ${configs} test configuration change(s)`,
+      detail: `${countOf(edited, 'existing test file')} edited or deleted, ${added} added, ${countOf(configs, 'test configuration change')}`,
     });
 
     // 2. The verifier's own copy of the tests in the branch checkout.
@@ -208,13 +209,13 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
     report('scope', {
       passed: !hasError(scope),
       findings: scope,
-      detail: scope.length ? `${scope.length} of ${changed.length} changed file(s) outside the file scope` : `${changed.length} changed file(s), all in scope`,
+      detail: scopeSummary(changed.length, scope.length),
     });
     const claims = checkClaims(input.result, changed);
     report('claims', {
       passed: !hasError(claims),
       findings: claims,
-      detail: claims.length ? claims.map((f) => f.message).join('; ') : `${input.result.filesChanged.length} claimed file(s) match the diff`,
+      detail: claims.length ? claims.map((f) => f.message).join('; ') : `${countOf(input.result.filesChanged.length, 'claimed file')} ${input.result.filesChanged.length === 1 ? 'matches' : 'match'} the diff`,
     });
 
     // 7. Model judgment, last, and only when everything deterministic passed.

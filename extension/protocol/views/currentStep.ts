@@ -1,11 +1,13 @@
 import type { AgentState, RunState } from '../runState';
+import { agentFailed } from './agentVerdict';
 import type { TraceItem } from './traceItems';
 
 /** What an agent is doing now (or how it ended), in a few words, from its trace. */
 export function currentStep(agent: AgentState, items: readonly TraceItem[], run: RunState): string {
   if (agent.status === 'finished') {
     if (!agent.outcome) return 'Finished';
-    return agent.outcome.kind === 'completed' ? `Done: ${agent.outcome.message}` : `${agent.outcome.kind}: ${agent.outcome.message}`;
+    if (agent.outcome.kind !== 'completed') return `${agent.outcome.kind}: ${agent.outcome.message}`;
+    return agentFailed(agent) ? `Failed: ${agent.outcome.message}` : `Done: ${agent.outcome.message}`;
   }
   const waiting = run.escalations.find((e) => e.resolution === null && agent.taskId !== null && e.taskIds.includes(agent.taskId) && e.ts >= agent.startedAt);
   if (waiting) return `Waiting for a person (${waiting.escalationId}, ${waiting.kind})`;

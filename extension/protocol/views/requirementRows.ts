@@ -20,7 +20,7 @@ export function requirementRows(run: RunState): RequirementRow[] {
 export function requirementStatus(tasks: readonly TaskState[]): RequirementStatus {
   if (tasks.length === 0) return 'unplanned';
   const s = tasks.map((t) => t.status);
-  if (s.some((x) => x === 'failed' || x === 'blocked' || x === 'conflicted')) return 'atRisk';
+  if (s.some((x) => x === 'failed' || x === 'stopped' || x === 'blocked' || x === 'conflicted')) return 'atRisk';
   if (s.every((x) => x === 'merged')) return 'merged';
   if (s.every((x) => x === 'merged' || x === 'succeeded')) return 'verified';
   if (s.every((x) => x === 'pending')) return 'pending';

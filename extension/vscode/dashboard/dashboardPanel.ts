@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { hostMessages, type EscalationChoice, type HostMessage } from '../../protocol/webviewMessages';
+import { hostMessages, type DashboardTab, type EscalationChoice, type HostMessage } from '../../protocol/webviewMessages';
 import type { RunController } from '../run/runController';
 import type { PastRuns } from '../run/pastRuns';
 import { dashboardHtml, newNonce } from './dashboardHtml';
@@ -35,6 +35,8 @@ export class DashboardPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   private disposed = false;
+  /** A tab asked for before the webview was ready: shown after its snapshot. */
+  private pendingTab: DashboardTab | null = null;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -98,6 +100,12 @@ export class DashboardPanel implements vscode.Disposable {
     const { controller } = this.deps;
     this.post(hostMessages.snapshot(controller.state, [...controller.events]));
     this.post(hostMessages.runs(this.deps.runs.runs, controller.runId));
+    if (this.pendingTab) this.showTab(this.pendingTab);
+  }
+
+  showTab(tab: DashboardTab): void {
+    this.pendingTab = this.ready ? null : tab;
+    if (this.ready) this.post(hostMessages.showTab(tab));
   }
 
   private post(message: HostMessage): void {
@@ -145,9 +153,11 @@ export class DashboardPanels implements vscode.Disposable {
     return true;
   }
 
-  show(preserveFocus = false): void {
+  /** Shows the dashboard, on `tab` when given (else on the tab it was on). */
+  show(preserveFocus = false, tab?: DashboardTab): void {
     if (this.current) {
       this.current.panel.reveal(undefined, preserveFocus);
+      if (tab) this.current.showTab(tab);
       return;
     }
     const panel = vscode.window.createWebviewPanel(
@@ -156,15 +166,17 @@ export class DashboardPanels implements vscode.Disposable {
       { viewColumn: vscode.ViewColumn.Active, preserveFocus },
       { ...webviewOptions(this.deps.extensionUri), retainContextWhenHidden: true },
     );
-    this.adopt(panel);
+    const created = this.adopt(panel);
+    if (tab) created.showTab(tab);
   }
 
-  private adopt(panel: vscode.WebviewPanel): void {
+  private adopt(panel: vscode.WebviewPanel): DashboardPanel {
     this.current?.dispose();
     const created: DashboardPanel = new DashboardPanel(panel, this.deps, () => {
       if (this.current === created) this.current = null;
     });
     this.current = created;
+    return created;
   }
 
   dispose(): void {

@@ -1,4 +1,5 @@
 import type { RunEvent } from '../../protocol/events';
+import { countOf } from '../../protocol/views/plural';
 
 /** A plain-text timeline of one agent's or one task's model and tool calls, from the journal. */
 export function traceText(events: readonly RunEvent[], filter: { agentId?: string; taskId?: string }): string {
@@ -54,7 +55,7 @@ export function traceText(events: readonly RunEvent[], filter: { agentId?: strin
         lines.push(`${t(e.ts)} verify ${e.passed ? 'PASS' : 'FAIL'} ${e.check}${e.detail ? `\n${indent(e.detail.slice(0, 1000))}` : ''}`);
         break;
       case 'verify/didFinish':
-        lines.push(`${t(e.ts)} verification ${e.passed ? 'passed' : 'failed'} with ${e.findings.length} finding(s)`);
+        lines.push(`${t(e.ts)} verification ${e.passed ? 'passed' : 'failed'} with ${countOf(e.findings.length, 'finding')}`);
         for (const f of e.findings) lines.push(`      ${f.severity} ${f.rule}${f.file ? ` ${f.file}${f.line ? `:${f.line}` : ''}` : ''}: ${f.message}`);
         break;
       case 'task/didStart':

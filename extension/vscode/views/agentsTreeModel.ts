@@ -1,7 +1,10 @@
 import type { PriceTable } from '../../protocol/pricing';
 import type { AgentState, RunState, TaskState, TaskStatus } from '../../protocol/runState';
 import { spendOf } from '../../protocol/views/spend';
-import { livePredictions, mergedByText, otherBranchName, TIER_LABEL, predictedFileText, predictionsOfTask, tierCounts, tierCountsText, waitingText } from '../../protocol/views/conflictText';
+import { livePredictions, mergedByText, otherBranchName, predictedFileText, predictionsOfTask, tierCounts, tierCountsText, waitingText } from '../../protocol/views/conflictText';
+import { agentFailed } from '../../protocol/views/agentVerdict';
+import { countOf } from '../../protocol/views/plural';
+import { NEEDS_YOU, openEscalationOfTask, runStatusText, runWaitsOnPerson, taskStatusText } from '../../protocol/views/statusText';
 import { formatSpend } from './usageText';
 import { describeAction } from '../../engine/policy/actionPolicy';
 
@@ -20,8 +23,14 @@ interface NodeBase {
   icon: IconSpec;
   /** Matched by `viewItem` in the manifest's menus. */
   contextValue: string;
+  /** Has children, shown expanded (tasks start expanded, so their agents are visible). */
   collapsible: boolean;
+  /** What a click does. */
+  command?: { command: string; title: string; arguments: unknown[] };
 }
+
+/** A click on an escalation opens the dashboard on its Escalations tab. */
+export const OPEN_ESCALATIONS_COMMAND = 'loom.openEscalations';
 
 export type AgentsNode =
   | (NodeBase & { kind: 'run'; runId: string })
@@ -36,6 +45,7 @@ const taskIcons: Record<TaskStatus, IconSpec> = {
   verifying: { id: 'beaker', color: 'charts.purple' },
   succeeded: { id: 'pass', color: 'testing.iconPassed' },
   failed: { id: 'error', color: 'testing.iconFailed' },
+  stopped: { id: 'debug-stop', color: 'disabledForeground' },
   blocked: { id: 'circle-slash', color: 'disabledForeground' },
   merged: { id: 'git-merge', color: 'charts.green' },
   conflicted: { id: 'warning', color: 'list.warningForeground' },
@@ -52,11 +62,15 @@ const runIcons: Record<RunState['status'], IconSpec> = {
   stopped: { id: 'debug-stop', color: 'disabledForeground' },
 };
 
+/** Whatever waits on a person: the run, its tasks and its escalations look the same. */
+const needsYouIcon: IconSpec = { id: 'report', color: 'list.warningForeground' };
+
 export function agentIcon(agent: AgentState): IconSpec {
   if (agent.status === 'running') return { id: 'sync~spin', color: 'charts.blue' };
   switch (agent.outcome?.kind) {
     case 'completed':
-      return { id: 'pass', color: 'testing.iconPassed' };
+      // A verifier that failed its task did its job, but the task failed: red, not a green check.
+      return agentFailed(agent) ? { id: 'error', color: 'testing.iconFailed' } : { id: 'pass', color: 'testing.iconPassed' };
     case 'stopped':
       return { id: 'debug-stop', color: 'disabledForeground' };
     case 'budgetExceeded':
@@ -79,15 +93,17 @@ export function rootNodes(state: RunState): AgentsNode[] {
   const active = state.status === 'planning' || state.status === 'running';
   const spend = spendOf(state.agents, state.prices);
   const running = state.agents.filter((a) => a.status === 'running').length;
+  const open = state.escalations.filter((e) => e.resolution === null).length;
+  const status = runStatusText(state.status, open);
   return [
     {
       kind: 'run',
       runId,
       id: `run:${runId}`,
       label: `Run ${runId}`,
-      description: `${state.status}${running ? ` · ${running} running` : ''} · ${formatSpend(spend)}`,
+      description: `${status}${running ? ` · ${running} running` : ''} · ${formatSpend(spend)}`,
       tooltip: [
-        `Run ${runId}: ${state.status}`,
+        `Run ${runId}: ${status}${open ? ` (${countOf(open, 'open question')})` : ''}`,
         state.repo ? `Repository: ${state.repo}` : '',
         state.model ? `Model: ${state.model}` : '',
         state.integrationBranch ? `Integration branch: ${state.integrationBranch}` : '',
@@ -96,7 +112,7 @@ export function rootNodes(state: RunState): AgentsNode[] {
       ]
         .filter(Boolean)
         .join('\n'),
-      icon: runIcons[state.status],
+      icon: runWaitsOnPerson(state.status, open) ? needsYouIcon : runIcons[state.status],
       contextValue: active ? 'loom.run.active' : 'loom.run.finished',
       collapsible: true,
     },
@@ -115,11 +131,12 @@ export function childNodes(state: RunState, parent: AgentsNode): AgentsNode[] {
         escalationId: e.escalationId,
         id: `escalation:${parent.runId}:${e.escalationId}`,
         label: `${e.escalationId}: ${e.kind === 'approval' ? 'approve?' : e.kind}`,
-        description: e.kind === 'approval' && e.action ? `${e.agentId ?? e.taskIds.join(' × ')} · ${describeAction(e.action)}` : e.taskIds.join(' × '),
-        tooltip: `${e.question}\nOptions: ${e.options.join(', ')}`,
-        icon: { id: 'report', color: 'list.warningForeground' },
+        description: `${NEEDS_YOU} · ${e.kind === 'approval' && e.action ? `${e.agentId ?? e.taskIds.join(' × ')} · ${describeAction(e.action)}` : e.taskIds.join(' × ')}`,
+        tooltip: `${NEEDS_YOU}: ${e.question}\nOptions: ${e.options.join(', ')}\nClick to answer it on the dashboard's Escalations tab; right-click to resolve it here.`,
+        icon: needsYouIcon,
         contextValue: 'loom.escalation',
         collapsible: false,
+        command: { command: OPEN_ESCALATIONS_COMMAND, title: 'Open Escalations', arguments: [{ escalationId: e.escalationId }] },
       }));
     const loose = state.agents.filter((a) => a.taskId === null || !state.tasks.some((t) => t.task.id === a.taskId)).map((a) => agentNode(parent.runId, a, state.prices));
     return [...escalations, ...loose, ...state.tasks.map((t) => taskNode(parent.runId, t, state))];
@@ -150,27 +167,29 @@ function taskNode(runId: string, t: TaskState, state: RunState): AgentsNode {
   const findings = t.findings.length ? `\nFindings: ${t.findings.length}` : '';
   const waiting = waitingText(t);
   const by = mergedByText(t);
-  const status = t.status === 'waiting' && t.waitingOn ? `waiting on ${t.waitingOn}` : by && t.mergedBy ? `merged (${TIER_LABEL[t.mergedBy]})` : t.status;
-  const conflicts = predicted.length ? ` · conflict predicted with ${predicted.map((p) => otherBranchName(p.other)).join(', ')}` : '';
+  const status = taskStatusText(state, t);
+  const conflicts = predicted.length ? [`conflict predicted with ${predicted.map((p) => otherBranchName(p.other)).join(', ')}`] : [];
   return {
     kind: 'task',
     runId,
     taskId: t.task.id,
     id: `task:${runId}:${t.task.id}`,
-    label: t.task.title,
-    description: `${status}${conflicts} · ${formatSpend(spendOf(own, state.prices))}`,
+    // The status leads the label: a long title never pushes it out of sight.
+    label: `${status} · ${t.task.title}`,
+    description: [...conflicts, formatSpend(spendOf(own, state.prices))].join(' · '),
     tooltip: [
       `${t.task.id}: ${t.task.title}`,
-      `Status: ${t.status}${t.attempts > 1 ? ` (attempt ${t.attempts})` : ''}${by ? `, ${by}` : ''}`,
+      `Status: ${status}${t.attempts > 1 && !/attempt/.test(status) ? ` (attempt ${t.attempts})` : ''}${by ? `, ${by}` : ''}`,
       `Scope: ${t.task.fileScope.join(', ')}${deps}${findings}`,
       waiting ? `Waiting: ${waiting.replace(/^waits on /, 'on ')}` : t.failureReason ? `Reason: ${t.failureReason}` : '',
       ...predicted.map(({ other, prediction: p }) => `Predicted conflict with ${otherBranchName(other)}: ${p.files.map(predictedFileText).join('; ')}`),
     ]
       .filter(Boolean)
       .join('\n'),
-    icon: taskIcons[t.status],
+    icon: t.status !== 'merged' && openEscalationOfTask(state, t) ? needsYouIcon : taskIcons[t.status],
     contextValue: `loom.task.${t.status}`,
-    collapsible: own.length > 0 || predicted.length > 0,
+    // Always expandable and expanded: agents that start later appear under an open task.
+    collapsible: true,
   };
 }
 
@@ -184,10 +203,11 @@ function agentNode(runId: string, a: AgentState, prices: PriceTable | null): Age
     running,
     id: `agent:${runId}:${a.agentId}`,
     label: a.agentId,
-    description: `${a.role} · ${formatSpend(spendOf([a], prices))}`,
+    description: `${a.role}${agentFailed(a) && a.outcome?.kind === 'completed' ? ` · Failed: ${a.outcome.message}` : ''} · ${formatSpend(spendOf([a], prices))}`,
     tooltip: `${a.agentId} (${a.role}, thread ${a.threadId})\nModel: ${a.model}\nModel calls: ${a.modelCalls} · tool calls: ${a.toolCalls}\nBudget: ${a.budgetTokens} tokens${a.outcome ? `\nOutcome: ${a.outcome.kind}: ${a.outcome.message}` : ''}`,
     icon: agentIcon(a),
     contextValue: running ? 'loom.agent.running' : 'loom.agent.finished',
     collapsible: false,
+    command: { command: 'loom.showTrace', title: 'Show Trace', arguments: [{ agentId: a.agentId }] },
   };
 }

@@ -29,8 +29,7 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsNode>, 
     item.tooltip = node.tooltip;
     item.iconPath = new vscode.ThemeIcon(node.icon.id, node.icon.color ? new vscode.ThemeColor(node.icon.color) : undefined);
     item.contextValue = node.contextValue;
-    if (node.kind === 'escalation') item.command = { command: 'loom.openDashboard', title: 'Open Dashboard' };
-    if (node.kind === 'agent') item.command = { command: 'loom.showTrace', title: 'Show Trace', arguments: [node] };
+    if (node.command) item.command = node.command;
     return item;
   }
 

@@ -1,4 +1,6 @@
 import type { RunListStatus, RunSummary } from '../../protocol/runSummary';
+import { countOf } from '../../protocol/views/plural';
+import { runStatusText, runWaitsOnPerson } from '../../protocol/views/statusText';
 import { isResumable } from '../run/pastRuns';
 import type { IconSpec } from './agentsTreeModel';
 
@@ -31,8 +33,9 @@ export function runsNodes(runs: readonly RunSummary[], shownRunId: string | null
   return runs.map((run) => {
     const repoName = run.repo ? run.repo.split(/[\\/]/).filter(Boolean).pop() : 'repository unknown';
     const open = run.openEscalations.length;
-    const parts = [run.status, repoName, `${run.tasksDone}/${run.tasks} tasks`];
-    if (open) parts.push(`${open} open`);
+    const status = runStatusText(run.status, open);
+    const parts = [status, repoName, `${run.tasksDone}/${countOf(run.tasks, 'task')}`];
+    if (open) parts.push(`${countOf(open, 'open question')}`);
     if (run.runId === shownRunId) parts.push('shown');
     return {
       kind: 'pastRun',
@@ -41,18 +44,18 @@ export function runsNodes(runs: readonly RunSummary[], shownRunId: string | null
       label: run.runId,
       description: parts.join(' · '),
       tooltip: [
-        `Run ${run.runId}: ${run.status}`,
+        `Run ${run.runId}: ${status}`,
         run.repo ? `Repository: ${run.repo}` : '',
         run.specPath ? `Spec: ${run.specPath}` : '',
         run.model ? `Model: ${run.model}` : '',
         run.startedAt ? `Started: ${new Date(run.startedAt).toLocaleString()}` : '',
         ...run.openEscalations.map((e) => `${e.escalationId} (${e.kind}): ${e.question}`),
-        run.journalProblems ? `Journal: ${run.journalProblems} damaged line(s) skipped` : '',
+        run.journalProblems ? `Journal: ${countOf(run.journalProblems, 'damaged line')} skipped` : '',
         run.status === 'interrupted' ? 'Its process ended before it finished: Resume continues it from its journal.' : '',
       ]
         .filter(Boolean)
         .join('\n'),
-      icon: icons[run.status],
+      icon: runWaitsOnPerson(run.status, open) ? icons.escalated : icons[run.status],
       contextValue: isResumable(run) ? 'loom.pastRun.resumable' : 'loom.pastRun',
     };
   });

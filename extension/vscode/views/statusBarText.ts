@@ -1,5 +1,7 @@
 import type { RunState } from '../../protocol/runState';
+import { countOf } from '../../protocol/views/plural';
 import { spendOf } from '../../protocol/views/spend';
+import { runStatusText, runWaitsOnPerson } from '../../protocol/views/statusText';
 import { formatSpend } from './usageText';
 
 export interface StatusBarContent {
@@ -15,12 +17,14 @@ export function statusBarContent(state: RunState): StatusBarContent {
   const running = state.agents.filter((a) => a.status === 'running').length;
   const spend = formatSpend(spendOf(state.agents, state.prices));
   const active = state.status === 'planning' || state.status === 'running';
-  const icon = active ? '$(sync~spin)' : state.status === 'succeeded' ? '$(pass)' : state.status === 'escalated' ? '$(report)' : state.status === 'stopped' ? '$(debug-stop)' : state.status === 'failed' ? '$(error)' : '$(circuit-board)';
-  const agents = active ? `${running} agent${running === 1 ? '' : 's'} · ` : `${state.status} · `;
   const open = state.escalations.filter((e) => e.resolution === null).length;
+  const status = runStatusText(state.status, open);
+  const waits = runWaitsOnPerson(state.status, open);
+  const icon = active ? '$(sync~spin)' : waits ? '$(report)' : state.status === 'succeeded' ? '$(pass)' : state.status === 'stopped' ? '$(debug-stop)' : state.status === 'failed' ? '$(error)' : '$(circuit-board)';
+  const agents = active ? `${countOf(running, 'agent')} · ` : `${status} · `;
   return {
     text: `${icon} Loom: ${agents}${spend}`,
-    tooltip: `Loom run ${state.runId}: ${state.status}\n${running} agent(s) running, ${state.agents.length} in all\n${spend}${open ? `\n${open} escalation(s) wait for you` : ''}\nClick to open the dashboard`,
+    tooltip: `Loom run ${state.runId}: ${status}\n${running} of ${countOf(state.agents.length, 'agent')} running\n${spend}${open ? `\n${countOf(open, 'question')} ${open === 1 ? 'waits' : 'wait'} for you` : ''}\nClick to open the dashboard`,
     visible: true,
   };
 }

@@ -81,6 +81,6 @@ describe('vscode/views/agentsTreeModel', () => {
     assert.ok(spend.tokens > 0);
     assert.ok(spend.pricedUsd > 0 && spend.unpricedAgentIds.length === 0, 'gpt-4.1-mini has a price');
     assert.deepEqual(spendOf([...priced, { ...priced[0], agentId: 'local-1', model: 'qwen2.5-coder:14b' }], null).unpricedAgentIds, ['local-1'], 'no guessed price');
-    assert.match(statusBarContent(state).text, /Loom: escalated · [\d.]+k tok · \$[\d.]+ \+ unpriced/);
+    assert.match(statusBarContent(state).text, /Loom: Needs you · [\d.]+k tok · \$[\d.]+ \+ unpriced/);
   });
 });

@@ -16,8 +16,9 @@ describe('vscode/views/agentsTreeModel (predicted conflicts, merge tiers, waitin
     const tasks = tasksOf(state);
     const multiply = tasks.get('add-multiply')!;
     const divide = tasks.get('add-divide')!;
-    assert.match(multiply.description, /^running · conflict predicted with add-divide · /);
-    assert.match(divide.description, /^running · conflict predicted with add-multiply, the integration branch · /);
+    assert.match(multiply.label, /^Running · /, 'the status leads the label');
+    assert.match(multiply.description, /^conflict predicted with add-divide · /);
+    assert.match(divide.description, /^conflict predicted with add-multiply, the integration branch · /);
     assert.match(multiply.tooltip, /Predicted conflict with add-divide: src\/calc\.js lines 3–7/);
     assert.equal(multiply.collapsible, true, 'its prediction is a child even before it has agents');
     const children = childNodes(state, multiply);
@@ -42,7 +43,8 @@ describe('vscode/views/agentsTreeModel (predicted conflicts, merge tiers, waitin
     const tasks = tasksOf(failed);
     assert.doesNotMatch(tasks.get('add-multiply')!.description, /predicted/);
     assert.deepEqual(childNodes(failed, tasks.get('add-multiply')!), []);
-    assert.match(tasks.get('add-divide')!.description, /^running · conflict predicted with the integration branch · /, 'its pair with the failed task is over too');
+    assert.match(tasks.get('add-multiply')!.label, /^Failed · /);
+    assert.match(tasks.get('add-divide')!.description, /^conflict predicted with the integration branch · /, 'its pair with the failed task is over too');
   });
 
   it('a cleared or settled prediction goes away', () => {
@@ -56,12 +58,12 @@ describe('vscode/views/agentsTreeModel (predicted conflicts, merge tiers, waitin
   it('merged tasks say the tier when it was not an auto-merge; a waiting task names its escalation', () => {
     const state = foldEvents(events);
     const tasks = tasksOf(state);
-    assert.match(tasks.get('add-multiply')!.description, /^merged · /);
-    assert.match(tasks.get('fix-sum')!.description, /^merged \(merge agent\) · /);
-    assert.match(tasks.get('docs')!.description, /^merged \(person\) · /);
+    assert.match(tasks.get('add-multiply')!.label, /^Merged · /);
+    assert.match(tasks.get('fix-sum')!.label, /^Merged \(merge agent\) · /);
+    assert.match(tasks.get('docs')!.label, /^Merged \(person\) · /);
     const mean = tasks.get('add-mean')!;
-    assert.match(mean.description, /^waiting on esc-1 · /);
-    assert.equal(mean.icon.id, 'watch');
+    assert.equal(mean.label, `Needs you (esc-1) · ${state.tasks.find((t) => t.task.id === 'add-mean')!.task.title}`);
+    assert.equal(mean.icon.id, 'report');
     assert.match(mean.tooltip, /Waiting: on esc-1: its dependencies add-multiply and add-divide conflict/);
     const [run] = rootNodes(state);
     assert.match(run.tooltip, /Merges: 1 auto-merge · 1 merge agent · 1 person/);

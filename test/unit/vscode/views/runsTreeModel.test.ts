@@ -14,8 +14,8 @@ describe('vscode/views/runsTreeModel (the Runs view)', () => {
     assert.deepEqual(
       nodes.map((n) => [n.label, n.description]),
       [
-        ['r2', 'interrupted · mathlib · 2/4 tasks'],
-        ['r1', 'escalated · mathlib · 3/4 tasks · 1 open · shown'],
+        ['r2', 'Interrupted · mathlib · 2/4 tasks'],
+        ['r1', 'Needs you · mathlib · 3/4 tasks · 1 open question · shown'],
       ],
     );
     assert.match(nodes[0].tooltip, /Resume continues it from its journal/);
@@ -28,5 +28,14 @@ describe('vscode/views/runsTreeModel (the Runs view)', () => {
       .filter((n) => n.contextValue === 'loom.pastRun.resumable')
       .map((n) => n.runId);
     assert.deepEqual(resumable, ['interrupted', 'stopped']);
+  });
+
+  it('a run waiting on a person reads "Needs you" with the escalation icon, even when its journal says failed', () => {
+    const question = { openEscalations: [{ escalationId: 'esc-2', kind: 'repeatedFailure', question: 'retry t1?' }] };
+    const [failedWaiting, failed] = runsNodes([run('r3', 'failed', question), run('r4', 'failed', { tasks: 1, tasksDone: 0 })], null);
+    assert.match(failedWaiting.description, /^Needs you · mathlib · 2\/4 tasks · 1 open question$/);
+    assert.equal(failedWaiting.icon.id, 'report');
+    assert.equal(failed.description, 'Failed · mathlib · 0/1 task');
+    assert.equal(failed.icon.id, 'error');
   });
 });
