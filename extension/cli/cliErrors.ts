@@ -86,7 +86,15 @@ export function reportError(command: string, err: unknown, usage: readonly strin
 
 /** Messages written as "loom run needs …" read "loom run: needs …" once printed after the prefix. */
 function withoutPrefix(err: Error, command: string): string {
-  return err.message.replace(new RegExp(`^loom( ${command})?:? `), '');
+  return userMessage(err).replace(new RegExp(`^loom( ${command})?:? `), '');
+}
+
+/** git's own words for the two mistakes a person makes most (the folder is not a repository, or not there); the rest as git said it. */
+function userMessage(err: Error): string {
+  if (!(err instanceof GitCommandError) || typeof err.stderr !== 'string') return err.message;
+  if (/not a git repository/.test(err.stderr)) return `${err.cwd} is not a git repository (git init, then commit once)`;
+  if (err.stderr.includes(`no such directory: ${err.cwd}`)) return `${err.cwd}: no such folder`;
+  return err.message;
 }
 
 /** node:util parseArgs's errors, in the CLI's words (its own text suggests `-- "--help"`). */
