@@ -23,6 +23,7 @@ import { PastRuns } from './run/pastRuns';
 import { offerResume } from './run/resumeOffer';
 import { openRunCommand, resumeRunCommand, type PastRunDeps } from './commands/pastRunCommands';
 import { setApiKeyCommand } from './commands/setApiKeyCommand';
+import { contributedCommands, EXPLAIN_TRUST_COMMAND, explainRestrictedMode, registerRestrictedCommands } from './commands/restrictedMode';
 import { loomHome } from '../engine/run/runPaths';
 import type { RunSummary } from '../protocol/runSummary';
 import { redactLog } from '../engine/policy/redactLog';
@@ -50,12 +51,32 @@ export interface LoomApi {
 
 let controllerForDeactivate: RunController | null = null;
 
-/** The composition root: every adapter, view and command is made here and disposed with the extension. */
-export function activate(context: vscode.ExtensionContext): LoomApi {
+/**
+ * Activation. In Restricted Mode (an untrusted workspace) Loom runs nothing: its commands explain why
+ * and offer to manage workspace trust; once the workspace is trusted, Loom starts for real.
+ * Returns the API only when the workspace is trusted.
+ */
+export function activate(context: vscode.ExtensionContext): LoomApi | undefined {
   const channel = vscode.window.createOutputChannel('Loom', { log: true });
   context.subscriptions.push(channel);
   // Everything written to the log is redacted (the process's secret variables, key formats, `.env` lines).
   const log = redactLog(channel, new SecretRedactor());
+  context.subscriptions.push(vscode.commands.registerCommand(EXPLAIN_TRUST_COMMAND, explainRestrictedMode));
+  if (vscode.workspace.isTrusted) return activateTrusted(context, log);
+  log.info('Loom is off in Restricted Mode: it runs agents and commands in the repository, which needs a trusted workspace');
+  const restricted = registerRestrictedCommands(contributedCommands(context.extension), log);
+  context.subscriptions.push(
+    ...restricted,
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      for (const d of restricted) d.dispose();
+      activateTrusted(context, log);
+    }),
+  );
+  return undefined;
+}
+
+/** The composition root: every adapter, view and command is made here and disposed with the extension. */
+function activateTrusted(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LoomApi {
   const keys = new ApiKeyStore(context.secrets);
 
   const controller = new RunController((options) => new RunCoordinator(options));
@@ -102,6 +123,7 @@ export function activate(context: vscode.ExtensionContext): LoomApi {
     controller,
     runs,
     keys,
+    state: context.workspaceState,
     log,
     setApiKey: () => setApiKeyCommand(keys, log),
     openDashboard: () => dashboards.show(true),
@@ -145,6 +167,7 @@ export function activate(context: vscode.ExtensionContext): LoomApi {
       extensionUri: context.extensionUri,
       controller,
       keys,
+      state: context.workspaceState,
       log,
       traces,
       pastRuns: pastRunDeps,

@@ -3,22 +3,19 @@ import { z } from 'zod';
 import { readJournal } from '../../engine/journal/journalReader';
 import { runPaths } from '../../engine/run/runPaths';
 import type { RunSummary } from '../../protocol/runSummary';
-import type { ApiKeyStore } from '../adapters/apiKeyStore';
 import { JournalRun } from '../run/journalRun';
 import { extensionBundlePaths } from '../run/buildRunOptions';
 import { isResumable, type PastRuns } from '../run/pastRuns';
 import type { RunController } from '../run/runController';
-import { pickModelSource } from './pickModelSource';
+import { modelSourceForRun, type ModelSourceDeps } from './pickModelSource';
 import { prepareRun } from './runSetup';
 import { followRun } from './startPlanCommand';
 
-export interface PastRunDeps {
+export interface PastRunDeps extends ModelSourceDeps {
   extensionUri: vscode.Uri;
   controller: RunController;
   runs: PastRuns;
-  keys: ApiKeyStore;
   log: vscode.LogOutputChannel;
-  setApiKey: () => Promise<boolean>;
   openDashboard: () => void;
 }
 
@@ -76,9 +73,9 @@ export async function resumeRunCommand(deps: PastRunDeps, arg: unknown): Promise
   if (!isResumable(summary)) throw new Error(`run ${summary.runId} is ${summary.status}; only an interrupted or stopped run can be resumed`);
   if (!summary.repo || !summary.specPath) throw new Error(`the journal of ${summary.runId} does not name its repository and spec`);
   if (controller.isRunning) throw new Error(`run ${controller.runId} is still active: stop it first`);
-  const source = args?.source === 'simulator' ? { kind: 'simulator' as const } : await pickModelSource(deps.keys, deps.setApiKey);
+  const source = args?.source === 'simulator' ? { kind: 'simulator' as const, scenarioPath: args.scenarioPath } : await modelSourceForRun(deps);
   if (!source) return undefined;
-  const { options, resources } = await prepareRun({ extensionUri: deps.extensionUri, log, repo: summary.repo, specPath: summary.specPath, source, scenarioPath: args?.scenarioPath });
+  const { options, resources } = await prepareRun({ extensionUri: deps.extensionUri, log, repo: summary.repo, specPath: summary.specPath, source });
   const history = readJournal(runPaths(deps.runs.loomHome, summary.runId).journal).events;
   try {
     const started = await controller.start({ ...options, loomHome: deps.runs.loomHome, runId: summary.runId, resume: true }, resources, history);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { RunController } from '../run/runController';
 import type { ApiKeyStore } from '../adapters/apiKeyStore';
+import type { ChoiceState } from '../adapters/modelChoice';
 import type { TraceDocuments } from '../review/traceDocuments';
 import { openTaskDiff } from '../review/openTaskDiff';
 import { taskLeases } from '../review/taskLeases';
@@ -9,6 +10,8 @@ import { targetOf } from './nodeArgs';
 import { mergeResultCommand } from './mergeResultCommand';
 import { setApiKeyCommand } from './setApiKeyCommand';
 import { startPlanCommand } from './startPlanCommand';
+import { chooseModelCommand } from './chooseModelCommand';
+import { openDemoCommand } from './openDemoCommand';
 import { parseResolveArgs } from './startPlanArgs';
 import { completeMerge, openMergeEditor } from '../review/openMergeEditor';
 import { openRunCommand, resumeRunCommand, type PastRunDeps } from './pastRunCommands';
@@ -20,6 +23,8 @@ export interface CommandDeps {
   log: vscode.LogOutputChannel;
   traces: TraceDocuments;
   pastRuns: PastRunDeps;
+  /** The workspace state (the model chosen for this workspace). */
+  state: ChoiceState;
   openDashboard: (preserveFocus?: boolean) => void;
 }
 
@@ -38,6 +43,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const guarded =
     (name: string, fn: (...args: unknown[]) => Promise<unknown> | unknown) =>
     async (...args: unknown[]) => {
+  const models = { keys: deps.keys, setApiKey, state: deps.state };
       try {
         return await fn(...args);
       } catch (err) {
@@ -50,11 +56,13 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 
   return [
     register('loom.startPlan', (arg) =>
-      startPlanCommand({ extensionUri: deps.extensionUri, controller, keys: deps.keys, log, setApiKey, openDashboard: () => deps.openDashboard(true) }, arg),
+      startPlanCommand({ ...models, extensionUri: deps.extensionUri, controller, log, openDashboard: () => deps.openDashboard(true) }, arg),
     ),
     register('loom.openDashboard', () => deps.openDashboard(false)),
     register('loom.setApiKey', setApiKey),
     register('loom.stopRun', async () => {
+    register('loom.chooseModel', () => chooseModelCommand(models, log)),
+    register('loom.openDemo', () => openDemoCommand(deps.extensionUri, log)),
       if (!(await controller.stop())) void vscode.window.showInformationMessage('Loom: no run is active.');
       else log.info(`run ${controller.runId} stopped by the user`);
     }),

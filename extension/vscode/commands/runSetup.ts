@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { Plan } from '../../protocol/plan';
 import type { ModelEndpoint } from '../../protocol/workerMessages';
 import type { Disposable } from '../../base/disposable';
-import { loadScenario } from '../../engine/simulator/loadScenario';
+import { loadScenario, ScenarioError } from '../../engine/simulator/loadScenario';
 import { startSimulator } from '../../engine/simulator/simulatorServer';
 import { loadMcpConfig } from '../../engine/tools/mcpConfig';
 import { loomHome } from '../../engine/run/runPaths';
@@ -13,7 +13,9 @@ import type { RunOptions } from '../../engine/run/runOptions';
 import { readSettings } from '../adapters/settingsReader';
 import { LanguageModelProvider } from '../adapters/languageModelProvider';
 import { buildRunOptions } from '../run/buildRunOptions';
+import { isDemoScenario } from '../adapters/modelChoice';
 import { availableChatModels, type ModelSource } from './pickModelSource';
+import { scenarioProblem } from './pickScenario';
 
 export interface RunSetupInput {
   extensionUri: vscode.Uri;
@@ -21,8 +23,6 @@ export interface RunSetupInput {
   repo: string;
   specPath: string;
   source: ModelSource;
-  /** The simulator's scenario; default: the bundled demo's. */
-  scenarioPath?: string;
   confirmPlan?: (plan: Plan) => Promise<boolean>;
 }
 
@@ -42,8 +42,8 @@ export async function prepareRun(input: RunSetupInput): Promise<{ options: RunOp
   if (settings.policyError) throw new Error(settings.policyError);
   try {
     if (source.kind === 'simulator') {
-      const scenarioPath = input.scenarioPath ?? join(input.extensionUri.fsPath, 'examples', 'demo', 'scenario.json');
-      const simulator = await startSimulator({ scenario: await loadScenario(scenarioPath) });
+      const scenarioPath = source.scenarioPath ?? join(demoFolder(input.extensionUri), 'scenario.json');
+      const simulator = await startSimulator({ scenario: await readScenario(scenarioPath) });
       resources.push({ dispose: () => simulator.close() });
       endpoint = { baseUrl: simulator.url, model: simulator.scenario.model, apiKey: 'no-key-needed-for-the-simulator', timeoutMs: 30_000, maxRetries: 3, headers: [] };
       log.info(`model simulator (scenario "${simulator.scenario.name}") at ${simulator.url}`);
@@ -76,8 +76,9 @@ export async function prepareRun(input: RunSetupInput): Promise<{ options: RunOp
     // The simulator follows its script; a VS Code model is picked per role by hostModel (the name labels it).
     if (source.kind !== 'endpoint') delete options.verifierModel;
     if (lmVerifierModel) options.verifierModel = lmVerifierModel;
-    if (source.kind === 'simulator') {
-      // The demo scenario is scripted for these limits (as `loom demo` runs it).
+    if (source.kind === 'simulator' && isDemoScenario(demoFolder(input.extensionUri), source.scenarioPath)) {
+      // The demo scenarios are scripted for these limits (as `loom demo` runs them); a scenario of
+      // the person's runs with their settings, as `loom run --simulate` does.
       options.maxTurns = 12;
       options.commandAllowlist = ['node'];
       // Its tasks write src/index.js outside their scopes on purpose (the conflict it shows): the
@@ -87,6 +88,20 @@ export async function prepareRun(input: RunSetupInput): Promise<{ options: RunOp
     return { options, resources };
   } catch (err) {
     for (const r of resources) await r.dispose();
+    throw err;
+  }
+}
+
+function demoFolder(extensionUri: vscode.Uri): string {
+  return join(extensionUri.fsPath, 'examples', 'demo');
+}
+
+/** The scenario, or an error that says in one line what is wrong with the file and how to pick another. */
+async function readScenario(path: string) {
+  try {
+    return await loadScenario(path);
+  } catch (err) {
+    if (err instanceof ScenarioError) throw new Error(`${scenarioProblem(err)} "Loom: Choose Model…" picks another.`);
     throw err;
   }
 }

@@ -2,21 +2,20 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Plan } from '../../protocol/plan';
-import type { ApiKeyStore } from '../adapters/apiKeyStore';
+import { describeRunOutcome } from '../../protocol/views/runOutcome';
 import type { RunController, StartedRun } from '../run/runController';
+import { errorOutcome, outcomeNotice } from '../run/outcomeNotice';
 import { showRunProgress } from '../run/runProgress';
-import { pickModelSource } from './pickModelSource';
+import { modelSourceForRun, type ModelSourceDeps } from './pickModelSource';
 import { pickSpec } from './pickSpec';
 import { planConfirmation } from './planConfirmation';
 import { prepareRun } from './runSetup';
 import { parseStartPlanArgs } from './startPlanArgs';
 
-export interface StartPlanDeps {
+export interface StartPlanDeps extends ModelSourceDeps {
   extensionUri: vscode.Uri;
   controller: RunController;
-  keys: ApiKeyStore;
   log: vscode.LogOutputChannel;
-  setApiKey: () => Promise<boolean>;
   openDashboard: () => void;
 }
 
@@ -46,7 +45,7 @@ export async function startPlanCommand(deps: StartPlanDeps, rawArgs: unknown): P
     return undefined;
   }
 
-  const source = args.source === 'simulator' ? { kind: 'simulator' as const } : await pickModelSource(deps.keys, deps.setApiKey);
+  const source = args.source === 'simulator' ? { kind: 'simulator' as const, scenarioPath: args.scenarioPath } : await modelSourceForRun(deps);
   if (!source) return undefined;
 
   let planRejected = false;
@@ -56,7 +55,6 @@ export async function startPlanCommand(deps: StartPlanDeps, rawArgs: unknown): P
     repo,
     specPath,
     source,
-    scenarioPath: args.scenarioPath,
     confirmPlan: args.autoConfirm
       ? async () => true
       : async (plan) => {
@@ -86,17 +84,14 @@ export function followRun(deps: Pick<StartPlanDeps, 'controller' | 'log' | 'open
       void vscode.window.showInformationMessage('Loom: plan cancelled; no agent ran.');
       return;
     }
-    if (error) {
-      deps.log.error(`run ${started.runId} ended with an error: ${error.message}`);
-      void vscode.window.showErrorMessage(`Loom: run ${started.runId} could not run: ${error.message}`);
-      return;
-    }
-    deps.log.info(`run ${started.runId} finished: ${state.status}`);
-    const open = state.escalations.filter((e) => e.resolution === null).length;
-    const text = `Loom: run ${started.runId} ${state.status}${open ? ` — ${open} escalation(s) wait for you` : ''}.`;
-    const show = state.status === 'succeeded' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-    void show(text, 'Open Dashboard').then((answer) => {
-      if (answer) deps.openDashboard();
+    const outcome = error ? errorOutcome(started.runId, error) : describeRunOutcome(state, 'vscode');
+    const notice = outcomeNotice(outcome);
+    const logAs = { info: deps.log.info, warning: deps.log.warn, error: deps.log.error }[notice.severity];
+    logAs.call(deps.log, `run ${started.runId} ended: ${notice.details}`);
+    const show = { info: vscode.window.showInformationMessage, warning: vscode.window.showWarningMessage, error: vscode.window.showErrorMessage }[notice.severity];
+    void show(notice.message, ...notice.actions).then((answer) => {
+      if (answer === 'Open Dashboard') deps.openDashboard();
+      if (answer === 'Show Details') deps.log.show(true);
     });
   });
 }

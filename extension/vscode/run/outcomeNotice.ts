@@ -1,0 +1,43 @@
+import type { RunOutcome } from '../../protocol/views/runOutcome';
+
+export type NoticeAction = 'Show Details' | 'Open Dashboard';
+
+/** The notification at the end of a run: what happened, why, and what to do next; the full text for the Loom log. */
+export interface OutcomeNotice {
+  severity: 'info' | 'warning' | 'error';
+  message: string;
+  /** Headline, cause and next step in full, for the Loom output channel ("Show Details"). */
+  details: string;
+  actions: NoticeAction[];
+}
+
+/** A notification shows a few lines; the rest of a long cause is behind "Show Details". */
+const MAX_CAUSE = 280;
+
+export function outcomeNotice(outcome: Pick<RunOutcome, 'kind' | 'headline' | 'cause' | 'nextStep'>): OutcomeNotice {
+  const cause = outcome.cause && outcome.cause.length > MAX_CAUSE ? `${outcome.cause.slice(0, MAX_CAUSE - 1).trimEnd()}…` : outcome.cause;
+  const message = [`Loom: ${outcome.headline}.`, cause ? `Cause: ${cause}.` : '', outcome.nextStep ? `Next: ${outcome.nextStep}.` : ''].filter(Boolean).join(' ');
+  const details = [outcome.headline, outcome.cause ? `cause: ${outcome.cause}` : '', outcome.nextStep ? `next step: ${outcome.nextStep}` : ''].filter(Boolean).join('\n  ');
+  switch (outcome.kind) {
+    case 'succeeded':
+    case 'running':
+      return { severity: 'info', message, details, actions: ['Open Dashboard'] };
+    case 'escalated':
+    case 'stopped':
+      return { severity: 'warning', message, details, actions: ['Open Dashboard', 'Show Details'] };
+    case 'configuration':
+    case 'plan':
+    case 'tasks':
+      return { severity: 'error', message, details, actions: ['Show Details', 'Open Dashboard'] };
+  }
+}
+
+/** A run the engine could not carry out at all (it threw): its error is the cause. */
+export function errorOutcome(runId: string, error: Error): Pick<RunOutcome, 'kind' | 'headline' | 'cause' | 'nextStep'> {
+  return {
+    kind: 'configuration',
+    headline: `Run ${runId} could not run`,
+    cause: error.message.replace(/\.$/, ''),
+    nextStep: 'fix what the cause says ("Loom: Choose Model…" changes the model, "Loom: Set API Key" the key), then start the plan again',
+  };
+}
