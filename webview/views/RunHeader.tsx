@@ -1,3 +1,6 @@
+import { useMemo } from 'react';
+import type { RunState } from '../../extension/protocol/runState';
+import { describeRunOutcome } from '../../extension/protocol/views/runOutcome';
 import { shortSha } from '../format';
 import { headerStats, type HeaderStat } from '../state/headerStats';
 import { useDashboard } from '../state/useDashboard';
@@ -34,12 +37,33 @@ export function RunHeader() {
           </span>
         )}
       </div>
+      <RunOutcomeLine run={run} />
       <dl className="run-stats">
         {headerStats(run, now).map((stat) => (
           <Stat key={stat.id} {...stat} />
         ))}
       </dl>
     </header>
+  );
+}
+
+/** Once a run has ended: why, and what to do next (the same words as the CLI report and the notification). */
+function RunOutcomeLine({ run }: { run: RunState }) {
+  const outcome = useMemo(() => (run.endedAt === null ? null : describeRunOutcome(run, 'vscode')), [run]);
+  if (!outcome || (!outcome.cause && !outcome.nextStep)) return null;
+  return (
+    <div className="run-outcome" data-kind={outcome.kind} role="status">
+      {outcome.cause && (
+        <p>
+          <strong>Why:</strong> {outcome.cause}
+        </p>
+      )}
+      {outcome.nextStep && (
+        <p>
+          <strong>Next:</strong> {outcome.nextStep}
+        </p>
+      )}
+    </div>
   );
 }
 

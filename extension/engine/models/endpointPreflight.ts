@@ -37,6 +37,7 @@ export async function preflightEndpoint(endpoint: ModelEndpoint): Promise<{ warn
     const error = mapModelError(thrown, undefined, Date.now(), endpoint.baseUrl);
     // Some OpenAI-compatible servers (and Azure deployments) do not list models: ask for one token instead.
     if (error.kind === 'badRequest' || error.kind === 'malformed') return chatPreflight(client, endpoint);
+    if (busy(error)) return { warning: busyWarning(error, endpoint) };
     throw preflightError(error, endpoint);
   }
   const known = listed.some((id) => id === endpoint.model || id === `${endpoint.model}:latest` || id.endsWith(`/${endpoint.model}`));
@@ -56,8 +57,18 @@ async function chatPreflight(client: OpenAI, endpoint: ModelEndpoint): Promise<{
     const error = mapModelError(thrown, undefined, Date.now(), endpoint.baseUrl);
     // A 4xx other than 404 means the server is there, knows the key and the model, and disliked the probe itself.
     if (error.kind === 'badRequest' && error.status !== 404) return { warning: null };
+    if (busy(error)) return { warning: busyWarning(error, endpoint) };
     throw preflightError(error, endpoint);
   }
+}
+
+/** Busy or failing for now (429, 5xx): the server is there, and the run's retries wait for it. */
+function busy(error: ModelError): boolean {
+  return error.kind === 'rateLimited' || error.kind === 'server';
+}
+
+function busyWarning(error: ModelError, endpoint: ModelEndpoint): string {
+  return `the model endpoint ${endpoint.baseUrl} answered the check with: ${error.message}; the run's calls retry with backoff`;
 }
 
 function preflightError(error: ModelError, endpoint: ModelEndpoint): EndpointPreflightError {
@@ -75,7 +86,11 @@ function preflightError(error: ModelError, endpoint: ModelEndpoint): EndpointPre
       return new EndpointPreflightError(
         `${error.kind === 'timeout' ? `the model endpoint at ${endpoint.baseUrl} did not answer: ` : ''}${error.message}. Check that the server is running and the URL (--base-url, LOOM_BASE_URL or the loom.baseUrl setting)`,
       );
-    default:
+    case 'rateLimited':
+    case 'server':
+    case 'malformed':
+    case 'budget':
+    case 'cancelled':
       return new EndpointPreflightError(`the model endpoint ${endpoint.baseUrl} is not usable: ${error.message}`);
   }
 }

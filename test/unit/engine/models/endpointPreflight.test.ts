@@ -94,4 +94,14 @@ describe('endpoint preflight (before planning)', () => {
       await s.close();
     }
   });
+
+  it("a busy endpoint (429 or 5xx) is a warning: the run's retries wait for it", async () => {
+    const s = await server((_req, res) => json(res, 503, { error: { message: 'overloaded' } }));
+    try {
+      const { warning } = await preflightEndpoint(endpoint(s.url));
+      assert.match(warning ?? '', /answered the check with: model server error \(503\)/);
+    } finally {
+      await s.close();
+    }
+  });
 });
