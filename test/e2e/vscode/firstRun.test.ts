@@ -1,0 +1,234 @@
+// A newcomer's first hour in a real VS Code (code-server + headless Chromium), on a small repository
+// that is not the demo, in one workbench session:
+//   (a) an endpoint that does not answer: the notification names the cause and the URL, and "Show
+//       Details" opens the Loom log with it;
+//   (b) "Loom: Choose Model…" → an OpenAI-compatible endpoint: it goes to the user settings, nothing
+//       is written into the repository;
+//   (c) the simulator with the person's own scenario file: a bad file is refused with what is wrong,
+//       a good one is remembered, and "Start Agent Plan" (spec found in the workspace) plans and runs
+//       the scenario's task on this repository;
+//   (d) the walkthrough opens with its steps; after (a)–(c) its model and Start Agent Plan steps are done.
+//
+//   bash test/vscode/install.sh && npm run build
+//   npx mocha --no-config --node-option import=tsx --timeout 300000 test/e2e/vscode/firstRun.test.ts
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchBrowser } from '../browser';
+import { CodeServer } from '../../vscode/codeServer';
+import { branches, repoRoot, showFile } from '../../integration/demoWorkspace';
+import { skipAfterFailure, Workbench } from './workbench';
+
+const UNREACHABLE = 'http://127.0.0.1:9/v1';
+
+const files: Record<string, string> = {
+  'src/greet.js': "module.exports = { greet: () => '' };\n",
+  'test/greet.test.js':
+    "const test = require('node:test');\nconst assert = require('node:assert/strict');\nconst { greet } = require('../src/greet.js');\ntest('greet', () => assert.equal(greet('Ada'), 'Hello, Ada!'));\n",
+  'SPEC.md': "# greeter\n\n## R1: greet by name\n\n`greet(name)` returns `Hello, <name>!`.\n\nAcceptance:\n- `greet('Ada')` is `Hello, Ada!` (test `test/greet.test.js`)\n",
+};
+
+const plan = {
+  tasks: [
+    {
+      id: 'add-greet',
+      title: 'Greet by name',
+      instructions: "Make greet(name) in src/greet.js return 'Hello, <name>!', as R1 says.",
+      requirementIds: ['R1'],
+      fileScope: ['src/greet.js'],
+      acceptance: [{ kind: 'failToPass', command: ['node', '--test', 'test/greet.test.js'], testFiles: ['test/greet.test.js'], testsBy: 'spec' }],
+      coverage: [{ requirementId: 'R1', criterion: "`greet('Ada')` is `Hello, Ada!` (test `test/greet.test.js`)", shownBy: "test/greet.test.js asserts greet('Ada') is 'Hello, Ada!'" }],
+    },
+  ],
+};
+
+/** The person's own scenario (docs/scenarios.md): one task, implemented and verified. */
+const scenario = {
+  name: 'greeter',
+  agents: [
+    { match: { role: 'coordinator' }, turns: [{ content: JSON.stringify(plan) }] },
+    {
+      match: { role: 'implementor', task: 'add-greet' },
+      turns: [
+        { toolCalls: [{ name: 'write_file', arguments: { path: 'src/greet.js', content: 'module.exports = { greet: (name) => `Hello, ${name}!` };\n' } }] },
+        { content: 'done', toolCalls: [{ name: 'report_result', arguments: { status: 'done', summary: 'greet says hello.', filesChanged: ['src/greet.js'], testsRun: [] } }] },
+      ],
+    },
+    { match: { role: 'verifier' }, turns: [{ content: '{"verdict":"pass","findings":[]}' }] },
+  ],
+};
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** A fresh repository of the person's (not the demo), its spec committed; the scenarios beside it, outside it. */
+function createGreeterRepo(): { repo: string; scenarioPath: string; badScenarioPath: string } {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'loom-first-run-')));
+  const repo = join(root, 'greeter');
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(repo, path)), { recursive: true });
+    writeFileSync(join(repo, path), text);
+  }
+  git(repo, 'init', '-q', '-b', 'main');
+  git(repo, 'add', '-A');
+  git(repo, '-c', 'user.name=Test', '-c', 'user.email=test@loom.invalid', 'commit', '-q', '--no-gpg-sign', '-m', 'greeter: a spec and a failing test');
+  const scenarioPath = join(root, 'greeter-scenario.json');
+  writeFileSync(scenarioPath, JSON.stringify(scenario, null, 1));
+  const badScenarioPath = join(root, 'typo-scenario.json');
+  writeFileSync(badScenarioPath, JSON.stringify({ name: 'typo', agents: [{ match: { role: 'coordinator' }, turn: [] }] }));
+  return { repo, scenarioPath, badScenarioPath };
+}
+
+describe('Loom in VS Code (code-server + Chromium): a first run on a repository of your own', function () {
+  this.timeout(300_000);
+  let server: CodeServer;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  let wb: Workbench;
+  let repo: string;
+  let scenarioPath: string;
+  let badScenarioPath: string;
+  const t0 = Date.now();
+  const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+  const userSettings = () => readFileSync(join(server.stateDir, 'user-data', 'User', 'settings.json'), 'utf8');
+  /** Nothing Loom did is in the working tree: no change, no new file, no .vscode/settings.json. */
+  const assertCheckoutUntouched = () => {
+    assert.equal(git(repo, 'status', '--porcelain', '--untracked-files=all'), '');
+    assert.ok(!existsSync(join(repo, '.vscode')), 'no .vscode folder in the repository');
+  };
+
+  before(async () => {
+    ({ repo, scenarioPath, badScenarioPath } = createGreeterRepo());
+    server = await CodeServer.start({ settings: { 'loom.model.baseUrl': UNREACHABLE, 'loom.model.name': 'some-model' } });
+    browser = await launchBrowser();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    wb = new Workbench(page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.dispose();
+    if (repo) rmSync(dirname(repo), { recursive: true, force: true });
+    console.log(`[e2e] total ${elapsed()}`);
+  });
+
+  skipAfterFailure(() => page, 'vscode-first-run-failure', elapsed);
+
+  /** Start Agent Plan up to the model: the spec is SPEC.md, found in the workspace (not through a file dialog). */
+  async function startPlanOnSpec(): Promise<void> {
+    await wb.runCommand('Loom: Start Agent Plan');
+    await wb.quickTitle(/which spec/i).waitFor({ state: 'visible', timeout: 30_000 });
+    const found = wb.quickRow('SPEC.md');
+    await found.first().waitFor({ state: 'visible', timeout: 10_000 });
+    await found.first().click();
+  }
+
+  /** Opens Loom's walkthrough; returns each step as `id=done` (VS Code marks a done step's button aria-checked). */
+  async function openWalkthrough(): Promise<string[]> {
+    await wb.runCommand('Welcome: Open Walkthrough...');
+    await wb.quickRow(/Get started with Loom/).first().click({ timeout: 15_000 });
+    const walkthrough = page.locator('.gettingStartedContainer');
+    await walkthrough.filter({ hasText: 'Get started with Loom' }).waitFor({ state: 'visible', timeout: 15_000 });
+    return walkthrough
+      .locator('button.getting-started-step')
+      .evaluateAll((els) => els.map((e) => `${(e.getAttribute('data-step-id') ?? '').replace(/^.*#/, '')}=${e.getAttribute('aria-checked')}`));
+  }
+
+  it('opens the workbench on the repository with the Loom activity-bar item', async () => {
+    await page.goto(server.workbenchUrl({ folder: repo, extensionDevelopmentPath: repoRoot }));
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+    const loomItem = page.locator('.part.activitybar [aria-label^="Loom"]').first();
+    await loomItem.waitFor({ state: 'visible', timeout: 60_000 });
+    await loomItem.click();
+    await page.locator('.part.sidebar', { hasText: /agents/i }).waitFor({ state: 'visible', timeout: 30_000 });
+    console.log(`[e2e] workbench at ${elapsed()}`);
+  });
+
+  it('(d) the walkthrough opens from "Welcome: Open Walkthrough…" with its steps, none done yet', async () => {
+    const steps = await openWalkthrough();
+    assert.deepEqual(steps, ['meet=false', 'demo=false', 'model=false', 'spec=false', 'run=false', 'watch=false', 'review=false']);
+    const walkthrough = page.locator('.gettingStartedContainer');
+    for (const title of ['Meet Loom', 'Get a repository to try it on', 'Choose a model, or the simulator', 'Start Agent Plan', 'Review findings and conflicts']) {
+      await walkthrough.getByText(title, { exact: true }).first().waitFor({ state: 'visible', timeout: 5000 });
+    }
+    console.log(`[e2e] walkthrough at ${elapsed()}`);
+  });
+
+  it('(a) an endpoint that does not answer: the notification says so with its URL and what to do; Show Details opens the log', async () => {
+    await startPlanOnSpec();
+    const toast = wb.toast(/127\.0\.0\.1:9/);
+    await toast.waitFor({ state: 'visible', timeout: 60_000 });
+    const text = await toast.innerText();
+    console.log(`[e2e] (a) at ${elapsed()}: ${text.replace(/\s+/g, ' ')}`);
+    assert.match(text, /Cause: .*127\.0\.0\.1:9\/v1/);
+    assert.match(text, /Next: /);
+    assert.doesNotMatch(text, /^\s+at /m, 'no stack trace');
+    await toast.locator('.monaco-button', { hasText: 'Show Details' }).click();
+    // The output view renders spaces as no-break spaces: \s matches both.
+    const log = page.locator('.part.panel .view-lines').filter({ hasText: /ended:\s+Run/ }).first();
+    await log.waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match(await log.innerText(), /cause:\s[^\n]*127\.0\.0\.1:9\/v1/);
+    assertCheckoutUntouched();
+  });
+
+  it('(b) "Loom: Choose Model…" → OpenAI-compatible endpoint: kept in the user settings, nothing written into the repository', async () => {
+    await wb.clearToasts();
+    await wb.runCommand('Loom: Choose Model…');
+    await wb.pick(/which model/i, 'OpenAI-compatible endpoint');
+    await wb.answerInput(/base URL/i, 'http://127.0.0.1:11434/v1');
+    await wb.answerInput(/model name/i, 'qwen2.5-coder');
+    await wb.toast(/use qwen2\.5-coder at http:\/\/127\.0\.0\.1:11434\/v1/).waitFor({ state: 'visible', timeout: 15_000 });
+    assertCheckoutUntouched();
+    assert.match(userSettings(), /"loom\.model\.baseUrl": "http:\/\/127\.0\.0\.1:11434\/v1"/);
+    assert.match(userSettings(), /"loom\.model\.name": "qwen2\.5-coder"/);
+    console.log(`[e2e] (b) at ${elapsed()}`);
+  });
+
+  it('(c) a scenario file of the person\'s: a bad one is refused with what is wrong; a good one plans and runs this repository\'s task', async () => {
+    await wb.clearToasts();
+    await wb.runCommand('Loom: Choose Model…');
+    await wb.pick(/which model/i, 'Simulator: scenario file');
+    const refused = wb.toast(/typo-scenario\.json is not a usable scenario/);
+    await wb.chooseFile(/choose a simulator scenario/i, badScenarioPath, refused);
+    const refusal = await refused.innerText();
+    assert.match(refusal, /agents\[0\]/, refusal);
+    assert.doesNotMatch(refusal, /^\s+at /m, 'no stack trace');
+
+    await wb.clearToasts();
+    await wb.runCommand('Loom: Choose Model…');
+    await wb.pick(/which model/i, 'Simulator: scenario file');
+    await wb.chooseFile(/choose a simulator scenario/i, scenarioPath, wb.toast(/will replay scenario "greeter"/));
+
+    // The choice is remembered: Start Agent Plan goes from the spec straight to the plan.
+    await startPlanOnSpec();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 60_000 });
+    const planText = await dialog.innerText();
+    assert.match(planText, /run this plan of 1 task\?/i);
+    assert.match(planText, /add-greet: Greet by name/);
+    assert.doesNotMatch(planText, /add-multiply|fix-sum/, 'not the demo\'s plan');
+    await dialog.locator('.monaco-button', { hasText: /^Run$/ }).click();
+    const ended = wb.toast(/Run \S+ (succeeded|failed|needs you|stopped)/);
+    await ended.waitFor({ state: 'visible', timeout: 180_000 });
+    const outcome = (await ended.innerText()).replace(/\s+/g, ' ');
+    console.log(`[e2e] (c) at ${elapsed()}: ${outcome}`);
+    assert.match(outcome, /Run \S+ succeeded: 1 of 1 task merged/);
+    const [integration] = branches(repo, 'loom/*/integration');
+    assert.ok(integration, 'the run has an integration branch');
+    assert.match(showFile(repo, integration, 'src/greet.js'), /Hello, \$\{name\}!/);
+    assertCheckoutUntouched();
+  });
+
+  it('(d) the walkthrough marks the steps done that the person did: choosing a model, starting a plan', async () => {
+    await wb.clearToasts();
+    const steps = await openWalkthrough();
+    assert.ok(steps.includes('model=true'), `the model step is done: ${steps.join(', ')}`);
+    assert.ok(steps.includes('run=true'), `the Start Agent Plan step is done: ${steps.join(', ')}`);
+    assert.ok(steps.includes('demo=false'), `the demo step is not: ${steps.join(', ')}`);
+    console.log(`[e2e] (d) at ${elapsed()}`);
+  });
+});
