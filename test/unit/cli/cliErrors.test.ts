@@ -171,6 +171,16 @@ describe('CLI errors: one mapping from error type to exit code, no stack trace f
         assertUserError(await loom(['resume', runId, '--simulate', SCENARIO, '--loom-home', home]), 'resume', /run run-finished already finished \(failed\)/);
       });
 
+      it("resume checks the recorded repository before the simulator starts: the run's repository is gone", async () => {
+        const gone = 'run-repo-gone';
+        const writer = new JournalWriter(runPaths(home, gone).journal, { fsync: false });
+        writer.append({ type: 'run/didStart', runId: gone, repo: join(work.dir, 'deleted-repo'), baseCommit: 'a'.repeat(40), baseBranch: 'main', specPath: spec, specRevision: 'r1', model: 'sim', concurrency: 1 });
+        writer.dispose();
+        const result = await loom(['resume', gone, '--simulate', SCENARIO, '--loom-home', home]);
+        assertUserError(result, 'resume', /^loom resume: the run's recorded repository \S+deleted-repo: no such folder\n/);
+        assert.doesNotMatch(result.stdout, /Model simulator/);
+      });
+
       it('EscalationError: answering an approval of a run that ended', async () => {
         assertUserError(await loom(['resolve', runId, 'esc-1', 'approve', '--loom-home', home]), 'resolve', /run run-finished has finished; nobody waits for esc-1/);
       });
