@@ -171,7 +171,8 @@ function activateTrusted(context: vscode.ExtensionContext, log: vscode.LogOutput
       log,
       traces,
       pastRuns: pastRunDeps,
-      openDashboard: (preserveFocus) => dashboards.show(preserveFocus),
+      openDashboard: (preserveFocus, tab) => dashboards.show(preserveFocus, tab),
+      onDidCleanRun: (runId) => findings.forgetRun(runId),
     }),
   );
   void vscode.commands.executeCommand('setContext', 'loom.runActive', false);
@@ -195,7 +196,6 @@ function activateTrusted(context: vscode.ExtensionContext, log: vscode.LogOutput
       return controller.journalPath;
     },
     onDidChangeState: (listener) => toVscode(controller.onDidChangeState(listener)),
-      onDidCleanRun: (runId) => findings.forgetRun(runId),
     agentsTree: (parent) => (parent ? childNodes(controller.state, parent) : rootNodes(controller.state)),
     pastRuns: () => runs.refresh(),
     resumeOffers,

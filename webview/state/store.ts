@@ -83,6 +83,9 @@ export function createDashboardStore(options: DashboardStoreOptions = {}): Dashb
         case 'runs/didList':
           // The run list has its own store (runListStore.ts).
           return;
+        case 'dashboard/showTab':
+          get().selectTab(message.tab);
+          return;
         default:
           assertNever(message);
       }

@@ -10,6 +10,8 @@ import { EmptyState } from './EmptyState';
 import { RoleIcon } from './RoleIcon';
 import { useCurrentSteps } from './useDerived';
 import { useNow } from './useNow';
+import { agentFailed } from '../../extension/protocol/views/agentVerdict';
+import { countOf } from '../../extension/protocol/views/plural';
 
 /** Every agent of the run: what it is doing, what it used, against its budget. */
 export function AgentsView() {
@@ -30,7 +32,7 @@ export function AgentsView() {
     <div className="view agents-view">
       <div className="view-toolbar muted">
         <span>
-          {agents.length} agents · {running} running
+          {countOf(agents.length, 'agent')} · {running} running
         </span>
         {peak.peak > 1 && peak.at !== null && (
           <span title="Implementors running at the same moment">
@@ -65,7 +67,7 @@ export function AgentsView() {
 function AgentRow({ agent: a, step, now, onOpen }: { agent: AgentState; step: string; now: number; onOpen: () => void }) {
   const prices = useDashboard((s) => s.run.prices);
   const used = a.usage.inputTokens + a.usage.outputTokens;
-  const failed = a.outcome !== null && a.outcome.kind !== 'completed';
+  const failed = agentFailed(a);
   return (
     <tr
       className={`agent-row ${a.status}${failed ? ' failed' : ''}`}

@@ -15,6 +15,9 @@ import { openDemoCommand } from './openDemoCommand';
 import { parseResolveArgs } from './startPlanArgs';
 import { completeMerge, openMergeEditor } from '../review/openMergeEditor';
 import { openRunCommand, resumeRunCommand, type PastRunDeps } from './pastRunCommands';
+import type { DashboardTab } from '../../protocol/webviewMessages';
+import { OPEN_ESCALATIONS_COMMAND } from '../views/agentsTreeModel';
+import { withPickedChoice } from '../views/pickEscalationChoice';
 
 export interface CommandDeps {
   extensionUri: vscode.Uri;
@@ -25,14 +28,14 @@ export interface CommandDeps {
   pastRuns: PastRunDeps;
   /** The workspace state (the model chosen for this workspace). */
   state: ChoiceState;
-  openDashboard: (preserveFocus?: boolean) => void;
+  openDashboard: (preserveFocus?: boolean, tab?: DashboardTab) => void;
+  /** Clean Up Run removed a run's worktrees: its findings go. */
+  onDidCleanRun: (runId: string) => void;
 }
 
 /** Every Loom command; each failure is logged and shown, never thrown into the void. */
 /** The one open conflict escalation, when there is exactly one. */
 function openEscalationOf(controller: { state: { escalations: { escalationId: string; kind: string; resolution: string | null }[] } }): string | undefined {
-  /** Clean Up Run removed a run's worktrees: its findings go. */
-  onDidCleanRun: (runId: string) => void;
   const open = controller.state.escalations.filter((e) => e.kind === 'conflict' && !e.resolution);
   return open.length === 1 ? open[0].escalationId : undefined;
 }
@@ -59,6 +62,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       startPlanCommand({ ...models, extensionUri: deps.extensionUri, controller, log, openDashboard: () => deps.openDashboard(true) }, arg),
     ),
     register('loom.openDashboard', () => deps.openDashboard(false)),
+    register(OPEN_ESCALATIONS_COMMAND, () => deps.openDashboard(false, 'escalations')),
     register('loom.setApiKey', setApiKey),
     register('loom.stopRun', async () => {
     register('loom.chooseModel', () => chooseModelCommand(models, log)),
@@ -79,11 +83,14 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (cleaned) deps.onDidCleanRun(cleaned.runId);
       return cleaned;
     }),
+    register('loom.mergeResult', (arg) => mergeResultCommand(log, arg)),
     register('loom.openRun', (arg) => openRunCommand(deps.pastRuns, arg)),
     register('loom.resumeRun', (arg) => resumeRunCommand(deps.pastRuns, arg)),
     register('loom.refreshRuns', () => deps.pastRuns.runs.refresh().length),
     register('loom.resolveEscalation', async (arg) => {
-      const parsed = parseResolveArgs(arg);
+      const answered = await withPickedChoice(controller.state, arg);
+      if (answered === null) return false;
+      const parsed = parseResolveArgs(answered);
       if (!parsed.ok) throw new Error(parsed.error);
       if (parsed.choice === 'manual') {
         const merge = await openMergeEditor(controller, parsed.escalationId, log);
@@ -91,7 +98,6 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }
       const state = await controller.resolveEscalation(parsed.escalationId, parsed.choice, 'user');
       log.info(`escalation ${parsed.escalationId} resolved: ${parsed.choice}; run ${state.status}`);
-    register('loom.mergeResult', (arg) => mergeResultCommand(log, arg)),
       return { status: state.status, integrationBranch: state.integrationBranch, integrationCommit: state.integrationCommit };
     }),
     register('loom.completeMerge', async (arg) => {
