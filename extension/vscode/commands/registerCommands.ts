@@ -6,8 +6,8 @@ import type { TraceDocuments } from '../review/traceDocuments';
 import { openTaskDiff } from '../review/openTaskDiff';
 import { taskLeases } from '../review/taskLeases';
 import { cleanRunCommand } from './cleanRunCommand';
-import { targetOf } from './nodeArgs';
 import { mergeResultCommand } from './mergeResultCommand';
+import { targetOf } from './nodeArgs';
 import { setApiKeyCommand } from './setApiKeyCommand';
 import { startPlanCommand } from './startPlanCommand';
 import { chooseModelCommand } from './chooseModelCommand';
@@ -23,11 +23,11 @@ export interface CommandDeps {
   extensionUri: vscode.Uri;
   controller: RunController;
   keys: ApiKeyStore;
+  /** The workspace state (the model chosen for this workspace). */
+  state: ChoiceState;
   log: vscode.LogOutputChannel;
   traces: TraceDocuments;
   pastRuns: PastRunDeps;
-  /** The workspace state (the model chosen for this workspace). */
-  state: ChoiceState;
   openDashboard: (preserveFocus?: boolean, tab?: DashboardTab) => void;
   /** Clean Up Run removed a run's worktrees: its findings go. */
   onDidCleanRun: (runId: string) => void;
@@ -43,10 +43,10 @@ function openEscalationOf(controller: { state: { escalations: { escalationId: st
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const { controller, log } = deps;
   const setApiKey = () => setApiKeyCommand(deps.keys, log);
+  const models = { keys: deps.keys, setApiKey, state: deps.state };
   const guarded =
     (name: string, fn: (...args: unknown[]) => Promise<unknown> | unknown) =>
     async (...args: unknown[]) => {
-  const models = { keys: deps.keys, setApiKey, state: deps.state };
       try {
         return await fn(...args);
       } catch (err) {
@@ -61,12 +61,12 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     register('loom.startPlan', (arg) =>
       startPlanCommand({ ...models, extensionUri: deps.extensionUri, controller, log, openDashboard: () => deps.openDashboard(true) }, arg),
     ),
+    register('loom.chooseModel', () => chooseModelCommand(models, log)),
+    register('loom.openDemo', () => openDemoCommand(deps.extensionUri, log)),
     register('loom.openDashboard', () => deps.openDashboard(false)),
     register(OPEN_ESCALATIONS_COMMAND, () => deps.openDashboard(false, 'escalations')),
     register('loom.setApiKey', setApiKey),
     register('loom.stopRun', async () => {
-    register('loom.chooseModel', () => chooseModelCommand(models, log)),
-    register('loom.openDemo', () => openDemoCommand(deps.extensionUri, log)),
       if (!(await controller.stop())) void vscode.window.showInformationMessage('Loom: no run is active.');
       else log.info(`run ${controller.runId} stopped by the user`);
     }),
