@@ -21,7 +21,7 @@ export async function replayCommand(argv: string[], print: (line: string) => voi
   const { values, positionals } = parseArgs({ args: argv, options: { ...RUN_FLAGS, until: { type: 'string' }, 'fork-at': { type: 'string' } }, allowPositionals: true, strict: true });
   checkFlags(values);
   const runId = positionals[0];
-  if (!runId) throw new UsageError('loom replay needs a run id (printed by loom run, and the folder name under ~/.loom/runs)');
+  if (!runId) throw new UsageError('needs a run id (loom runs lists them)');
   const home = values['loom-home'] ? resolve(values['loom-home']) : loomHome();
   const paths = runPaths(home, runId);
   if (!existsSync(paths.journal)) throw new UsageError(`no journal for run ${runId} at ${paths.journal} (set --loom-home or LOOM_HOME to where the run was kept)`);

@@ -42,7 +42,7 @@ export async function resolveCommand(argv: string[], print: (line: string) => vo
     strict: true,
   });
   const [runId, escalationId, positionalChoice, ...extra] = positionals;
-  if (!runId || !escalationId) throw new UsageError('loom resolve needs a run id and an escalation id (see loom status RUN)');
+  if (!runId || !escalationId) throw new UsageError('needs a run id and an escalation id (loom runs lists the runs, loom status RUN their escalations)');
   if (extra.length) throw new UsageError(`unexpected argument(s): ${extra.join(' ')}`);
   if (positionalChoice && values.choice && positionalChoice !== values.choice) throw new UsageError(`two different choices: "${positionalChoice}" and --choice ${values.choice}`);
   const given = positionalChoice ?? values.choice;

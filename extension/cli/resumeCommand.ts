@@ -14,7 +14,7 @@ export async function resumeCommand(argv: string[], print: (line: string) => voi
   const { values, positionals } = parseArgs({ args: argv, options: RUN_FLAGS, allowPositionals: true, strict: true });
   checkFlags(values);
   const runId = positionals[0];
-  if (!runId) throw new UsageError('loom resume needs a run id (printed by loom run, and the folder name under ~/.loom/runs)');
+  if (!runId) throw new UsageError('needs a run id (loom runs lists them)');
   const home = values['loom-home'] ? resolve(values['loom-home']) : loomHome();
   const journalPath = runPaths(home, runId).journal;
   if (!existsSync(journalPath)) throw new UsageError(`no journal for run ${runId} at ${journalPath} (set --loom-home or LOOM_HOME to where the run was kept)`);

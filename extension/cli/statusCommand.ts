@@ -13,7 +13,7 @@ import { UsageError } from './usageError';
 export async function statusCommand(argv: string[], print: (line: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { 'loom-home': { type: 'string' } }, allowPositionals: true, strict: true });
   const runId = positionals[0];
-  if (!runId) throw new UsageError('loom status needs a run id (printed by loom run, and the folder name under ~/.loom/runs)');
+  if (!runId) throw new UsageError('needs a run id (loom runs lists them)');
   const journalPath = journalOf(runId, values['loom-home']);
   if (!existsSync(journalPath)) throw new UsageError(`no journal for run ${runId} at ${journalPath} (loom runs lists the runs kept there; set --loom-home or LOOM_HOME to where the run was kept)`);
   const { events, problems } = readJournal(journalPath);

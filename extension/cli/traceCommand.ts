@@ -11,9 +11,9 @@ import { UsageError } from './usageError';
 export async function traceCommand(argv: string[], print: (line: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { otlp: { type: 'string' }, 'loom-home': { type: 'string' } }, allowPositionals: true, strict: true });
   const runId = positionals[0];
-  if (!runId) throw new UsageError('loom trace needs a run id');
+  if (!runId) throw new UsageError('needs a run id (loom runs lists them)');
   const url = otlpEndpoint(values.otlp);
-  if (!url) throw new UsageError('loom trace needs --otlp URL (or OTEL_EXPORTER_OTLP_ENDPOINT), e.g. http://127.0.0.1:4318 for a local collector or Jaeger');
+  if (!url) throw new UsageError('needs --otlp URL (or OTEL_EXPORTER_OTLP_ENDPOINT), e.g. http://127.0.0.1:4318 for a local collector or Jaeger');
   const journal = runPaths(values['loom-home'] ? resolve(values['loom-home']) : loomHome(), runId).journal;
   if (!existsSync(journal)) throw new UsageError(`no journal for run ${runId} at ${journal}`);
   return (await exportTrace(readJournal(journal).events, url, print)) ? 0 : 1;
