@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 export const EXPLAIN_TRUST_COMMAND = 'loom.explainRestrictedMode';
 
 const WHY =
-  'Loom needs a trusted workspace: it runs AI agents on this repository, and they run commands in it (its tests, its setup recipe, lint, MCP servers). In Restricted Mode Loom stays off.';
+  'Loom is off in Restricted Mode: it runs AI agents on this repository, and they run commands in it (its tests, its setup recipe, lint, MCP servers). Trust the workspace to use Loom.';
 
 /**
  * Loom: Why Is Loom Restricted? — available in every workspace: in Restricted Mode it says why Loom
@@ -14,7 +14,7 @@ export async function explainRestrictedMode(): Promise<void> {
     void vscode.window.showInformationMessage('Loom: this workspace is trusted; every Loom command is available.');
     return;
   }
-  const answer = await vscode.window.showWarningMessage(`Loom: ${WHY}`, 'Manage Workspace Trust');
+  const answer = await vscode.window.showWarningMessage(WHY, 'Manage Workspace Trust');
   if (answer) await vscode.commands.executeCommand('workbench.trust.manage');
 }
 
