@@ -21,7 +21,7 @@ export function planTask(id: string, requirement: string, scope: string[], testF
   return {
     id,
     title: id,
-    instructions: `Do ${id} as ${requirement} says: ${criterion}.`,
+    instructions: `Do ${id} as ${requirement} says.`,
     requirementIds: [requirement],
     coverage: [{ requirementId: requirement, criterion, shownBy: testFile ?? 'the verifier' }],
     fileScope: scope,
