@@ -98,6 +98,27 @@ export async function findingDiagnostics(
   return byPlace;
 }
 
+/**
+ * Where a finding named by its file (and line) is shown, as the Problems panel has it: the dashboard's
+ * file links open there. Null when no finding of the run names that file.
+ */
+export async function placeOfFinding(
+  state: RunState,
+  leases: ReadonlyMap<string, TaskLease>,
+  sources: FindingSources,
+  file: string,
+  line: number | undefined,
+): Promise<{ place: FindingPlace; line: number } | null> {
+  const wanted = file.replace(/\\/g, '/');
+  const named = (f: Finding | undefined) => f?.file?.replace(/\\/g, '/') === wanted && (line === undefined || f.line === line);
+  if (!state.tasks.some((t) => t.findings.some(named))) return null;
+  for (const { place, diagnostics } of (await findingDiagnostics(state, leases, sources)).values()) {
+    const d = diagnostics.find((x) => named(state.tasks.find((t) => t.task.id === x.taskId)?.findings[x.index]));
+    if (d) return { place, line: d.line };
+  }
+  return null;
+}
+
 export function placeKey(place: FindingPlace): string {
   return place.kind === 'checkout' ? `file:${place.path}` : `git:${place.ref.rev}:${place.ref.path}`;
 }

@@ -71,7 +71,7 @@ export class FindingsController implements vscode.Disposable {
       this.collection.clear();
       for (const { place, diagnostics } of byPlace.values()) {
         this.collection.set(
-          uriOf(place),
+          placeUri(place),
           diagnostics.map((f) => {
             const d = new vscode.Diagnostic(new vscode.Range(f.line, 0, f.line, Number.MAX_SAFE_INTEGER), f.message, severities[f.severity]);
             d.source = `loom verifier (${f.taskId})`;
@@ -90,6 +90,7 @@ export class FindingsController implements vscode.Disposable {
   }
 }
 
-function uriOf(place: FindingPlace): vscode.Uri {
+/** Where a finding's place opens: the file in the checkout, or its read-only copy on the task branch. */
+export function placeUri(place: FindingPlace): vscode.Uri {
   return place.kind === 'checkout' ? vscode.Uri.file(place.path) : GitContentProvider.uri(place.ref);
 }

@@ -4,7 +4,7 @@ import { simpleGit } from 'simple-git';
 import type { Finding } from '../../../../extension/protocol/taskResult';
 import { reduce } from '../../../../extension/protocol/reduce';
 import { initialRunState, type RunState } from '../../../../extension/protocol/runState';
-import { findingDiagnostics, findingKey, placeKey, type PlacedFindings } from '../../../../extension/vscode/review/findingDiagnostics';
+import { findingDiagnostics, findingKey, placeKey, placeOfFinding, type PlacedFindings } from '../../../../extension/vscode/review/findingDiagnostics';
 import { gitFindingSources } from '../../../../extension/vscode/review/findingSources';
 import type { TaskLease } from '../../../../extension/vscode/review/taskLeases';
 import { commitFiles, makeRepo, writeFiles, type TempRepo } from '../../../fixtures/gitRepo';
@@ -94,5 +94,12 @@ describe('vscode/review/findingDiagnostics (findings on the user checkout)', () 
 
   it('shows nothing without a repository', async () => {
     assert.equal((await findingDiagnostics({ ...runWith([finding('src/a.js', 1)]), repo: null }, leases, gitFindingSources)).size, 0);
+  });
+
+  it("the dashboard's link to a finding opens where the Problems panel shows it", async () => {
+    const state = runWith([finding('src/a.js', 4), finding('src/new.js', 2)]);
+    assert.deepEqual(await placeOfFinding(state, leases, gitFindingSources, 'src/a.js', 4), { place: { kind: 'checkout', path: join(repo.dir, 'src/a.js') }, line: 5 });
+    assert.deepEqual(await placeOfFinding(state, leases, gitFindingSources, 'src/new.js', 2), { place: { kind: 'branch', ref: { repo: repo.dir, rev: head, path: 'src/new.js' } }, line: 1 });
+    assert.equal(await placeOfFinding(state, leases, gitFindingSources, 'src/other.js', 1), null, 'not a finding: opened as a plain file, if it exists');
   });
 });
