@@ -12,7 +12,7 @@ import { GitContentProvider } from './review/gitContentProvider';
 import { openTaskDiff } from './review/openTaskDiff';
 import { openMergeEditor } from './review/openMergeEditor';
 import { taskLeases } from './review/taskLeases';
-import { confinePath } from './review/confinePath';
+import { openRunFile } from './review/openRunFile';
 import { TraceDocuments } from './review/traceDocuments';
 import { RunController } from './run/runController';
 import { AgentsTreeProvider } from './views/agentsTreeProvider';
@@ -147,14 +147,7 @@ function activateTrusted(context: vscode.ExtensionContext, log: vscode.LogOutput
         findings.review(taskId, index, decision);
         log.info(`finding ${taskId}#${index} ${decision}`);
       },
-      openFile: async (path, line) => {
-        const state = controller.state;
-        const roots = [state.repo, ...[...taskLeases(controller.events).values()].filter((l) => l.present).map((l) => l.path)].filter((r): r is string => !!r);
-        const file = confinePath(path, roots);
-        if (!file) throw new Error(`${path} is outside the run's repository and worktrees`);
-        const position = new vscode.Position(Math.max(0, (line ?? 1) - 1), 0);
-        await vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(position, position) });
-      },
+      openFile: (path, line) => openRunFile(controller.state, taskLeases(controller.events), path, line),
       openDiff: (taskId) => openTaskDiff(controller.state, taskLeases(controller.events), taskId),
       openRun: async (runId) => void (await openRunCommand(pastRunDeps, { runId })),
       resumeRun: async (runId) => void (await resumeRunCommand(pastRunDeps, { runId })),
