@@ -7,7 +7,9 @@
 //   (c) the simulator with the person's own scenario file: a bad file is refused with what is wrong,
 //       a good one is remembered, and "Start Agent Plan" (spec found in the workspace) plans and runs
 //       the scenario's task on this repository;
-//   (d) the walkthrough opens with its steps; after (a)–(c) its model and Start Agent Plan steps are done.
+//   (d) the walkthrough opens with its steps; after (a)–(c) its model and Start Agent Plan steps are
+//       done; its "Open the Demo Repository" (Loom: Try the Demo) opens a new window on a committed
+//       copy of the demo with its SPEC.md (planning the demo itself is startPlan.test.ts).
 //
 //   bash test/vscode/install.sh && npm run build
 //   npx mocha --no-config --node-option import=tsx --timeout 300000 test/e2e/vscode/firstRun.test.ts
@@ -230,5 +232,19 @@ describe('Loom in VS Code (code-server + Chromium): a first run on a repository 
     assert.ok(steps.includes('run=true'), `the Start Agent Plan step is done: ${steps.join(', ')}`);
     assert.ok(steps.includes('demo=false'), `the demo step is not: ${steps.join(', ')}`);
     console.log(`[e2e] (d) at ${elapsed()}`);
+  });
+
+  it('the walkthrough\'s "Open the Demo Repository" (Loom: Try the Demo) opens a new window on a committed copy of the demo with its SPEC.md', async () => {
+    const opened = browser.context.waitForEvent('page', { timeout: 30_000 });
+    await wb.runCommand('Loom: Try the Demo');
+    const demo = await opened;
+    const folder = new URL(demo.url()).searchParams.get('folder') ?? '';
+    await demo.close();
+    // The extension host's TMPDIR is the code-server state's tmp/: the copy is there, not near the person's repository.
+    assert.ok(folder.startsWith(join(server.stateDir, 'tmp', 'loom-demo-')) && folder.endsWith('/mathlib'), `the demo copy is in a temp folder of its own: ${folder}`);
+    const tracked = git(folder, 'ls-files').split('\n');
+    for (const file of ['SPEC.md', 'src/sum.js', 'src/index.js', 'test/mean.test.js']) assert.ok(tracked.includes(file), `${file} is committed in the demo copy`);
+    assert.equal(git(folder, 'status', '--porcelain'), '', 'the demo copy is clean, ready for Start Agent Plan');
+    console.log(`[e2e] demo copy ${folder} at ${elapsed()}`);
   });
 });
