@@ -1,6 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
+import type { RunEvent } from '../protocol/events';
+import type { CoverageRule } from '../protocol/plan';
 import { foldEvents } from '../protocol/reduce';
 import { readJournal } from '../engine/journal/journalReader';
 import { formatReport } from '../engine/run/report';
@@ -9,6 +11,7 @@ import { forkRun, ForkError } from '../engine/run/forkRun';
 import { loomHome, runPaths } from '../engine/run/runPaths';
 import { scenarioFromJournal } from '../engine/simulator/scenarioFromJournal';
 import { checkFlags, executeWithFlags, RUN_FLAGS } from './runCommand';
+import { checkRunTarget } from './checkRunTarget';
 import { EXIT, UsageError } from './usageError';
 
 /**
@@ -40,6 +43,8 @@ export async function replayCommand(argv: string[], print: (line: string) => voi
     if (!Number.isInteger(at) || at < 0 || at >= recorded.length) throw new UsageError(`--fork-at takes an event number from 0 to ${recorded.length - 1}, not "${values['fork-at']}"`);
     const start = recorded.find((e) => e.type === 'run/didStart');
     if (!start || start.type !== 'run/didStart') throw new UsageError(`run ${runId} never started (its journal has no run/didStart): nothing to fork`);
+    // Before the fork's folder exists: a recorded repository or spec that is gone leaves nothing behind.
+    await checkRunTarget(start, true);
     const forkId = `${runId}-fork-${Date.now().toString(36).slice(-5)}`;
     try {
       await forkRun(home, recorded, at, forkId);
@@ -54,6 +59,7 @@ export async function replayCommand(argv: string[], print: (line: string) => voi
 
   const start = recorded.find((e) => e.type === 'run/didStart');
   if (!start || start.type !== 'run/didStart') throw new UsageError(`run ${runId} never started (its journal has no run/didStart): nothing to replay`);
+  await checkRunTarget(start, true);
   const scenarioPath = join(paths.runDir, 'replay-scenario.json');
   writeFileSync(scenarioPath, `${JSON.stringify(scenarioFromJournal(recorded, `replay of ${runId}`), null, 2)}\n`);
   const replayId = `${runId}-replay-${Date.now().toString(36).slice(-5)}`;
@@ -73,7 +79,7 @@ export async function replayCommand(argv: string[], print: (line: string) => voi
   }
   const code = await executeWithFlags(
     { ...values, ...recordedSettings, simulate: scenarioPath, 'loom-home': home },
-    { repo: start.repo, specPath: start.specPath, baseCommit: start.baseCommit, runId: replayId },
+    { repo: start.repo, specPath: start.specPath, baseCommit: start.baseCommit, runId: replayId, planCoverage: recordedPlanCoverage(recorded) },
     print,
   );
   const comparison = compareReplay(recorded, readJournal(runPaths(home, replayId).journal).events);
@@ -84,4 +90,10 @@ export async function replayCommand(argv: string[], print: (line: string) => voi
   }
   print(`Replay DIVERGED at ${comparison.difference}.`);
   return EXIT.taskFailures;
+}
+
+/** A journal whose accepted plan answers no coverage was recorded before plans had to: its replay holds the plan to the rules of its time. */
+function recordedPlanCoverage(events: readonly RunEvent[]): CoverageRule {
+  const accepted = events.find((e) => e.type === 'plan/didAccept');
+  return accepted?.type === 'plan/didAccept' && accepted.plan.tasks.every((t) => (t.coverage ?? []).length === 0) ? 'ifAnswered' : 'required';
 }

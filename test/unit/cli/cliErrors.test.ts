@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INTERNAL_ERROR_NAMES, reportError, USER_ERRORS } from '../../../extension/cli/cliErrors';
 import { JournalWriter } from '../../../extension/engine/journal/journalWriter';
@@ -179,6 +179,11 @@ describe('CLI errors: one mapping from error type to exit code, no stack trace f
         const result = await loom(['resume', gone, '--simulate', SCENARIO, '--loom-home', home]);
         assertUserError(result, 'resume', /^loom resume: the run's recorded repository \S+deleted-repo: no such folder\n/);
         assert.doesNotMatch(result.stdout, /Model simulator/);
+        for (const args of [['--fork-at', '0', '--simulate', SCENARIO], []]) {
+          const replayed = await loom(['replay', gone, ...args, '--loom-home', home]);
+          assertUserError(replayed, 'replay', /^loom replay: the run's recorded repository \S+deleted-repo: no such folder\n/);
+        }
+        assert.deepEqual(readdirSync(join(home, 'runs')).filter((d) => d.startsWith(gone)), [gone], 'no fork or replay folder left behind');
       });
 
       it('EscalationError: answering an approval of a run that ended', async () => {
