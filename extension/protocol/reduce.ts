@@ -89,6 +89,7 @@ export function reduce(state: RunState, event: RunEvent): RunState {
         startedAt: event.ts,
         endedAt: null,
         mcpPids: [],
+        attempt: event.attempt,
       };
       return { ...s, agents: [...s.agents.filter((a) => a.agentId !== event.agentId), agent] };
     }

@@ -42,6 +42,8 @@ export interface AgentState {
   startedAt: number;
   endedAt: number | null;
   mcpPids: number[];
+  /** Which attempt of its task (or round, for a verifier) it is: 1 for the first. */
+  attempt?: number;
 }
 
 export interface RunState {

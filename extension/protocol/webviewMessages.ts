@@ -66,6 +66,7 @@ export const AgentStateSchema = z.object({
   startedAt: z.number(),
   endedAt: nullableNumber,
   mcpPids: z.array(z.number().int()),
+  attempt: z.number().int().optional(),
 });
 
 export const RunStateSchema = z.object({

@@ -4,7 +4,7 @@ import { spendOf } from '../../protocol/views/spend';
 import { livePredictions, mergedByText, otherBranchName, predictedFileText, predictionsOfTask, tierCounts, tierCountsText, waitingText } from '../../protocol/views/conflictText';
 import { agentFailed } from '../../protocol/views/agentVerdict';
 import { countOf } from '../../protocol/views/plural';
-import { NEEDS_YOU, openEscalationOfTask, runStatusText, runWaitsOnPerson, taskStatusText } from '../../protocol/views/statusText';
+import { attemptText, NEEDS_YOU, openEscalationOfTask, runStatusText, runWaitsOnPerson, taskStatusText } from '../../protocol/views/statusText';
 import { formatSpend } from './usageText';
 import { describeAction } from '../../engine/policy/actionPolicy';
 
@@ -203,7 +203,14 @@ function agentNode(runId: string, a: AgentState, prices: PriceTable | null): Age
     running,
     id: `agent:${runId}:${a.agentId}`,
     label: a.agentId,
-    description: `${a.role}${agentFailed(a) && a.outcome?.kind === 'completed' ? ` · Failed: ${a.outcome.message}` : ''} · ${formatSpend(spendOf([a], prices))}`,
+    description: [
+      a.role,
+      a.taskId && a.attempt && a.attempt > 1 ? attemptText(a.attempt) : '',
+      agentFailed(a) && a.outcome?.kind === 'completed' ? `Failed: ${a.outcome.message}` : '',
+      formatSpend(spendOf([a], prices)),
+    ]
+      .filter(Boolean)
+      .join(' · '),
     tooltip: `${a.agentId} (${a.role}, thread ${a.threadId})\nModel: ${a.model}\nModel calls: ${a.modelCalls} · tool calls: ${a.toolCalls}\nBudget: ${a.budgetTokens} tokens${a.outcome ? `\nOutcome: ${a.outcome.kind}: ${a.outcome.message}` : ''}`,
     icon: agentIcon(a),
     contextValue: running ? 'loom.agent.running' : 'loom.agent.finished',

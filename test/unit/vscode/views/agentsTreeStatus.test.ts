@@ -97,6 +97,8 @@ describe('vscode/views/agentsTreeModel (status, escalations, expansion)', () => 
     const taskId = running.tasks.find((t) => t.status === 'running')!.task.id;
     const again = next(running, { type: 'task/didStart', taskId, attempt: 2 });
     assert.match(tasksOf(again).find((t) => t.taskId === taskId)!.label, /^Running \(attempt 2\) · /);
+    const [retried] = childNodes(state, tasksOf(state).find((t) => t.taskId === 'truncate')!).filter((n) => n.kind === 'agent' && n.agentId === 'impl-truncate-2');
+    assert.match(retried.description, /^implementor · attempt 2 · /);
   });
 
   it('a verifier that failed its task is red and says Failed, one that passed is a green Done', () => {
@@ -108,6 +110,7 @@ describe('vscode/views/agentsTreeModel (status, escalations, expansion)', () => 
     const passedRow = rows.find((n) => n.kind === 'agent' && n.agentId === passing.agentId)!;
     assert.equal(failedRow.icon.id, 'error');
     assert.match(failedRow.description, /^verifier · Failed: 2 error findings · /);
+    assert.match(rows.find((n) => n.kind === 'agent' && n.agentId === passing.agentId)!.description, /^verifier · attempt 2 · /, "the second round's verifier says so");
     assert.equal(passedRow.icon.id, 'pass');
     assert.equal(currentStep(failing, [], state), 'Failed: 2 error findings');
     assert.equal(currentStep(passing, [], state), 'Done: verified');
