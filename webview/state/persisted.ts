@@ -4,8 +4,11 @@ import { RunStateSchema } from '../../extension/protocol/webviewMessages';
 import type { DashboardData } from './store';
 import { UiStateSchema } from './uiState';
 
-/** How many trace events are kept across a reload; the host's snapshot brings the rest. */
-export const PERSISTED_EVENT_LIMIT = 5000;
+/**
+ * How many trace events are kept across a reload; the host's snapshot brings the rest. Every save
+ * serializes them while the run streams (5,000 took ~130 ms a save in the dashboard bench), so few.
+ */
+export const PERSISTED_EVENT_LIMIT = 1000;
 
 /** What survives the panel being hidden or VS Code reloading (vscode setState/getState). */
 export const PersistedDashboardSchema = z.object({

@@ -35,10 +35,14 @@ export interface DashboardData {
 export interface DashboardActions {
   /** Route one validated host message. */
   applyHostMessage(message: HostMessage): void;
+  /** Route host messages that arrived together, in order: each run of events is folded in one update. */
+  applyHostMessages(messages: readonly HostMessage[]): void;
   /** Replace the run with a snapshot; `events`, when given, replace the trace events too. */
   applySnapshot(state: RunState, events?: readonly RunEvent[]): void;
   /** Fold one journal event. Duplicates are ignored; a gap marks the state stale instead of folding. */
   applyEvent(event: RunEvent): void;
+  /** Fold events in order as one update of the store (one render), each as applyEvent would. */
+  applyEvents(events: readonly RunEvent[]): void;
   /** Show the run folded to event `seq` (time travel), or follow it live again with null. */
   showEvent(seq: number | null): void;
   selectTab(tab: TabId): void;
@@ -78,7 +82,7 @@ export function createDashboardStore(options: DashboardStoreOptions = {}): Dashb
           get().applySnapshot(message.state, message.events);
           return;
         case 'run/didEmit':
-          get().applyEvent(message.event);
+          get().applyEvents([message.event]);
           return;
         case 'runs/didList':
           // The run list has its own store (runListStore.ts).
@@ -89,6 +93,20 @@ export function createDashboardStore(options: DashboardStoreOptions = {}): Dashb
         default:
           assertNever(message);
       }
+    },
+
+    applyHostMessages(messages) {
+      let events: RunEvent[] = [];
+      for (const message of messages) {
+        if (message.type === 'run/didEmit') {
+          events.push(message.event);
+          continue;
+        }
+        if (events.length) get().applyEvents(events);
+        events = [];
+        get().applyHostMessage(message);
+      }
+      if (events.length) get().applyEvents(events);
     },
 
     applySnapshot(state, events) {
@@ -105,34 +123,59 @@ export function createDashboardStore(options: DashboardStoreOptions = {}): Dashb
     },
 
     applyEvent(event) {
-      const { live, ui, timelineSeq } = get();
-      if (event.type === 'run/didStart' && event.seq === 0 && event.runId !== live.run.runId) {
-        // A new run: its journal starts again at seq 0.
-        const fresh: RunHistory = { run: reduce(initialRunState(), event), events: [keptEvent(event)] };
-        folds.reset();
-        set({ ...fresh, live: fresh, timelineSeq: null, needsSnapshot: false, ui: pruneUi({ ...ui, selectedTraceKey: null }, fresh.run) });
+      get().applyEvents([event]);
+    },
+
+    applyEvents(incoming) {
+      const start = get();
+      let { ui, timelineSeq, needsSnapshot } = start;
+      let run = start.live.run;
+      let kept = start.live.events;
+      let appended: RunEvent[] = [];
+      let fresh = false;
+      let prune = false;
+      for (const event of incoming) {
+        if (event.type === 'run/didStart' && event.seq === 0 && event.runId !== run.runId) {
+          // A new run: its journal starts again at seq 0.
+          run = reduce(initialRunState(), event);
+          kept = [];
+          appended = [keptEvent(event)];
+          fresh = true;
+          timelineSeq = null;
+          needsSnapshot = false;
+          ui = pruneUi({ ...ui, selectedTraceKey: null }, run);
+          continue;
+        }
+        if (event.seq <= run.lastSeq) continue;
+        if (event.seq !== run.lastSeq + 1) {
+          if (!needsSnapshot) log(`[loom] event ${event.seq} arrived after ${run.lastSeq}: asking the host for a snapshot`);
+          needsSnapshot = true;
+          continue;
+        }
+        try {
+          run = reduce(run, event);
+        } catch (err) {
+          log(`[loom] could not fold event ${event.seq} (${event.type}): ${String(err)}`);
+          needsSnapshot = true;
+          continue;
+        }
+        appended.push(keptEvent(event));
+        if (event.type === 'escalation/didResolve' || event.type === 'run/didStart') prune = true;
+      }
+      if (!fresh && appended.length === 0) {
+        if (needsSnapshot !== start.needsSnapshot) set({ needsSnapshot });
         return;
       }
-      if (event.seq <= live.run.lastSeq) return;
-      if (event.seq !== live.run.lastSeq + 1) {
-        if (!get().needsSnapshot) log(`[loom] event ${event.seq} arrived after ${live.run.lastSeq}: asking the host for a snapshot`);
-        set({ needsSnapshot: true });
-        return;
-      }
-      let run: RunState;
-      try {
-        run = reduce(live.run, event);
-      } catch (err) {
-        log(`[loom] could not fold event ${event.seq} (${event.type}): ${String(err)}`);
-        set({ needsSnapshot: true });
-        return;
-      }
-      const next: RunHistory = { run, events: [...live.events, keptEvent(event)] };
-      // Travelling in time, the past shown does not change; live, the new event shows at once.
+      // One copy of the events per batch (concat copies flat; spreading 100,000 events does not).
+      const next: RunHistory = { run, events: kept.length ? kept.concat(appended) : appended };
+      if (fresh) folds.reset();
+      // Travelling in time, the past shown does not change; live, the new events show at once.
       set({
         ...(timelineSeq === null ? next : {}),
         live: next,
-        ui: timelineSeq === null && (event.type === 'escalation/didResolve' || event.type === 'run/didStart') ? pruneUi(ui, run) : ui,
+        timelineSeq,
+        needsSnapshot,
+        ui: timelineSeq === null && prune ? pruneUi(ui, run) : ui,
       });
     },
 

@@ -58,11 +58,22 @@ describe('webview/host bridge', () => {
     const f = fakes();
     const bridge = createHostBridge(f.api, f.source, { log: () => {} });
     const store = createDashboardStore({ log: () => {} });
-    const stop = connectStore(store, bridge, { saveDelayMs: 5 });
+    // Frames by hand: what arrives between two frames is folded at the next one, in one store update.
+    const frames: (() => void)[] = [];
+    const nextFrame = () => frames.splice(0).forEach((f) => f());
+    const clock = { requestFrame: (f: () => void) => frames.push(f), cancelFrame: () => {} };
+    const stop = connectStore(store, bridge, { saveDelayMs: 5, liveSaveDelayMs: 5, clock });
     assert.deepEqual(f.posted, [{ type: 'webview/didReady' }]);
+    let updates = 0;
+    const stopCounting = store.subscribe(() => updates++);
     for (const e of events.slice(0, 100)) f.deliver(hostMessages.emit(e));
+    assert.equal(store.getState().run.lastSeq, -1, 'nothing folded before the frame');
+    nextFrame();
     assert.equal(store.getState().run.lastSeq, 99);
+    assert.equal(updates, 1, '100 events, one store update');
+    stopCounting();
     f.deliver(hostMessages.emit(events[150]));
+    nextFrame();
     assert.deepEqual(f.posted, [{ type: 'webview/didReady' }, { type: 'webview/didReady' }]);
     await new Promise((r) => setTimeout(r, 30));
     stop();

@@ -54,6 +54,28 @@ describe('webview/state/store', () => {
     assert.deepEqual(store.getState().events, events.map(keptEvent));
   });
 
+  it('host messages that arrived together fold in one update, in order, as one by one: a gap, a duplicate and a snapshot among them', () => {
+    const one = createDashboardStore({ log: () => {} });
+    const batched = createDashboardStore({ log: () => {} });
+    const messages = [
+      hostMessages.snapshot(foldEvents(events, 20), events.slice(0, 21)),
+      ...events.slice(21, 90).map(hostMessages.emit),
+      hostMessages.emit(events[50]),
+      ...events.slice(90, 150).map(hostMessages.emit),
+      hostMessages.emit(events[170]),
+    ];
+    for (const m of messages) one.getState().applyHostMessage(m);
+    let updates = 0;
+    batched.subscribe(() => updates++);
+    batched.getState().applyHostMessages(messages);
+    assert.deepEqual(batched.getState().run, one.getState().run);
+    assert.deepEqual(batched.getState().events, one.getState().events);
+    assert.equal(batched.getState().needsSnapshot, true);
+    assert.equal(updates, 2, 'the snapshot, then the 129 events (their gap included) in one');
+    batched.getState().applyHostMessages([hostMessages.snapshot(foldEvents(events), events), ...events.slice(150).map(hostMessages.emit)]);
+    assert.deepEqual(batched.getState().run, foldEvents(events));
+  });
+
   for (const cut of [0, 17, 100, 191]) {
     it(`a snapshot at seq ${cut} and then the remaining events equals folding all events`, () => {
       const store = createDashboardStore();
