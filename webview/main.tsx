@@ -15,6 +15,7 @@ import { App } from './App';
 import { acquireHostBridge } from './host/acquireHostBridge';
 import { connectStore, restoredStoreOptions } from './host/connectStore';
 import { HostContext } from './host/hostContext';
+import { keepDerivedViewsCurrent } from './state/derivedViews';
 import { createDashboardStore } from './state/store';
 import { DashboardStoreContext } from './state/useDashboard';
 import { connectRunList, createRunListStore } from './state/runListStore';
@@ -26,6 +27,7 @@ function boot(): void {
   const store = createDashboardStore({ initial: restoredStoreOptions(bridge) });
   const runList = createRunListStore();
   const disconnectRunList = connectRunList(runList, bridge);
+  const stopViews = keepDerivedViewsCurrent(store);
   const disconnect = connectStore(store, bridge);
   const container = document.getElementById('root') ?? document.body.appendChild(document.createElement('div'));
   const root = createRoot(container);
@@ -42,6 +44,7 @@ function boot(): void {
   );
   window.addEventListener('pagehide', () => {
     disconnect();
+    stopViews();
     disconnectRunList();
     root.unmount();
     bridge.dispose();

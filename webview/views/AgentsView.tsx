@@ -1,9 +1,10 @@
 import { formatUsd } from '../../extension/protocol/pricing';
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import type { AgentState } from '../../extension/protocol/runState';
 import { formatClock, formatDuration, formatTokens } from '../format';
 import { costOfAgent } from '../../extension/protocol/views/spend';
 import { peakConcurrency } from '../../extension/protocol/views/peakConcurrency';
+import type { DashboardActions } from '../state/store';
 import { useDashboard } from '../state/useDashboard';
 import { BudgetBar } from './BudgetBar';
 import { EmptyState } from './EmptyState';
@@ -56,7 +57,7 @@ export function AgentsView() {
         </thead>
         <tbody>
           {agents.map((a) => (
-            <AgentRow key={a.agentId} agent={a} step={steps.get(a.agentId) ?? ''} now={now} onOpen={() => selectAgent(a.agentId, { showTraces: true })} />
+            <AgentRow key={a.agentId} agent={a} step={steps.get(a.agentId) ?? ''} now={now} selectAgent={selectAgent} />
           ))}
         </tbody>
       </table>
@@ -64,8 +65,10 @@ export function AgentsView() {
   );
 }
 
-function AgentRow({ agent: a, step, now, onOpen }: { agent: AgentState; step: string; now: number; onOpen: () => void }) {
+/** One agent's row; rendered again only when that agent, its step or the clock changed (an event about another agent leaves it be). */
+const AgentRow = memo(function AgentRow({ agent: a, step, now, selectAgent }: { agent: AgentState; step: string; now: number; selectAgent: DashboardActions['selectAgent'] }) {
   const prices = useDashboard((s) => s.run.prices);
+  const onOpen = () => selectAgent(a.agentId, { showTraces: true });
   const used = a.usage.inputTokens + a.usage.outputTokens;
   const failed = agentFailed(a);
   return (
@@ -107,4 +110,4 @@ function AgentRow({ agent: a, step, now, onOpen }: { agent: AgentState; step: st
       <td className="num">{formatDuration((a.endedAt ?? now) - a.startedAt)}</td>
     </tr>
   );
-}
+});

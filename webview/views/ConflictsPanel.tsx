@@ -9,7 +9,7 @@ import { ActionLink } from './ActionLink';
  * gone when cleared), the ones found at merge (textual or semantic, worded apart), tasks that wait
  * on a conflict's escalation, and how merges landed by tier.
  */
-export function ConflictsPanel({ run }: { run: RunState }) {
+export function ConflictsPanel({ run }: { run: Pick<RunState, 'tasks' | 'predictions' | 'conflicts'> }) {
   const selectTask = useDashboard((s) => s.selectTask);
   const selectTab = useDashboard((s) => s.selectTab);
   const waiting = run.tasks.filter((t) => t.status === 'waiting');

@@ -1,3 +1,5 @@
+import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useDashboard } from '../state/useDashboard';
 import type { RunState } from '../../extension/protocol/runState';
 import { livePredictions, otherBranchName } from '../../extension/protocol/views/conflictText';
@@ -11,10 +13,12 @@ const LEGEND = ['pending', 'running', 'verifying', 'succeeded', 'merged', 'confl
 
 /** The plan as a DAG, conflicts (predicted, found, waited on) and merge tiers above it, and the selected task's detail beside it. */
 export function PlanView() {
-  const run = useDashboard((s) => s.run);
+  // Only the plan's slices of the run: events about agents (most of them) do not render the plan again.
+  const run = useDashboard(useShallow((s) => ({ tasks: s.run.tasks, predictions: s.run.predictions, conflicts: s.run.conflicts })));
   const tasks = run.tasks;
   const selectedTaskId = useDashboard((s) => s.ui.selectedTaskId);
   const selectTask = useDashboard((s) => s.selectTask);
+  const predicted = useMemo(() => predictedPartners(livePredictions(run)), [run]);
   if (tasks.length === 0) {
     return (
       <EmptyState icon="type-hierarchy" title="No plan yet">
@@ -22,7 +26,6 @@ export function PlanView() {
       </EmptyState>
     );
   }
-  const predicted = predictedPartners(livePredictions(run));
   const selected = tasks.find((t) => t.task.id === selectedTaskId) ?? tasks.find((t) => t.status !== 'merged') ?? tasks[0];
   return (
     <div className="view plan-view split">

@@ -50,7 +50,7 @@ export function SpendChart({ series, metric, spanMs }: { series: readonly AgentS
           const i = series.indexOf(s);
           const tone = SERIES_TONES[i % SERIES_TONES.length];
           const dashed = i >= SERIES_TONES.length;
-          const d = s.points.map((p, k) => (k === 0 ? `M ${x(p.t)} ${y(value(p))}` : `H ${x(p.t)} V ${y(value(p))}`)).join(' ');
+          const d = stepPath(s.points, (p) => x(p.t), (p) => y(value(p)));
           const last = s.points[s.points.length - 1];
           const dim = hovered !== null && hovered !== s.agentId;
           return (
@@ -80,6 +80,17 @@ export function SpendChart({ series, metric, spanMs }: { series: readonly AgentS
       {hidden.length > 0 && <p className="muted chart-note">Not drawn: {hidden.map((s) => `${s.agentId} (${s.model}, no price)`).join(', ')}.</p>}
     </div>
   );
+}
+
+/** The step line through the points, one corner per pixel column at most: a long run makes far more calls than the chart has pixels. */
+function stepPath<P>(points: readonly P[], px: (p: P) => number, py: (p: P) => number): string {
+  const parts: string[] = [];
+  for (let k = 0; k < points.length; k++) {
+    const at = px(points[k]);
+    if (k > 0 && k < points.length - 1 && Math.round(px(points[k + 1])) === Math.round(at)) continue;
+    parts.push(k === 0 ? `M ${at} ${py(points[k])}` : `H ${at} V ${py(points[k])}`);
+  }
+  return parts.join(' ');
 }
 
 function niceMax(v: number, metric: 'tokens' | 'cost'): number {

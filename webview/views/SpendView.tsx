@@ -3,26 +3,23 @@ import VscodeButton from '@vscode-elements/react-elements/dist/components/Vscode
 import { useMemo } from 'react';
 import { formatCount, formatTokens, percent } from '../format';
 import { costOfAgent, formatCost } from '../../extension/protocol/views/spend';
-import { runSpan, spendByAgent } from '../../extension/protocol/views/spendSeries';
 import { useDashboard } from '../state/useDashboard';
 import { EmptyState } from './EmptyState';
 import { RoleIcon } from './RoleIcon';
 import { SERIES_TONES, SpendChart } from './SpendChart';
-import { useRunSpend } from './useDerived';
+import { useRunSpend, useSpendSeries } from './useDerived';
 
 /** Tokens and cost per agent over time, and the totals per agent. */
 export function SpendView() {
   const run = useDashboard((s) => s.run);
-  const events = useDashboard((s) => s.events);
   const metric = useDashboard((s) => s.ui.spendMetric);
   const setMetric = useDashboard((s) => s.setSpendMetric);
   const selectAgent = useDashboard((s) => s.selectAgent);
-  const series = useMemo(() => spendByAgent(run, events), [run, events]);
-  const span = useMemo(() => runSpan(run, events), [run, events]);
+  const { series, span } = useSpendSeries();
   const total = useRunSpend();
+  const rows = useMemo(() => [...run.agents].sort((a, b) => b.usage.inputTokens + b.usage.outputTokens - (a.usage.inputTokens + a.usage.outputTokens)), [run.agents]);
   if (run.agents.length === 0) return <EmptyState icon="graph-line" title="Nothing spent yet" />;
   const totalTokens = total.tokens;
-  const rows = [...run.agents].sort((a, b) => b.usage.inputTokens + b.usage.outputTokens - (a.usage.inputTokens + a.usage.outputTokens));
   return (
     <div className="view spend-view">
       <div className="tiles">

@@ -15,8 +15,10 @@ export function TaskDetail({ task: t }: { task: TaskState }) {
   const host = useHost();
   const selectTask = useDashboard((s) => s.selectTask);
   const selectTab = useDashboard((s) => s.selectTab);
-  const run = useDashboard((s) => s.run);
-  const predictions = predictionsOfTask({ predictions: livePredictions(run) }, t.task.id);
+  // The plan's slices, not the whole run: an agent's event does not render the task again.
+  const tasks = useDashboard((s) => s.run.tasks);
+  const runPredictions = useDashboard((s) => s.run.predictions);
+  const predictions = predictionsOfTask({ predictions: livePredictions({ tasks, predictions: runPredictions }) }, t.task.id);
   const { task } = t;
   const by = mergedByText(t);
   return (

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { costUsd, formatUsd } from '../../extension/protocol/pricing';
 import { useDashboard } from '../state/useDashboard';
 import { formatClock, formatCount, formatDuration, prettyJson } from '../format';
@@ -5,7 +6,7 @@ import { traceLabel, type TraceItem } from '../../extension/protocol/views/trace
 import { TRACE_ICON } from './TraceTimeline';
 
 /** The selected trace item in full: a model response with its tool calls, a tool result, a check… */
-export function TraceDetail({ item, items }: { item: TraceItem | null; items: readonly TraceItem[] }) {
+export const TraceDetail = memo(function TraceDetail({ item, items }: { item: TraceItem | null; items: readonly TraceItem[] }) {
   if (!item) return <div className="trace-detail empty muted">Select a call to see its detail.</div>;
   return (
     <section className="trace-detail" aria-label="Call detail" data-kind={item.kind}>
@@ -16,7 +17,7 @@ export function TraceDetail({ item, items }: { item: TraceItem | null; items: re
       <Body item={item} items={items} />
     </section>
   );
-}
+});
 
 function Body({ item, items }: { item: TraceItem; items: readonly TraceItem[] }) {
   const prices = useDashboard((s) => s.run.prices);

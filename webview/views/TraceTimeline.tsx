@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef, type KeyboardEvent } from 'react';
+import { memo, useRef, type KeyboardEvent } from 'react';
 import type { AgentState } from '../../extension/protocol/runState';
 import { formatDuration, formatOffset, formatTokens } from '../format';
 import { traceLabel, type TraceItem, type TraceKind } from '../../extension/protocol/views/traceItems';
@@ -21,7 +21,7 @@ export const TRACE_ICON: Record<TraceKind, string> = {
  * One agent's calls as a virtualized list: offset from the run's start, what it was, a bar
  * placing it within the agent's lifetime, its duration and tokens. Arrow keys move the selection.
  */
-export function TraceTimeline({ agent, items, selectedKey, onSelect }: { agent: AgentState; items: readonly TraceItem[]; selectedKey: string | null; onSelect: (key: string) => void }) {
+export const TraceTimeline = memo(function TraceTimeline({ agent, items, selectedKey, onSelect }: { agent: AgentState; items: readonly TraceItem[]; selectedKey: string | null; onSelect: (key: string) => void }) {
   const runStart = useDashboard((s) => s.run.startedAt) ?? agent.startedAt;
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: items.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
@@ -85,7 +85,7 @@ export function TraceTimeline({ agent, items, selectedKey, onSelect }: { agent: 
       </div>
     </div>
   );
-}
+});
 
 function failed(item: TraceItem): boolean {
   return (item.kind === 'tool' && !item.event.ok) || (item.kind === 'check' && !item.event.passed) || item.kind === 'modelError';

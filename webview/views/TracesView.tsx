@@ -1,3 +1,6 @@
+import { memo } from 'react';
+import type { AgentState } from '../../extension/protocol/runState';
+import type { DashboardActions } from '../state/store';
 import { useDashboard } from '../state/useDashboard';
 import { EmptyState } from './EmptyState';
 import { RoleIcon } from './RoleIcon';
@@ -23,17 +26,7 @@ export function TracesView() {
     <div className="view traces-view">
       <nav className="agent-list" aria-label="Agents">
         {agents.map((a) => (
-          <button
-            key={a.agentId}
-            className={`agent-list-item${a.agentId === agent.agentId ? ' selected' : ''}`}
-            data-agent={a.agentId}
-            aria-current={a.agentId === agent.agentId}
-            onClick={() => selectAgent(a.agentId)}
-          >
-            <RoleIcon role={a.role} />
-            <span className="agent-list-id">{a.agentId}</span>
-            <span className="agent-list-count muted">{traces.get(a.agentId)?.length ?? 0}</span>
-          </button>
+          <AgentListItem key={a.agentId} agent={a} selected={a.agentId === agent.agentId} count={traces.get(a.agentId)?.length ?? 0} selectAgent={selectAgent} />
         ))}
       </nav>
       <div className="trace-main">
@@ -43,3 +36,14 @@ export function TracesView() {
     </div>
   );
 }
+
+/** An agent in the list beside the trace: rendered again only when its own figures change. */
+const AgentListItem = memo(function AgentListItem({ agent: a, selected, count, selectAgent }: { agent: AgentState; selected: boolean; count: number; selectAgent: DashboardActions['selectAgent'] }) {
+  return (
+    <button className={`agent-list-item${selected ? ' selected' : ''}`} data-agent={a.agentId} aria-current={selected} onClick={() => selectAgent(a.agentId)}>
+      <RoleIcon role={a.role} />
+      <span className="agent-list-id">{a.agentId}</span>
+      <span className="agent-list-count muted">{count}</span>
+    </button>
+  );
+});
