@@ -16,6 +16,7 @@ import { loadPolicyFile } from '../engine/policy/actionPolicy';
 import type { ApprovalMode } from './approvalPrompt';
 import type { RunLimits } from '../engine/run/runBudget';
 import type { PriceTable } from '../protocol/pricing';
+import type { CoverageRule } from '../protocol/plan';
 import { loadPriceTableFile, PriceTableError } from '../engine/models/priceTableFile';
 
 /** The flags `loom run` and `loom resume` share: the model, limits, sandbox and policy. */
@@ -122,7 +123,7 @@ function pricesFlag(file: string | undefined): PriceTable | undefined {
 /** Starts the model endpoint the flags name, runs (or resumes) the run, prints its report; returns the exit code. */
 export async function executeWithFlags(
   values: RunFlags,
-  target: { repo: string; specPath: string; runId?: string; resume?: boolean; baseCommit?: string },
+  target: { repo: string; specPath: string; runId?: string; resume?: boolean; baseCommit?: string; planCoverage?: CoverageRule },
   print: (line: string) => void,
 ): Promise<number> {
   // Read before anything starts, so a bad policy file is a usage error with nothing created.
@@ -146,6 +147,7 @@ export async function executeWithFlags(
       ...(target.runId ? { runId: target.runId } : {}),
       ...(target.resume ? { resume: true } : {}),
       ...(target.baseCommit ? { baseCommit: target.baseCommit } : {}),
+      ...(target.planCoverage ? { planCoverage: target.planCoverage } : {}),
       endpoint,
       concurrency: positiveInt(values.concurrency, '--concurrency') ?? DEFAULT_RUN_SETTINGS.concurrency,
       loomHome: values['loom-home'] ? resolve(values['loom-home']) : loomHome(),

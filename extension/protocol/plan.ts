@@ -49,6 +49,14 @@ export const CoverageSchema = z.object({
 });
 export type Coverage = z.infer<typeof CoverageSchema>;
 
+/**
+ * `required` for every plan a model proposes now; `ifAnswered` only when replaying a journal
+ * recorded before coverage existed: a plan with no coverage at all is then held to the rules of
+ * its time (requirement ids exist and each is named by a task), so the replay comes out the same.
+ */
+export const CoverageRuleSchema = z.enum(['required', 'ifAnswered']);
+export type CoverageRule = z.infer<typeof CoverageRuleSchema>;
+
 export const TaskSchema = z.object({
   id: TaskIdSchema,
   title: z.string().min(1),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TaskSchema } from './plan';
+import { CoverageRuleSchema, TaskSchema } from './plan';
 import { SpecSchema } from './spec';
 import { EventBodySchema } from './events';
 import { AgentOutcomeSchema, UsageSchema } from './usage';
@@ -92,6 +92,8 @@ export const PlanJobSchema = z.object({
   repoFiles: z.array(z.string()),
   /** Acceptance commands must be runnable: on this allowlist (plus `sh` when confined) and installed. */
   runnable: z.object({ allowlist: z.array(z.string()), confined: z.boolean() }).optional(),
+  /** Whether the plan must answer coverage (default required; see CoverageRuleSchema). */
+  coverage: CoverageRuleSchema.optional(),
   endpoint: ModelEndpointSchema,
   budgetTokens: z.number().int().positive(),
 });

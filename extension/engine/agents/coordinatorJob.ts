@@ -16,6 +16,7 @@ export async function runCoordinatorJob(job: PlanJob, ctx: AgentJobContext): Pro
       spec: job.spec,
       repoFiles: job.repoFiles,
       ...(job.runnable ? { runnable: { ...job.runnable, repoFiles: job.repoFiles } } : {}),
+      ...(job.coverage ? { coverage: job.coverage } : {}),
       signal: ctx.signal,
       onRetry: ({ attempt, error, delayMs }) =>
         ctx.emit({ type: 'model/didFail', ...ref, turn: turn + 1, errorKind: error.kind, message: error.message, attempt, willRetry: true, retryAfterMs: delayMs }),

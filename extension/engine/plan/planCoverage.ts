@@ -1,3 +1,4 @@
+import type { CoverageRule } from '../../protocol/plan';
 import type { Requirement, Spec } from '../../protocol/spec';
 import { contentWords, QUOTE_SIMILARITY, quoteSimilarity, shareContentWord } from './criterionText';
 
@@ -26,8 +27,9 @@ export interface CoverageTask {
   coverage?: { requirementId?: string; criterion?: string; shownBy?: string }[];
 }
 
-export function coverageErrors(tasks: readonly CoverageTask[], spec: Spec): string[] {
+export function coverageErrors(tasks: readonly CoverageTask[], spec: Spec, rule: CoverageRule = 'required'): string[] {
   const errors: string[] = [];
+  const checked = rule === 'required' || tasks.some((t) => (t.coverage ?? []).length > 0);
   const byId = new Map(spec.requirements.map((r) => [r.id, r]));
   const specList = spec.requirements.map((r) => r.id).join(', ') || 'no requirements';
   /** `R1` → indexes of its criteria some task quotes. */
@@ -42,6 +44,7 @@ export function coverageErrors(tasks: readonly CoverageTask[], spec: Spec): stri
       return false;
     });
     ids.forEach((r) => named.add(r));
+    if (!checked) return;
     const coverage = t.coverage ?? [];
     if (coverage.length === 0 && ids.length > 0) {
       errors.push(
@@ -89,6 +92,7 @@ export function coverageErrors(tasks: readonly CoverageTask[], spec: Spec): stri
       errors.push(`requirement ${req.id} (${req.title}) is not covered by any task: add it to a task's requirementIds and quote its criteria in that task's coverage (${criteriaList(req)})`);
       continue;
     }
+    if (!checked) continue;
     const got = quoted.get(req.id) ?? new Set<number>();
     criteriaOf(req).forEach((criterion, k) => {
       if (got.has(k)) return;

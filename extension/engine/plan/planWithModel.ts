@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../../protocol/chat';
-import type { Plan } from '../../protocol/plan';
+import type { CoverageRule, Plan } from '../../protocol/plan';
 import type { Spec } from '../../protocol/spec';
 import type { Usage } from '../../protocol/usage';
 import { ModelError, type ChatRequest, type ChatResponse, type ModelProvider } from '../models/modelProvider';
@@ -28,6 +28,8 @@ export interface PlanWithModelOptions {
   repoFiles: readonly string[];
   /** What acceptance commands may run here; absent: not checked. */
   runnable?: RunnableContext;
+  /** `ifAnswered` only to replay a journal recorded before plans answered coverage (see planCoverage.ts). */
+  coverage?: CoverageRule;
   signal?: AbortSignal;
   /** Told after each attempt is validated. */
   onAttempt?: (info: PlanAttemptInfo) => void;
@@ -81,7 +83,7 @@ export async function planWithModel(options: PlanWithModelOptions): Promise<Plan
     messages.push({ role: 'assistant', content: response.content ?? '', toolCalls: [] });
 
     const extracted = extractJson(response);
-    const result = extracted.ok ? validatePlan(extracted.value, spec, options.runnable) : { ok: false as const, errors: [extracted.error] };
+    const result = extracted.ok ? validatePlan(extracted.value, spec, options.runnable, options.coverage) : { ok: false as const, errors: [extracted.error] };
     options.onAttempt?.({ attempt, ok: result.ok, errors: result.ok ? [] : result.errors });
     if (result.ok) return { ok: true, plan: result.plan, attempts: attempt, usage, messages };
     errors = result.errors;

@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import type { z } from 'zod';
-import { PlanSchema, type Plan } from '../../protocol/plan';
+import { PlanSchema, type CoverageRule, type Plan } from '../../protocol/plan';
 import type { Spec } from '../../protocol/spec';
 import { coverageErrors, type CoverageTask } from './planCoverage';
 import { unrunnableCommandErrors, type RunnableContext } from './runnableChecks';
@@ -17,7 +17,7 @@ import { unrunnableCommandErrors, type RunnableContext } from './runnableChecks'
  */
 export type ValidatePlanResult = { ok: true; plan: Plan } | { ok: false; errors: string[] };
 
-export function validatePlan(raw: unknown, spec: Spec, runnable?: RunnableContext): ValidatePlanResult {
+export function validatePlan(raw: unknown, spec: Spec, runnable?: RunnableContext, coverage: CoverageRule = 'required'): ValidatePlanResult {
   const parsed = PlanSchema.safeParse(raw);
   const errors: string[] = [];
   let tasks: LooseTask[];
@@ -29,7 +29,7 @@ export function validatePlan(raw: unknown, spec: Spec, runnable?: RunnableContex
     if (!isRecord(raw) || !Array.isArray(raw.tasks)) return { ok: false, errors: dedupe(errors) };
     tasks = salvageTasks(raw.tasks);
   }
-  errors.push(...semanticErrors(tasks, spec));
+  errors.push(...semanticErrors(tasks, spec, coverage));
   if (runnable) errors.push(...unrunnableCommandErrors(tasks, runnable));
   if (errors.length > 0 || !parsed.success) return { ok: false, errors: dedupe(errors) };
   return { ok: true, plan: parsed.data };
@@ -69,7 +69,7 @@ interface LooseTask extends CoverageTask {
   acceptance?: { kind: string; command?: unknown; testFiles?: string[] }[];
 }
 
-function semanticErrors(tasks: readonly LooseTask[], spec: Spec): string[] {
+function semanticErrors(tasks: readonly LooseTask[], spec: Spec, coverage: CoverageRule): string[] {
   const errors: string[] = [];
   const name = (t: LooseTask, i: number): string => (t.id !== undefined ? `task "${t.id}"` : `tasks[${i}]`);
 
@@ -102,7 +102,7 @@ function semanticErrors(tasks: readonly LooseTask[], spec: Spec): string[] {
   }
 
   // Requirements exist, and the coverage the coordinator answered holds against the spec.
-  errors.push(...coverageErrors(tasks, spec));
+  errors.push(...coverageErrors(tasks, spec, coverage));
 
   // File scopes are repo-relative globs that compile.
   tasks.forEach((t, i) => {

@@ -19,6 +19,7 @@ export async function planningPhase(ctx: RunContext, repoFiles: string[]): Promi
       spec: ctx.spec,
       repoFiles,
       runnable: { allowlist: ctx.options.commandAllowlist, confined: ctx.sandbox.spec.kind !== 'none' },
+      ...(ctx.options.planCoverage ? { coverage: ctx.options.planCoverage } : {}),
       endpoint,
       budgetTokens: ctx.options.budgets.planTokens,
     }),

@@ -1,5 +1,5 @@
 import type { McpServerConfig, McpSupervision, ModelEndpoint } from '../../protocol/workerMessages';
-import type { Plan } from '../../protocol/plan';
+import type { CoverageRule, Plan } from '../../protocol/plan';
 import type { HostModelFactory } from './agentLauncher';
 import { DEFAULT_ACTION_POLICY, type ActionPolicy } from '../../protocol/policy';
 import { effectivePolicy } from '../policy/actionPolicy';
@@ -13,6 +13,8 @@ export interface RunOptions {
   resume?: boolean;
   /** Start from this commit instead of the repository's HEAD (`loom replay` starts where the recorded run did). */
   baseCommit?: string;
+  /** Whether the plan must answer coverage; `ifAnswered` only for `loom replay` of a journal recorded before it existed. Default required. */
+  planCoverage?: CoverageRule;
   repo: string;
   specPath: string;
   endpoint: ModelEndpoint;

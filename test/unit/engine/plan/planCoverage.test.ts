@@ -163,6 +163,19 @@ describe('engine/plan/planCoverage: a plan must show how its tasks address the s
     assert.ok(PlanSchema.safeParse(plan).success);
   });
 
+  it('replaying a journal recorded before coverage: a plan without any coverage is held to the old rules, one that answers it to the new', () => {
+    const old = goodPlan() as { tasks: Record<string, unknown>[] };
+    for (const t of old.tasks) delete t.coverage;
+    assert.ok(validatePlan(old, twoCriteria, undefined, 'ifAnswered').ok);
+    // The old rules still hold: every requirement named by a task.
+    assert.match(errorsOf({ tasks: [old.tasks[0]] }, twoCriteria)[0], /^task "add-slugify" has no coverage/);
+    const oldMissing = validatePlan({ tasks: [old.tasks[0]] }, twoCriteria, undefined, 'ifAnswered');
+    assert.deepEqual(oldMissing.ok ? [] : oldMissing.errors.map((e) => e.slice(0, 60)), ['requirement R2 (truncate) is not covered by any task: add it']);
+    const wrong = goodPlan();
+    wrong.tasks[0].coverage[1].criterion = 'slugify is fast on long inputs';
+    assert.equal(validatePlan(wrong, twoCriteria, undefined, 'ifAnswered').ok, false);
+  });
+
   it('rejects a coverage entry for a requirement the task does not name, and a task naming a requirement it does not cover', () => {
     const plan = goodPlan();
     plan.tasks[1].requirementIds = ['R1', 'R2'];
