@@ -13,6 +13,7 @@ import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { launchBrowser } from '../browser';
 import { CodeServer } from '../../vscode/codeServer';
 import { branches, createDemoWorkspace, filesOnBranch, repoRoot } from '../../integration/demoWorkspace';
+import { skipAfterFailure, Workbench } from './workbench';
 
 /** The README's screenshots; LOOM_SCREENSHOTS_DIR sends them elsewhere (CI, so the tree stays clean). */
 const SCREENSHOTS = process.env.LOOM_SCREENSHOTS_DIR ?? join(repoRoot, 'media', 'screenshots');
@@ -23,6 +24,7 @@ describe('Loom in VS Code (code-server + Chromium): Start Agent Plan from the pa
   let server: CodeServer;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let page: Page;
+  let wb: Workbench;
   let workspace: string;
   let dashboard: FrameLocator;
   const pageErrors: string[] = [];
@@ -36,6 +38,7 @@ describe('Loom in VS Code (code-server + Chromium): Start Agent Plan from the pa
     browser = await launchBrowser();
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on('pageerror', (err) => pageErrors.push(String(err)));
+    wb = new Workbench(page);
     dashboard = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
   });
 
@@ -47,54 +50,11 @@ describe('Loom in VS Code (code-server + Chromium): Start Agent Plan from the pa
     console.log(`[e2e] total ${elapsed()}`);
   });
 
-  // Each step needs the one before: after a failure, keep a screenshot and skip the rest.
-  let failed: string | undefined;
-  beforeEach(function () {
-    if (failed) this.skip();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
-    failed = this.currentTest.title;
-    const dir = join(repoRoot, 'test-results', 'screenshots');
-    mkdirSync(dir, { recursive: true });
-    await page.screenshot({ path: join(dir, 'vscode-failure.png') }).catch(() => undefined);
-    const quickTitle = await page.locator('.quick-input-widget .quick-input-title').innerText({ timeout: 1000 }).catch(() => '');
-    console.log(`[e2e] failed at ${elapsed()}; screenshot test-results/screenshots/vscode-failure.png; quick input: "${quickTitle}"`);
-  });
-
-  /** The quick input (palette, quick picks, the simple file dialog). */
-  const quickInputBox = () => page.locator('.quick-input-widget .quick-input-box input');
-  const quickRow = (text: string | RegExp) => page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text });
-
-  /** F1, `>Title`, Enter on the matching row; retried, because the palette can open before the extension registered. */
-  async function runCommand(title: string): Promise<void> {
-    let lastError: unknown;
-    for (let attempt = 0; attempt < 4; attempt++) {
-      try {
-        await page.keyboard.press('Escape');
-        await page.keyboard.press('F1');
-        await quickInputBox().waitFor({ state: 'visible', timeout: 5000 });
-        await quickInputBox().fill(`>${title}`);
-        await quickRow(title.replace(/^.*?: /, '')).first().waitFor({ state: 'visible', timeout: 5000 });
-        await page.keyboard.press('Enter');
-        return;
-      } catch (err) {
-        lastError = err;
-        await page.waitForTimeout(1000);
-      }
-    }
-    throw new Error(`could not run "${title}" from the palette: ${(lastError as Error).message}`);
-  }
-
-  async function pick(title: RegExp, row: string): Promise<void> {
-    await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 30_000 });
-    await quickRow(row).first().click();
-  }
+  skipAfterFailure(() => page, 'vscode-failure', elapsed);
 
   /** Closes notification toasts so they do not cover the screenshots. */
   async function clearToasts(): Promise<void> {
-    const close = page.locator('.notification-toast .codicon-notifications-clear');
-    for (let i = await close.count(); i > 0; i--) await close.first().click({ timeout: 2000 }).catch(() => undefined);
+    await wb.clearToasts();
     // Focus the editor area (an empty spot of the dashboard) so no tree row wears a focus outline.
     await page.mouse.click(1000, 780);
     await page.mouse.move(700, 600);
@@ -129,20 +89,10 @@ describe('Loom in VS Code (code-server + Chromium): Start Agent Plan from the pa
   });
 
   it('"Loom: Start Agent Plan": spec from a file, the simulator, the plan confirmed — the run starts', async () => {
-    await runCommand('Loom: Start Agent Plan');
-    await pick(/which spec/i, 'Choose a spec file');
-    // code-server's file dialog is a quick input holding a path: type the spec's, Enter (again if
-    // the dialog completed the path instead of accepting it).
-    const fileDialog = page.locator('.quick-input-widget .quick-input-title', { hasText: /choose a spec/i });
-    const modelTitle = page.locator('.quick-input-widget .quick-input-title', { hasText: /which model/i });
-    await fileDialog.waitFor({ state: 'visible', timeout: 15_000 });
-    for (let attempt = 0; attempt < 4 && !(await modelTitle.isVisible()); attempt++) {
-      if ((await fileDialog.isVisible()) && (await quickInputBox().inputValue()) !== specPath) await quickInputBox().fill(specPath);
-      await page.waitForTimeout(500);
-      if (await fileDialog.isVisible()) await page.keyboard.press('Enter');
-      await modelTitle.waitFor({ state: 'visible', timeout: 4000 }).catch(() => undefined);
-    }
-    await pick(/which model/i, 'Simulator (demo scenario)');
+    await wb.runCommand('Loom: Start Agent Plan');
+    await wb.pick(/which spec/i, 'Choose a spec file');
+    await wb.chooseFile(/choose a spec/i, specPath, wb.quickTitle(/which model/i));
+    await wb.pick(/which model/i, 'Simulator (demo scenario)');
 
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 60_000 });
@@ -156,7 +106,7 @@ describe('Loom in VS Code (code-server + Chromium): Start Agent Plan from the pa
   });
 
   it('"Loom: Open Dashboard" shows the agents and their spend while the run goes', async () => {
-    await runCommand('Loom: Open Dashboard');
+    await wb.runCommand('Loom: Open Dashboard');
     await dashboard.locator('vscode-tab-header[data-tab="agents"]').click({ timeout: 60_000 });
     await dashboard.locator('tr.agent-row').nth(2).waitFor({ state: 'visible', timeout: 120_000 });
     const rows = dashboard.locator('tr.agent-row');

@@ -98,6 +98,7 @@ export function skipAfterFailure(page: () => Page | undefined, name: string, ela
     const dir = join(repoRoot, 'test-results', 'screenshots');
     mkdirSync(dir, { recursive: true });
     await page()?.screenshot({ path: join(dir, `${name}.png`) }).catch(() => undefined);
-    console.log(`[e2e] failed at ${elapsed()}; screenshot test-results/screenshots/${name}.png`);
+    const quickTitle = (await page()?.locator('.quick-input-widget .quick-input-title').innerText({ timeout: 1000 }).catch(() => '')) ?? '';
+    console.log(`[e2e] failed at ${elapsed()}; screenshot test-results/screenshots/${name}.png; quick input: "${quickTitle}"`);
   });
 }
