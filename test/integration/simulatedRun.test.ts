@@ -108,7 +108,7 @@ describe('a simulated plan in the extension host (command API)', function () {
       assert.ok(agents.length >= 1, `${task.taskId} has its agents under it`);
       for (const agent of agents) {
         assert.equal(agent.kind, 'agent');
-        assert.match(agent.description, /^\w+ · [\d.]+k? tok · \$[\d.]+$/, `${agent.label}: ${agent.description}`);
+        assert.match(agent.description, /^\w+( · attempt \d+)?( · Failed: [^·]+)? · [\d.]+k? tok · \$[\d.]+$/, `${agent.label}: ${agent.description}`);
         assert.doesNotMatch(agent.description, / 0 tok/, `${agent.label} spent tokens`);
       }
     }
@@ -150,7 +150,7 @@ describe('a simulated plan in the extension host (command API)', function () {
     // The tree no longer lists the answered escalation, and the run shows it succeeded.
     const [run] = api.agentsTree();
     assert.deepEqual(api.agentsTree(run).filter((n) => n.kind === 'escalation'), []);
-    assert.match(run.description, /^succeeded/);
+    assert.match(run.description, /^Succeeded/);
   });
 
   it('loom.stopRun stops a second run mid-flight: no agent runs and no child process of the extension host remains', async () => {
@@ -185,7 +185,7 @@ describe('a simulated plan in the extension host (command API)', function () {
     console.log(`[simulatedRun] extension host threads: ${threadsBefore} before any run, ${threadsDuring} mid-flight, ${threadCount()} after loom.stopRun`);
     const [run] = api.agentsTree();
     assert.equal(run?.label, `Run ${second.runId}`);
-    assert.match(run.description, /^stopped/);
+    assert.match(run.description, /^Stopped/);
   });
 
   it('"Open merge editor" checks the conflict out in a lease of its own, opens VS Code\'s merge editor, and loom.completeMerge lands what the person saved', async () => {
