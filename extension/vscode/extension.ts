@@ -126,7 +126,7 @@ function activateTrusted(context: vscode.ExtensionContext, log: vscode.LogOutput
     state: context.workspaceState,
     log,
     setApiKey: () => setApiKeyCommand(keys, log),
-    openDashboard: () => dashboards.show(true),
+    openDashboard: (tab) => dashboards.show(true, tab),
   };
 
   const dashboards = new DashboardPanels({

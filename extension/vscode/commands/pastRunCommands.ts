@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { readJournal } from '../../engine/journal/journalReader';
 import { runPaths } from '../../engine/run/runPaths';
 import type { RunSummary } from '../../protocol/runSummary';
+import type { DashboardTab } from '../../protocol/webviewMessages';
 import { JournalRun } from '../run/journalRun';
 import { extensionBundlePaths } from '../run/buildRunOptions';
 import { isResumable, type PastRuns } from '../run/pastRuns';
@@ -16,7 +17,7 @@ export interface PastRunDeps extends ModelSourceDeps {
   controller: RunController;
   runs: PastRuns;
   log: vscode.LogOutputChannel;
-  openDashboard: () => void;
+  openDashboard: (tab?: DashboardTab) => void;
 }
 
 /** `{ runId }` from a tree node, the dashboard or the command API; the palette passes nothing. */

@@ -59,7 +59,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 
   return [
     register('loom.startPlan', (arg) =>
-      startPlanCommand({ ...models, extensionUri: deps.extensionUri, controller, log, openDashboard: () => deps.openDashboard(true) }, arg),
+      startPlanCommand({ ...models, extensionUri: deps.extensionUri, controller, log, openDashboard: (tab) => deps.openDashboard(true, tab) }, arg),
     ),
     register('loom.chooseModel', () => chooseModelCommand(models, log)),
     register('loom.openDemo', () => openDemoCommand(deps.extensionUri, log)),

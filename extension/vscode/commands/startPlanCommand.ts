@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Plan } from '../../protocol/plan';
 import { describeRunOutcome } from '../../protocol/views/runOutcome';
+import type { DashboardTab } from '../../protocol/webviewMessages';
 import type { RunController, StartedRun } from '../run/runController';
 import { errorOutcome, outcomeNotice } from '../run/outcomeNotice';
 import { showRunProgress } from '../run/runProgress';
@@ -16,7 +17,8 @@ export interface StartPlanDeps extends ModelSourceDeps {
   extensionUri: vscode.Uri;
   controller: RunController;
   log: vscode.LogOutputChannel;
-  openDashboard: () => void;
+  /** Shows the dashboard (on a tab), keeping the focus where it is. */
+  openDashboard: (tab?: DashboardTab) => void;
 }
 
 /**
@@ -91,7 +93,10 @@ export function followRun(deps: Pick<StartPlanDeps, 'controller' | 'log' | 'open
     const show = { info: vscode.window.showInformationMessage, warning: vscode.window.showWarningMessage, error: vscode.window.showErrorMessage }[notice.severity];
     void show(notice.message, ...notice.actions).then((answer) => {
       if (answer === 'Open Dashboard') deps.openDashboard();
-      if (answer === 'Show Details') deps.log.show(true);
+      if (answer === 'Show Details') {
+        if (notice.detailsIn === 'log') deps.log.show(true);
+        else deps.openDashboard(notice.detailsIn);
+      }
     });
   });
 }

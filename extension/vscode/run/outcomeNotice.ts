@@ -1,4 +1,5 @@
 import type { RunOutcome } from '../../protocol/views/runOutcome';
+import type { DashboardTab } from '../../protocol/webviewMessages';
 
 export type NoticeAction = 'Show Details' | 'Open Dashboard';
 
@@ -6,9 +7,11 @@ export type NoticeAction = 'Show Details' | 'Open Dashboard';
 export interface OutcomeNotice {
   severity: 'info' | 'warning' | 'error';
   message: string;
-  /** Headline, cause and next step in full, for the Loom output channel ("Show Details"). */
+  /** Headline, cause and next step in full, for the Loom output channel. */
   details: string;
   actions: NoticeAction[];
+  /** Where "Show Details" goes: the dashboard tab that shows the cause, or the Loom log (a run that never got going has nothing in the dashboard). */
+  detailsIn: DashboardTab | 'log';
 }
 
 /** A notification shows a few lines; the rest of a long cause is behind "Show Details". */
@@ -21,14 +24,17 @@ export function outcomeNotice(outcome: Pick<RunOutcome, 'kind' | 'headline' | 'c
   switch (outcome.kind) {
     case 'succeeded':
     case 'running':
-      return { severity: 'info', message, details, actions: ['Open Dashboard'] };
+      return { severity: 'info', message, details, actions: ['Open Dashboard'], detailsIn: 'agents' };
     case 'escalated':
+      return { severity: 'warning', message, details, actions: ['Show Details'], detailsIn: 'escalations' };
     case 'stopped':
-      return { severity: 'warning', message, details, actions: ['Open Dashboard', 'Show Details'] };
+      return { severity: 'warning', message, details, actions: ['Show Details'], detailsIn: 'agents' };
     case 'configuration':
+      return { severity: 'error', message, details, actions: ['Show Details'], detailsIn: 'log' };
     case 'plan':
+      return { severity: 'error', message, details, actions: ['Show Details'], detailsIn: 'plan' };
     case 'tasks':
-      return { severity: 'error', message, details, actions: ['Show Details', 'Open Dashboard'] };
+      return { severity: 'error', message, details, actions: ['Show Details'], detailsIn: 'agents' };
   }
 }
 

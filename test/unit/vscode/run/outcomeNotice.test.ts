@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { errorOutcome, outcomeNotice } from '../../../../extension/vscode/run/outcomeNotice';
 
 describe('vscode/run/outcomeNotice', () => {
-  it('a failed run names its cause and next step, as an error with Show Details', () => {
+  it('a run that could not use its endpoint names the cause and next step, as an error whose Show Details opens the Loom log', () => {
     const notice = outcomeNotice({
       kind: 'configuration',
       headline: 'Run r1 failed: 0 of 0 tasks merged',
@@ -14,7 +14,8 @@ describe('vscode/run/outcomeNotice', () => {
       notice.message,
       'Loom: Run r1 failed: 0 of 0 tasks merged. Cause: the coordinator could not use the model: http://127.0.0.1:9/v1 does not answer. Next: check the endpoint with "Loom: Choose Model…".',
     );
-    assert.deepEqual(notice.actions, ['Show Details', 'Open Dashboard']);
+    assert.deepEqual(notice.actions, ['Show Details']);
+    assert.equal(notice.detailsIn, 'log');
     assert.match(notice.details, /cause: .*127\.0\.0\.1:9/);
   });
 
@@ -24,6 +25,15 @@ describe('vscode/run/outcomeNotice', () => {
     assert.ok(notice.message.length < 400, `${notice.message.length} characters`);
     assert.match(notice.message, /…\.$/);
     assert.ok(notice.details.includes(cause));
+  });
+
+  it('Show Details opens the dashboard tab that shows the cause: Agents for failed tasks, Plan for a rejected plan, Escalations for a question', () => {
+    const where = (kind: 'tasks' | 'plan' | 'escalated' | 'stopped') => outcomeNotice({ kind, headline: 'h', cause: 'c', nextStep: 'n' });
+    assert.equal(where('tasks').detailsIn, 'agents');
+    assert.equal(where('plan').detailsIn, 'plan');
+    assert.equal(where('escalated').detailsIn, 'escalations');
+    assert.equal(where('stopped').detailsIn, 'agents');
+    for (const kind of ['tasks', 'plan', 'escalated', 'stopped'] as const) assert.deepEqual(where(kind).actions, ['Show Details']);
   });
 
   it('a run that succeeded is information; one that waits for a person is a warning', () => {
