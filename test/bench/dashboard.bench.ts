@@ -129,6 +129,7 @@ async function main(): Promise<number> {
     const streamSeconds = gaps.reduce((s, g) => s + g, 0) / 1000;
     console.log(`Dashboard webview, headless Chromium: ${AGENTS} agents, ${spans.toLocaleString('en-US')} trace spans (${journal.history.length.toLocaleString('en-US')} events, loaded in ${(loadMs / 1000).toFixed(1)} s), then ${posted} events streamed at ${RATE}/s`);
     console.log(`frame windows while streaming (${streamSeconds.toFixed(1)} s): ${perTab.join(' · ')}`);
+    console.log(`tab switches while streaming (ms): ${TAB_IDS.map((id, i) => `${id} ${switches.filter((_, k) => k % TAB_IDS.length === i).map((v) => v.toFixed(0)).join('/')}`).join(' · ')}`);
     const rows: { name: string; value: number; target: number | null; base: number; baseName: string; extra: string }[] = [
       { name: 'tab switch median', value: quantile(switches, 0.5), target: TARGET.tabSwitchMs, base: quantile(baseSwitch, 0.5), baseName: 'no spans', extra: `${switches.length} switches` },
       { name: 'tab switch max', value: Math.max(...switches), target: TARGET.tabSwitchMs, base: Math.max(...baseSwitch), baseName: 'no spans', extra: '' },
