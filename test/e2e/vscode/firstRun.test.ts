@@ -169,10 +169,14 @@ describe('Loom in VS Code (code-server + Chromium): a first run on a repository 
     assert.match(text, /Cause: .*127\.0\.0\.1:9\/v1/);
     assert.match(text, /Next: /);
     assert.doesNotMatch(text, /^\s+at /m, 'no stack trace');
-    await toast.locator('.monaco-button', { hasText: 'Show Details' }).click();
     // The output view renders spaces as no-break spaces: \s matches both.
     const log = page.locator('.part.panel .view-lines').filter({ hasText: /ended:\s+Run/ }).first();
-    await log.waitFor({ state: 'visible', timeout: 15_000 });
+    // A click while the toast is still being laid out can be lost: click again while it is there.
+    for (let attempt = 0; attempt < 3 && !(await log.isVisible()); attempt++) {
+      await toast.locator('.monaco-button', { hasText: 'Show Details' }).click({ timeout: 5000 }).catch(() => undefined);
+      await log.waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
+    }
+    await log.waitFor({ state: 'visible', timeout: 10_000 });
     assert.match(await log.innerText(), /cause:\s[^\n]*127\.0\.0\.1:9\/v1/);
     assertCheckoutUntouched();
   });
