@@ -15,7 +15,7 @@
 //   npx mocha --no-config --node-option import=tsx --timeout 300000 test/e2e/vscode/firstRun.test.ts
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -129,12 +129,20 @@ describe('Loom in VS Code (code-server + Chromium): a first run on a repository 
     await found.first().click();
   }
 
-  /** Opens Loom's walkthrough; returns each step as `id=done` (VS Code marks a done step's button aria-checked). */
-  async function openWalkthrough(): Promise<string[]> {
-    await wb.runCommand('Welcome: Open Walkthrough...');
-    await wb.quickRow(/Get started with Loom/).first().click({ timeout: 15_000 });
-    const walkthrough = page.locator('.gettingStartedContainer');
-    await walkthrough.filter({ hasText: 'Get started with Loom' }).waitFor({ state: 'visible', timeout: 15_000 });
+  /**
+   * Opens Loom's walkthrough from the Agents view's "Get started" link or the palette; returns each
+   * step as `id=done` (VS Code marks a done step's button aria-checked).
+   */
+  async function openWalkthrough(via: 'sidebar' | 'palette'): Promise<string[]> {
+    if (via === 'sidebar') {
+      await page.locator('.part.sidebar a', { hasText: /^Get started$/ }).click({ timeout: 15_000 });
+    } else {
+      await wb.runCommand('Welcome: Open Walkthrough...');
+      await wb.quickRow(/Get started with Loom/).first().click({ timeout: 15_000 });
+    }
+    // The walkthrough's own slide (the Welcome page's list of walkthroughs is another slide of the same editor).
+    const walkthrough = page.locator('.gettingStartedSlideDetails').filter({ hasText: 'Get started with Loom' });
+    await walkthrough.waitFor({ state: 'visible', timeout: 15_000 });
     return walkthrough
       .locator('button.getting-started-step')
       .evaluateAll((els) => els.map((e) => `${(e.getAttribute('data-step-id') ?? '').replace(/^.*#/, '')}=${e.getAttribute('aria-checked')}`));
@@ -150,10 +158,10 @@ describe('Loom in VS Code (code-server + Chromium): a first run on a repository 
     console.log(`[e2e] workbench at ${elapsed()}`);
   });
 
-  it('(d) the walkthrough opens from "Welcome: Open Walkthrough…" with its steps, none done yet', async () => {
-    const steps = await openWalkthrough();
+  it('(d) the walkthrough opens from the Agents view\'s "New to Loom? Get started" with its steps, none done yet', async () => {
+    const steps = await openWalkthrough('sidebar');
     assert.deepEqual(steps, ['meet=false', 'demo=false', 'model=false', 'spec=false', 'run=false', 'watch=false', 'review=false']);
-    const walkthrough = page.locator('.gettingStartedContainer');
+    const walkthrough = page.locator('.gettingStartedSlideDetails');
     for (const title of ['Meet Loom', 'Get a repository to try it on', 'Choose a model, or the simulator', 'Start Agent Plan', 'Review findings and conflicts']) {
       await walkthrough.getByText(title, { exact: true }).first().waitFor({ state: 'visible', timeout: 5000 });
     }
@@ -229,26 +237,36 @@ describe('Loom in VS Code (code-server + Chromium): a first run on a repository 
     assertCheckoutUntouched();
   });
 
-  it('(d) the walkthrough marks the steps done that the person did: choosing a model, starting a plan', async () => {
+  it('(d) the walkthrough, from "Welcome: Open Walkthrough…", marks the steps done that the person did: choosing a model, starting a plan', async () => {
     await wb.clearToasts();
-    const steps = await openWalkthrough();
+    const steps = await openWalkthrough('palette');
     assert.ok(steps.includes('model=true'), `the model step is done: ${steps.join(', ')}`);
     assert.ok(steps.includes('run=true'), `the Start Agent Plan step is done: ${steps.join(', ')}`);
     assert.ok(steps.includes('demo=false'), `the demo step is not: ${steps.join(', ')}`);
     console.log(`[e2e] (d) at ${elapsed()}`);
   });
 
-  it('the walkthrough\'s "Open the Demo Repository" (Loom: Try the Demo) opens a new window on a committed copy of the demo with its SPEC.md', async () => {
-    const opened = browser.context.waitForEvent('page', { timeout: 30_000 });
+  it('the walkthrough\'s "Open the Demo Repository" (Loom: Try the Demo) makes a committed copy of the demo with its SPEC.md in a temp folder and opens it', async () => {
+    const opened = browser.context.waitForEvent('page', { timeout: 30_000 }).catch(() => null);
     await wb.runCommand('Loom: Try the Demo');
-    const demo = await opened;
-    const folder = new URL(demo.url()).searchParams.get('folder') ?? '';
-    await demo.close();
     // The extension host's TMPDIR is the code-server state's tmp/: the copy is there, not near the person's repository.
-    assert.ok(folder.startsWith(join(server.stateDir, 'tmp', 'loom-demo-')) && folder.endsWith('/mathlib'), `the demo copy is in a temp folder of its own: ${folder}`);
+    const tmp = join(server.stateDir, 'tmp');
+    let folder: string | undefined;
+    for (let i = 0; i < 60 && !folder; i++) {
+      folder = readdirSync(tmp).filter((d) => d.startsWith('loom-demo-')).map((d) => join(tmp, d, 'mathlib')).find((d) => existsSync(join(d, 'SPEC.md')));
+      if (!folder) await page.waitForTimeout(500);
+    }
+    assert.ok(folder, `a demo copy in ${tmp}`);
+    const demo = await opened;
+    console.log(`[e2e] demo copy ${folder} at ${elapsed()}; ${demo ? `new window on ${new URL(demo.url()).searchParams.get('folder')}` : 'no new window seen'}`);
+    if (demo) {
+      assert.equal(new URL(demo.url()).searchParams.get('folder'), folder, 'the new window is on the copy');
+      await demo.close();
+    }
+    // Wait for the last commit (SPEC.md) before reading the copy.
+    for (let i = 0; i < 20 && git(folder, 'status', '--porcelain') !== ''; i++) await page.waitForTimeout(250);
     const tracked = git(folder, 'ls-files').split('\n');
     for (const file of ['SPEC.md', 'src/sum.js', 'src/index.js', 'test/mean.test.js']) assert.ok(tracked.includes(file), `${file} is committed in the demo copy`);
     assert.equal(git(folder, 'status', '--porcelain'), '', 'the demo copy is clean, ready for Start Agent Plan');
-    console.log(`[e2e] demo copy ${folder} at ${elapsed()}`);
   });
 });
