@@ -6,6 +6,8 @@
 //
 // Run: npx tsx test/integration/run.ts   (prepares the demo repository and passes it as --workspace)
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LoomApi } from '../../extension/vscode/extension';
@@ -232,5 +234,32 @@ describe('a simulated plan in the extension host (command API)', function () {
     assert.equal(parentsOf(repo, result.integrationBranch).length, 2, 'a two-parent merge');
     assert.equal(api.state.escalations[0].resolution, 'manual');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it("the run's result: Clean Up Run keeps the integration branch, Merge Result into My Branch refuses a dirty tree, then fast-forwards main; then clean-up deletes every branch", async () => {
+    assert.ok(firstRunId, 'needs the first run');
+    const branch = `loom/${firstRunId}/integration`;
+    const head = () => execFileSync('git', ['-C', repo, 'rev-parse', 'main'], { encoding: 'utf8' }).trim();
+    const kept = await vscode.commands.executeCommand<{ keptResult: string | null } | undefined>('loom.cleanRun', { runId: firstRunId, deleteBranches: true });
+    assert.equal(kept?.keptResult, branch, 'the only copy of the result is kept');
+    assert.deepEqual(branches(repo, `loom/${firstRunId}/*`), [branch]);
+
+    const before = head();
+    const dirty = join(repo, 'src', 'sum.js');
+    const original = readFileSync(dirty, 'utf8');
+    writeFileSync(dirty, `${original}// not committed\n`);
+    assert.equal(await vscode.commands.executeCommand('loom.mergeResult', { runId: firstRunId, confirmed: true }), undefined, 'refused (the error is shown)');
+    assert.equal(head(), before, 'main did not move');
+    assert.equal(readFileSync(dirty, 'utf8'), `${original}// not committed\n`, 'the uncommitted edit is untouched');
+    writeFileSync(dirty, original);
+
+    const merged = await vscode.commands.executeCommand<{ how: string; into: string } | undefined>('loom.mergeResult', { runId: firstRunId, confirmed: true });
+    assert.deepEqual(merged && { how: merged.how, into: merged.into }, { how: 'fastForward', into: 'main' });
+    assert.equal(head(), execFileSync('git', ['-C', repo, 'rev-parse', branch], { encoding: 'utf8' }).trim());
+    for (const file of ['src/multiply.js', 'src/divide.js', 'src/mean.js']) assert.ok(existsSync(join(repo, file)), `the checkout has ${file}`);
+
+    const cleaned = await vscode.commands.executeCommand<{ keptResult: string | null } | undefined>('loom.cleanRun', { runId: firstRunId, deleteBranches: true });
+    assert.equal(cleaned?.keptResult, null, 'merged into main, the branch holds nothing of its own');
+    assert.deepEqual(branches(repo, `loom/${firstRunId}/*`), []);
   });
 });
