@@ -8,7 +8,7 @@ import { JournalRun } from '../run/journalRun';
 import { extensionBundlePaths } from '../run/buildRunOptions';
 import { isResumable, type PastRuns } from '../run/pastRuns';
 import type { RunController } from '../run/runController';
-import { modelSourceForRun, type ModelSourceDeps } from './pickModelSource';
+import { modelSourceFor, type ModelSourceDeps } from './pickModelSource';
 import { prepareRun } from './runSetup';
 import { followRun } from './startPlanCommand';
 
@@ -74,7 +74,7 @@ export async function resumeRunCommand(deps: PastRunDeps, arg: unknown): Promise
   if (!isResumable(summary)) throw new Error(`run ${summary.runId} is ${summary.status}; only an interrupted or stopped run can be resumed`);
   if (!summary.repo || !summary.specPath) throw new Error(`the journal of ${summary.runId} does not name its repository and spec`);
   if (controller.isRunning) throw new Error(`run ${controller.runId} is still active: stop it first`);
-  const source = args?.source === 'simulator' ? { kind: 'simulator' as const, scenarioPath: args.scenarioPath } : await modelSourceForRun(deps);
+  const source = await modelSourceFor(deps, args ?? {});
   if (!source) return undefined;
   const { options, resources } = await prepareRun({ extensionUri: deps.extensionUri, log, repo: summary.repo, specPath: summary.specPath, source });
   const history = readJournal(runPaths(deps.runs.loomHome, summary.runId).journal).events;

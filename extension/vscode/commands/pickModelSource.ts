@@ -38,6 +38,13 @@ export async function modelSourceForRun(deps: ModelSourceDeps): Promise<ModelSou
   return chooseModel(deps);
 }
 
+/** The model a command-API caller named (`source`, `scenarioPath`), else the one for this workspace. */
+export async function modelSourceFor(deps: ModelSourceDeps, args: { source?: 'simulator' | 'settings'; scenarioPath?: string }): Promise<ModelSource | undefined> {
+  if (args.source === 'simulator') return { kind: 'simulator', scenarioPath: args.scenarioPath };
+  if (args.source === 'settings') return configuredEndpoint(deps);
+  return modelSourceForRun(deps);
+}
+
 /**
  * Loom: Choose Model… — always the picker: the VS Code Language Model API (when a chat model is
  * available), an OpenAI-compatible endpoint (kept in the user settings), the simulator with the
@@ -127,7 +134,8 @@ async function askEndpoint(currentUrl: string, currentModel: string): Promise<bo
   return true;
 }
 
-async function configuredEndpoint(deps: ModelSourceDeps): Promise<ModelSource | undefined> {
+/** The endpoint in the settings (the command API's `source: 'settings'`), whatever was chosen for the workspace. */
+export async function configuredEndpoint(deps: ModelSourceDeps): Promise<ModelSource | undefined> {
   for (let attempt = 0; attempt < 2; attempt++) {
     const settings = readSettings();
     const key = await deps.keys.get();

@@ -7,7 +7,7 @@ import type { DashboardTab } from '../../protocol/webviewMessages';
 import type { RunController, StartedRun } from '../run/runController';
 import { errorOutcome, outcomeNotice } from '../run/outcomeNotice';
 import { showRunProgress } from '../run/runProgress';
-import { modelSourceForRun, type ModelSourceDeps } from './pickModelSource';
+import { modelSourceFor, type ModelSourceDeps } from './pickModelSource';
 import { pickSpec } from './pickSpec';
 import { planConfirmation } from './planConfirmation';
 import { prepareRun } from './runSetup';
@@ -47,7 +47,7 @@ export async function startPlanCommand(deps: StartPlanDeps, rawArgs: unknown): P
     return undefined;
   }
 
-  const source = args.source === 'simulator' ? { kind: 'simulator' as const, scenarioPath: args.scenarioPath } : await modelSourceForRun(deps);
+  const source = await modelSourceFor(deps, args);
   if (!source) return undefined;
 
   let planRejected = false;
