@@ -84,7 +84,7 @@ function preflightError(error: ModelError, endpoint: ModelEndpoint): EndpointPre
     case 'network':
     case 'timeout':
       return new EndpointPreflightError(
-        `${error.kind === 'timeout' ? `the model endpoint at ${endpoint.baseUrl} did not answer: ` : ''}${error.message}. Check that the server is running and the URL (--base-url, LOOM_BASE_URL or the loom.baseUrl setting)`,
+        `${error.kind === 'timeout' ? `the model endpoint at ${endpoint.baseUrl} did not answer: ` : ''}${error.message}. Check that the server is running and the URL (--base-url, LOOM_BASE_URL or the loom.model.baseUrl setting)`,
       );
     case 'rateLimited':
     case 'server':
