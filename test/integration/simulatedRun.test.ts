@@ -236,10 +236,13 @@ describe('a simulated plan in the extension host (command API)', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it("the run's result: Clean Up Run keeps the integration branch, Merge Result into My Branch refuses a dirty tree, then fast-forwards main; then clean-up deletes every branch", async () => {
+  it("the run's result: Clean Up Run keeps the integration branch, Merge Result into My Branch refuses a dirty tree, then fast-forwards the person's branch; then clean-up deletes every branch", async () => {
     assert.ok(firstRunId, 'needs the first run');
     const branch = `loom/${firstRunId}/integration`;
-    const head = () => execFileSync('git', ['-C', repo, 'rev-parse', 'main'], { encoding: 'utf8' }).trim();
+    const git = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8' }).trim();
+    // The result goes into a branch of the person's own; main stays as it was for the specs after this one (the window reload plans the demo from it).
+    git('checkout', '-q', '-b', 'my-work');
+    const head = () => git('rev-parse', 'my-work');
     const kept = await vscode.commands.executeCommand<{ keptResult: string | null } | undefined>('loom.cleanRun', { runId: firstRunId, deleteBranches: true });
     assert.equal(kept?.keptResult, branch, 'the only copy of the result is kept');
     assert.deepEqual(branches(repo, `loom/${firstRunId}/*`), [branch]);
@@ -254,12 +257,13 @@ describe('a simulated plan in the extension host (command API)', function () {
     writeFileSync(dirty, original);
 
     const merged = await vscode.commands.executeCommand<{ how: string; into: string } | undefined>('loom.mergeResult', { runId: firstRunId, confirmed: true });
-    assert.deepEqual(merged && { how: merged.how, into: merged.into }, { how: 'fastForward', into: 'main' });
-    assert.equal(head(), execFileSync('git', ['-C', repo, 'rev-parse', branch], { encoding: 'utf8' }).trim());
+    assert.deepEqual(merged && { how: merged.how, into: merged.into }, { how: 'fastForward', into: 'my-work' });
+    assert.equal(head(), git('rev-parse', branch));
     for (const file of ['src/multiply.js', 'src/divide.js', 'src/mean.js']) assert.ok(existsSync(join(repo, file)), `the checkout has ${file}`);
 
     const cleaned = await vscode.commands.executeCommand<{ keptResult: string | null } | undefined>('loom.cleanRun', { runId: firstRunId, deleteBranches: true });
     assert.equal(cleaned?.keptResult, null, 'merged into main, the branch holds nothing of its own');
     assert.deepEqual(branches(repo, `loom/${firstRunId}/*`), []);
+    git('checkout', '-q', 'main');
   });
 });
