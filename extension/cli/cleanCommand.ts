@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { loomHome } from '../engine/run/runPaths';
 import { finishedRun } from '../engine/run/runResult';
+import { countOf, plural } from '../protocol/views/plural';
 import { cleanRun } from '../engine/run/cleanRun';
 import { EXIT, UsageError } from './usageError';
 
@@ -25,16 +26,16 @@ export async function cleanCommand(argv: string[], print: (line: string) => void
   const repo = values.repo ? resolve(values.repo) : finishedRun(home, runId).repo;
   const cleaned = await cleanRun({ home, runId, repo, deleteBranches: !!values['delete-branches'], discardResult: !!values['discard-result'] });
   const branches = cleaned.deletedBranches.length;
-  print(`Removed ${cleaned.removedWorktrees} worktree(s) of run ${runId}${values['delete-branches'] ? ` and ${branches} of its loom/ branch(es)` : ''}.`);
+  print(`Removed ${countOf(cleaned.removedWorktrees, 'worktree')} of run ${runId}${values['delete-branches'] ? ` and ${branches} of its loom/ ${plural(branches, 'branch', 'branches')}` : ''}.`);
   if (cleaned.keptResult) {
     const { branch, unmergedCommits } = cleaned.keptResult;
-    print(`Kept ${branch}: it holds the run's result, ${unmergedCommits} commit(s) no other branch has.`);
+    print(`Kept ${branch}: it holds the run's result, ${countOf(unmergedCommits, 'commit')} no other branch has.`);
     print(`  Bring it into your branch with: loom merge ${runId}`);
     print(`  Or delete it too, losing them: loom clean ${runId} --delete-branches --discard-result`);
   }
   if (cleaned.discardedResult) {
     const { branch, head, unmergedCommits } = cleaned.discardedResult;
-    print(`warning: deleted ${branch} with ${unmergedCommits} commit(s) no other branch has; until git collects them, recover it with: git branch ${branch} ${head}`);
+    print(`warning: deleted ${branch} with ${countOf(unmergedCommits, 'commit')} no other branch has; until git collects them, recover it with: git branch ${branch} ${head}`);
   }
   return EXIT.ok;
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { listRuns } from '../../engine/run/runCatalog';
 import { loomHome } from '../../engine/run/runPaths';
+import { countOf } from '../../protocol/views/plural';
 import { cleanRun } from '../../engine/run/cleanRun';
 import type { ResultBranch } from '../../engine/run/runResult';
 import type { RunController } from '../run/runController';
@@ -55,11 +56,11 @@ export async function cleanRunCommand(
   const deleteBranches = answer === 'Remove Worktrees and Branches';
   const discardResult = api && (arg as { discardResult?: unknown }).discardResult === true;
   const result = await cleanRun({ home, runId: run.runId, repo: run.repo, deleteBranches, discardResult });
-  const text = `removed ${result.removedWorktrees} worktree(s) and ${result.deletedBranches.length} branch(es) of run ${run.runId}`;
+  const text = `removed ${countOf(result.removedWorktrees, 'worktree')} and ${countOf(result.deletedBranches.length, 'branch', 'branches')} of run ${run.runId}`;
   log.info(text);
   if (result.discardedResult) log.warn(`deleted ${result.discardedResult.branch} with unmerged commits; recover it with: git branch ${result.discardedResult.branch} ${result.discardedResult.head}`);
   if (!result.keptResult) void vscode.window.showInformationMessage(`Loom: ${text}.`);
-  else if (api) log.warn(`kept ${result.keptResult.branch}: it holds ${result.keptResult.unmergedCommits} commit(s) no other branch has (discardResult: true deletes it)`);
+  else if (api) log.warn(`kept ${result.keptResult.branch}: it holds ${countOf(result.keptResult.unmergedCommits, 'commit')} no other branch has (discardResult: true deletes it)`);
   // Not awaited: the clean-up is done; what to do with the kept result is a question for later.
   else void offerKeptResult(log, home, run.runId, run.repo, text, result.keptResult);
   return { runId: run.runId, removed: result.removedWorktrees, deletedBranches: result.deletedBranches.length, keptResult: result.keptResult?.branch ?? null };
@@ -68,14 +69,14 @@ export async function cleanRunCommand(
 /** The integration branch is the run's only result: it goes only when a person says so, knowing what is lost. */
 async function offerKeptResult(log: vscode.LogOutputChannel, home: string, runId: string, repo: string, text: string, kept: ResultBranch): Promise<void> {
   const choice = await vscode.window.showWarningMessage(
-    `Loom: ${text}, but kept ${kept.branch}: it holds the run's result, ${kept.unmergedCommits} commit(s) no other branch has.`,
+    `Loom: ${text}, but kept ${kept.branch}: it holds the run's result, ${countOf(kept.unmergedCommits, 'commit')} no other branch has.`,
     'Merge Result into My Branch',
     'Delete It Anyway',
   );
   if (choice === 'Merge Result into My Branch') await vscode.commands.executeCommand('loom.mergeResult', { runId });
   if (choice !== 'Delete It Anyway') return;
   const sure = await vscode.window.showWarningMessage(
-    `Loom: delete ${kept.branch} and lose its ${kept.unmergedCommits} commit(s)?`,
+    `Loom: delete ${kept.branch} and lose its ${countOf(kept.unmergedCommits, 'commit')}?`,
     { modal: true, detail: `No other branch has them. Until git collects them, git branch ${kept.branch} ${kept.head} brings the branch back.` },
     'Delete',
   );
