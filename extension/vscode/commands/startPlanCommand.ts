@@ -34,6 +34,7 @@ export async function startPlanCommand(deps: StartPlanDeps, rawArgs: unknown): P
     // Not awaited: a caller of the command API gets its answer now, not when the notification closes.
     void vscode.window.showWarningMessage(`Loom: run ${controller.runId} is still active.`, 'Open Dashboard', 'Stop Run').then((answer) => {
       if (answer === 'Open Dashboard') deps.openDashboard();
+      if (answer === 'Merge Result into My Branch') void vscode.commands.executeCommand('loom.mergeResult', { runId: started.runId });
       if (answer === 'Stop Run') void controller.stop();
     });
     return undefined;

@@ -1,7 +1,7 @@
 import type { RunOutcome } from '../../protocol/views/runOutcome';
 import type { DashboardTab } from '../../protocol/webviewMessages';
 
-export type NoticeAction = 'Show Details' | 'Open Dashboard';
+export type NoticeAction = 'Show Details' | 'Open Dashboard' | 'Merge Result into My Branch';
 
 /** The notification at the end of a run: what happened, why, and what to do next; the full text for the Loom log. */
 export interface OutcomeNotice {
@@ -23,6 +23,8 @@ export function outcomeNotice(outcome: Pick<RunOutcome, 'kind' | 'headline' | 'c
   const details = [outcome.headline, outcome.cause ? `cause: ${outcome.cause}` : '', outcome.nextStep ? `next step: ${outcome.nextStep}` : ''].filter(Boolean).join('\n  ');
   switch (outcome.kind) {
     case 'succeeded':
+      // The result is on the run's own branch: bringing it into the person's is offered, never done unasked.
+      return { severity: 'info', message, details, actions: ['Merge Result into My Branch', 'Open Dashboard'], detailsIn: 'agents' };
     case 'running':
       return { severity: 'info', message, details, actions: ['Open Dashboard'], detailsIn: 'agents' };
     case 'escalated':

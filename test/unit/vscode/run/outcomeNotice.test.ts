@@ -39,6 +39,7 @@ describe('vscode/run/outcomeNotice', () => {
   it('a run that succeeded is information; one that waits for a person is a warning', () => {
     assert.equal(outcomeNotice({ kind: 'succeeded', headline: 'Run r3 succeeded: 4 of 4 tasks merged', cause: null, nextStep: null }).message, 'Loom: Run r3 succeeded: 4 of 4 tasks merged.');
     assert.equal(outcomeNotice({ kind: 'succeeded', headline: 'h', cause: null, nextStep: null }).severity, 'info');
+    assert.deepEqual(outcomeNotice({ kind: 'succeeded', headline: 'h', cause: null, nextStep: null }).actions, ['Merge Result into My Branch', 'Open Dashboard'], 'the result is offered, never merged unasked');
     assert.equal(outcomeNotice({ kind: 'escalated', headline: 'h', cause: 'esc-1 (conflict)', nextStep: 'answer it' }).severity, 'warning');
   });
 
