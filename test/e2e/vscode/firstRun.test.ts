@@ -9,7 +9,9 @@
 //       the scenario's task on this repository;
 //   (d) the walkthrough opens with its steps; after (a)–(c) its model and Start Agent Plan steps are
 //       done; its "Open the Demo Repository" (Loom: Try the Demo) opens a new window on a committed
-//       copy of the demo with its SPEC.md (planning the demo itself is startPlan.test.ts).
+//       copy of the demo with its SPEC.md (planning the demo itself is startPlan.test.ts);
+//   (e) the run's result: Clean Up Run keeps its integration branch, and Merge Result into My Branch
+//       refuses a dirty tree, then fast-forwards main.
 //
 //   bash test/vscode/install.sh && npm run build
 //   npx mocha --no-config --node-option import=tsx --timeout 300000 test/e2e/vscode/firstRun.test.ts
@@ -268,5 +270,39 @@ describe('Loom in VS Code (code-server + Chromium): a first run on a repository 
     const tracked = git(folder, 'ls-files').split('\n');
     for (const file of ['SPEC.md', 'src/sum.js', 'src/index.js', 'test/mean.test.js']) assert.ok(tracked.includes(file), `${file} is committed in the demo copy`);
     assert.equal(git(folder, 'status', '--porcelain'), '', 'the demo copy is clean, ready for Start Agent Plan');
+  });
+  it("(e) the run's result: Clean Up Run keeps its integration branch; Merge Result into My Branch refuses a dirty tree, then brings it into main", async () => {
+    const [integration] = branches(repo, 'loom/*/integration');
+    assert.ok(integration, 'the run of (c) left its integration branch');
+    const runId = integration.split('/')[1]!;
+    const dialogButton = (name: string) => page.locator('.monaco-dialog-box .monaco-button', { hasText: new RegExp(`^${name}$`) });
+
+    await wb.clearToasts();
+    await wb.runCommand('Loom: Clean Up Run');
+    await wb.pick(/clean up which run/i, runId);
+    await dialogButton('Remove Worktrees and Branches').click({ timeout: 15_000 });
+    const kept = wb.toast(/but kept loom\/\S+\/integration: it holds the run's result/);
+    await kept.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.deepEqual(branches(repo, `loom/${runId}/*`), [integration], 'every branch of the run went but its result');
+
+    const main = git(repo, 'rev-parse', 'main');
+    writeFileSync(join(repo, 'src', 'greet.js'), 'module.exports = { greet: () => "edited, not committed" };\n');
+    await wb.clearToasts();
+    await wb.runCommand('Loom: Merge Result into My Branch');
+    await wb.pick(/merge the result of which run/i, runId);
+    await dialogButton('Merge').click({ timeout: 15_000 });
+    await wb.toast(/uncommitted changes \(src\/greet\.js\): commit or stash them first, nothing was changed/).waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(git(repo, 'rev-parse', 'main'), main, 'main did not move');
+    assert.match(readFileSync(join(repo, 'src', 'greet.js'), 'utf8'), /edited, not committed/, 'the edit is untouched');
+
+    git(repo, 'checkout', '--', 'src/greet.js');
+    await wb.clearToasts();
+    await wb.runCommand('Loom: Merge Result into My Branch');
+    await wb.pick(/merge the result of which run/i, runId);
+    await dialogButton('Merge').click({ timeout: 15_000 });
+    await wb.toast(/fast-forwarded loom\/\S+\/integration into main/).waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(git(repo, 'rev-parse', 'main'), git(repo, 'rev-parse', integration));
+    assert.match(readFileSync(join(repo, 'src', 'greet.js'), 'utf8'), /Hello, \$\{name\}!/, "the checkout has the run's change");
+    console.log(`[e2e] (e) at ${elapsed()}`);
   });
 });
