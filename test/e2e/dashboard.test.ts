@@ -21,6 +21,9 @@ interface FakeHost {
   clearState(): void;
 }
 type WithHost = { __loomHost: FakeHost };
+/** The page's document as a predicate sees it (the tests compile without the DOM's types). Predicates are functions:
+ * a string one is eval'ed in the page when it has to be polled, which the page's CSP refuses. */
+type WithDocument = { document: { querySelectorAll(selector: string): { length: number }; querySelector(selector: string): { getAttribute(name: string): string | null } | null } };
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
 
@@ -165,7 +168,7 @@ describe('dashboard webview (browser)', function () {
     assert.equal(await page.locator('tr.agent-row.running').count(), 3); // three implementors in parallel
     await shot('dashboard-agents-midrun');
     for (const event of events.slice(cut + 1)) await send(hostMessages.emit(event));
-    await page.waitForFunction(`document.querySelectorAll('tr.agent-row').length === ${finalState.agents.length}`);
+    await page.waitForFunction((n) => (globalThis as unknown as WithDocument).document.querySelectorAll('tr.agent-row').length === n, finalState.agents.length);
     await tab('agents');
     for (const agent of finalState.agents) {
       const text = (await page.textContent(`tr.agent-row[data-agent="${agent.agentId}"]`)) ?? '';
@@ -279,7 +282,7 @@ describe('dashboard webview (browser)', function () {
     await page.waitForSelector('.timeline-position[data-seq="0"]');
     const before = await page.textContent('.run-header');
     for (const event of events.slice(121)) await send(hostMessages.emit(event));
-    await page.waitForFunction(`document.querySelector('input.timeline-slider').max === '${finalState.lastSeq}'`);
+    await page.waitForFunction((max) => (globalThis as unknown as WithDocument).document.querySelector('input.timeline-slider')?.getAttribute('max') === max, String(finalState.lastSeq));
     assert.equal(await page.textContent('.run-header'), before, 'the past shown does not change');
     await page.click('vscode-button.timeline-live');
     await page.waitForSelector('.run-header >> text=Needs you');
@@ -373,7 +376,7 @@ describe('dashboard webview (browser)', function () {
       assert.match((await table.locator('.hunk-range').textContent()) ?? '', /lines 1–600 of ours \(no merge base\)/);
       assert.equal(await table.locator('.side-theirs .code-line[data-mark="conflict"]').count(), 200);
       await table.locator('.side-theirs button.show-all-lines:has-text("Show all 600 lines (400 more)")').click();
-      await page.waitForFunction(`document.querySelectorAll('.conflict-file[data-path="src/table.js"] .side-theirs .code-line').length === 600`);
+      await page.waitForFunction(() => (globalThis as unknown as WithDocument).document.querySelectorAll('.conflict-file[data-path="src/table.js"] .side-theirs .code-line').length === 600);
       assert.equal(await table.locator('.side-ours .code-line').count(), 200);
       // The answers are still the card's only buttons of that kind.
       assert.equal(await card.locator('vscode-button').count(), 4);
@@ -400,7 +403,7 @@ describe('dashboard webview (browser)', function () {
 
       // The next event clears one prediction; the rest of the run settles the other by a merge.
       await send(hostMessages.emit(run.events[cut + 1]));
-      await page.waitForFunction(`document.querySelectorAll('.conflict-row.predicted').length === 1`);
+      await page.waitForFunction(() => (globalThis as unknown as WithDocument).document.querySelectorAll('.conflict-row.predicted').length === 1);
       for (const event of run.events.slice(cut + 2)) await send(hostMessages.emit(event));
       await page.waitForSelector('.conflict-row.waiting');
       assert.equal(await predicted.count(), 0);

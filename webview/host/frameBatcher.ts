@@ -45,8 +45,15 @@ export function createFrameBatcher<T>(apply: (items: T[]) => void, options: { ma
   };
 }
 
+/** The page's animation frames; typed by hand, as the unit tests compile this without the DOM's types. */
+type FramePage = { requestAnimationFrame?: (f: () => void) => number; cancelAnimationFrame?: (id: number) => void };
+
 function pageClock(): FrameClock {
-  if (typeof requestAnimationFrame === 'function') return { requestFrame: (f) => requestAnimationFrame(f), cancelFrame: (id) => cancelAnimationFrame(id) };
+  const page = globalThis as FramePage;
+  if (page.requestAnimationFrame && page.cancelAnimationFrame) {
+    const { requestAnimationFrame: request, cancelAnimationFrame: cancel } = page;
+    return { requestFrame: (f) => request.call(globalThis, f), cancelFrame: (id) => cancel.call(globalThis, id) };
+  }
   // Outside a page (unit tests under node): the next turn of the event loop stands in for a frame.
   return { requestFrame: (f) => setTimeout(f, 0) as unknown as number, cancelFrame: (id) => clearTimeout(id) };
 }

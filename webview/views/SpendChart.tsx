@@ -1,5 +1,5 @@
 import { formatUsd } from '../../extension/protocol/pricing';
-import { useRef, useState } from 'react';
+import { memo, useRef, useState } from 'react';
 import { formatOffset, formatTokens } from '../format';
 import type { AgentSpendSeries } from '../../extension/protocol/views/spendSeries';
 import { useElementWidth } from './useElementWidth';
@@ -11,7 +11,7 @@ const HEIGHT = 260;
 const PAD = { top: 12, right: 16, bottom: 28, left: 56 };
 
 /** Cumulative tokens or cost per agent over the run, as step lines: no chart library needed. */
-export function SpendChart({ series, metric, spanMs }: { series: readonly AgentSpendSeries[]; metric: 'tokens' | 'cost'; spanMs: number }) {
+export const SpendChart = memo(function SpendChart({ series, metric, spanMs }: { series: readonly AgentSpendSeries[]; metric: 'tokens' | 'cost'; spanMs: number }) {
   const ref = useRef<HTMLDivElement>(null);
   const width = useElementWidth(ref);
   const [hovered, setHovered] = useState<string | null>(null);
@@ -80,15 +80,18 @@ export function SpendChart({ series, metric, spanMs }: { series: readonly AgentS
       {hidden.length > 0 && <p className="muted chart-note">Not drawn: {hidden.map((s) => `${s.agentId} (${s.model}, no price)`).join(', ')}.</p>}
     </div>
   );
-}
+});
 
-/** The step line through the points, one corner per pixel column at most: a long run makes far more calls than the chart has pixels. */
+/** Pixels between two corners of a line at least: a long run makes far more calls than the chart has room for. */
+const CORNER_PX = 3;
+
+/** The step line through the points, one corner per CORNER_PX columns at most (the last point of each). */
 function stepPath<P>(points: readonly P[], px: (p: P) => number, py: (p: P) => number): string {
   const parts: string[] = [];
   for (let k = 0; k < points.length; k++) {
     const at = px(points[k]);
-    if (k > 0 && k < points.length - 1 && Math.round(px(points[k + 1])) === Math.round(at)) continue;
-    parts.push(k === 0 ? `M ${at} ${py(points[k])}` : `H ${at} V ${py(points[k])}`);
+    if (k > 0 && k < points.length - 1 && Math.floor(px(points[k + 1]) / CORNER_PX) === Math.floor(at / CORNER_PX)) continue;
+    parts.push(k === 0 ? `M ${at.toFixed(1)} ${py(points[k]).toFixed(1)}` : `H ${at.toFixed(1)} V ${py(points[k]).toFixed(1)}`);
   }
   return parts.join(' ');
 }

@@ -8,6 +8,9 @@ import { EmptyState } from './EmptyState';
 import { RoleIcon } from './RoleIcon';
 import { SERIES_TONES, SpendChart } from './SpendChart';
 import { useRunSpend, useSpendSeries } from './useDerived';
+import { useThrottled } from './useThrottled';
+
+const CHART_REDRAW_MS = 1000;
 
 /** Tokens and cost per agent over time, and the totals per agent. */
 export function SpendView() {
@@ -15,7 +18,8 @@ export function SpendView() {
   const metric = useDashboard((s) => s.ui.spendMetric);
   const setMetric = useDashboard((s) => s.setSpendMetric);
   const selectAgent = useDashboard((s) => s.selectAgent);
-  const { series, span } = useSpendSeries();
+  // The chart is redrawn at most once a second while events stream; the figures below it follow every event.
+  const { series, span } = useThrottled(useSpendSeries(), CHART_REDRAW_MS);
   const total = useRunSpend();
   const rows = useMemo(() => [...run.agents].sort((a, b) => b.usage.inputTokens + b.usage.outputTokens - (a.usage.inputTokens + a.usage.outputTokens)), [run.agents]);
   if (run.agents.length === 0) return <EmptyState icon="graph-line" title="Nothing spent yet" />;
