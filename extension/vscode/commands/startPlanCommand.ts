@@ -34,7 +34,6 @@ export async function startPlanCommand(deps: StartPlanDeps, rawArgs: unknown): P
     // Not awaited: a caller of the command API gets its answer now, not when the notification closes.
     void vscode.window.showWarningMessage(`Loom: run ${controller.runId} is still active.`, 'Open Dashboard', 'Stop Run').then((answer) => {
       if (answer === 'Open Dashboard') deps.openDashboard();
-      if (answer === 'Merge Result into My Branch') void vscode.commands.executeCommand('loom.mergeResult', { runId: started.runId });
       if (answer === 'Stop Run') void controller.stop();
     });
     return undefined;
@@ -94,6 +93,7 @@ export function followRun(deps: Pick<StartPlanDeps, 'controller' | 'log' | 'open
     const show = { info: vscode.window.showInformationMessage, warning: vscode.window.showWarningMessage, error: vscode.window.showErrorMessage }[notice.severity];
     void show(notice.message, ...notice.actions).then((answer) => {
       if (answer === 'Open Dashboard') deps.openDashboard();
+      if (answer === 'Merge Result into My Branch') void vscode.commands.executeCommand('loom.mergeResult', { runId: started.runId });
       if (answer === 'Show Details') {
         if (notice.detailsIn === 'log') deps.log.show(true);
         else deps.openDashboard(notice.detailsIn);
