@@ -11,7 +11,8 @@ import { forkRun, ForkError } from '../engine/run/forkRun';
 import { loomHome, runPaths } from '../engine/run/runPaths';
 import { scenarioFromJournal } from '../engine/simulator/scenarioFromJournal';
 import { checkFlags, executeWithFlags, RUN_FLAGS } from './runCommand';
-import { checkRunTarget } from './checkRunTarget';
+import { checkRunTarget } from '../engine/run/runTarget';
+import { RECORDED_NAMES } from './runTargetNames';
 import { EXIT, UsageError } from './usageError';
 
 /**
@@ -44,7 +45,7 @@ export async function replayCommand(argv: string[], print: (line: string) => voi
     const start = recorded.find((e) => e.type === 'run/didStart');
     if (!start || start.type !== 'run/didStart') throw new UsageError(`run ${runId} never started (its journal has no run/didStart): nothing to fork`);
     // Before the fork's folder exists: a recorded repository or spec that is gone leaves nothing behind.
-    await checkRunTarget(start, true);
+    await checkRunTarget(start, RECORDED_NAMES);
     const forkId = `${runId}-fork-${Date.now().toString(36).slice(-5)}`;
     try {
       await forkRun(home, recorded, at, forkId);
@@ -59,7 +60,7 @@ export async function replayCommand(argv: string[], print: (line: string) => voi
 
   const start = recorded.find((e) => e.type === 'run/didStart');
   if (!start || start.type !== 'run/didStart') throw new UsageError(`run ${runId} never started (its journal has no run/didStart): nothing to replay`);
-  await checkRunTarget(start, true);
+  await checkRunTarget(start, RECORDED_NAMES);
   const scenarioPath = join(paths.runDir, 'replay-scenario.json');
   writeFileSync(scenarioPath, `${JSON.stringify(scenarioFromJournal(recorded, `replay of ${runId}`), null, 2)}\n`);
   const replayId = `${runId}-replay-${Date.now().toString(36).slice(-5)}`;

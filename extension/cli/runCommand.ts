@@ -8,7 +8,8 @@ import { DEFAULT_RUN_SETTINGS, PREDICTED_CONFLICT_POLICIES, type PredictedConfli
 import { loomHome } from '../engine/run/runPaths';
 import { bundlePaths } from './bundlePaths';
 import { executeRun } from './executeRun';
-import { checkRunTarget } from './checkRunTarget';
+import { checkRunTarget } from '../engine/run/runTarget';
+import { FLAG_NAMES, RECORDED_NAMES } from './runTargetNames';
 import { exportTrace, otlpEndpoint } from './traceCommand';
 import { readJournal } from '../engine/journal/journalReader';
 import { UsageError } from './usageError';
@@ -134,7 +135,7 @@ export async function executeWithFlags(
   const commandTimeoutSeconds = positiveInt(values['command-timeout'], '--command-timeout');
   const flakeReruns = wholeNumber(values['flake-reruns'], '--flake-reruns');
   const onPredictedConflict = predictedConflictPolicy(values['on-predicted-conflict']);
-  await checkRunTarget(target, target.runId !== undefined);
+  await checkRunTarget(target, target.runId !== undefined ? RECORDED_NAMES : FLAG_NAMES);
   const mcpServers = values['mcp-config'] ? await userMcpServers(resolve(values['mcp-config']), print) : [];
   let simulator: Simulator | null = null;
   try {

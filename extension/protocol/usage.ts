@@ -15,5 +15,7 @@ export const AgentOutcomeSchema = z.object({
   message: z.string(),
   /** What should happen next: retry from the last checkpoint, stop, or ask a person. */
   next: z.enum(['none', 'retry', 'stop', 'escalate']),
+  /** For a modelError: the model error's kind (network, auth, badRequest, …), so a view need not parse the message. */
+  errorKind: z.string().optional(),
 });
 export type AgentOutcome = z.infer<typeof AgentOutcomeSchema>;

@@ -9,5 +9,5 @@ import type { ModelError } from '../models/modelProvider';
 export function modelErrorOutcome(err: ModelError, next: AgentOutcome['next'], what = 'model call failed'): AgentOutcome {
   if (err.kind === 'budget') return { kind: 'budgetExceeded', message: err.message, next: 'escalate' };
   if (err.kind === 'cancelled') return { kind: 'stopped', message: 'stopped while waiting for the model', next: 'stop' };
-  return { kind: 'modelError', message: `${what} (${err.kind}): ${err.message}`, next };
+  return { kind: 'modelError', message: `${what} (${err.kind}): ${err.message}`, next, errorKind: err.kind };
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { EventBody, RunEvent } from '../../protocol/events';
 import type { Spec } from '../../protocol/spec';
 import { initialRunState, type RunState } from '../../protocol/runState';
@@ -6,10 +5,9 @@ import { reduce } from '../../protocol/reduce';
 import { Emitter } from '../../base/emitter';
 import type { Disposable } from '../../base/disposable';
 import { JournalWriter } from '../journal/journalWriter';
-import { parseSpec, formatSpecErrors } from '../spec/parseSpec';
 import { LeaseManager } from '../workspace/leases';
 import { assertGitVersion } from '../workspace/gitRepo';
-import { gitOut, resolveCommit, runGit } from '../workspace/git';
+import { gitOut, resolveCommit } from '../workspace/git';
 import { openRunSandbox } from './agentConfinement';
 import { resolveSetupRecipe, suggestSetup } from '../sandbox/setupRecipe';
 import { AgentLauncher } from './agentLauncher';
@@ -20,6 +18,7 @@ import { newRunId, runPaths } from './runPaths';
 import { planningPhase } from './planningPhase';
 import { resumePoint, type ResumePoint } from './resumePoint';
 import { EndpointPreflightError, preflightEndpoint } from '../models/endpointPreflight';
+import { checkRunTarget, RunInputError } from './runTarget';
 import { RunOwnerLease, runLiveness } from './runOwner';
 import { executeAndIntegrate } from './executeAndIntegrate';
 import { resolveWithMergeAgent } from './mergeAgentResolution';
@@ -55,13 +54,7 @@ const REPORTS_EFFECT: ReadonlySet<RunEvent['type']> = new Set<RunEvent['type']>(
   'run/didFinish',
 ]);
 
-/** Bad input found before a run starts: nothing was created. The CLI maps it to exit code 2. */
-export class RunInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunInputError';
-  }
-}
+export { RunInputError } from './runTarget';
 
 /**
  * The coordinator only sequences: plan, schedule tasks, integrate, finish. It is the journal's single
@@ -98,21 +91,12 @@ export class RunCoordinator implements Disposable {
 
   /** Validates the inputs without starting anything. Throws RunInputError. */
   async prepare(): Promise<{ spec: Spec; baseCommit: string; baseBranch: string }> {
-    let text: string;
-    try {
-      text = readFileSync(this.options.specPath, 'utf8');
-    } catch (err) {
-      throw new RunInputError(`cannot read spec ${this.options.specPath}: ${(err as Error).message}`);
-    }
-    const parsed = parseSpec(text, this.options.specPath);
-    if (!parsed.ok) throw new RunInputError(`the spec has errors:\n${formatSpecErrors(parsed.errors, this.options.specPath)}`);
     try {
       await assertGitVersion();
     } catch (err) {
       throw new RunInputError((err as Error).message);
     }
-    const inRepo = await runGit(this.options.repo, ['rev-parse', '--is-inside-work-tree'], { okExitCodes: [0, 128] }).catch(() => null);
-    if (inRepo?.stdout.trim() !== 'true') throw new RunInputError(`${this.options.repo} is not a git repository`);
+    const spec = await checkRunTarget({ specPath: this.options.specPath, repo: this.options.repo });
     let baseCommit: string;
     try {
       baseCommit = await resolveCommit(this.options.repo, this.options.baseCommit ?? 'HEAD');
@@ -125,7 +109,7 @@ export class RunCoordinator implements Disposable {
     }
     const baseBranch = await gitOut(this.options.repo, ['rev-parse', '--abbrev-ref', 'HEAD']);
     await this.preflight();
-    return { spec: parsed.spec, baseCommit, baseBranch };
+    return { spec, baseCommit, baseBranch };
   }
 
   /** A warning the endpoint's preflight left (the model is not listed), journaled once the run starts. */

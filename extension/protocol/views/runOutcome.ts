@@ -17,7 +17,7 @@ export interface RunOutcome {
 export type OutcomeSurface = 'cli' | 'vscode';
 
 /** Model errors that no retry fixes: the endpoint, the key or the model name must change. */
-const CONFIGURATION_ERRORS = /\((network|auth|badRequest)\): /;
+const CONFIGURATION_ERRORS: ReadonlySet<string> = new Set(['network', 'auth', 'badRequest']);
 
 export function describeRunOutcome(state: RunState, surface: OutcomeSurface = 'cli'): RunOutcome {
   const run = state.runId ?? 'RUN';
@@ -76,8 +76,9 @@ function failedOutcome(state: RunState, run: string, tasksText: string, say: (cl
   const headline = `Run ${run} failed: ${tasksText}`;
   if (state.tasks.length === 0) {
     const coordinator = [...state.agents].reverse().find((a) => a.role === 'coordinator');
-    const message = coordinator?.outcome && coordinator.outcome.kind !== 'completed' ? coordinator.outcome.message : null;
-    if (message && CONFIGURATION_ERRORS.test(message)) {
+    const outcome = coordinator?.outcome?.kind === 'completed' ? null : (coordinator?.outcome ?? null);
+    const message = outcome?.message ?? null;
+    if (outcome?.kind === 'modelError' && CONFIGURATION_ERRORS.has(outcome.errorKind ?? '')) {
       return {
         kind: 'configuration',
         headline,
@@ -116,10 +117,8 @@ function taskCause(task: TaskState): string {
   return `${task.task.id} ${task.status === 'blocked' ? 'blocked' : 'failed'} (${why})`;
 }
 
-/** A stop the run made itself (budget, circuit breaker): its last warning that says so. */
+/** A stop the run made itself: an agent whose budget ran out. */
 function stopCause(state: RunState): string | null {
-  const stopped = state.agents.filter((a) => a.outcome?.kind === 'stopped' || a.outcome?.kind === 'budgetExceeded');
-  const budget = stopped.find((a) => a.outcome?.kind === 'budgetExceeded');
-  if (budget) return `${budget.agentId}: ${budget.outcome!.message}`;
-  return null;
+  const budget = state.agents.find((a) => a.outcome?.kind === 'budgetExceeded');
+  return budget?.outcome ? `${budget.agentId}: ${budget.outcome.message}` : null;
 }

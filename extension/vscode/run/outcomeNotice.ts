@@ -14,6 +14,18 @@ export interface OutcomeNotice {
   detailsIn: DashboardTab | 'log';
 }
 
+/** How each kind of ending is shown: its severity, its buttons, and where "Show Details" goes. */
+const NOTICE_BY_KIND: Record<RunOutcome['kind'], Pick<OutcomeNotice, 'severity' | 'actions' | 'detailsIn'>> = {
+  // The result is on the run's own branch: bringing it into the person's is offered, never done unasked.
+  succeeded: { severity: 'info', actions: ['Merge Result into My Branch', 'Open Dashboard'], detailsIn: 'agents' },
+  running: { severity: 'info', actions: ['Open Dashboard'], detailsIn: 'agents' },
+  escalated: { severity: 'warning', actions: ['Show Details'], detailsIn: 'escalations' },
+  stopped: { severity: 'warning', actions: ['Show Details'], detailsIn: 'agents' },
+  configuration: { severity: 'error', actions: ['Show Details'], detailsIn: 'log' },
+  plan: { severity: 'error', actions: ['Show Details'], detailsIn: 'plan' },
+  tasks: { severity: 'error', actions: ['Show Details'], detailsIn: 'agents' },
+};
+
 /** A notification shows a few lines; the rest of a long cause is behind "Show Details". */
 const MAX_CAUSE = 280;
 
@@ -21,23 +33,7 @@ export function outcomeNotice(outcome: Pick<RunOutcome, 'kind' | 'headline' | 'c
   const cause = outcome.cause && outcome.cause.length > MAX_CAUSE ? `${outcome.cause.slice(0, MAX_CAUSE - 1).trimEnd()}…` : outcome.cause;
   const message = [`Loom: ${outcome.headline}.`, cause ? `Cause: ${cause}.` : '', outcome.nextStep ? `Next: ${outcome.nextStep}.` : ''].filter(Boolean).join(' ');
   const details = [outcome.headline, outcome.cause ? `cause: ${outcome.cause}` : '', outcome.nextStep ? `next step: ${outcome.nextStep}` : ''].filter(Boolean).join('\n  ');
-  switch (outcome.kind) {
-    case 'succeeded':
-      // The result is on the run's own branch: bringing it into the person's is offered, never done unasked.
-      return { severity: 'info', message, details, actions: ['Merge Result into My Branch', 'Open Dashboard'], detailsIn: 'agents' };
-    case 'running':
-      return { severity: 'info', message, details, actions: ['Open Dashboard'], detailsIn: 'agents' };
-    case 'escalated':
-      return { severity: 'warning', message, details, actions: ['Show Details'], detailsIn: 'escalations' };
-    case 'stopped':
-      return { severity: 'warning', message, details, actions: ['Show Details'], detailsIn: 'agents' };
-    case 'configuration':
-      return { severity: 'error', message, details, actions: ['Show Details'], detailsIn: 'log' };
-    case 'plan':
-      return { severity: 'error', message, details, actions: ['Show Details'], detailsIn: 'plan' };
-    case 'tasks':
-      return { severity: 'error', message, details, actions: ['Show Details'], detailsIn: 'agents' };
-  }
+  return { ...NOTICE_BY_KIND[outcome.kind], message, details };
 }
 
 /** A run the engine could not carry out at all (it threw): its error is the cause. */

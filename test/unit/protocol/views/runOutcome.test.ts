@@ -35,13 +35,13 @@ describe('describeRunOutcome: why a run ended and what to do next', () => {
     const outcome = describeRunOutcome(
       run({
         status: 'failed',
-        agents: [coordinator({ kind: 'modelError', message: 'planning failed (network): could not reach the model endpoint at http://127.0.0.1:9/v1: fetch failed', next: 'escalate' })],
+        agents: [coordinator({ kind: 'modelError', message: 'planning failed (network): could not reach the model endpoint at http://127.0.0.1:9/v1: fetch failed', next: 'escalate', errorKind: 'network' })],
       }),
     );
     assert.equal(outcome.kind, 'configuration');
     assert.match(outcome.cause ?? '', /http:\/\/127\.0\.0\.1:9\/v1/);
     assert.match(outcome.nextStep ?? '', /LOOM_BASE_URL/);
-    assert.match(describeRunOutcome(run({ status: 'failed', agents: [coordinator({ kind: 'modelError', message: 'planning failed (auth): rejected', next: 'escalate' })] }), 'vscode').nextStep ?? '', /Set API Key/);
+    assert.match(describeRunOutcome(run({ status: 'failed', agents: [coordinator({ kind: 'modelError', message: 'planning failed (auth): rejected', next: 'escalate', errorKind: 'auth' })] }), 'vscode').nextStep ?? '', /Set API Key/);
   });
 
   it('a plan that never validated says the validation errors, not a model problem', () => {
