@@ -51,3 +51,8 @@ export function prettyJson(text: string): string {
     return text;
   }
 }
+
+/** Input tokens with the cached part beside them when a provider reported one: "12.3k in (8.1k cached)". */
+export function formatInput(usage: { inputTokens: number; cachedInputTokens?: number }, format: (n: number) => string = formatTokens): string {
+  return usage.cachedInputTokens ? `${format(usage.inputTokens)} in (${format(usage.cachedInputTokens)} cached)` : `${format(usage.inputTokens)} in`;
+}

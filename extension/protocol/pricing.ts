@@ -8,6 +8,8 @@ import { z } from 'zod';
 export const PriceSchema = z.strictObject({
   input: z.number({ error: 'must be dollars per million input tokens' }).nonnegative('must be 0 or more'),
   output: z.number({ error: 'must be dollars per million output tokens' }).nonnegative('must be 0 or more'),
+  /** Dollars per million input tokens read from the provider's prompt cache. Absent: cached tokens cost as `input`. */
+  cachedInput: z.number({ error: 'must be dollars per million cached input tokens' }).nonnegative('must be 0 or more').optional(),
 });
 export type Price = z.infer<typeof PriceSchema>;
 
@@ -15,20 +17,24 @@ export type Price = z.infer<typeof PriceSchema>;
 export const PriceTableSchema = z.record(z.string().regex(/^[^*]+\*?$/, 'must be a model name, or a prefix ending in a single *'), PriceSchema);
 export type PriceTable = z.infer<typeof PriceTableSchema>;
 
-/** Published list prices (standard tier, no caching) as of late 2025. */
+/**
+ * Published list prices (standard tier) as of late 2025, with OpenAI's cached-input prices. Entries
+ * without one (the Claude ones here) price cached tokens as input: an upper bound, never a guess.
+ * The simulator's model prices cache reads at a tenth, like OpenAI's newest models.
+ */
 export const DEFAULT_PRICES: PriceTable = {
-  'loom-sim*': { input: 1, output: 4 },
-  'gpt-5*': { input: 1.25, output: 10 },
-  'gpt-5-mini*': { input: 0.25, output: 2 },
-  'gpt-5-nano*': { input: 0.05, output: 0.4 },
-  'gpt-4.1*': { input: 2, output: 8 },
-  'gpt-4.1-mini*': { input: 0.4, output: 1.6 },
-  'gpt-4.1-nano*': { input: 0.1, output: 0.4 },
-  'gpt-4o*': { input: 2.5, output: 10 },
-  'gpt-4o-mini*': { input: 0.15, output: 0.6 },
-  'o4-mini*': { input: 1.1, output: 4.4 },
-  'o3*': { input: 2, output: 8 },
-  'o3-mini*': { input: 1.1, output: 4.4 },
+  'loom-sim*': { input: 1, output: 4, cachedInput: 0.1 },
+  'gpt-5*': { input: 1.25, output: 10, cachedInput: 0.125 },
+  'gpt-5-mini*': { input: 0.25, output: 2, cachedInput: 0.025 },
+  'gpt-5-nano*': { input: 0.05, output: 0.4, cachedInput: 0.005 },
+  'gpt-4.1*': { input: 2, output: 8, cachedInput: 0.5 },
+  'gpt-4.1-mini*': { input: 0.4, output: 1.6, cachedInput: 0.1 },
+  'gpt-4.1-nano*': { input: 0.1, output: 0.4, cachedInput: 0.025 },
+  'gpt-4o*': { input: 2.5, output: 10, cachedInput: 1.25 },
+  'gpt-4o-mini*': { input: 0.15, output: 0.6, cachedInput: 0.075 },
+  'o4-mini*': { input: 1.1, output: 4.4, cachedInput: 0.275 },
+  'o3*': { input: 2, output: 8, cachedInput: 0.5 },
+  'o3-mini*': { input: 1.1, output: 4.4, cachedInput: 0.55 },
   'claude-sonnet-4*': { input: 3, output: 15 },
   'claude-opus-4*': { input: 15, output: 75 },
   'claude-3-5-haiku*': { input: 0.8, output: 4 },
@@ -46,11 +52,16 @@ export function priceOf(model: string, table: PriceTable = DEFAULT_PRICES): Pric
   return best?.price ?? null;
 }
 
-/** The one cost of usage: dollars, or null for an unpriced model. */
-export function costUsd(model: string, usage: { inputTokens: number; outputTokens: number }, table: PriceTable = DEFAULT_PRICES): number | null {
+/**
+ * The one cost of usage: dollars, or null for an unpriced model. Cached input tokens (a part of
+ * `inputTokens`) cost `cachedInput` when the price has one, else the same as other input tokens.
+ */
+export function costUsd(model: string, usage: { inputTokens: number; outputTokens: number; cachedInputTokens?: number }, table: PriceTable = DEFAULT_PRICES): number | null {
   const price = priceOf(model, table);
   if (!price) return null;
-  return (usage.inputTokens * price.input + usage.outputTokens * price.output) / 1_000_000;
+  const cached = Math.min(usage.cachedInputTokens ?? 0, usage.inputTokens);
+  const cachedPrice = price.cachedInput ?? price.input;
+  return ((usage.inputTokens - cached) * price.input + cached * cachedPrice + usage.outputTokens * price.output) / 1_000_000;
 }
 
 /** Later tables override earlier ones entry by entry (defaults, then LOOM_HOME/prices.json, then a setting or flag). */

@@ -1,5 +1,6 @@
 import type { RunEvent } from './events';
 import { initialRunState, type AgentState, type RunState, type TaskState } from './runState';
+import { addUsage } from './usage';
 
 /**
  * The one fold of the journal. Pure: it returns a new state and never mutates its input,
@@ -102,10 +103,7 @@ export function reduce(state: RunState, event: RunEvent): RunState {
       return updateAgent(s, event.agentId, (a) => ({
         ...a,
         modelCalls: a.modelCalls + 1,
-        usage: {
-          inputTokens: a.usage.inputTokens + event.usage.inputTokens,
-          outputTokens: a.usage.outputTokens + event.usage.outputTokens,
-        },
+        usage: addUsage(a.usage, event.usage),
       }));
     case 'model/didFail':
       return s;

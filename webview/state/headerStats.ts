@@ -1,7 +1,7 @@
 import type { RunState } from '../../extension/protocol/runState';
 import { formatCost, spendOf } from '../../extension/protocol/views/spend';
 import { conflictCounts, livePredictions, TIER_LABEL, TIER_ORDER, tierCounts } from '../../extension/protocol/views/conflictText';
-import { formatCount, formatDuration, formatTokens } from '../format';
+import { formatCount, formatDuration, formatInput, formatTokens } from '../format';
 
 export interface HeaderStat {
   id: 'tasks' | 'merges' | 'conflicts' | 'agents' | 'tokens' | 'cost' | 'elapsed';
@@ -25,8 +25,8 @@ export function headerStats(run: RunState, now: number): HeaderStat[] {
       id: 'tokens',
       label: 'Tokens',
       value: formatTokens(spend.tokens),
-      detail: `${formatTokens(spend.inputTokens)} in · ${formatTokens(spend.outputTokens)} out`,
-      title: `${formatCount(spend.inputTokens)} input and ${formatCount(spend.outputTokens)} output tokens`,
+      detail: `${formatInput(spend)} · ${formatTokens(spend.outputTokens)} out`,
+      title: `${formatCount(spend.inputTokens)} input${spend.cachedInputTokens ? ` (${formatCount(spend.cachedInputTokens)} of them cached)` : ''} and ${formatCount(spend.outputTokens)} output tokens`,
     },
     {
       id: 'cost',

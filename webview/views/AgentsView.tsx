@@ -1,7 +1,7 @@
 import { formatUsd } from '../../extension/protocol/pricing';
 import { memo, useMemo } from 'react';
 import type { AgentState } from '../../extension/protocol/runState';
-import { formatClock, formatDuration, formatTokens } from '../format';
+import { formatClock, formatCount, formatDuration, formatInput, formatTokens } from '../format';
 import { costOfAgent } from '../../extension/protocol/views/spend';
 import { peakConcurrency } from '../../extension/protocol/views/peakConcurrency';
 import type { DashboardActions } from '../state/store';
@@ -97,7 +97,7 @@ const AgentRow = memo(function AgentRow({ agent: a, step, now, selectAgent }: { 
       <td className="col-step" title={step}>
         {step}
       </td>
-      <td className="num" title={`${a.usage.inputTokens.toLocaleString('en-US')} in · ${a.usage.outputTokens.toLocaleString('en-US')} out`}>
+      <td className="num" title={`${formatInput(a.usage, formatCount)} · ${formatCount(a.usage.outputTokens)} out`}>
         {formatTokens(used)}
       </td>
       <td className="num">{formatUsd(costOfAgent(a, prices))}</td>

@@ -1,7 +1,7 @@
 import { formatUsd } from '../../extension/protocol/pricing';
 import VscodeButton from '@vscode-elements/react-elements/dist/components/VscodeButton.js';
 import { useMemo } from 'react';
-import { formatCount, formatTokens, percent } from '../format';
+import { formatCount, formatInput, formatTokens, percent } from '../format';
 import { costOfAgent, formatCost } from '../../extension/protocol/views/spend';
 import { useDashboard } from '../state/useDashboard';
 import { EmptyState } from './EmptyState';
@@ -27,7 +27,7 @@ export function SpendView() {
   return (
     <div className="view spend-view">
       <div className="tiles">
-        <Tile label="Tokens" value={formatCount(totalTokens)} detail={`${formatCount(total.inputTokens)} in · ${formatCount(total.outputTokens)} out`} />
+        <Tile label="Tokens" value={formatCount(totalTokens)} detail={`${formatInput(total, formatCount)} · ${formatCount(total.outputTokens)} out`} />
         <Tile label="Cost" value={formatCost(total)} detail={total.unpricedAgentIds.length ? `no price for ${total.unpricedAgentIds.join(', ')}` : 'all models priced'} />
         <Tile label="Model calls" value={String(run.agents.reduce((s, a) => s + a.modelCalls, 0))} detail={`${run.agents.reduce((s, a) => s + a.toolCalls, 0)} tool calls`} />
       </div>
@@ -68,7 +68,10 @@ export function SpendView() {
                   </span>
                 </td>
                 <td className="muted">{a.model}</td>
-                <td className="num">{formatTokens(a.usage.inputTokens)}</td>
+                <td className="num" title={formatInput(a.usage, formatCount)}>
+                  {formatTokens(a.usage.inputTokens)}
+                  {a.usage.cachedInputTokens ? <span className="muted"> ({formatTokens(a.usage.cachedInputTokens)} cached)</span> : null}
+                </td>
                 <td className="num">{formatTokens(a.usage.outputTokens)}</td>
                 <td className="num">{formatUsd(costOfAgent(a, run.prices))}</td>
                 <td className="col-share">

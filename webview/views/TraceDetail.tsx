@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { costUsd, formatUsd } from '../../extension/protocol/pricing';
 import { useDashboard } from '../state/useDashboard';
-import { formatClock, formatCount, formatDuration, prettyJson } from '../format';
+import { formatClock, formatCount, formatDuration, formatInput, prettyJson } from '../format';
 import { traceLabel, type TraceItem } from '../../extension/protocol/views/traceItems';
 import { TRACE_ICON } from './TraceTimeline';
 
@@ -33,7 +33,7 @@ function Body({ item, items }: { item: TraceItem; items: readonly TraceItem[] })
             <dd>{formatDuration(e.durationMs)}</dd>
             <dt>Tokens</dt>
             <dd>
-              {formatCount(e.usage.inputTokens)} in · {formatCount(e.usage.outputTokens)} out
+              {formatInput(e.usage, formatCount)} · {formatCount(e.usage.outputTokens)} out
             </dd>
             <dt>Cost</dt>
             <dd>{formatUsd(costUsd(e.model, e.usage, prices ?? undefined))}</dd>

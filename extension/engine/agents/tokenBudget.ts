@@ -1,4 +1,4 @@
-import type { Usage } from '../../protocol/usage';
+import { addUsage, type Usage } from '../../protocol/usage';
 
 /** A hard token budget, checked before each model call (failure mode 5: cost explosion). */
 export class TokenBudget {
@@ -15,10 +15,7 @@ export class TokenBudget {
   }
 
   record(usage: Usage): void {
-    this.used = {
-      inputTokens: this.used.inputTokens + usage.inputTokens,
-      outputTokens: this.used.outputTokens + usage.outputTokens,
-    };
+    this.used = addUsage(this.used, usage);
   }
 
   /** Would a call whose prompt is about `estimatedPromptTokens` go past the limit? */

@@ -7,6 +7,16 @@ import { ModelError, type ChatResponse } from './modelProvider';
 
 type Chunk = OpenAI.Chat.Completions.ChatCompletionChunk;
 
+/** Loom's Usage from an OpenAI usage object; cached tokens only when the server reported some (0 is left out). */
+export function usageOf(usage: OpenAI.Completions.CompletionUsage): Usage {
+  const cached = usage.prompt_tokens_details?.cached_tokens;
+  return {
+    inputTokens: usage.prompt_tokens ?? 0,
+    outputTokens: usage.completion_tokens ?? 0,
+    ...(typeof cached === 'number' && cached > 0 ? { cachedInputTokens: Math.floor(cached) } : {}),
+  };
+}
+
 interface PartialToolCall {
   id: string;
   name: string;
@@ -29,9 +39,7 @@ export class StreamAccumulator {
   add(chunk: Chunk): void {
     this.chunks++;
     if (chunk.model) this.model = chunk.model;
-    if (chunk.usage) {
-      this.usage = { inputTokens: chunk.usage.prompt_tokens ?? 0, outputTokens: chunk.usage.completion_tokens ?? 0 };
-    }
+    if (chunk.usage) this.usage = usageOf(chunk.usage);
     const choice = chunk.choices?.find((c) => (c.index ?? 0) === 0);
     if (!choice) return;
     const delta = choice.delta ?? {};

@@ -11,6 +11,8 @@ export interface CompletionContext {
   chunkChars: number;
   /** Characters of the request's messages, for the usage estimate. */
   inputChars: number;
+  /** Prompt tokens found in the simulated prompt cache (0 or absent: none). */
+  cachedTokens?: number;
 }
 
 export interface WireToolCall {
@@ -23,6 +25,7 @@ export interface WireUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  prompt_tokens_details?: { cached_tokens: number };
 }
 
 /** Text streamed by a partial-stream fault whose turn scripts no content. */
@@ -44,7 +47,9 @@ export function usageOf(turn: Turn, ctx: CompletionContext): WireUsage {
   const outputChars = (turn.content ?? '').length + toolCallsOf(turn, ctx.turnIndex).reduce((n, c) => n + c.name.length + c.arguments.length, 0);
   const prompt = turn.usage?.inputTokens ?? estimateTokens(ctx.inputChars);
   const completion = turn.usage?.outputTokens ?? estimateTokens(outputChars);
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  const usage: WireUsage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  if (ctx.cachedTokens !== undefined) usage.prompt_tokens_details = { cached_tokens: Math.min(ctx.cachedTokens, prompt) };
+  return usage;
 }
 
 /** A non-streamed `chat.completion`. */

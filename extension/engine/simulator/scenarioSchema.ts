@@ -93,6 +93,15 @@ export const ScenarioSchema = z.strictObject({
   defaultLatencyMs: z.number().int().nonnegative().default(0),
   /** Stream text and tool arguments in pieces of this many characters. */
   chunkChars: z.number().int().positive().default(20),
+  /**
+   * The provider's prompt cache, per agent: the longest prefix a request shares with that agent's
+   * earlier requests (tools first, then messages) is reported as `prompt_tokens_details.cached_tokens`,
+   * in whole blocks of `blockTokens`, and only from `minTokens` on (OpenAI's rules: 1024 and 128).
+   * `false`: no cache, nothing reported.
+   */
+  promptCache: z
+    .union([z.literal(false), z.strictObject({ minTokens: z.number().int().nonnegative().default(1024), blockTokens: z.number().int().positive().default(128) })])
+    .default({ minTokens: 1024, blockTokens: 128 }),
   agents: z.array(AgentScriptSchema),
 });
 export type Scenario = z.infer<typeof ScenarioSchema>;

@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { requestChars } from './completionChunks';
 import { openAiError, sendJson } from './httpReplies';
 import { parseScenario } from './loadScenario';
+import { PromptCache } from './promptCache';
 import { capTurn, requestedMaxTokens } from './maxTokens';
 import { respondToTurn } from './respondToTurn';
 import type { Fault, Scenario, ScenarioInput } from './scenarioSchema';
@@ -57,6 +58,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
   const scenario = parseScenario(options.scenario, 'inline scenario');
   const host = options.host ?? '127.0.0.1';
   const book = new ScriptBook(scenario);
+  const cache = scenario.promptCache === false ? null : new PromptCache(scenario.promptCache);
   const requests: SimulatorRequest[] = [];
   const sockets = new Set<Socket>();
   const closing = new AbortController();
@@ -130,7 +132,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
       sendJson(res, body.status, openAiError(body.message, 'invalid_request_error', 'invalid_body'));
       return;
     }
-    const payload = body.value as { messages?: unknown; stream?: unknown; stream_options?: { include_usage?: unknown } | null; max_tokens?: unknown; max_completion_tokens?: unknown };
+    const payload = body.value as { messages?: unknown; tools?: unknown; stream?: unknown; stream_options?: { include_usage?: unknown } | null; max_tokens?: unknown; max_completion_tokens?: unknown };
     if (!Array.isArray(payload.messages)) {
       sendJson(res, 400, openAiError('"messages" must be an array of chat messages', 'invalid_request_error', 'invalid_value', 'messages'));
       return;
@@ -141,6 +143,8 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
       sendJson(res, 400, openAiError(lookup.message, 'invalid_request_error', lookup.code));
       return;
     }
+    // Every request the provider accepted goes through its cache, whatever the scripted answer.
+    const cachedTokens = cache?.lookup(who.agentId, { messages: payload.messages, tools: payload.tools });
     entry.turnIndex = lookup.turnIndex;
     entry.entryIndex = lookup.entryIndex;
     entry.fault = lookup.turn.fault?.kind;
@@ -154,6 +158,7 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
         turnIndex: lookup.turnIndex,
         chunkChars: scenario.chunkChars,
         inputChars: requestChars(payload.messages),
+        cachedTokens,
       },
       stream: entry.stream,
       includeUsage: payload.stream_options?.include_usage === true,

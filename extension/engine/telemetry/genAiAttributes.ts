@@ -16,6 +16,8 @@ export const ATTR = {
   toolCallId: 'gen_ai.tool.call.id',
   inputTokens: 'gen_ai.usage.input_tokens',
   outputTokens: 'gen_ai.usage.output_tokens',
+  /** Input tokens read from the provider's prompt cache (a part of input_tokens). */
+  cacheReadInputTokens: 'gen_ai.usage.cache_read.input_tokens',
   errorType: 'error.type',
   cost: 'loom.cost.usd',
   runId: 'loom.run.id',

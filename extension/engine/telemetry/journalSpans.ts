@@ -1,5 +1,6 @@
 import { context, trace, SpanKind, SpanStatusCode, type Span, type Tracer } from '@opentelemetry/api';
 import type { RunEvent } from '../../protocol/events';
+import type { Usage } from '../../protocol/usage';
 import { costUsd } from '../../protocol/pricing';
 import { ATTR } from './genAiAttributes';
 
@@ -62,6 +63,7 @@ export function emitJournalSpans(tracer: Tracer, events: readonly RunEvent[]): n
           [ATTR.finishReasons]: [e.finishReason],
           [ATTR.inputTokens]: e.usage.inputTokens,
           [ATTR.outputTokens]: e.usage.outputTokens,
+          ...cacheRead(e.usage),
           [ATTR.agentId]: e.agentId,
           ...(cost === null ? {} : { [ATTR.cost]: cost }),
         });
@@ -89,7 +91,7 @@ export function emitJournalSpans(tracer: Tracer, events: readonly RunEvent[]): n
       case 'agent/didFinish': {
         if (!agentSpan) break;
         const cost = costUsd(models.get(e.agentId) ?? '', e.usage, prices);
-        agentSpan.setAttributes({ [ATTR.inputTokens]: e.usage.inputTokens, [ATTR.outputTokens]: e.usage.outputTokens, 'loom.outcome': e.outcome.kind, ...(cost === null ? {} : { [ATTR.cost]: cost }) });
+        agentSpan.setAttributes({ [ATTR.inputTokens]: e.usage.inputTokens, [ATTR.outputTokens]: e.usage.outputTokens, ...cacheRead(e.usage), 'loom.outcome': e.outcome.kind, ...(cost === null ? {} : { [ATTR.cost]: cost }) });
         if (e.outcome.kind !== 'completed') {
           agentSpan.setAttribute(ATTR.errorType, e.outcome.kind);
           agentSpan.setStatus({ code: SpanStatusCode.ERROR, message: e.outcome.message });
@@ -153,4 +155,9 @@ export function emitJournalSpans(tracer: Tracer, events: readonly RunEvent[]): n
   for (const span of agents.values()) span.end(endTs);
   root.end(endTs);
   return count;
+}
+
+/** The cache-read attribute, only when the provider reported cached tokens. */
+function cacheRead(usage: Usage): Record<string, number> {
+  return usage.cachedInputTokens === undefined ? {} : { [ATTR.cacheReadInputTokens]: usage.cachedInputTokens };
 }

@@ -12,6 +12,8 @@ export function costOfAgent(agent: AgentState, prices: PriceTable | null): numbe
 /** Tokens and cost of some agents: what the CLI report, the status bar, the sidebar and the dashboard all show. */
 export interface Spend {
   inputTokens: number;
+  /** The part of inputTokens read from providers' prompt caches (0 when none reported any). */
+  cachedInputTokens: number;
   outputTokens: number;
   tokens: number;
   /** Dollars of the agents whose model has a price. */
@@ -22,9 +24,10 @@ export interface Spend {
 
 /** The one spend computation over folded agents (cost comes from costOfAgent, nowhere else). */
 export function spendOf(agents: readonly AgentState[], prices: PriceTable | null): Spend {
-  const spend: Spend = { inputTokens: 0, outputTokens: 0, tokens: 0, pricedUsd: 0, unpricedAgentIds: [] };
+  const spend: Spend = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, tokens: 0, pricedUsd: 0, unpricedAgentIds: [] };
   for (const agent of agents) {
     spend.inputTokens += agent.usage.inputTokens;
+    spend.cachedInputTokens += agent.usage.cachedInputTokens ?? 0;
     spend.outputTokens += agent.usage.outputTokens;
     const cost = costOfAgent(agent, prices);
     if (cost !== null) spend.pricedUsd += cost;

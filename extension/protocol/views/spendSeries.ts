@@ -1,5 +1,5 @@
 import type { RunEvent } from '../events';
-import type { AgentRole } from '../usage';
+import { addUsage, type AgentRole } from '../usage';
 import type { AgentState, RunState } from '../runState';
 import { costOfAgent } from './spend';
 
@@ -38,7 +38,7 @@ export function spendByAgent(run: RunState, events: readonly RunEvent[]): AgentS
     const entry = byAgent.get(event.agentId);
     if (!entry) continue;
     const { points } = entry.series;
-    entry.usage = { inputTokens: entry.usage.inputTokens + event.usage.inputTokens, outputTokens: entry.usage.outputTokens + event.usage.outputTokens };
+    entry.usage = addUsage(entry.usage, event.usage);
     points.push({
       t: Math.max(points[points.length - 1].t, event.startedAt + event.durationMs - origin),
       tokens: entry.usage.inputTokens + entry.usage.outputTokens,

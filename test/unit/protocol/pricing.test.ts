@@ -30,8 +30,18 @@ describe('protocol/pricing', () => {
     const table = mergePriceTables(DEFAULT_PRICES, { 'gpt-4.1*': { input: 3, output: 9 }, 'gpt-4.1-2025-04-14': { input: 1, output: 1 }, 'local*': { input: 0, output: 0 } });
     assert.deepEqual(priceOf('gpt-4.1-preview', table), { input: 3, output: 9 });
     assert.deepEqual(priceOf('gpt-4.1-2025-04-14', table), { input: 1, output: 1 });
-    assert.deepEqual(priceOf('gpt-4.1-nano', table), { input: 0.1, output: 0.4 }, 'the default nano entry stays');
+    assert.deepEqual(priceOf('gpt-4.1-nano', table), { input: 0.1, output: 0.4, cachedInput: 0.025 }, 'the default nano entry stays');
     assert.equal(costUsd('local-llama', million, table), 0, 'a model priced at $0 on purpose costs $0');
     assert.equal(costUsd('local-llama', million), null, 'without that entry it is unpriced');
+  });
+
+  it('prices cached input tokens at the cached price when the entry has one, else as input', () => {
+    const usage = { inputTokens: 1_000_000, cachedInputTokens: 800_000, outputTokens: 0 };
+    // gpt-4.1: 200k uncached at $2/M + 800k cached at $0.50/M.
+    assert.equal(costUsd('gpt-4.1', usage), 0.4 + 0.4);
+    const table = { 'plain*': { input: 2, output: 8 } };
+    assert.equal(costUsd('plain-model', usage, table), 2, 'no cachedInput price: cached tokens cost as input');
+    assert.equal(costUsd('gpt-4.1', { inputTokens: 1_000_000, outputTokens: 0 }), 2, 'no cached tokens reported: all input at the input price');
+    assert.equal(costUsd('gpt-4.1', { inputTokens: 100, cachedInputTokens: 500, outputTokens: 0 }), (100 * 0.5) / 1_000_000, 'cached never counts for more than the input');
   });
 });

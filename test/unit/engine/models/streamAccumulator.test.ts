@@ -49,6 +49,13 @@ describe('StreamAccumulator', () => {
     assert.deepEqual(without.finish([{ role: 'user', content: '123456789' }], 'f').usage, { inputTokens: 3, outputTokens: 2 });
   });
 
+  it('reads the cached part of the prompt from the final usage chunk', () => {
+    const acc = new StreamAccumulator();
+    acc.add(chunk({ content: 'hi' }, 'stop'));
+    acc.add({ ...chunk({}), choices: [], usage: { prompt_tokens: 2048, completion_tokens: 3, total_tokens: 2051, prompt_tokens_details: { cached_tokens: 1920 } } });
+    assert.deepEqual(acc.finish([], 'f').usage, { inputTokens: 2048, outputTokens: 3, cachedInputTokens: 1920 });
+  });
+
   it('calls a stream without a finish_reason malformed (retryable)', () => {
     const acc = new StreamAccumulator();
     acc.add(chunk({ content: 'half an ans' }));

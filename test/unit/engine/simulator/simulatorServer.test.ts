@@ -96,7 +96,7 @@ describe('model simulator server', () => {
     const usageChunk = chunks.at(-1);
     assert.deepEqual(usageChunk.choices, []);
     // input: ceil(12 chars / 4); output: ceil((4 + 11 + 12) / 4)
-    assert.deepEqual(usageChunk.usage, { prompt_tokens: 3, completion_tokens: 7, total_tokens: 10 });
+    assert.deepEqual(usageChunk.usage, { prompt_tokens: 3, completion_tokens: 7, total_tokens: 10, prompt_tokens_details: { cached_tokens: 0 } });
   });
 
   it('sends no usage chunk unless asked for', async () => {
@@ -110,7 +110,7 @@ describe('model simulator server', () => {
     const completion = await client.chat.completions.create({ model: 'x', messages: [{ role: 'user', content: 'hi' }] });
     assert.equal(completion.choices[0].message.content, '12345');
     assert.equal(completion.choices[0].finish_reason, 'stop');
-    assert.deepEqual(completion.usage, { prompt_tokens: 1000, completion_tokens: 2000, total_tokens: 3000 });
+    assert.deepEqual(completion.usage, { prompt_tokens: 1000, completion_tokens: 2000, total_tokens: 3000, prompt_tokens_details: { cached_tokens: 0 } });
   });
 
   it('gives each agent id its own cursor; first matching entry wins; attempt and task must match', async () => {
