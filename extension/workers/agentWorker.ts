@@ -2,7 +2,6 @@
 import { parentPort, threadId } from 'node:worker_threads';
 import { TypedChannel } from '../base/channel';
 import { ToWorkerSchema, type FromWorker, type ToWorker } from '../protocol/workerMessages';
-import { runAgentJob } from '../engine/agents/runAgentJob';
 import { PendingHostAnswers } from '../engine/models/pendingHostAnswers';
 import { HostModelGate } from '../engine/models/modelGate';
 import { PendingApprovals } from '../engine/policy/approvalRequests';
@@ -76,6 +75,8 @@ async function run(job: Extract<ToWorker, { type: 'agent/start' }>['job']): Prom
   const pendingApprovals = new PendingApprovals(timeoutSeconds * 1000 + APPROVAL_FALLBACK_GRACE_MS);
   approvals = pendingApprovals;
   try {
+    // Loaded when the job arrives: a worker waiting for its job holds only the channel and the message schemas.
+    const { runAgentJob } = await import('../engine/agents/runAgentJob');
     const end = await runAgentJob(job, {
       threadId,
       signal: abort.signal,

@@ -1,0 +1,238 @@
+// Lean agents (issue 11, item 4): how fast an agent's worker is ready, how fast its tool server answers,
+// and what an idle agent (its worker plus its tool server) holds in memory, each beside a bare baseline
+// measured in the same run. Run after `npm run build`:  npx tsx test/bench/agentFootprint.bench.ts
+//
+// Definitions (the real code paths: AgentThread starts the worker, McpServerConnection spawns the server):
+// - worker ready: AgentThread constructed with a coordinator job → the worker asks for its first model call
+//   (bundle loaded, job parsed, role loaded). Baseline: an empty Worker answering its first message.
+// - tool server ready: McpServerConnection.start() → initialize and tools/list answered. Baseline: a bare
+//   `node -e` subprocess answering its first line on stdin.
+// - idle agent: N implementors, each waiting on its first model answer with its tool server connected;
+//   worker = this process's RSS after minus before, over N; tool server = its VmRSS. Baseline: N empty
+//   Workers measured the same way, plus a bare `node -e "setInterval(()=>{},1e9)"`'s VmRSS.
+// Workers inherit their parent's loaders: under tsx each worker would load tsx too. So this script bundles
+// itself and measures from a plain `node`, as the CLI and the extension host start workers.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as esbuild from 'esbuild';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { AgentThread } from '../../extension/engine/run/agentProcess';
+import { loomServerConfig } from '../../extension/engine/tools/mcpAgentTools';
+import { McpServerConnection } from '../../extension/engine/tools/mcpServerConnection';
+import type { ChatResponse, ModelProvider } from '../../extension/engine/models/modelProvider';
+import { DEFAULT_ACTION_POLICY } from '../../extension/protocol/policy';
+import type { AgentJob, ImplementJob, ModelEndpoint, PlanJob } from '../../extension/protocol/workerMessages';
+import type { EventBody } from '../../extension/protocol/events';
+import { makeRepo, type TempRepo } from '../fixtures/gitRepo';
+import { reportFigures, type BenchFigure } from './benchTargets';
+
+const ROOT = process.env.LOOM_BENCH_ROOT ?? resolve(__dirname, '../..');
+const WORKER = join(ROOT, 'dist/workers/agentWorker.js');
+const TOOL_SERVER = join(ROOT, 'dist/tools/loomToolServer.js');
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const TOGETHER = 8;
+const IDLE_AGENTS = 4;
+
+const ENDPOINT: ModelEndpoint = { baseUrl: 'http://127.0.0.1:9/unused', model: 'host-model', apiKey: '', timeoutMs: 60_000, maxRetries: 0, headers: [], relay: true };
+const SPEC = { title: 'bench', overview: '', requirements: [{ id: 'R1', title: 'one', text: 'one', acceptance: ['it works'], line: 1 }], revision: 'x' };
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function ownRssMb(): number {
+  return vmRssMb('self');
+}
+
+function vmRssMb(pid: number | 'self'): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The host's model as the far side of the relay: it records when it was asked and answers only when released. */
+function heldModel(): { provider: ModelProvider; asked: Promise<number>; release(): void } {
+  let markAsked!: (at: number) => void;
+  const asked = new Promise<number>((r) => (markAsked = r));
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  const provider: ModelProvider = {
+    model: 'host-model',
+    chat: async (): Promise<ChatResponse> => {
+      markAsked(performance.now());
+      await released;
+      throw new Error('the benchmark ended');
+    },
+  };
+  return { provider, asked, release };
+}
+
+function planJob(i: number): PlanJob {
+  return { role: 'coordinator', runId: 'bench', agentId: `coordinator-${i}`, spec: SPEC, repoFiles: ['README.md'], endpoint: ENDPOINT, budgetTokens: 100_000 };
+}
+
+function implementJob(i: number, worktree: string): ImplementJob {
+  return {
+    role: 'implementor',
+    runId: 'bench',
+    agentId: `implementor-${i}`,
+    attempt: 1,
+    spec: SPEC,
+    task: { id: `t${i}`, title: 'one', instructions: 'do one', requirementIds: ['R1'], fileScope: ['src/**'], dependsOn: [], acceptance: [] },
+    worktree,
+    endpoint: ENDPOINT,
+    mcpServers: [loomServerConfig({ serverScript: TOOL_SERVER, root: worktree })],
+    sandbox: { kind: 'none', summary: 'benchmark: unconfined', system: [], masked: [], readable: [] },
+    budgetTokens: 100_000,
+    maxTurns: 10,
+    contextWindowTokens: 128_000,
+    findings: [],
+    resumeMessages: [],
+    policy: DEFAULT_ACTION_POLICY,
+    commandAllowlist: ['node'],
+  } as ImplementJob;
+}
+
+/** Starts n agents together; resolves when each has asked for its first model call (ms since start, each). */
+async function startAgents(jobs: AgentJob[], onEvent: (event: EventBody) => void = () => undefined) {
+  const models = jobs.map(() => heldModel());
+  const started = performance.now();
+  const threads = jobs.map((job, i) => new AgentThread(WORKER, job, onEvent, models[i].provider));
+  const ready = await Promise.all(models.map((m) => m.asked.then((at) => at - started)));
+  const stop = async () => {
+    for (const m of models) m.release();
+    await Promise.all(threads.map((t) => t.dispose()));
+  };
+  return { ready, stop };
+}
+
+/** An empty Worker answering its first message: ms from spawn to the answer, each. */
+async function emptyWorkersAnswer(n: number): Promise<number[]> {
+  const started = performance.now();
+  const workers = Array.from({ length: n }, () => new Worker("require('node:worker_threads').parentPort.once('message', (m) => require('node:worker_threads').parentPort.postMessage(m))", { eval: true }));
+  const answered = workers.map((w) => new Promise<number>((r) => w.once('message', () => r(performance.now() - started))));
+  for (const w of workers) w.postMessage('start');
+  const times = await Promise.all(answered);
+  await Promise.all(workers.map((w) => w.terminate()));
+  return times;
+}
+
+async function workerReady(n: number): Promise<{ agent: number; empty: number }> {
+  const agent: number[] = [];
+  const empty: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    empty.push(median(await emptyWorkersAnswer(n)));
+    const { ready, stop } = await startAgents(Array.from({ length: n }, (_, i) => planJob(i)));
+    agent.push(median(ready));
+    await stop();
+  }
+  return { agent: median(agent), empty: median(empty) };
+}
+
+/** A bare node subprocess answering its first line: ms from spawn to the answer. */
+async function bareNodeAnswer(): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['-e', "process.stdin.once('data', () => process.stdout.write('{}\\n')); setInterval(() => {}, 1e9)"], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const answered = new Promise<number>((r) => child.stdout.once('data', () => r(performance.now() - started)));
+  child.stdin.write('{}\n');
+  const ms = await answered;
+  child.kill();
+  return ms;
+}
+
+async function toolServerReady(worktree: string): Promise<{ server: number; bare: number }> {
+  const server: number[] = [];
+  const bare: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    bare.push(await bareNodeAnswer());
+    const connection = new McpServerConnection(loomServerConfig({ serverScript: TOOL_SERVER, root: worktree }), worktree, {}, 30_000);
+    const started = performance.now();
+    await connection.start();
+    server.push(performance.now() - started);
+    await connection.dispose();
+  }
+  return { server: median(server), bare: median(bare) };
+}
+
+async function idleMemory(worktrees: string[]): Promise<{ worker: number; server: number; emptyWorker: number; bareNode: number }> {
+  // Baseline first: N empty workers, held while measured, then a bare node process.
+  await settle(300);
+  let before = ownRssMb();
+  const empties = Array.from({ length: IDLE_AGENTS }, () => new Worker('setInterval(() => {}, 1e9)', { eval: true }));
+  await Promise.all(empties.map((w) => new Promise((r) => w.once('online', r))));
+  await settle(1000);
+  const emptyWorker = (ownRssMb() - before) / IDLE_AGENTS;
+  await Promise.all(empties.map((w) => w.terminate()));
+  const bare = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9)'], { stdio: 'ignore' });
+  await settle(1000);
+  const bareNode = vmRssMb(bare.pid!);
+  bare.kill();
+
+  await settle(300);
+  before = ownRssMb();
+  const serverPids: number[] = [];
+  const agents = await startAgents(
+    worktrees.map((w, i) => implementJob(i, w)),
+    (event) => {
+      if (event.type === 'mcp/didStart') serverPids.push(event.pid);
+    },
+  );
+  await settle(1000);
+  const worker = (ownRssMb() - before) / IDLE_AGENTS;
+  if (serverPids.length !== IDLE_AGENTS) throw new Error(`expected ${IDLE_AGENTS} tool servers, saw ${serverPids.length}`);
+  const server = median(serverPids.map((pid) => vmRssMb(pid)));
+  await agents.stop();
+  return { worker, server, emptyWorker, bareNode };
+}
+
+async function main(): Promise<void> {
+  const repos: TempRepo[] = [];
+  try {
+    for (let i = 0; i < IDLE_AGENTS; i++) repos.push(await makeRepo({ 'README.md': '# bench\n' }));
+    // One agent first, unmeasured: the first worker of a process pays for loading Node's worker machinery.
+    await workerReady(1);
+    const one = await workerReady(1);
+    const eight = await workerReady(TOGETHER);
+    const tools = await toolServerReady(repos[0].dir);
+    const memory = await idleMemory(repos.map((r) => r.dir));
+    const figures: BenchFigure[] = [
+      { name: 'worker ready (1 agent)', value: one.agent, unit: 'ms', baseline: { value: one.empty, name: 'empty Worker answers' }, target: { on: 'ratio', atMost: 2 } },
+      { name: `worker ready (${TOGETHER} together)`, value: eight.agent, unit: 'ms', baseline: { value: eight.empty, name: `${TOGETHER} empty Workers answer` }, target: { on: 'ratio', atMost: 2 } },
+      { name: 'tool server ready', value: tools.server, unit: 'ms', baseline: { value: tools.bare, name: 'bare node answers' } },
+      { name: 'idle agent: worker', value: memory.worker, unit: 'MB', baseline: { value: memory.emptyWorker, name: 'empty Worker' } },
+      { name: 'idle agent: tool server', value: memory.server, unit: 'MB', baseline: { value: memory.bareNode, name: 'bare node' } },
+      {
+        name: 'idle agent: worker + tool server',
+        value: memory.worker + memory.server,
+        unit: 'MB',
+        baseline: { value: memory.emptyWorker + memory.bareNode, name: 'empty Worker + bare node' },
+        target: { on: 'ratio', atMost: 1.2 },
+      },
+    ];
+    reportFigures(`Agent footprint (medians of ${ROUNDS} rounds; memory over ${IDLE_AGENTS} idle agents)`, figures);
+  } finally {
+    for (const repo of repos) await repo.cleanup();
+  }
+}
+
+/** Under tsx: bundle this file and run it with plain node (its exit code is ours). */
+async function runPlain(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'loom-bench-'));
+  try {
+    const outfile = join(dir, 'agentFootprint.js');
+    await esbuild.build({ entryPoints: [__filename], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, external: ['esbuild'], logLevel: 'warning' });
+    const child = spawnSync(process.execPath, [outfile], { stdio: 'inherit', env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), LOOM_BENCH_ROOT: ROOT, LOOM_BENCH_PLAIN: '1' } });
+    process.exitCode = child.status ?? 1;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+(process.env.LOOM_BENCH_PLAIN ? main() : runPlain()).catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
