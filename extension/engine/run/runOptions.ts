@@ -61,6 +61,11 @@ export interface RunOptions {
   agentHeapMb?: number;
   /** What a conflict predicted between tasks in flight does (docs/conflicts.md): tell both agents (default), hold the later task, or only journal it. */
   onPredictedConflict?: PredictedConflictPolicy;
+  /**
+   * Task leases check out only the task's file scope and acceptance test files, and widen when the
+   * agent reaches outside them (default true; workspace/sparseScope.ts). false: every lease is a full checkout.
+   */
+  sparseLeases?: boolean;
 }
 
 /** `--on-predicted-conflict` and `loom.conflicts.onPredicted`. */
