@@ -3,6 +3,7 @@ import { scopesOverlap } from '../plan/scopeOverlap';
 import { combineCommits } from '../workspace/combine';
 import { resolveCommit } from '../workspace/git';
 import type { Lease, LeaseManager } from '../workspace/leases';
+import { sparseDirs } from '../workspace/sparseScope';
 import type { ResumePoint, TaskResumePoint } from './resumePoint';
 import { effectKey } from '../../protocol/effects';
 import type { RunContext } from './runContext';
@@ -86,6 +87,17 @@ export async function executePlan(
   return { heads, status };
 }
 
+/**
+ * The directories a task's lease checks out: its file scope and acceptance test files (sparse
+ * leases, workspace/sparseScope.ts), or null for the whole commit — when the run asks for full
+ * leases, or a setup recipe runs in the lease (an install may read any package's manifest).
+ */
+async function leaseDirs(ctx: RunContext, task: Task, commit: string): Promise<string[] | null> {
+  if (ctx.options.sparseLeases === false || ctx.setup !== null) return null;
+  const testFiles = task.acceptance.flatMap((a) => (a.kind === 'failToPass' ? a.testFiles : []));
+  return sparseDirs(ctx.options.repo, commit, task.fileScope, testFiles);
+}
+
 async function startTask(
   ctx: RunContext,
   leases: LeaseManager,
@@ -113,7 +125,7 @@ async function startTask(
       // In a resumed run the dead process may have made this branch without journaling it: take it over at the start commit.
       lease = resuming
         ? (await leases.reattach({ runId: ctx.runId, taskId: task.id, startCommit: combined.commit, expectedHead: combined.commit })).lease
-        : await leases.acquire({ runId: ctx.runId, taskId: task.id, startCommit: combined.commit });
+        : await leases.acquire({ runId: ctx.runId, taskId: task.id, startCommit: combined.commit, sparseDirs: await leaseDirs(ctx, task, combined.commit) });
       ctx.journal({ type: 'lease/didCreate', taskId: task.id, purpose: 'implement', branch: lease.branch, path: lease.path, startCommit: lease.startCommit });
     }
   } catch (err) {

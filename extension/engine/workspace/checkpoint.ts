@@ -1,3 +1,4 @@
+import { isSparseWorktree, SPARSE_CONFIG } from './sparseScope';
 import { AGENT_IDENTITY, commitTree, gitOut, runGit, type GitIdentity } from './git';
 
 export interface CheckpointOptions {
@@ -9,7 +10,7 @@ export interface CheckpointOptions {
 }
 
 /**
- * Stages everything in a lease's worktree (`git add -A`) and commits it on the lease's branch when
+ * Stages everything in a lease's worktree (`git add -A --sparse`) and commits it on the lease's branch when
  * anything changed; returns the new commit, or null when the tree is unchanged.
  *
  * The commit is made with `write-tree` + `commit-tree` + `update-ref HEAD <new> <old>`: no hooks, no
@@ -18,7 +19,11 @@ export interface CheckpointOptions {
  */
 export async function checkpoint(worktreeDir: string, options: CheckpointOptions): Promise<string | null> {
   // Dependencies are mounted into the lease only inside the sandbox: here their mount point is an empty folder git skips.
-  await runGit(worktreeDir, ['add', '-A'], { lockRetries: 4 });
+  // `--sparse`: in a sparse lease a file the agent wrote outside the cone is staged too (plain `add -A`
+  // refuses it); a file the lease never checked out keeps its skip-worktree bit and is not taken as deleted.
+  // With the sparse settings git first clears the bit of left-out files the agent brought in, so their edits count.
+  const config = (await isSparseWorktree(worktreeDir)) ? SPARSE_CONFIG : [];
+  await runGit(worktreeDir, ['add', '-A', '--sparse'], { lockRetries: 4, config });
   const tree = await gitOut(worktreeDir, ['write-tree']);
   const [parent, parentTree] = (await gitOut(worktreeDir, ['rev-parse', 'HEAD^{commit}', 'HEAD^{tree}'])).split('\n');
   if (tree === parentTree) return null;

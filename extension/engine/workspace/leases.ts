@@ -2,6 +2,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Disposable } from '../../base/disposable';
 import { gitOut, isAncestor, resolveCommit, runGit } from './git';
+import { SPARSE_CONFIG, writeCone } from './sparseScope';
 import { branchHead, canonicalPath, isInside, listWorktrees, pathExists, type WorktreeInfo } from './worktrees';
 
 /**
@@ -53,6 +54,12 @@ export interface AcquireOptions {
   startCommit: string;
   /** Point an existing, not checked-out task branch back at startCommit (`worktree add -B`). Default false: an existing branch is an error. */
   reset?: boolean;
+  /**
+   * Check out only these directories (plus the top-level files): a sparse lease (sparseScope.ts), whose
+   * other files the agent's tools bring in when it reaches for them (sparseFiles.ts). Absent or null:
+   * the whole commit.
+   */
+  sparseDirs?: readonly string[] | null;
 }
 
 export interface ReattachOptions {
@@ -142,7 +149,12 @@ export class LeaseManager implements Disposable {
       throw new LeaseError(`branch ${branch} already exists; reattach it, or acquire with reset to start over`, 'branchExists');
     }
     await fs.mkdir(root, { recursive: true });
-    await this.addWorktree(repo, ['worktree', 'add', options.reset ? '-B' : '-b', branch, dir, commit], branch);
+    const sparse = options.sparseDirs ?? null;
+    await this.addWorktree(repo, ['worktree', 'add', ...(sparse ? ['--no-checkout'] : []), options.reset ? '-B' : '-b', branch, dir, commit], branch);
+    if (sparse) {
+      await writeCone(dir, sparse);
+      await runGit(dir, ['checkout', '-q'], { config: SPARSE_CONFIG });
+    }
     return this.track(new WorktreeLease(this, repo, root, dir, branch, commit));
   }
 

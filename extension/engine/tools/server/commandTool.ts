@@ -3,6 +3,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { runProcess, type ProcessOutcome } from '../../process/runProcess';
 import { reapOrphans } from '../../process/reapOrphans';
 import { errorResult, textResult } from './results';
+import type { SparseWidening } from './sparseWidening';
 
 export interface CommandToolOptions {
   root: string;
@@ -13,6 +14,11 @@ export interface CommandToolOptions {
   env: Record<string, string>;
   /** In a sandbox's PID namespace: after each command, end whatever it left running detached. */
   reapOrphans?: boolean;
+  /**
+   * A sparse lease: before the first command, every file the lease left out is brought in, since a
+   * test run or build may read any of them (agent start stays fast; the first command pays once).
+   */
+  widening?: SparseWidening;
 }
 
 /** Often enough for any sensible tool-call timeout on the client's side. */
@@ -68,6 +74,7 @@ export function registerCommandTool(server: McpServer, options: CommandToolOptio
             }, PROGRESS_INTERVAL_MS);
       let outcome: ProcessOutcome;
       try {
+        await options.widening?.bringInAll();
         outcome = await runProcess(command, {
           cwd: options.root,
           env: options.env,

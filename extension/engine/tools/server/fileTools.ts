@@ -6,6 +6,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { PathError, type PathGuard } from './pathGuard';
 import { errorResult, guarded, textResult } from './results';
 import { walkFiles } from './walk';
+import { SparseWidening } from './sparseWidening';
 import { isSecretBearingPath } from '../../policy/secretFiles';
 
 /** The last path component is opened without following a symlink: a link swapped in after the check fails with ELOOP. */
@@ -78,7 +79,22 @@ function globMatcher(glob: string | undefined): (relative: string) => boolean {
   return (relative) => isMatch(relative.slice(relative.lastIndexOf('/') + 1));
 }
 
-export function registerFileTools(server: McpServer, guard: PathGuard, limits: FileToolLimits = DEFAULT_FILE_TOOL_LIMITS): void {
+/** Reads a file; in a sparse lease, a file the lease left out is brought in first (never "not found" for a file of the commit). */
+async function readWidening(absolute: string, relative: string, widening: SparseWidening): Promise<{ buffer: Buffer } | { directory: true }> {
+  try {
+    return await readNoFollow(absolute);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !(await widening.bringInFile(relative))) throw err;
+    return readNoFollow(absolute);
+  }
+}
+
+export function registerFileTools(
+  server: McpServer,
+  guard: PathGuard,
+  limits: FileToolLimits = DEFAULT_FILE_TOOL_LIMITS,
+  widening: SparseWidening = new SparseWidening(guard.root),
+): void {
   server.registerTool(
     'read_file',
     {
@@ -90,7 +106,7 @@ export function registerFileTools(server: McpServer, guard: PathGuard, limits: F
       (a) => `cannot read "${a.path}"`,
       async ({ path: requested }) => {
         const { absolute, relative } = await guard.resolve(requested);
-        const read = await readNoFollow(absolute);
+        const read = await readWidening(absolute, relative, widening);
         if ('directory' in read) return errorResult(`"${requested}" is a directory; use list_files`);
         const buffer = read.buffer;
         if (isBinary(buffer)) return errorResult(`"${relative}" is a binary file (${buffer.length} bytes); not shown`);
@@ -148,15 +164,23 @@ export function registerFileTools(server: McpServer, guard: PathGuard, limits: F
     guarded(
       (a) => `cannot list "${a.path ?? '.'}"`,
       async ({ path: requested, glob }) => {
-        const { absolute } = await guard.resolve(requested ?? '');
-        const stat = await fs.stat(absolute);
-        if (!stat.isDirectory()) return errorResult(`"${requested}" is not a folder`);
+        const { absolute, relative } = await guard.resolve(requested ?? '');
+        const stat = await fs.stat(absolute).catch(async (err: unknown) => {
+          // A folder a sparse lease did not check out is listed from the commit.
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT' && (await widening.isHiddenDir(relative))) return undefined;
+          throw err;
+        });
+        if (stat && !stat.isDirectory()) return errorResult(`"${requested}" is not a folder`);
         const matches = globMatcher(glob);
+        const paths: string[] = [];
+        if (stat) for await (const entry of walkFiles(guard.root, absolute)) paths.push(entry.relative);
+        for (const hidden of await widening.hiddenUnder(relative)) if (!hidden.path.split('/').includes('node_modules')) paths.push(hidden.path);
+        paths.sort();
         const found: string[] = [];
         let more = 0;
-        for await (const entry of walkFiles(guard.root, absolute)) {
-          if (!matches(entry.relative)) continue;
-          if (found.length < limits.maxListEntries) found.push(entry.relative);
+        for (const p of paths) {
+          if (!matches(p)) continue;
+          if (found.length < limits.maxListEntries) found.push(p);
           else more++;
         }
         if (found.length === 0) return textResult('(no files)');
@@ -189,6 +213,17 @@ export function registerFileTools(server: McpServer, guard: PathGuard, limits: F
         const matches = globMatcher(glob);
         const lines: string[] = [];
         let truncated = false;
+        /** Adds the matching lines of one file; false once the match limit is reached. */
+        const searchBuffer = (relative: string, buffer: Buffer): boolean => {
+          const fileLines = buffer.toString('utf8').split(/\r?\n/);
+          for (let i = 0; i < fileLines.length; i++) {
+            if (!regex.test(fileLines[i])) continue;
+            if (lines.length >= limits.maxSearchMatches) return false;
+            const line = fileLines[i].length > limits.maxLineChars ? `${fileLines[i].slice(0, limits.maxLineChars)}…` : fileLines[i];
+            lines.push(`${relative}:${i + 1}: ${line}`);
+          }
+          return true;
+        };
         outer: for await (const entry of walkFiles(guard.root, guard.root)) {
           if (!matches(entry.relative)) continue;
           // Secrets are read only with read_file, after approval: never swept up by a search.
@@ -206,15 +241,18 @@ export function registerFileTools(server: McpServer, guard: PathGuard, limits: F
           if (!stat?.isFile() || stat.size > limits.maxSearchFileBytes) continue;
           const buffer = await fs.readFile(entry.absolute).catch(() => undefined);
           if (!buffer || isBinary(buffer)) continue;
-          const fileLines = buffer.toString('utf8').split(/\r?\n/);
-          for (let i = 0; i < fileLines.length; i++) {
-            if (!regex.test(fileLines[i])) continue;
-            if (lines.length >= limits.maxSearchMatches) {
-              truncated = true;
-              break outer;
-            }
-            const line = fileLines[i].length > limits.maxLineChars ? `${fileLines[i].slice(0, limits.maxLineChars)}…` : fileLines[i];
-            lines.push(`${entry.relative}:${i + 1}: ${line}`);
+          if (!searchBuffer(entry.relative, buffer)) {
+            truncated = true;
+            break outer;
+          }
+        }
+        // Files a sparse lease left out are searched in the object store, without checking them out.
+        const hidden = truncated ? [] : (await widening.hiddenUnder('')).filter((f) => matches(f.path) && !isSecretBearingPath(f.path) && !f.path.split('/').includes('node_modules'));
+        for await (const file of widening.contents(hidden, limits.maxSearchFileBytes)) {
+          if (isBinary(file.buffer)) continue;
+          if (!searchBuffer(file.path, file.buffer)) {
+            truncated = true;
+            break;
           }
         }
         if (lines.length === 0) return textResult('(no matches)');

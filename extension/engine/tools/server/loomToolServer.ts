@@ -2,6 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { registerCommandTool } from './commandTool';
 import { DEFAULT_FILE_TOOL_LIMITS, registerFileTools, type FileToolLimits } from './fileTools';
 import type { PathGuard } from './pathGuard';
+import { SparseWidening } from './sparseWidening';
 
 export interface LoomToolServerOptions {
   guard: PathGuard;
@@ -21,8 +22,10 @@ export const LOOM_TOOL_NAMES = ['read_file', 'write_file', 'list_files', 'search
 /** Loom's own MCP server: workspace-confined file and search tools and commands. */
 export function createLoomToolServer(options: LoomToolServerOptions): McpServer {
   const server = new McpServer({ name: LOOM_TOOL_SERVER_NAME, version: '0.1.0' }, { capabilities: { tools: {} } });
-  registerFileTools(server, options.guard, options.limits ?? DEFAULT_FILE_TOOL_LIMITS);
+  const widening = new SparseWidening(options.guard.root);
+  registerFileTools(server, options.guard, options.limits ?? DEFAULT_FILE_TOOL_LIMITS, widening);
   registerCommandTool(server, {
+    widening,
     root: options.guard.root,
     timeoutMs: options.commandTimeoutMs,
     maxOutputChars: options.maxCommandOutputChars ?? 32_000,
