@@ -50,6 +50,13 @@ export const McpSupervisionSchema = z.object({
 });
 export type McpSupervision = z.infer<typeof McpSupervisionSchema>;
 
+/** Tool-result elision: results older than `keepTurns` turns become stubs, the boundary moving `blockTurns` turns at a time. */
+export const ElisionSchema = z.union([
+  z.literal(false),
+  z.object({ keepTurns: z.number().int().nonnegative(), blockTurns: z.number().int().positive(), minChars: z.number().int().nonnegative() }),
+]);
+export type Elision = z.infer<typeof ElisionSchema>;
+
 export const ImplementJobSchema = z.object({
   /** A merger is an implementor whose task is resolving conflict markers in its lease; a test author's is writing the task's acceptance tests. */
   role: z.enum(['testAuthor', 'implementor', 'merger']),
@@ -68,6 +75,8 @@ export const ImplementJobSchema = z.object({
   maxTurns: z.number().int().positive(),
   /** The model's context window: older tool results are compacted before the prompt reaches it. */
   contextWindowTokens: z.number().int().positive().default(128_000),
+  /** How old tool results are cut to stubs (engine/agents/elideToolResults.ts); absent: the defaults; false: never (the full history is resent). */
+  elision: ElisionSchema.optional(),
   /** Findings of a failed verification, for the one retry. */
   findings: z.array(FindingSchema).default([]),
   /** The conversation to resume from (the last checkpoint), empty for a fresh start. */

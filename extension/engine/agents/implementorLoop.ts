@@ -12,6 +12,7 @@ import { modelErrorOutcome } from './modelErrorOutcome';
 import { completeToolCalls } from './completeToolCalls';
 import { LoopDetector } from './loopDetector';
 import { compactContext } from './compactContext';
+import { DEFAULT_ELISION, elideToolResults } from './elideToolResults';
 import { testAuthorMessages } from './testAuthorPrompt';
 import { findingsMessage, implementorMessages, mergerMessages, NUDGE_REPEATING, NUDGE_USE_TOOLS } from './implementorPrompt';
 
@@ -59,6 +60,8 @@ export async function runImplementor(job: ImplementJob, deps: ImplementorDeps): 
   for (let turn = 1; turn <= job.maxTurns; turn++) {
     if (deps.signal.aborted) return end('stopped', String(deps.signal.reason ?? 'stopped'), 'stop');
     for (const notice of deps.takeNotices?.() ?? []) messages.push({ role: 'user', content: notice });
+    // Old tool results become stubs a block of turns at a time; the pinned prefix and the latest file contents stay.
+    if (job.elision !== false) elideToolResults(messages, job.elision ?? DEFAULT_ELISION);
     const compacted = compactContext(messages, job.contextWindowTokens);
     if (compacted) deps.emit({ type: 'agent/didWarn', ...ref, kind: 'compaction', message: `${compacted} older tool result(s) cut to fit the ${job.contextWindowTokens}-token context window` });
 

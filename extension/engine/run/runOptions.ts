@@ -1,4 +1,4 @@
-import type { McpServerConfig, McpSupervision, ModelEndpoint } from '../../protocol/workerMessages';
+import type { Elision, McpServerConfig, McpSupervision, ModelEndpoint } from '../../protocol/workerMessages';
 import type { CoverageRule, Plan } from '../../protocol/plan';
 import type { HostModelFactory } from './agentLauncher';
 import { DEFAULT_ACTION_POLICY, type ActionPolicy } from '../../protocol/policy';
@@ -32,6 +32,8 @@ export interface RunOptions {
   maxTurns: number;
   /** The model's context window; older tool results are compacted to stay within it. Default 128k. */
   contextWindowTokens?: number;
+  /** How implementors cut old tool results to stubs (default: engine/agents/elideToolResults.ts DEFAULT_ELISION); false: never. */
+  elision?: Elision;
   /** argv[0] values agents and the verifier may run. */
   commandAllowlist: string[];
   lintCommand: string[] | null;

@@ -113,6 +113,7 @@ async function implementAndVerify(
           budgetTokens: Math.max(1, budget.remaining),
           maxTurns: ctx.options.maxTurns,
           contextWindowTokens: ctx.options.contextWindowTokens ?? DEFAULT_CONTEXT_WINDOW,
+          elision: ctx.options.elision,
           findings,
           resumeMessages,
           resumeNotes,
