@@ -123,6 +123,10 @@ export const VerifyJobSchema = z.object({
   headCommit: z.string(),
   /** Folder in which the verifier makes its own worktrees. */
   scratchDir: z.string(),
+  /** The task's verifier checkout, reset between commits and kept across its verify rounds (removed when the task ends); absent: a throwaway one in scratchDir. */
+  worktree: z.string().optional(),
+  /** The run's cache of start-commit test runs (verify/baseResults.ts); absent: the start commit is run every time. */
+  baseRunsDir: z.string().optional(),
   endpoint: ModelEndpointSchema,
   budgetTokens: z.number().int().positive(),
   commandAllowlist: z.array(z.string()),

@@ -15,6 +15,8 @@ import { authorAcceptanceTests } from './testAuthoring';
 import type { TaskResumePoint } from './resumePoint';
 import { inDoubtMessage } from './effectReconciliation';
 import { rewindToCheckpoint } from '../workspace/checkpoint';
+import { removeScratchWorktree } from '../verify/scratchWorktree';
+import * as path from 'node:path';
 
 export type TaskEnd = { ok: true; headCommit: string } | { ok: false; reason: string };
 
@@ -46,7 +48,15 @@ export async function runTask(
     return end;
   } finally {
     ctx.conflicts?.ended(task.id, verified);
+    // Its verifier checkout is not needed any more; removed beside what comes next, not before it
+    // (a removal the run's end finds unfinished is repeated there: leases.removeAll inside scratch).
+    void removeScratchWorktree(ctx.options.repo, verifierWorktree(ctx, task.id)).catch(() => undefined);
   }
+}
+
+/** The task's one verifier checkout, reset between commits and kept across its verify rounds (verify/verifierWorktree.ts). */
+function verifierWorktree(ctx: RunContext, taskId: string): string {
+  return path.join(ctx.paths.scratch, `verifier-${taskId}`);
 }
 
 async function implementAndVerify(
@@ -204,6 +214,9 @@ async function verify(
       startCommit: input.startCommit,
       headCommit: input.headCommit,
       scratchDir: ctx.paths.scratch,
+      worktree: verifierWorktree(ctx, task.id),
+      // Start-commit runs are shared by the task's rounds and by tasks that start from the same commit.
+      baseRunsDir: path.join(ctx.paths.runDir, 'base-runs'),
       endpoint,
       budgetTokens: ctx.options.budgets.verifyTokens,
       commandAllowlist: ctx.options.commandAllowlist,

@@ -27,12 +27,15 @@ export interface CommandCheckOptions {
   sandboxFor?: (dir: string) => CommandSandbox | undefined;
 }
 
-export interface FailToPassInput extends CommandCheckOptions {
-  /** A checkout of the task's start commit. */
-  baseDir: string;
+/** The start-commit side: a checkout to run the command in once, or that run already made (verifyTask's base phase, or the run's cache). */
+export type FailToPassBase = { baseDir: string } | { baseResult: CommandResult; /** It came from the run's cache (an earlier round or task). */ cached?: boolean };
+
+export type FailToPassInput = FailToPassOptions & FailToPassBase;
+
+interface FailToPassOptions extends CommandCheckOptions {
   /** A checkout of the task branch (with the verifier's pristine tests). */
   branchDir: string;
-  /** Extra runs on the branch after the first, to tell a flaky test from a fix. */
+  /** Extra runs on the branch after a first pass, to tell a flaky test from a fix (the first failure ends them). */
   reruns: number;
   /** Tests the check names (as the runner reports them); absent: the ones that fail on the start commit. */
   testNames?: readonly string[];
@@ -55,7 +58,8 @@ function fileOf(options: CommandCheckOptions): { file?: string } {
   return options.testFiles?.length ? { file: options.testFiles[0] } : {};
 }
 
-function notAllowed(err: CommandNotAllowedError): CheckOutcome {
+/** A check whose command is not on the allowlist: a finding, nothing run. */
+export function notAllowed(err: CommandNotAllowedError): CheckOutcome {
   return {
     passed: false,
     findings: [{ severity: 'error', rule: 'command/notAllowed', message: err.message }],
@@ -114,7 +118,8 @@ function failure(input: FailToPassInput, rule: string, message: string, result: 
  * Fail-to-pass, read from the test runner's own report, not only its exit code: on the start
  * commit at least one (named) test must run and fail for an assertion reason — a run that cannot
  * load, finds no tests or only throws proves nothing ("inconclusive") — and on the branch those
- * same tests must run and pass, on every one of `1 + reruns` runs (else it is flaky). Output no
+ * same tests must run and pass, on every one of `1 + reruns` runs (else it is flaky). The runs
+ * stop at the first failure: the verdict is known, and another run would only cost time. Output no
  * runner adapter recognises falls back to exit codes, with a warning saying so.
  */
 export function checkFailToPass(input: FailToPassInput): Promise<CheckOutcome> {
@@ -122,7 +127,7 @@ export function checkFailToPass(input: FailToPassInput): Promise<CheckOutcome> {
     const run = (cwd: string) =>
       runCommand(input.command, { cwd, timeoutMs: input.timeoutMs, allowlist: input.allowlist, signal: input.signal, sandbox: input.sandboxFor?.(cwd) });
     const findings: Finding[] = [];
-    const base = await run(input.baseDir);
+    const base = 'baseResult' in input ? input.baseResult : await run(input.baseDir);
     if (base.spawnError !== undefined) return failedToStart(base, 'base');
     const baseRead = readRun(input.command, base);
     const baseClass = classifyBaseRun(baseRead.report, input.testNames);
@@ -156,7 +161,7 @@ export function checkFailToPass(input: FailToPassInput): Promise<CheckOutcome> {
     }
     // The tests that failed on base are the ones the branch must make pass (or the check's own names).
     const followed = input.testNames?.length ? [...input.testNames] : [...baseClass.failedForAssertion, ...(newCode ? baseClass.failedWithError : [])].map((t) => t.name);
-    const baseDetail = !baseRead.report ? `base: ${describeExit(base)}` : newCode ? `base: fails because the code it tests is new (${baseClass.reason})` : `base: ${baseClass.reason}`;
+    const baseDetail = ('cached' in input && input.cached ? 'cached ' : '') + (!baseRead.report ? `base: ${describeExit(base)}` : newCode ? `base: fails because the code it tests is new (${baseClass.reason})` : `base: ${baseClass.reason}`);
 
     const runs: { result: CommandResult; passed: boolean; why: string; failures: string }[] = [];
     for (let i = 0; i <= input.reruns; i++) {
@@ -167,7 +172,7 @@ export function checkFailToPass(input: FailToPassInput): Promise<CheckOutcome> {
       const passed = commandPassed(r) && (read.report === null || cls.verdict === 'passes');
       const why = !commandPassed(r) ? (read.report ? cls.reason : describeExit(r)) : read.report && cls.verdict !== 'passes' ? `it exits 0 but ${cls.reason}` : cls.reason;
       runs.push({ result: r, passed, why, failures: read.failures });
-      if (input.signal?.aborted) break;
+      if (!passed || input.signal?.aborted) break;
     }
     const passes = runs.filter((r) => r.passed).length;
     const detail = `${baseDetail}; branch: ${passes}/${runs.length} runs passed`;

@@ -9,27 +9,36 @@ import type { VerifyJob } from '../../protocol/workerMessages';
 import type { ModelProvider } from '../models/modelProvider';
 import type { CheckReport } from './checkReport';
 import { checkClaims } from './claimsCheck';
-import { checkFailToPass, checkLint, checkPassToPass, type CheckOutcome } from './failToPass';
+import { checkFailToPass, checkLint, checkPassToPass, notAllowed, type CheckOutcome } from './failToPass';
 import { changedFiles, diffNameStatus, diffText, resolveCommit } from './gitDiff';
 import { judge, type JudgmentRound } from './judgment';
 import { restorePristineTests } from './pristineTests';
 import { checkScope, scopeSummary } from './scopeCheck';
 import { countOf } from '../../protocol/views/plural';
-import { addScratchWorktree, type ScratchWorktree } from './scratchWorktree';
+import { removeScratchWorktree } from './scratchWorktree';
 import { detectTestEdits } from './testEdits';
 import type { SandboxSpec } from '../../protocol/sandbox';
-import { agentEnvironment } from '../sandbox/agentEnvironment';
-import { prepareDependencyMounts } from '../sandbox/dependencyMounts';
 import { removeTree } from '../sandbox/removeTree';
-import { runSetupRecipe } from '../sandbox/setupRecipe';
-import { writeMaskedGitConfig } from '../sandbox/gitConfigMask';
-import { sandboxRunner } from '../sandbox/sandboxRunner';
-import { gitOut } from '../workspace/git';
-import type { CommandSandbox } from './runCommand';
+import { CommandNotAllowedError, runCommand, type CommandSandbox } from './runCommand';
+import { commandKey, readBaseRuns, uniqueCommands, writeBaseRun } from './baseResults';
+import { openVerifierWorktree, type VerifierWorktree } from './verifierWorktree';
+import { checkoutConfinement, setUpCheckout } from './verifierCheckout';
 
 export type VerifyTaskInput = Pick<
   VerifyJob,
-  'spec' | 'task' | 'result' | 'repo' | 'startCommit' | 'headCommit' | 'scratchDir' | 'commandAllowlist' | 'lintCommand' | 'flakeReruns' | 'commandTimeoutMs'
+  | 'spec'
+  | 'task'
+  | 'result'
+  | 'repo'
+  | 'startCommit'
+  | 'headCommit'
+  | 'scratchDir'
+  | 'worktree'
+  | 'baseRunsDir'
+  | 'commandAllowlist'
+  | 'lintCommand'
+  | 'flakeReruns'
+  | 'commandTimeoutMs'
 > & {
   /** Characters of the diff the judgment sees (head and tail). */
   maxDiffChars?: number;
@@ -69,9 +78,12 @@ function hasError(findings: readonly Finding[]): boolean {
 }
 
 /**
- * Verifies one task branch against its start commit: test edits, the verifier's pristine tests,
- * the task's acceptance checks in order, the configured lint command, scope and claims, then the
- * model judgment if every deterministic check passed. The two scratch worktrees are always removed.
+ * Verifies one task branch against its start commit: test edits, the start commit's runs of the
+ * fail-to-pass commands (from the run's cache when an earlier round or task made them), the
+ * verifier's pristine tests, the task's acceptance checks in order, the configured lint command,
+ * scope and claims, then the model judgment if every deterministic check passed. Everything runs in
+ * one checkout, reset from the start commit to the branch head (verifierWorktree.ts): kept for the
+ * task's next round when `input.worktree` names it, else a throwaway one, always removed.
  */
 export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = {}): Promise<VerifyTaskOutput> {
   const { signal } = deps;
@@ -92,38 +104,17 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
   const acceptance: AcceptanceCheck[] = input.task.acceptance;
   const testFiles = [...new Set(acceptance.flatMap((c) => (c.kind === 'failToPass' ? c.testFiles : [])))];
   const addedFiles = (await diffNameStatus(input.repo, start, head)).filter((f) => f.status === 'A').map((f) => f.path);
-  const sandboxes = new Map<string, CommandSandbox>();
+  let branchSandbox: CommandSandbox | undefined;
   const confined = input.sandbox !== undefined && input.sandbox.spec.kind !== 'none';
   const allowlist = acceptanceAllowlist(input.commandAllowlist, confined);
-  const commandOptions = { timeoutMs: input.commandTimeoutMs, allowlist, signal, sandboxFor: (dir: string) => sandboxes.get(dir) };
+  const commandOptions = { timeoutMs: input.commandTimeoutMs, allowlist, signal, sandboxFor: () => branchSandbox };
 
   await fs.mkdir(input.scratchDir, { recursive: true });
   const scratch = await fs.mkdtemp(path.join(input.scratchDir, `verify-${input.task.id}-`));
-  const worktrees: ScratchWorktree[] = [];
+  let worktree: VerifierWorktree | undefined;
   try {
-    const branch = await addScratchWorktree(input.repo, scratch, 'head', head);
-    worktrees.push(branch);
-    let base: ScratchWorktree | undefined;
-    if (acceptance.some((c) => c.kind === 'failToPass')) {
-      base = await addScratchWorktree(input.repo, scratch, 'start', start);
-      worktrees.push(base);
-    }
-    if (input.sandbox && input.sandbox.spec.kind !== 'none') {
-      const { spec, runId, agentId } = input.sandbox;
-      const gitCommonDir = path.resolve(input.repo, await gitOut(input.repo, ['rev-parse', '--git-common-dir']));
-      const gitConfigMask = await writeMaskedGitConfig(gitCommonDir, path.join(scratch, 'git-config'));
-      for (const wt of worktrees) {
-        const dependencies = await prepareDependencyMounts(input.repo, wt.dir, `${wt.dir}-deps`, { copyOnWrite: spec.unshare !== undefined });
-        sandboxes.set(wt.dir, {
-          runner: sandboxRunner(spec),
-          confinement: { writable: [wt.dir], readable: [], dependencies, network: 'loopback', gitCommonDir, gitConfigMask },
-          env: agentEnvironment({ runId, agentId }),
-        });
-      }
-    }
-
-    // 1. Reward-hacking guard: edited or deleted tests and test configuration.
     const commands = [...acceptance.map((c) => c.command), ...(input.lintCommand?.length ? [input.lintCommand] : [])];
+    // 1. Reward-hacking guard: edited or deleted tests and test configuration (from git objects: no checkout).
     const edits = await detectTestEdits(input.repo, start, head, testFiles, { fileScope: input.task.fileScope, commands });
     const edited = edits.filter((f) => f.rule === 'tests/edited').length;
     const added = edits.filter((f) => f.rule === 'tests/added').length;
@@ -134,8 +125,35 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
       detail: `${countOf(edited, 'existing test file')} edited or deleted, ${added} added, ${countOf(configs, 'test configuration change')}`,
     });
 
-    // 2. The verifier's own copy of the tests in the branch checkout.
-    const pristine = await restorePristineTests({ dir: branch.dir, startCommit: start, testFiles, commands });
+    // 2. The start commit's runs of the fail-to-pass commands: from the run's cache, else made in
+    //    the verifier's one checkout at the start commit, which is then reset to the branch head.
+    const failToPassCommands = acceptance.flatMap((c) => (c.kind === 'failToPass' ? [c.command] : []));
+    const baseKey = (command: readonly string[]) => ({ startCommit: start, command, setup: input.setup ?? null, sandbox: input.sandbox?.spec.kind ?? 'none', timeoutMs: input.commandTimeoutMs });
+    const baseRuns = await readBaseRuns(input.baseRunsDir, failToPassCommands, baseKey);
+    const toRun = uniqueCommands(failToPassCommands).filter((c) => !baseRuns.has(commandKey(c)));
+    const dir = input.worktree ?? path.join(scratch, 'checkout');
+    worktree = await openVerifierWorktree(input.repo, dir, toRun.length > 0 ? start : head);
+    const confine = await checkoutConfinement(input, scratch);
+    if (toRun.length > 0) {
+      const sandbox = await confine(dir, 'start');
+      const setUp = input.setup ? await setUpCheckout(input.setup, dir, 'start commit', sandbox, signal) : null;
+      if (setUp) report(setUp.check, setUp.outcome);
+      for (const command of toRun) {
+        throwIfAborted(signal);
+        const result = await runCommand(command, { cwd: dir, timeoutMs: input.commandTimeoutMs, allowlist, signal, sandbox }).catch((err: unknown) => {
+          if (err instanceof CommandNotAllowedError) return err;
+          throw err;
+        });
+        throwIfAborted(signal); // a command killed by cancellation is not a base run
+        baseRuns.set(commandKey(command), { result, cached: false });
+        if (input.baseRunsDir && !(result instanceof Error) && (setUp?.outcome.passed ?? true)) await writeBaseRun(input.baseRunsDir, baseKey(command), result);
+      }
+      await worktree.resetTo(head);
+    }
+    branchSandbox = await confine(dir, 'head');
+
+    // 3. The verifier's own copy of the tests in the branch checkout.
+    const pristine = await restorePristineTests({ dir, startCommit: start, testFiles, commands });
     report('pristineTests', {
       passed: pristine.missingAtStart.length === 0,
       findings: pristine.missingAtStart.map((file) => ({
@@ -147,48 +165,43 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
       detail: pristine.summary,
     });
 
-    // 3. The repository's setup recipe in each checkout, as the implementor's lease had it (after the
-    //    restore, so it builds with the start commit's configuration).
+    // The repository's setup recipe, as the implementor's lease had it (after the restore, so it
+    // builds with the start commit's configuration).
     if (input.setup) {
-      for (const wt of worktrees) {
-        throwIfAborted(signal);
-        const outcome = await runSetupRecipe(input.setup, wt.dir, sandboxes.get(wt.dir), signal);
-        const where = wt === branch ? 'branch' : 'start commit';
-        report(`setup (${where} checkout)`, {
-          passed: outcome.passed,
-          findings: outcome.passed
-            ? []
-            : [{ severity: 'error', rule: 'setup/failed', message: `the setup recipe failed in the ${where} checkout (${outcome.exitCode === null ? 'killed' : `exit ${outcome.exitCode}`}), so its tests cannot be trusted`, evidence: outcome.output.slice(-1500) }],
-          detail: `${outcome.passed ? 'ok' : 'failed'} in ${(outcome.durationMs / 1000).toFixed(1)} s`,
-        });
-      }
+      const setUp = await setUpCheckout(input.setup, dir, 'branch', branchSandbox, signal);
+      report(setUp.check, setUp.outcome);
     }
-
 
     // 4. The task's acceptance checks, in order.
     for (const check of acceptance) {
       throwIfAborted(signal);
       switch (check.kind) {
-        case 'failToPass':
+        case 'failToPass': {
+          const base = baseRuns.get(commandKey(check.command));
+          if (base === undefined) throw new Error(`no start-commit run of ${check.command.join(' ')}`);
           report(
             label('failToPass', check.command),
-            await checkFailToPass({
-              ...commandOptions,
-              command: check.command,
-              testFiles: check.testFiles,
-              ...(check.testNames ? { testNames: check.testNames } : {}),
-              addedFiles,
-              baseDir: (base as ScratchWorktree).dir,
-              branchDir: branch.dir,
-              reruns: input.flakeReruns,
-            }),
+            base.result instanceof CommandNotAllowedError
+              ? notAllowed(base.result)
+              : await checkFailToPass({
+                  ...commandOptions,
+                  command: check.command,
+                  testFiles: check.testFiles,
+                  ...(check.testNames ? { testNames: check.testNames } : {}),
+                  addedFiles,
+                  baseResult: base.result,
+                  cached: base.cached,
+                  branchDir: dir,
+                  reruns: input.flakeReruns,
+                }),
           );
           break;
+        }
         case 'passToPass':
-          report(label('passToPass', check.command), await checkPassToPass({ ...commandOptions, command: check.command, dir: branch.dir }));
+          report(label('passToPass', check.command), await checkPassToPass({ ...commandOptions, command: check.command, dir }));
           break;
         case 'lint':
-          report(label('lint', check.command), await checkLint({ ...commandOptions, command: check.command, dir: branch.dir }));
+          report(label('lint', check.command), await checkLint({ ...commandOptions, command: check.command, dir }));
           break;
         default: {
           const never: never = check;
@@ -200,7 +213,7 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
     // 5. The run's configured lint command.
     if (input.lintCommand && input.lintCommand.length > 0) {
       throwIfAborted(signal);
-      report(label('lint', input.lintCommand), await checkLint({ ...commandOptions, command: input.lintCommand, dir: branch.dir }));
+      report(label('lint', input.lintCommand), await checkLint({ ...commandOptions, command: input.lintCommand, dir }));
     }
 
     // 6. Scope and handoff claims against the actual diff.
@@ -241,7 +254,8 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
 
     return { passed: !hasError(findings), findings, checks, judged, usage };
   } finally {
-    for (const wt of worktrees.reverse()) await wt.remove().catch(() => undefined);
+    // A kept checkout stays for the task's next round; a throwaway one goes now.
+    if (worktree && input.worktree === undefined) await removeScratchWorktree(input.repo, worktree.dir);
     removeTree(scratch);
   }
 }
