@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { ToolRegistry } from './stdioToolServer';
 import { runProcess, type ProcessOutcome } from '../../process/runProcess';
 import { reapOrphans } from '../../process/reapOrphans';
 import { errorResult, textResult } from './results';
@@ -47,7 +46,7 @@ function describe(argv: string[], outcome: ProcessOutcome, timeoutMs: number): s
  * policy gate in the agent's worker, with approvals); what a program can reach is decided by the
  * sandbox this server runs in. This server only runs the argv, without a shell.
  */
-export function registerCommandTool(server: McpServer, options: CommandToolOptions): void {
+export function registerCommandTool(server: ToolRegistry, options: CommandToolOptions): void {
   server.registerTool(
     'run_command',
     {
@@ -55,7 +54,7 @@ export function registerCommandTool(server: McpServer, options: CommandToolOptio
         `Run a program in the workspace root without a shell (argv form, e.g. ["npm","test"]). ` +
         `Timeout ${options.timeoutMs} ms; output is truncated. Only loopback networking is available.`,
       inputSchema: {
-        command: z.array(z.string()).min(1).describe('program and its arguments, e.g. ["npm", "test"]'),
+        command: { type: 'string[]', minItems: 1, description: 'program and its arguments, e.g. ["npm", "test"]' },
       },
       annotations: { openWorldHint: false },
     },

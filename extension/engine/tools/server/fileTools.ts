@@ -1,8 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
-import { z } from 'zod';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { ToolRegistry } from './stdioToolServer';
 import { PathError, type PathGuard } from './pathGuard';
 import { errorResult, guarded, textResult } from './results';
 import { walkFiles } from './walk';
@@ -90,7 +89,7 @@ async function readWidening(absolute: string, relative: string, widening: Sparse
 }
 
 export function registerFileTools(
-  server: McpServer,
+  server: ToolRegistry,
   guard: PathGuard,
   limits: FileToolLimits = DEFAULT_FILE_TOOL_LIMITS,
   widening: SparseWidening = new SparseWidening(guard.root),
@@ -99,7 +98,7 @@ export function registerFileTools(
     'read_file',
     {
       description: 'Read a UTF-8 text file of the workspace. `path` is relative to the workspace root.',
-      inputSchema: { path: z.string().describe('file path relative to the workspace root') },
+      inputSchema: { path: { type: 'string', description: 'file path relative to the workspace root' } },
       annotations: { readOnlyHint: true },
     },
     guarded(
@@ -125,8 +124,8 @@ export function registerFileTools(
       description:
         'Create or overwrite a UTF-8 text file in the workspace (parent folders are created). `path` is relative to the workspace root.',
       inputSchema: {
-        path: z.string().describe('file path relative to the workspace root'),
-        content: z.string().describe('the complete new content of the file'),
+        path: { type: 'string', description: 'file path relative to the workspace root' },
+        content: { type: 'string', description: 'the complete new content of the file' },
       },
       annotations: { destructiveHint: true, idempotentHint: true },
     },
@@ -156,8 +155,8 @@ export function registerFileTools(
       description:
         'List files recursively (skips .git and node_modules). `path` is a folder relative to the workspace root (default: the root); `glob` filters paths (e.g. "**/*.ts", or "*.md" for any folder).',
       inputSchema: {
-        path: z.string().optional().describe('folder relative to the workspace root; default the root'),
-        glob: z.string().optional().describe('picomatch glob matched against the path from the root'),
+        path: { type: 'string', optional: true, description: 'folder relative to the workspace root; default the root' },
+        glob: { type: 'string', optional: true, description: 'picomatch glob matched against the path from the root' },
       },
       annotations: { readOnlyHint: true },
     },
@@ -196,8 +195,8 @@ export function registerFileTools(
       description:
         'Search text files of the workspace for a JavaScript regular expression (skips .git, node_modules, binary files and files that commonly hold secrets such as .env). Returns `path:line: text` lines. `glob` filters the files searched.',
       inputSchema: {
-        pattern: z.string().min(1).describe('JavaScript regular expression (no slashes or flags)'),
-        glob: z.string().optional().describe('picomatch glob matched against the path from the root'),
+        pattern: { type: 'string', minLength: 1, description: 'JavaScript regular expression (no slashes or flags)' },
+        glob: { type: 'string', optional: true, description: 'picomatch glob matched against the path from the root' },
       },
       annotations: { readOnlyHint: true },
     },

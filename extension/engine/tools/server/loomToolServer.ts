@@ -1,7 +1,7 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { registerCommandTool } from './commandTool';
 import { DEFAULT_FILE_TOOL_LIMITS, registerFileTools, type FileToolLimits } from './fileTools';
 import type { PathGuard } from './pathGuard';
+import { StdioToolServer } from './stdioToolServer';
 import { SparseWidening } from './sparseWidening';
 
 export interface LoomToolServerOptions {
@@ -20,8 +20,8 @@ export const LOOM_TOOL_SERVER_NAME = 'loom';
 export const LOOM_TOOL_NAMES = ['read_file', 'write_file', 'list_files', 'search', 'run_command'] as const;
 
 /** Loom's own MCP server: workspace-confined file and search tools and commands. */
-export function createLoomToolServer(options: LoomToolServerOptions): McpServer {
-  const server = new McpServer({ name: LOOM_TOOL_SERVER_NAME, version: '0.1.0' }, { capabilities: { tools: {} } });
+export function createLoomToolServer(options: LoomToolServerOptions): StdioToolServer {
+  const server = new StdioToolServer({ name: LOOM_TOOL_SERVER_NAME, version: '0.1.0' });
   const widening = new SparseWidening(options.guard.root);
   registerFileTools(server, options.guard, options.limits ?? DEFAULT_FILE_TOOL_LIMITS, widening);
   registerCommandTool(server, {

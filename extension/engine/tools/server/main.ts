@@ -2,7 +2,6 @@
 //   node dist/tools/loomToolServer.js --root <worktree> [--command-timeout-ms N] [--reap-orphans]
 // It runs inside the agent's sandbox; which commands may run is decided before a call reaches it.
 // stdout carries the protocol; diagnostics go to stderr.
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { parseServerArgs } from './args';
 import { createLoomToolServer } from './loomToolServer';
 import { PathGuard } from './pathGuard';
@@ -34,7 +33,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown(0));
   process.on('uncaughtException', (err) => process.stderr.write(`loom tool server: uncaught ${err.stack ?? err}\n`));
   process.on('unhandledRejection', (err) => process.stderr.write(`loom tool server: unhandled ${String(err)}\n`));
-  await server.connect(new StdioServerTransport());
+  server.connect();
   process.stderr.write(`loom tool server: root ${guard.root}${args.reapOrphans ? ', reaping orphans' : ''}\n`);
 }
 
