@@ -12,8 +12,10 @@ import { gitOut } from './git';
  * file under the named directories. No config file is written: the worktree's own
  * `info/sparse-checkout` holds the cone, and the commands that apply it get `SPARSE_CONFIG` with `-c`
  * (`git sparse-checkout` would set `extensions.worktreeConfig` in the user's repository config).
+ * `index.sparse`: the index keeps one entry per left-out folder (half the checkout time on babel/babel);
+ * a git command run without these settings (a person's, the sandbox's) expands it in memory.
  */
-export const SPARSE_CONFIG: readonly string[] = ['core.sparseCheckout=true', 'core.sparseCheckoutCone=true'];
+export const SPARSE_CONFIG: readonly string[] = ['core.sparseCheckout=true', 'core.sparseCheckoutCone=true', 'index.sparse=true'];
 
 /**
  * The directories to check out for a task: the static prefix of each file-scope glob, and the folder of
