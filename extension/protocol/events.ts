@@ -169,7 +169,12 @@ export const EventBodySchema = z.discriminatedUnion('type', [
     ...agentRef,
     turn: z.number().int(),
     commit: z.string(),
-    /** The conversation up to this turn: with the commit, what a resume continues from. */
+    /**
+     * The conversation up to this turn, with the commit what a resume continues from: from index
+     * `messagesFrom` on, the earlier messages being the agent's previous checkpoint's (conversationAt in
+     * checkpointConversation.ts); without `messagesFrom`, all of it.
+     */
+    messagesFrom: z.number().int().nonnegative().optional(),
     messages: z.array(ChatMessageSchema),
   }),
   z.object({ type: z.literal('agent/didWarn'), ...agentRef, kind: z.string(), message: z.string() }),

@@ -11,6 +11,7 @@ import { TokenBudget } from './tokenBudget';
 import { modelErrorOutcome } from './modelErrorOutcome';
 import { completeToolCalls } from './completeToolCalls';
 import { LoopDetector } from './loopDetector';
+import { CheckpointDelta } from './checkpointDelta';
 import { compactContext } from './compactContext';
 import { DEFAULT_ELISION, elideToolResults } from './elideToolResults';
 import { testAuthorMessages } from './testAuthorPrompt';
@@ -43,6 +44,8 @@ export async function runImplementor(job: ImplementJob, deps: ImplementorDeps): 
   // What this agent has used; the provider (BudgetedProvider) is what enforces the limit.
   const spent = new TokenBudget(job.budgetTokens);
   const loops = new LoopDetector();
+  // Each checkpoint journals only what is new in the conversation, not all of it again.
+  const journaledConversation = new CheckpointDelta();
   const ref = { agentId: job.agentId, taskId: job.task.id };
   const opening = job.role === 'merger' ? mergerMessages : job.role === 'testAuthor' ? testAuthorMessages : implementorMessages;
   // A checkpoint taken between a tool call and its result is cut back to the last whole turn.
@@ -106,6 +109,8 @@ export async function runImplementor(job: ImplementJob, deps: ImplementorDeps): 
 
     let reported: TaskResult | null = null;
     let repeating = false;
+    // A turn of read-only calls cannot change the worktree: no checkpoint to take (its git commands are not free).
+    let mayHaveChanged = false;
     for (const call of response.toolCalls) {
       const verdict = loops.onToolCall(call.name, call.arguments);
       if (verdict === 'stop') {
@@ -115,6 +120,7 @@ export async function runImplementor(job: ImplementJob, deps: ImplementorDeps): 
       }
       if (verdict === 'nudge') repeating = true;
       const spec = deps.tools.specs.find((s) => s.name === call.name);
+      if (!spec?.readOnly) mayHaveChanged = true;
       if (spec && !spec.readOnly) {
         // A call that can change something: its intent is journaled under the key its tool/didCall completes.
         deps.emit({ type: 'effect/willApply', key: effectKey.tool(job.agentId, turn, call.id), kind: 'tool', ...ref, server: spec.server, what: `${call.name}(${call.arguments.slice(0, SUMMARY_LIMIT)})` });
@@ -143,7 +149,8 @@ export async function runImplementor(job: ImplementJob, deps: ImplementorDeps): 
       deps.emit({ type: 'agent/didWarn', ...ref, kind: 'loop', message: 'repeated tool call; nudging' });
       messages.push(NUDGE_REPEATING);
     }
-    await saveCheckpoint(turn);
+    // The reporting turn always commits: the result is the branch head, whatever a server's annotations claimed.
+    if (mayHaveChanged || reported) await saveCheckpoint(turn);
     if (reported) return end('completed', reported.summary, 'none', reported);
   }
   return end('iterationCap', `no result after ${job.maxTurns} turns`, 'retry');
@@ -152,6 +159,6 @@ export async function runImplementor(job: ImplementJob, deps: ImplementorDeps): 
     const commit = await deps.checkpoint(turn, () =>
       deps.emit({ type: 'effect/willApply', key: effectKey.checkpoint(job.agentId, turn), kind: 'checkpoint', ...ref, what: `checkpoint commit of turn ${turn}` }),
     );
-    if (commit) deps.emit({ type: 'checkpoint/didCommit', ...ref, turn, commit, messages: [...messages] });
+    if (commit) deps.emit({ type: 'checkpoint/didCommit', ...ref, turn, commit, ...journaledConversation.next(messages) });
   }
 }

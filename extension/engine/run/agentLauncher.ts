@@ -3,6 +3,7 @@ import type { AgentJob, McpSupervision, ModelEndpoint } from '../../protocol/wor
 import type { AgentRole } from '../../protocol/usage';
 import type { Disposable } from '../../base/disposable';
 import { AgentThread, type AgentEnd } from './agentProcess';
+import { WorkerPool } from './workerPool';
 import { ModelError, type ModelProvider } from '../models/modelProvider';
 import type { ModelGate } from '../models/modelGate';
 import { killProcessTree } from '../process/killProcessTree';
@@ -37,6 +38,8 @@ export class AgentLauncher implements Disposable {
   /** The live implementor of each task, by task id: notices go to it. */
   private readonly implementors = new Map<string, AgentThread>();
   private readonly mcpPids = new Map<string, number[]>();
+  /** Workers that load their bundle before an agent needs one. */
+  private readonly pool: WorkerPool;
 
   constructor(
     private readonly deps: {
@@ -55,8 +58,17 @@ export class AgentLauncher implements Disposable {
       agentHeapMb?: number;
       /** Admits every model call of every agent (run and dollar budgets, circuit breaker, rate limit) and holds agents while the run is paused. */
       gate?: RunGate;
+      /** Workers kept ready between agents (default 1). */
+      keepIdleWorkers?: number;
     },
-  ) {}
+  ) {
+    this.pool = new WorkerPool(deps.workerScript, { maxHeapMb: deps.agentHeapMb, keepIdle: deps.keepIdleWorkers ?? 1 });
+  }
+
+  /** Starts `count` workers now, ahead of the agents about to need them (while the coordinator plans, say). */
+  warm(count: number): void {
+    this.pool.warm(count);
+  }
 
   get running(): string[] {
     return [...this.live.keys()];
@@ -83,7 +95,7 @@ export class AgentLauncher implements Disposable {
     const startedAt = Date.now();
     const hostModel = this.deps.hostModel?.({ agentId: spec.agentId, role: spec.role, taskId: spec.taskId, attempt: spec.attempt });
     const thread = new AgentThread(
-      this.deps.workerScript,
+      this.pool.take(),
       this.withSupervision(spec.job(endpoint)),
       (event) => {
         if (event.type === 'mcp/didStart' || event.type === 'mcp/didRestart') this.mcpPids.set(spec.agentId, [...(this.mcpPids.get(spec.agentId) ?? []), event.pid]);
@@ -146,6 +158,7 @@ export class AgentLauncher implements Disposable {
 
   async dispose(): Promise<void> {
     await Promise.all([...this.live.values()].map((t) => t.stop('run disposed')));
+    await this.pool.dispose();
     for (const agentId of this.mcpPids.keys()) this.reapSubprocesses(agentId);
   }
 

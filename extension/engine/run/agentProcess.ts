@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startAgentWorker } from './workerPool';
 import type { EventBody } from '../../protocol/events';
 import { FromWorkerSchema, type AgentJob, type FromWorker, type ToWorker } from '../../protocol/workerMessages';
 import type { AgentOutcome, Usage } from '../../protocol/usage';
@@ -44,7 +45,8 @@ export class AgentThread implements Disposable {
   private readonly stopping = new AbortController();
 
   constructor(
-    workerScript: string,
+    /** The worker's bundle (a new worker is started), or a warm worker from the run's WorkerPool. */
+    worker: string | Worker,
     job: AgentJob,
     onEvent: (event: EventBody) => void,
     hostModel?: ModelProvider,
@@ -55,7 +57,7 @@ export class AgentThread implements Disposable {
     maxHeapMb?: number,
   ) {
     // The worker's own output (a stray console.log, a library's warning) reaches the terminal redacted too.
-    this.worker = new Worker(workerScript, { stdout: true, stderr: true, resourceLimits: maxHeapMb ? { maxOldGenerationSizeMb: maxHeapMb } : undefined });
+    this.worker = typeof worker === 'string' ? startAgentWorker(worker, maxHeapMb) : worker;
     this.threadId = this.worker.threadId;
     const redactor = workerOutputRedactor();
     this.worker.stdout.setEncoding('utf8').on('data', (text: string) => process.stdout.write(redactor.redact(text)));

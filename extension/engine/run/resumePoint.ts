@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../../protocol/chat';
 import type { RunEvent } from '../../protocol/events';
+import { CheckpointConversations } from '../../protocol/checkpointConversation';
 import type { Plan } from '../../protocol/plan';
 import type { Finding, TaskResult } from '../../protocol/taskResult';
 import { unfinishedEffects, type UnfinishedEffect } from '../../protocol/effects';
@@ -89,6 +90,8 @@ export function resumePoint(events: readonly RunEvent[]): ResumePoint {
     return t;
   };
   const implementors = new Set<string>();
+  // Checkpoints journal only what is new: each implementor's conversation is folded from its checkpoints.
+  const conversations = new CheckpointConversations();
   // Agents whose model calls count toward their task's budget, by agent id.
   const budgeted = new Map<string, string>();
   for (const e of events) {
@@ -126,7 +129,7 @@ export function resumePoint(events: readonly RunEvent[]): ResumePoint {
         break;
       }
       case 'checkpoint/didCommit':
-        if (e.taskId && implementors.has(e.agentId)) flight(e.taskId).checkpoint = { commit: e.commit, messages: e.messages };
+        if (e.taskId && implementors.has(e.agentId)) flight(e.taskId).checkpoint = { commit: e.commit, messages: conversations.add(e.agentId, e) };
         break;
       case 'task/didReport':
         flight(e.taskId).reported = { result: e.result, headCommit: e.headCommit };

@@ -226,7 +226,10 @@ export class RunCoordinator implements Disposable {
       agentHeapMb: this.options.agentHeapMb,
       hostModel: this.options.hostModel,
       modelByRole: this.options.verifierModel ? { verifier: this.options.verifierModel } : undefined,
+      keepIdleWorkers: Math.min(2, this.options.concurrency),
     });
+    // The coordinator's worker and the first wave's load while the run gets ready and the coordinator plans.
+    this.launcher.warm(this.options.concurrency + 1);
     this.leases = new LeaseManager({ repoDir: this.options.repo, root: paths.worktrees });
     const setup = await resolveSetupRecipe(this.options.repo, this.options.setupCommand);
     return {

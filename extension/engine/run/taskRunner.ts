@@ -1,4 +1,5 @@
 import type { ChatMessage } from '../../protocol/chat';
+import { CheckpointConversations } from '../../protocol/checkpointConversation';
 import type { Task } from '../../protocol/plan';
 import type { Finding, TaskResult } from '../../protocol/taskResult';
 import { TaskResultSchema } from '../../protocol/taskResult';
@@ -72,6 +73,7 @@ async function implementAndVerify(
   let resumeMessages: ChatMessage[] = resume?.checkpoint?.messages ?? [];
   let resumeNotes = resume?.inDoubt.length ? [inDoubtMessage(resume.inDoubt)] : [];
   let lastCheckpoint: ChatMessage[] = resumeMessages;
+  const conversations = new CheckpointConversations();
   let lastCheckpointCommit: string | null = resume?.checkpoint?.commit ?? null;
   let verifyRounds = resume?.verifyRounds ?? 0;
   let reported = resume?.reported ?? null;
@@ -132,7 +134,7 @@ async function implementAndVerify(
         }),
         onEvent: (event) => {
           if (event.type === 'checkpoint/didCommit') {
-            lastCheckpoint = event.messages;
+            lastCheckpoint = conversations.add(agentId, event);
             lastCheckpointCommit = event.commit;
             // Off the agent's path: the check runs beside it and is never awaited here.
             conflicts?.checkpoint(task.id, event.commit);

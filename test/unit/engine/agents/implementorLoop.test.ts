@@ -89,17 +89,28 @@ describe('engine/agents/implementorLoop', () => {
     assert.ok(end.usage.inputTokens > 0);
   });
 
+  it('takes no checkpoint after a turn of read-only calls, and always one on the reporting turn', async () => {
+    const turns: number[] = [];
+    const { end } = await run(
+      { name: 'ro', agents: [{ match: { role: 'implementor' }, turns: [{ toolCalls: [read] }, { toolCalls: [read] }, { toolCalls: [{ name: 'report_result', arguments: { status: 'done', summary: 'ok' } }] }] }] },
+      {},
+      async (turn) => {
+        turns.push(turn);
+        return null;
+      },
+    );
+    assert.equal(end.outcome.kind, 'completed');
+    assert.deepEqual(turns, [3]);
+  });
+
   it("says the coordinator's notices to the model at its next turn, once, after the last tool result", async () => {
-    const inbox: string[] = [];
     const scenario: ScenarioInput = {
       name: 'notice',
       agents: [{ match: { agent: 'impl-t-1' }, turns: [{ toolCalls: [read] }, { toolCalls: [read] }, { toolCalls: [{ name: 'report_result', arguments: { status: 'done', summary: 'ok' } }] }] }],
     };
-    // A notice arrives while the first turn's tool runs (as agent/notice does, between turns).
-    const { end } = await run(scenario, {}, async (turn) => {
-      if (turn === 1) inbox.push('Loom notice: task u changes the same lines: a.js lines 3');
-      return null;
-    }, () => inbox.splice(0));
+    // A notice arrives while the first turn's tool runs (as agent/notice does, between turns): the loop takes it before turn 2.
+    let taken = 0;
+    const { end } = await run(scenario, {}, async () => null, () => (++taken === 2 ? ['Loom notice: task u changes the same lines: a.js lines 3'] : []));
     assert.equal(end.outcome.kind, 'completed');
     const messagesOf = (i: number) => (JSON.parse(sim!.requests[i].body ?? '{}') as { messages: { role: string; content: string }[] }).messages;
     assert.ok(!messagesOf(0).some((m) => m.content?.startsWith('Loom notice')));

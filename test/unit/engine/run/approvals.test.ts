@@ -7,6 +7,7 @@ import type { RunOptions } from '../../../../extension/engine/run/runOptions';
 import { formatReport } from '../../../../extension/engine/run/report';
 import { parsePolicy } from '../../../../extension/engine/policy/actionPolicy';
 import type { RunEvent } from '../../../../extension/protocol/events';
+import { CheckpointConversations } from '../../../../extension/protocol/checkpointConversation';
 import type { RunState } from '../../../../extension/protocol/runState';
 import type { ActionPolicyInput } from '../../../../extension/protocol/policy';
 import { git, makeRepo, makeTempDir, type TempRepo } from '../../../fixtures/gitRepo';
@@ -86,7 +87,8 @@ describe('approval escalations (real threads, MCP tool server, simulator)', func
       assert.equal(call.ok, true, call.summary);
       assert.match(call.summary, /^\$ touch approved\.txt\nexit code: 0/);
       // The model's next prompt carried the command's result (the checkpoint holds the conversation).
-      const conversation = eventsOf(events, 'checkpoint/didCommit').at(-1)!.messages;
+      const checkpoints = new CheckpointConversations();
+      const conversation = eventsOf(events, 'checkpoint/didCommit').map((c) => checkpoints.add(c.agentId, c)).at(-1)!;
       assert.ok(conversation.some((m) => m.role === 'tool' && /exit code: 0/.test(m.content ?? '')), JSON.stringify(conversation));
       assert.match(await git(repo.dir, 'ls-tree', '-r', '--name-only', `loom/${state.runId}/integration`), /^approved\.txt$/m);
       assert.deepEqual(
