@@ -107,7 +107,7 @@ describe('engine/agents/elideToolResults', () => {
   it('compaction cuts stale results before the latest content of files, and never the pinned spec and task', () => {
     const messages = conversation([{ read: 'src/a.js', version: 1 }, { read: 'src/b.js', version: 1 }, { read: 'src/a.js', version: 2 }, { test: 1 }, { write: 'src/z.js' }, { write: 'src/y.js' }, { write: 'src/x.js' }]);
     // Room for everything but one file's text: only the stale first read of a.js has to go.
-    const cut = compactContext(messages, Math.ceil(JSON.stringify(messages).length / 4 / 0.8) - 2_000);
+    const cut = compactContext(messages, Math.ceil(JSON.stringify(messages).length / 4 / 0.8) - 2_000, 0.8, 0.8);
     assert.equal(cut, 1);
     assert.deepEqual(messages.slice(0, 2), pinned);
     assert.match(resultOf(messages, 0), /elided to fit the context window/);
