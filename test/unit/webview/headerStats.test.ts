@@ -31,4 +31,19 @@ describe('webview/state/headerStats (merge tiers and conflicts)', () => {
     assert.match(end?.title ?? '', /^1 textual \(git could not merge\), 1 semantic \(merged cleanly, a check fails\), 0 predicted/);
     assert.equal(stat(foldEvents(events, 1), 'conflicts'), undefined);
   });
+
+  it('shows the cached part of the input tokens beside them, and nothing about caching when none was reported', () => {
+    const recorded = loadRecordedRun();
+    const plain = stat(foldEvents(recorded), 'tokens');
+    assert.doesNotMatch(plain?.detail ?? '', /cached/);
+    let first = true;
+    const cachedRun = recorded.map((e) => {
+      if (e.type !== 'model/didRespond' || !first) return e;
+      first = false;
+      return { ...e, usage: { ...e.usage, inputTokens: 4_000, cachedInputTokens: 3_072 } };
+    });
+    const tokens = stat(foldEvents(cachedRun), 'tokens');
+    assert.match(tokens?.detail ?? '', / in \(3\.1k cached\) · /);
+    assert.match(tokens?.title ?? '', /input \(3,072 of them cached\) and/);
+  });
 });
