@@ -17,6 +17,8 @@ interface Measured {
   cachedInputTokens: number;
   calls: number;
   usd: number;
+  /** The same usage at gpt-4.1's prices, whose cached input costs a quarter (the simulator's: a tenth). */
+  gpt41Usd: number;
 }
 
 async function runWith(elision: ElisionOptions | false): Promise<Measured> {
@@ -33,7 +35,7 @@ async function runWith(elision: ElisionOptions | false): Promise<Measured> {
     const used = implementorInput(run.events);
     if (used.calls !== LONG_TASK_TURNS) throw new Error(`expected ${LONG_TASK_TURNS} implementor calls, journaled ${used.calls}`);
     const model = run.state.agents.find((a) => a.agentId.startsWith('impl-'))?.model ?? 'loom-sim-1';
-    return { ...used, usd: costUsd(model, { ...used, outputTokens: 0 }) ?? 0 };
+    return { ...used, usd: costUsd(model, { ...used, outputTokens: 0 }) ?? 0, gpt41Usd: costUsd('gpt-4.1', { ...used, outputTokens: 0 }) ?? 0 };
   } finally {
     await run.cleanup();
   }
@@ -65,6 +67,12 @@ async function main(): Promise<void> {
       value: elided.usd,
       unit: '$',
       baseline: { value: full.usd, name: 'full history resent' },
+    },
+    {
+      name: 'the same at gpt-4.1 prices (cached 0.25x)',
+      value: elided.gpt41Usd,
+      unit: '$',
+      baseline: { value: full.gpt41Usd, name: 'full history resent' },
     },
   ]);
 }
