@@ -17,6 +17,7 @@ import type { EventBody, RunEvent } from '../../extension/protocol/events';
 import { JournalWriter } from '../../extension/engine/journal/journalWriter';
 import { readJournal } from '../../extension/engine/journal/journalReader';
 import { SecretRedactor } from '../../extension/engine/policy/secretRedaction';
+import { reportFigures } from './benchTargets';
 
 const EVENTS = Number(process.env.LOOM_BENCH_EVENTS ?? 40_000);
 const ROUNDS = Number(process.env.LOOM_BENCH_ROUNDS ?? 5);
@@ -138,7 +139,9 @@ async function main(): Promise<void> {
     console.log(`  durable, a batch per tick                    ${rate(median(slow))}`);
     console.log(`  durable, fsync per event                     ${rate(median(perEvent))}`);
 
-    console.log(`\ndurable ${Math.round(g)} events/s, baseline ${Math.round(b)} events/s, ratio ${(g / b).toFixed(2)}x; target ${TARGET} durable events/s: ${g >= TARGET ? 'met' : 'NOT met'}`);
+    reportFigures('Journal durability at speed', [
+      { name: `durable events/s, ${AGENTS} agent threads`, value: g, unit: 'events/s', baseline: { value: b, name: 'writeSync per event, no fsync' }, target: { on: 'value', atLeast: TARGET } },
+    ]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

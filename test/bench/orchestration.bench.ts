@@ -190,7 +190,8 @@ async function main(): Promise<void> {
   reportFigures(`Orchestration overhead (model turns ${LATENCY_MS} ms; bare test command ${Math.round(bare.wallMs)} ms wall, ${Math.round(bare.cpuMs)} ms CPU)`, figures);
 }
 
+// A bench that could not run exits 2; a missed target is exit code 1 (reportFigures).
 main().catch((err) => {
   console.error(err);
-  process.exit(1);
+  process.exit(2);
 });
