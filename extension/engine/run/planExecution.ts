@@ -112,7 +112,7 @@ async function startTask(
     if (resume?.lease) {
       // The lease the journal recorded, checked against it: the branch is reset to the last checkpoint (or frozen tests).
       const expectedHead = resume.checkpoint?.commit ?? resume.frozenStart ?? resume.lease.startCommit;
-      lease = (await leases.reattach({ runId: ctx.runId, taskId: task.id, startCommit: resume.lease.startCommit, expectedHead })).lease;
+      lease = (await leases.reattach({ runId: ctx.runId, taskId: task.id, startCommit: resume.lease.startCommit, expectedHead, path: resume.lease.path })).lease;
     } else {
       let combined = await combineCommits(ctx.options.repo, ctx.baseCommit, predecessorHeads, `loom: start of ${task.id}`);
       if ('conflict' in combined) {
@@ -132,7 +132,10 @@ async function startTask(
     return { ok: false, reason: `could not prepare a worktree: ${(err as Error).message}` };
   }
   try {
-    return await runTask(ctx, task, lease, (branch) => resolveCommit(ctx.options.repo, branch), resume?.lease ? resume : undefined);
+    const end = await runTask(ctx, task, lease, (branch) => resolveCommit(ctx.options.repo, branch), resume?.lease ? resume : undefined);
+    // Its branch holds the result: the worktree goes (or back to the pool) in the background, off the next task's path. A failed task's stays to be inspected.
+    if (end.ok) void leases.release(lease).then((released) => released && ctx.journal({ type: 'lease/didRemove', path: released }));
+    return end;
   } catch (err) {
     return { ok: false, reason: `task crashed: ${(err as Error).message}` };
   }

@@ -2,8 +2,10 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Disposable } from '../../base/disposable';
 import { gitOut, isAncestor, resolveCommit, runGit } from './git';
+import { LeaseReturns, resetPooledWorktree, type LeaseAllocation } from './leasePool';
 import { SPARSE_CONFIG, writeCone } from './sparseScope';
 import { branchHead, canonicalPath, isInside, listWorktrees, pathExists, type WorktreeInfo } from './worktrees';
+import { findWorktree, LOCK_RETRIES, removeWorktree, WorktreeLease } from './worktreeLease';
 
 /**
  * Leases: one git worktree (plus, for a task, its branch `loom/<runId>/<taskId>`) held by one agent.
@@ -46,6 +48,8 @@ export interface LeaseManagerOptions {
   repoDir: string;
   /** Where this run's worktrees go; must be outside the user's working tree. */
   root: string;
+  /** New worktree per task (default), or pooled worktrees reset between tasks (leasePool.ts). */
+  allocation?: LeaseAllocation;
 }
 
 export interface AcquireOptions {
@@ -67,6 +71,8 @@ export interface ReattachOptions {
   taskId: string;
   /** The lease's start commit from the journal; used when the branch has to be created. */
   startCommit: string;
+  /** The worktree the journal recorded (lease/didCreate's path); used when it is under the root. Default `<root>/<taskId>`. */
+  path?: string;
   /** The task's last journaled checkpoint (or startCommit). When the branch is ahead of it, it is reset to it; when it disagrees otherwise, reattach fails. */
   expectedHead?: string;
   /** Drop edits made after the last checkpoint (`reset --hard` + `clean -fd`). Default true: a resume continues from the checkpoint. */
@@ -108,11 +114,10 @@ export function runBranchPrefix(runId: string): string {
   return `loom/${runId}/`;
 }
 
-const LOCK_RETRIES = 6;
-
 export class LeaseManager implements Disposable {
   private readonly live = new Set<Lease>();
   private paths: Promise<{ repo: string; root: string }> | undefined;
+  private returns: LeaseReturns | undefined;
 
   constructor(private readonly options: LeaseManagerOptions) {}
 
@@ -143,19 +148,71 @@ export class LeaseManager implements Disposable {
     const { repo, root } = await this.resolved();
     const branch = taskBranch(options.runId, options.taskId);
     const commit = await resolveCommit(repo, options.startCommit);
-    const dir = path.join(root, options.taskId);
-    await this.clearTarget(repo, root, dir, false);
+    const sparse = options.sparseDirs ?? null;
+    const pooled = this.options.allocation === 'pooled';
+    if (!pooled) await this.clearTarget(repo, root, path.join(root, options.taskId), false);
     if (!options.reset && (await branchHead(repo, branch))) {
       throw new LeaseError(`branch ${branch} already exists; reattach it, or acquire with reset to start over`, 'branchExists');
     }
+    if (pooled) {
+      const reused = await this.reusePooled(repo, root, branch, commit, sparse);
+      if (reused) return reused;
+    }
+    const dir = pooled ? await this.newPoolPath(repo, root) : path.join(root, options.taskId);
     await fs.mkdir(root, { recursive: true });
-    const sparse = options.sparseDirs ?? null;
     await this.addWorktree(repo, ['worktree', 'add', ...(sparse ? ['--no-checkout'] : []), options.reset ? '-B' : '-b', branch, dir, commit], branch);
     if (sparse) {
       await writeCone(dir, sparse);
       await runGit(dir, ['checkout', '-q'], { config: SPARSE_CONFIG });
     }
-    return this.track(new WorktreeLease(this, repo, root, dir, branch, commit));
+    return this.track(new WorktreeLease(this, repo, root, dir, branch, commit, pooled));
+  }
+
+  /** A pooled worktree reset for this lease, or null when none is idle (or the reset failed: that worktree is removed). */
+  private async reusePooled(repo: string, root: string, branch: string, commit: string, sparse: readonly string[] | null): Promise<Lease | null> {
+    for (let dir = this.returnsOf(root).takeIdle(); dir !== null; dir = this.returnsOf(root).takeIdle()) {
+      try {
+        await resetPooledWorktree(dir, branch, commit, sparse);
+        return this.track(new WorktreeLease(this, repo, root, dir, branch, commit, true));
+      } catch {
+        await removeWorktree(repo, root, dir);
+      }
+    }
+    return null;
+  }
+
+  private returnsOf(root: string): LeaseReturns {
+    this.returns ??= new LeaseReturns(root, (lease) => this.forget(lease));
+    return this.returns;
+  }
+
+  /** A `<root>/pool.<n>` path nothing occupies (a resumed run finds the dead process's). */
+  private async newPoolPath(repo: string, root: string): Promise<string> {
+    for (;;) {
+      const dir = this.returnsOf(root).newPath();
+      if (!(await pathExists(dir))) {
+        await this.clearTarget(repo, root, dir, false);
+        return dir;
+      }
+    }
+  }
+
+  /**
+   * The task is done with its lease (its branch holds the result): per task, its worktree is removed
+   * in the background; pooled, it goes back to the pool (LeaseReturns.release). Resolves to the
+   * lease's path once done, or null.
+   */
+  async release(lease: Lease): Promise<string | null> {
+    if (!(lease instanceof WorktreeLease)) {
+      await lease.remove();
+      return lease.path;
+    }
+    return this.returnsOf(await this.root()).release(lease);
+  }
+
+  /** Waits for the background returns queued so far. */
+  async settle(): Promise<void> {
+    await this.returns?.settle();
   }
 
   /** A detached checkout of `commit` at `<root>/<name>`, e.g. for a verifier. */
@@ -181,7 +238,8 @@ export class LeaseManager implements Disposable {
     const { repo, root } = await this.resolved();
     const branch = taskBranch(options.runId, options.taskId);
     const ref = `refs/heads/${branch}`;
-    const dir = path.join(root, options.taskId);
+    const journaled = options.path ? path.resolve(options.path) : null;
+    const dir = journaled && isInside(root, journaled) && journaled !== root ? journaled : path.join(root, options.taskId);
     const startCommit = await resolveCommit(repo, options.startCommit);
     const expected = options.expectedHead ? await resolveCommit(repo, options.expectedHead) : null;
 
@@ -232,7 +290,7 @@ export class LeaseManager implements Disposable {
         discarded = true;
       }
     }
-    const lease = this.track(new WorktreeLease(this, repo, root, dir, branch, startCommit));
+    const lease = this.track(new WorktreeLease(this, repo, root, dir, branch, startCommit, path.basename(dir).startsWith('pool.')));
     return { lease, action, resetFrom, discarded };
   }
 
@@ -251,6 +309,8 @@ export class LeaseManager implements Disposable {
   async removeAll(runId: string, options: { deleteBranches?: boolean; keepBranches?: readonly string[]; alsoInside?: readonly string[] } = {}): Promise<RemoveAllResult> {
     assertName('run id', runId);
     const { repo, root } = await this.resolved();
+    await this.settle();
+    this.returns?.drain();
     const prefix = `refs/heads/${runBranchPrefix(runId)}`;
     // Other folders of the run whose worktrees go too (a verifier's scratch checkouts, left by a killed process).
     const others = await Promise.all((options.alsoInside ?? []).map((d) => canonicalPath(path.resolve(d))));
@@ -291,6 +351,12 @@ export class LeaseManager implements Disposable {
   /** Removes the worktrees this manager handed out and still holds (branches kept). */
   async dispose(): Promise<void> {
     const errors: unknown[] = [];
+    await this.settle();
+    const idle = this.returns?.drain() ?? [];
+    if (idle.length) {
+      const { repo, root } = await this.resolved();
+      for (const dir of idle) await removeWorktree(repo, root, dir).catch((err: unknown) => errors.push(err));
+    }
     for (const lease of [...this.live].reverse()) {
       try {
         await lease.remove();
@@ -348,54 +414,5 @@ export class LeaseManager implements Disposable {
       }
       throw err;
     }
-  }
-}
-
-async function findWorktree(worktrees: WorktreeInfo[], dir: string): Promise<WorktreeInfo | undefined> {
-  for (const w of worktrees) if ((await canonicalPath(w.path)) === dir) return w;
-  return undefined;
-}
-
-/**
- * `git worktree remove --force`; when git cannot (a half-created or damaged worktree), deletes the
- * folder — only inside Loom's root — and prunes the record.
- */
-async function removeWorktree(repo: string, root: string, dir: string): Promise<void> {
-  const r = await runGit(repo, ['worktree', 'remove', '--force', dir], { okExitCodes: [0, 128], lockRetries: LOCK_RETRIES });
-  if (r.exitCode === 0) return;
-  if (isInside(root, dir) && dir !== root) await fs.rm(dir, { recursive: true, force: true });
-  await runGit(repo, ['worktree', 'prune'], { lockRetries: LOCK_RETRIES });
-}
-
-class WorktreeLease implements Lease {
-  private removal: Promise<void> | undefined;
-
-  constructor(
-    private readonly manager: LeaseManager,
-    private readonly repo: string,
-    private readonly root: string,
-    readonly path: string,
-    readonly branch: string | null,
-    readonly startCommit: string,
-  ) {}
-
-  head(): Promise<string> {
-    return gitOut(this.path, ['rev-parse', 'HEAD']);
-  }
-
-  remove(options: { deleteBranch?: boolean } = {}): Promise<void> {
-    this.removal ??= (async () => {
-      await removeWorktree(this.repo, this.root, this.path);
-      this.manager.forget(this);
-    })();
-    return this.removal.then(async () => {
-      if (options.deleteBranch && this.branch && (await branchHead(this.repo, this.branch))) {
-        await runGit(this.repo, ['branch', '-D', '--', this.branch], { lockRetries: LOCK_RETRIES });
-      }
-    });
-  }
-
-  dispose(): Promise<void> {
-    return this.remove();
   }
 }

@@ -91,13 +91,18 @@ export async function worktreeGitDir(worktreeDir: string): Promise<string> {
 
 /** Writes the worktree's cone (its own `info/sparse-checkout`), or removes it for a full checkout. */
 export async function writeCone(worktreeDir: string, dirs: readonly string[] | null): Promise<void> {
-  const file = path.join(await worktreeGitDir(worktreeDir), 'info', 'sparse-checkout');
   if (dirs === null) {
-    await fs.rm(file, { force: true });
+    await fs.rm(path.join(await worktreeGitDir(worktreeDir), 'info', 'sparse-checkout'), { force: true });
     return;
   }
+  await writePatterns(worktreeDir, conePatterns(dirs));
+}
+
+/** Writes the worktree's own `info/sparse-checkout` as given. */
+export async function writePatterns(worktreeDir: string, text: string): Promise<void> {
+  const file = path.join(await worktreeGitDir(worktreeDir), 'info', 'sparse-checkout');
   await fs.mkdir(path.dirname(file), { recursive: true });
-  await fs.writeFile(file, conePatterns(dirs));
+  await fs.writeFile(file, text);
 }
 
 /** Whether the worktree was checked out sparse (its cone file exists). */
