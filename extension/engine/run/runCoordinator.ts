@@ -230,7 +230,7 @@ export class RunCoordinator implements Disposable {
     });
     // The coordinator's worker and the first wave's load while the run gets ready and the coordinator plans.
     this.launcher.warm(this.options.concurrency + 1);
-    this.leases = new LeaseManager({ repoDir: this.options.repo, root: paths.worktrees });
+    this.leases = new LeaseManager({ repoDir: this.options.repo, root: paths.worktrees, allocation: this.options.leaseAllocation });
     const setup = await resolveSetupRecipe(this.options.repo, this.options.setupCommand);
     return {
       runId: this.runId,
@@ -295,6 +295,8 @@ export class RunCoordinator implements Disposable {
     // No task is in flight any more: nothing left to predict, and a held agent must not wait on it.
     await ctx.conflicts?.idle();
     ctx.conflicts?.dispose();
+    // Worktrees released during the run finish going (and are journaled) before the run's end.
+    await this.leases?.settle();
     // Leases are kept after a failure so a person can inspect them; `loom clean` removes them.
     if (status !== 'failed' && this.leases) {
       const removed = await this.leases.removeAll(this.runId, { deleteBranches: false, alsoInside: [ctx.paths.scratch] });

@@ -1,6 +1,7 @@
 import type { Elision, McpServerConfig, McpSupervision, ModelEndpoint } from '../../protocol/workerMessages';
 import type { CoverageRule, Plan } from '../../protocol/plan';
 import type { HostModelFactory } from './agentLauncher';
+import type { LeaseAllocation } from '../workspace/leasePool';
 import { DEFAULT_ACTION_POLICY, type ActionPolicy } from '../../protocol/policy';
 import { effectivePolicy } from '../policy/actionPolicy';
 import type { SandboxSpec } from '../../protocol/sandbox';
@@ -68,6 +69,11 @@ export interface RunOptions {
    * agent reaches outside them (default true; workspace/sparseScope.ts). false: every lease is a full checkout.
    */
   sparseLeases?: boolean;
+  /**
+   * `perTask` (default): a new worktree per task, removed in the background once the task succeeded.
+   * `pooled`: finished tasks' worktrees are reset for the next task (workspace/leasePool.ts).
+   */
+  leaseAllocation?: LeaseAllocation;
 }
 
 /** `--on-predicted-conflict` and `loom.conflicts.onPredicted`. */
