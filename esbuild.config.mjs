@@ -1,15 +1,14 @@
 // Builds every entry point as its own bundle. Worker and subprocess entries are spawned by path
 // from dist/ (esbuild does not bundle `new Worker(new URL(...))`), so each is listed here.
 import * as esbuild from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 
-/** Node bundles: the CLI, the agent worker and Loom's MCP tool server. None may contain 'vscode'. */
+/** Node bundles: the CLI and Loom's MCP tool server (the agent worker: below). None may contain 'vscode'. */
 const nodeEntries = {
   'cli/main': 'extension/cli/main.ts',
-  'workers/agentWorker': 'extension/workers/agentWorker.ts',
   'tools/loomToolServer': 'extension/engine/tools/server/main.ts',
 };
 
@@ -23,6 +22,21 @@ const common = {
   outdir: 'dist',
 };
 
+/**
+ * The agent worker is ESM with code splitting: what a worker loads before its job (the channel and the
+ * message schemas) is its own chunk, and each role's code is a chunk loaded with its first job. The
+ * folder's package.json makes dist/workers/*.js ESM, so the worker keeps its path.
+ */
+const workerEntries = { 'workers/agentWorker': 'extension/workers/agentWorker.ts' };
+const workerOptions = {
+  ...common,
+  format: 'esm',
+  splitting: true,
+  chunkNames: 'workers/chunks/[name]-[hash]',
+  // Bundled CommonJS dependencies require Node's built-in modules.
+  banner: { js: "import { createRequire as __loomCreateRequire } from 'node:module'; const require = __loomCreateRequire(import.meta.url);" },
+};
+
 /** The extension host bundle: the only one allowed to require 'vscode' (provided by VS Code at run time). */
 const extensionEntries = { extension: 'extension/vscode/extension.ts' };
 
@@ -30,7 +44,10 @@ const extensionEntries = { extension: 'extension/vscode/extension.ts' };
 const webviewEntries = existsSync('webview/main.tsx') ? { 'webview/main': 'webview/main.tsx' } : {};
 
 async function build() {
-  const contexts = [await esbuild.context({ ...common, entryPoints: nodeEntries, metafile: true })];
+  await mkdir('dist/workers', { recursive: true });
+  await writeFile('dist/workers/package.json', '{ "type": "module" }\n');
+  const workerContext = await esbuild.context({ ...workerOptions, entryPoints: workerEntries, metafile: true });
+  const contexts = [await esbuild.context({ ...common, entryPoints: nodeEntries, metafile: true }), workerContext];
   const extensionContext = await esbuild.context({ ...common, entryPoints: extensionEntries, external: ['vscode'] });
   if (Object.keys(webviewEntries).length) {
     contexts.push(
@@ -57,10 +74,19 @@ async function build() {
     const result = await ctx.rebuild();
     await ctx.dispose();
     await checkNoVscode(result.metafile);
+    if (ctx === workerContext) await removeStaleChunks(result.metafile);
   }
   // dist/extension.js is not checked: it is the extension host, built in its own context.
   await extensionContext.rebuild();
   await extensionContext.dispose();
+}
+
+/** Chunk names carry a content hash: a chunk no longer written by this build is removed (it would be packaged). */
+async function removeStaleChunks(metafile) {
+  const dir = 'dist/workers/chunks';
+  const written = new Set(Object.keys(metafile.outputs));
+  const present = await readdir(dir).catch(() => []);
+  await Promise.all(present.filter((name) => !written.has(`${dir}/${name}`)).map((name) => rm(`${dir}/${name}`, { force: true })));
 }
 
 /** DESIGN.md rule 9: a worker or engine bundle that pulls in 'vscode' is a build error. */
