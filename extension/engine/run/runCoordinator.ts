@@ -30,6 +30,7 @@ import { PriceTableError, runPriceTable } from '../models/priceTableFile';
 import type { PriceTable } from '../../protocol/pricing';
 import { spendOf } from '../../protocol/views/spend';
 import { ConflictWatch } from './conflictWatch';
+import { acquireSpawnHelper } from '../process/spawnHelper';
 
 /**
  * Events that report an external side effect done (a worktree, a commit, a merge, a person asked or
@@ -127,9 +128,12 @@ export class RunCoordinator implements Disposable {
   }
 
   async run(): Promise<RunState> {
+    // Started now, while this process is small: the run's git commands fork from it (spawnHelper.ts).
+    const spawner = acquireSpawnHelper();
     try {
       return await this.runPlan();
     } finally {
+      spawner.dispose();
       // Whoever gets the result may read the journal: every event of the run is on disk by then.
       this.journalWriter?.flush();
     }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { spawnHelper, type SpawnRequest, type SpawnResult } from '../process/spawnHelper';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -197,29 +198,27 @@ function isEmptyDir(dir: string): boolean {
 
 async function runOnce(cwd: string, args: readonly string[], options: GitRunOptions): Promise<GitRunResult> {
   const config = [...(options.config ?? []), ...hardeningConfig(), ...DURABLE_CONFIG];
-  const argv = [...config.flatMap((c) => ['-c', c]), ...args];
+  const request = { file: 'git', args: [...config.flatMap((c) => ['-c', c]), ...args], cwd, env: gitEnv(), input: options.input };
+  // A run's coordinator starts git through its small helper process (spawnHelper.ts: a fork of this big process blocks it).
+  const r = await (spawnHelper()?.run(request) ?? spawnDirectly(request));
+  let stderr = r.stderr.toString('utf8');
+  if (r.error) stderr += `${stderr ? '\n' : ''}${existsSync(cwd) ? `could not start git: ${r.error}` : `no such directory: ${cwd}`}`;
+  else if (r.signal) stderr += `${stderr ? '\n' : ''}git was killed by ${r.signal}`;
+  return { exitCode: r.code ?? -1, stdout: r.stdout.toString('utf8'), stdoutBuffer: r.stdout, stderr };
+}
+
+function spawnDirectly(request: SpawnRequest): Promise<SpawnResult> {
   return new Promise((resolve) => {
-    const child = spawn('git', argv, {
-      cwd,
-      env: gitEnv(),
-      stdio: ['pipe', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
+    const child = spawn(request.file, request.args, { cwd: request.cwd, env: request.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    let failure: Error | undefined;
+    let failure: string | undefined;
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (e) => (failure = e));
+    child.on('error', (e) => (failure = e.message));
     child.stdin.on('error', () => undefined); // git may exit before reading it all; its exit code tells
-    child.stdin.end(options.input ?? ''); // no input: end of file at once, git never waits on stdin
-    child.on('close', (code, signal) => {
-      const stdoutBuffer = Buffer.concat(out);
-      let stderr = Buffer.concat(err).toString('utf8');
-      if (failure) stderr += `${stderr ? '\n' : ''}${existsSync(cwd) ? `could not start git: ${failure.message}` : `no such directory: ${cwd}`}`;
-      else if (signal) stderr += `${stderr ? '\n' : ''}git was killed by ${signal}`;
-      resolve({ exitCode: code ?? -1, stdout: stdoutBuffer.toString('utf8'), stdoutBuffer, stderr });
-    });
+    child.stdin.end(request.input ?? ''); // no input: end of file at once, git never waits on stdin
+    child.on('close', (code, signal) => resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err), error: failure }));
   });
 }
 

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { acquireSpawnHelper, spawnHelper } from '../../../../extension/engine/process/spawnHelper';
+import { commitTree, gitOut, runGit, treeOf } from '../../../../extension/engine/workspace/git';
+import { makeRepo, type TempRepo } from '../../../fixtures/gitRepo';
+
+/** The parent pid of a process, from /proc. */
+function parentOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+describe("the coordinator's spawn helper", () => {
+  let repo: TempRepo;
+  before(async () => {
+    repo = await makeRepo({ 'a.txt': 'a\n' });
+  });
+  after(async () => {
+    await repo.cleanup();
+  });
+
+  it('runs git for the coordinator while a run holds it: output, input, exit codes and errors as a direct spawn gives them', async () => {
+    const direct = await gitOut(repo.dir, ['rev-parse', 'HEAD']);
+    const held = acquireSpawnHelper();
+    try {
+      assert.ok(spawnHelper(), 'a helper is live while held');
+      assert.equal(await gitOut(repo.dir, ['rev-parse', 'HEAD']), direct);
+      // stdin reaches git (commit-tree reads the message from it)
+      const commit = await commitTree(repo.dir, await treeOf(repo.dir, direct), [direct], 'through the helper');
+      assert.equal(await gitOut(repo.dir, ['log', '-1', '--format=%s', commit]), 'through the helper');
+      const missing = await runGit(repo.dir, ['rev-parse', '--verify', 'no-such-branch'], { okExitCodes: [128] });
+      assert.equal(missing.exitCode, 128);
+      await assert.rejects(runGit(`${repo.dir}/no-such-dir`, ['status']), /no such directory/);
+    } finally {
+      held.dispose();
+    }
+  });
+
+  it('starts commands from its own process, whose environment holds nothing of this one', async () => {
+    process.env.LOOM_TEST_CANARY = 'canary-secret-4242';
+    const held = acquireSpawnHelper();
+    try {
+      const r = await spawnHelper()!.run({ file: 'sh', args: ['-c', 'echo $PPID'], cwd: repo.dir, env: { PATH: process.env.PATH ?? '' } });
+      const helperPid = Number(r.stdout.toString().trim());
+      assert.notEqual(helperPid, process.pid);
+      assert.equal(parentOf(helperPid), process.pid);
+      assert.doesNotMatch(readFileSync(`/proc/${helperPid}/environ`, 'utf8'), /canary-secret-4242/);
+    } finally {
+      held.dispose();
+      delete process.env.LOOM_TEST_CANARY;
+    }
+  });
+
+  it('ends with its last holder, and git goes back to spawning directly', async () => {
+    const first = acquireSpawnHelper();
+    const second = acquireSpawnHelper();
+    const r = await spawnHelper()!.run({ file: 'sh', args: ['-c', 'echo $PPID'], cwd: repo.dir, env: {} });
+    const helperPid = Number(r.stdout.toString().trim());
+    first.dispose();
+    assert.ok(spawnHelper(), 'still held by the second');
+    second.dispose();
+    assert.equal(spawnHelper(), null);
+    for (let i = 0; i < 100 && isAlive(helperPid); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(isAlive(helperPid), false, 'the helper process ended');
+    assert.match(await gitOut(repo.dir, ['rev-parse', 'HEAD']), /^[0-9a-f]{40}$/);
+  });
+
+  it('a helper that dies fails the command in flight (never runs it twice) and the next ones spawn directly', async () => {
+    const held = acquireSpawnHelper();
+    try {
+      const pidOut = await spawnHelper()!.run({ file: 'sh', args: ['-c', 'echo $PPID'], cwd: repo.dir, env: {} });
+      const inFlight = spawnHelper()!.run({ file: 'sleep', args: ['5'], cwd: repo.dir, env: { PATH: process.env.PATH ?? '' } });
+      process.kill(Number(pidOut.stdout.toString().trim()), 'SIGKILL');
+      const r = await inFlight;
+      assert.match(r.error ?? '', /spawn helper ended/);
+      assert.equal(spawnHelper(), null);
+      assert.match(await gitOut(repo.dir, ['rev-parse', 'HEAD']), /^[0-9a-f]{40}$/);
+    } finally {
+      held.dispose();
+    }
+  });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+  } catch {
+    return false;
+  }
+}
