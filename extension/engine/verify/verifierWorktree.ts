@@ -17,14 +17,17 @@ export interface VerifierWorktree {
   resetTo(commit: string): Promise<void>;
 }
 
+/** Whether `dir` is a live worktree of `repo`: its `.git` file points into the repository's worktrees folder, which still records it. */
 async function isWorktreeOf(repo: string, dir: string): Promise<boolean> {
-  const marker = await fs.lstat(path.join(dir, '.git')).catch(() => undefined);
-  if (!marker?.isFile()) return false;
-  const r = await runGit(dir, ['rev-parse', '--git-common-dir'], { okExitCodes: [0, 128] }).catch(() => undefined);
-  if (r?.exitCode !== 0) return false;
+  const link = await fs.readFile(path.join(dir, '.git'), 'utf8').catch(() => '');
+  const gitdir = /^gitdir: (.+)$/m.exec(link)?.[1];
+  if (gitdir === undefined) return false;
+  const admin = path.resolve(dir, gitdir.trim());
+  const commondir = await fs.readFile(path.join(admin, 'commondir'), 'utf8').catch(() => undefined);
+  if (commondir === undefined) return false;
   const common = await runGit(repo, ['rev-parse', '--git-common-dir']);
   const real = (p: string) => fs.realpath(p).catch(() => p);
-  return (await real(path.resolve(dir, r.stdout.trim()))) === (await real(path.resolve(repo, common.stdout.trim())));
+  return (await real(path.resolve(admin, commondir.trim()))) === (await real(path.resolve(repo, common.stdout.trim())));
 }
 
 /**

@@ -105,8 +105,7 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
   const testFiles = [...new Set(acceptance.flatMap((c) => (c.kind === 'failToPass' ? c.testFiles : [])))];
   const addedFiles = (await diffNameStatus(input.repo, start, head)).filter((f) => f.status === 'A').map((f) => f.path);
   let branchSandbox: CommandSandbox | undefined;
-  const confined = input.sandbox !== undefined && input.sandbox.spec.kind !== 'none';
-  const allowlist = acceptanceAllowlist(input.commandAllowlist, confined);
+  const allowlist = acceptanceAllowlist(input.commandAllowlist, input.sandbox !== undefined && input.sandbox.spec.kind !== 'none');
   const commandOptions = { timeoutMs: input.commandTimeoutMs, allowlist, signal, sandboxFor: () => branchSandbox };
 
   await fs.mkdir(input.scratchDir, { recursive: true });
@@ -114,26 +113,38 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
   let worktree: VerifierWorktree | undefined;
   try {
     const commands = [...acceptance.map((c) => c.command), ...(input.lintCommand?.length ? [input.lintCommand] : [])];
-    // 1. Reward-hacking guard: edited or deleted tests and test configuration (from git objects: no checkout).
-    const edits = await detectTestEdits(input.repo, start, head, testFiles, { fileScope: input.task.fileScope, commands });
-    const edited = edits.filter((f) => f.rule === 'tests/edited').length;
-    const added = edits.filter((f) => f.rule === 'tests/added').length;
-    const configs = edits.filter((f) => f.rule === 'tests/configChanged').length;
-    report('testEdits', {
-      passed: !hasError(edits),
-      findings: edits,
-      detail: `${countOf(edited, 'existing test file')} edited or deleted, ${added} added, ${countOf(configs, 'test configuration change')}`,
-    });
-
-    // 2. The start commit's runs of the fail-to-pass commands: from the run's cache, else made in
-    //    the verifier's one checkout at the start commit, which is then reset to the branch head.
     const failToPassCommands = acceptance.flatMap((c) => (c.kind === 'failToPass' ? [c.command] : []));
     const baseKey = (command: readonly string[]) => ({ startCommit: start, command, setup: input.setup ?? null, sandbox: input.sandbox?.spec.kind ?? 'none', timeoutMs: input.commandTimeoutMs });
     const baseRuns = await readBaseRuns(input.baseRunsDir, failToPassCommands, baseKey);
     const toRun = uniqueCommands(failToPassCommands).filter((c) => !baseRuns.has(commandKey(c)));
     const dir = input.worktree ?? path.join(scratch, 'checkout');
-    worktree = await openVerifierWorktree(input.repo, dir, toRun.length > 0 ? start : head);
-    const confine = await checkoutConfinement(input, scratch);
+    // The checkout is made (or reset) while the test edits are read from git objects and the
+    // sandbox is prepared: none needs another.
+    const [opened, edited, confined] = await Promise.allSettled([
+      openVerifierWorktree(input.repo, dir, toRun.length > 0 ? start : head),
+      detectTestEdits(input.repo, start, head, testFiles, { fileScope: input.task.fileScope, commands }),
+      checkoutConfinement(input, scratch),
+    ]);
+    if (opened.status === 'rejected') throw opened.reason;
+    const checkout = opened.value;
+    worktree = checkout;
+    if (edited.status === 'rejected') throw edited.reason;
+    if (confined.status === 'rejected') throw confined.reason;
+    const confine = confined.value;
+
+    // 1. Reward-hacking guard: edited or deleted tests and test configuration.
+    const edits = edited.value;
+    const editedCount = edits.filter((f) => f.rule === 'tests/edited').length;
+    const added = edits.filter((f) => f.rule === 'tests/added').length;
+    const configs = edits.filter((f) => f.rule === 'tests/configChanged').length;
+    report('testEdits', {
+      passed: !hasError(edits),
+      findings: edits,
+      detail: `${countOf(editedCount, 'existing test file')} edited or deleted, ${added} added, ${countOf(configs, 'test configuration change')}`,
+    });
+
+    // 2. The start commit's runs of the fail-to-pass commands: from the run's cache, else made in
+    //    the verifier's one checkout at the start commit, which is then reset to the branch head.
     if (toRun.length > 0) {
       const sandbox = await confine(dir, 'start');
       const setUp = input.setup ? await setUpCheckout(input.setup, dir, 'start commit', sandbox, signal) : null;
@@ -148,7 +159,7 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
         baseRuns.set(commandKey(command), { result, cached: false });
         if (input.baseRunsDir && !(result instanceof Error) && (setUp?.outcome.passed ?? true)) await writeBaseRun(input.baseRunsDir, baseKey(command), result);
       }
-      await worktree.resetTo(head);
+      await checkout.resetTo(head);
     }
     branchSandbox = await confine(dir, 'head');
 
