@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { readFile, writeFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 
 const watch = process.argv.includes('--watch');
 
@@ -28,11 +29,30 @@ const common = {
  * folder's package.json makes dist/workers/*.js ESM, so the worker keeps its path.
  */
 const workerEntries = { 'workers/agentWorker': 'extension/workers/agentWorker.ts' };
+
+/**
+ * zod's messages in English only: its other locales are half of zod's code (366 of 751 KB), which every
+ * agent's worker read and compiled at start; Loom never selects a locale (zod's default is English).
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
+      if (!args.importer.includes(`${path.sep}node_modules${path.sep}zod${path.sep}`)) return undefined;
+      return { path: path.join(path.dirname(args.importer), '../locales/en.js'), namespace: 'zod-english-only' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: path.dirname(args.path),
+    }));
+  },
+};
 const workerOptions = {
   ...common,
   format: 'esm',
   splitting: true,
   chunkNames: 'workers/chunks/[name]-[hash]',
+  plugins: [zodEnglishOnly],
   // Bundled CommonJS dependencies require Node's built-in modules.
   banner: { js: "import { createRequire as __loomCreateRequire } from 'node:module'; const require = __loomCreateRequire(import.meta.url);" },
 };
