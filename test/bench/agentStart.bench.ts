@@ -80,6 +80,9 @@ async function main(): Promise<void> {
     const fullRemove: number[] = [];
     const sparse: number[] = [];
     const sparseRemove: number[] = [];
+    const pooledSparse: number[] = [];
+    const pooledFull: number[] = [];
+    const release: number[] = [];
     let sparseFiles = 0;
     for (let round = 0; round < ROUNDS; round++) {
       // The baseline: a plain full checkout of the same commit, then its removal.
@@ -95,11 +98,28 @@ async function main(): Promise<void> {
       sparse.push(ms);
       sparseFiles = Number(git(lease.path, 'ls-files', '-t').split('\n').filter((l) => l.startsWith('H ')).length);
       sparseRemove.push((await timed(() => lease.remove({ deleteBranch: true }))).ms);
+
+      // Pooled: the worktree a finished task released, reset to the next task's start commit.
+      const pool = new LeaseManager({ repoDir: target.repo, root: path.join(dir, `pool-${round}`), allocation: 'pooled' });
+      const dirs = await sparseDirs(target.repo, target.commit, target.scope);
+      const first = await pool.acquire({ runId: 'bench', taskId: `p${round}a`, startCommit: target.commit, sparseDirs: dirs });
+      release.push((await timed(() => pool.release(first))).ms);
+      pooledSparse.push((await timed(() => pool.acquire({ runId: 'bench', taskId: `p${round}b`, startCommit: target.commit, sparseDirs: dirs }))).ms);
+      if (round === 0) {
+        // A full lease in the pool (kept warm) reset for a task that needs the whole commit.
+        const full = await pool.acquire({ runId: 'bench', taskId: `p${round}c`, startCommit: target.commit });
+        await pool.release(full);
+        pooledFull.push((await timed(() => pool.acquire({ runId: 'bench', taskId: `p${round}d`, startCommit: target.commit }))).ms);
+      }
+      await pool.dispose();
     }
     const baseline = { value: median(full), name: 'git worktree add, full checkout' };
     const figures: BenchFigure[] = [
       { name: `sparse lease ready (${sparseFiles} of ${files} files)`, value: median(sparse), unit: 'ms', baseline, target: { on: 'ratio', atMost: 0.1 } },
-      { name: 'sparse lease removal', value: median(sparseRemove), unit: 'ms', baseline: { value: median(fullRemove), name: 'git worktree remove, full checkout' } },
+      { name: 'pooled lease reset, sparse', value: median(pooledSparse), unit: 'ms', baseline, target: { on: 'ratio', atMost: 0.1 } },
+      { name: 'pooled lease reset, full checkout kept warm', value: median(pooledFull), unit: 'ms', baseline },
+      { name: 'pooled lease release (detach, on the task\'s path)', value: median(release), unit: 'ms', baseline: { value: median(fullRemove), name: 'git worktree remove, full checkout' } },
+      { name: 'sparse lease removal, in the background', value: median(sparseRemove), unit: 'ms', baseline: { value: median(fullRemove), name: 'git worktree remove, full checkout' } },
     ];
     reportFigures(`Agent start on a large repository (median of ${ROUNDS}; full checkouts: ${full.map((m) => Math.round(m)).join(', ')} ms)`, figures);
   } finally {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { runGit } from './git';
-import { SPARSE_CONFIG, writeCone, writePatterns } from './sparseScope';
+import { isSparseWorktree, SPARSE_CONFIG, writeCone, writePatterns } from './sparseScope';
 import type { WorktreeLease } from './worktreeLease';
 
 /**
@@ -89,18 +89,21 @@ export class LeaseReturns {
  * mounts of the user's own folders, never from the lease, so nothing is lost that a run needs.
  */
 export async function resetPooledWorktree(dir: string, branch: string, commit: string, sparseDirs: readonly string[] | null): Promise<void> {
-  // A full lease after a sparse one: a pattern of everything brings every left-out file back, then the cone file goes.
+  // First the new commit under the cone the worktree has (a sparse index must agree with its cone)…
+  const before = (await isSparseWorktree(dir)) ? SPARSE_CONFIG : [];
+  await runGit(dir, ['checkout', '-q', '-f', '--no-recurse-submodules', '-B', branch, commit], { config: before, lockRetries: 4 });
+  // …then the new task's cone (or, for a full lease, a pattern of everything), applied to every file.
   if (sparseDirs) await writeCone(dir, sparseDirs);
   else await writePatterns(dir, '/*\n');
-  const config = sparseDirs ? SPARSE_CONFIG : ['core.sparseCheckout=true', 'core.sparseCheckoutCone=false', 'index.sparse=false'];
-  await runGit(dir, ['checkout', '-q', '-f', '--no-recurse-submodules', '-B', branch, commit], { config, lockRetries: 4 });
-  // checkout applies the cone to the files it changes; read-tree applies it to all of them.
-  await runGit(dir, ['read-tree', '-mu', 'HEAD'], { config, lockRetries: 4 });
+  const cone = sparseDirs ? 'core.sparseCheckoutCone=true' : 'core.sparseCheckoutCone=false';
+  await runGit(dir, ['read-tree', '-mu', 'HEAD'], { config: ['core.sparseCheckout=true', cone, 'index.sparse=false'], lockRetries: 4 });
   await runGit(dir, ['clean', '-ffdxq']);
   if (!sparseDirs) await writeCone(dir, null);
 }
 
 /** A released pooled worktree lets go of its task's branch (HEAD detached at the same commit), so the branch can be reattached or deleted. */
 export async function detachPooledWorktree(dir: string): Promise<void> {
-  await runGit(dir, ['checkout', '-q', '--detach'], { lockRetries: 4 });
+  // Only HEAD changes: `checkout --detach` would also rewrite (and expand a sparse) index.
+  const head = (await runGit(dir, ['rev-parse', 'HEAD'])).stdout.trim();
+  await runGit(dir, ['update-ref', '--no-deref', '-m', 'loom: lease released', 'HEAD', head], { lockRetries: 4 });
 }

@@ -60,6 +60,9 @@ describe('engine/workspace/lease allocation', () => {
         const t1Head = await checkpoint(l1.path, { message: 't1' });
         await writeFiles(l1.path, { 'a/two.js': 'uncommitted\n', 'untracked.txt': 'u\n', 'build/out.js': 'ignored\n', 'debug.log': 'ignored\n' });
         await fs.rm(path.join(l1.path, 'package.json'));
+        // A file the agent's tool server brought in from outside the cone (its skip-worktree bit still set).
+        await git(l1.path, 'checkout-index', '--ignore-skip-worktree-bits', '--', 'c/four.js');
+        await fs.appendFile(path.join(l1.path, 'c/four.js'), 'edited by t1\n');
         assert.equal(await leases.release(l1), l1.path);
 
         const l2 = await leases.acquire({ runId: 'r1', taskId: 't2', startCommit: repo.head!, sparseDirs: second ? [...second] : null });
