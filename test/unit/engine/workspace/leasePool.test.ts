@@ -87,6 +87,30 @@ describe('engine/workspace/lease allocation', () => {
     });
   }
 
+  it('a resumed run reattaches a pooled task at the worktree the journal recorded', async () => {
+    const first = new LeaseManager({ repoDir: repo.dir, root, allocation: 'pooled' });
+    const lease = await first.acquire({ runId: 'r1', taskId: 't1', startCommit: repo.head!, sparseDirs: ['a'] });
+    await writeFiles(lease.path, { 'a/one.js': 'checkpointed\n' });
+    const checkpointed = await checkpoint(lease.path, { message: 't1' });
+    await writeFiles(lease.path, { 'a/two.js': 'after the checkpoint\n' });
+    // The process dies here; a new one folds the journal (lease/didCreate's path) and reattaches.
+    const second = new LeaseManager({ repoDir: repo.dir, root, allocation: 'pooled' });
+    try {
+      const { lease: again, action } = await second.reattach({ runId: 'r1', taskId: 't1', startCommit: repo.head!, expectedHead: checkpointed!, path: lease.path });
+      assert.equal(action, 'kept');
+      assert.equal(again.path, lease.path);
+      assert.equal(await fs.readFile(path.join(again.path, 'a/one.js'), 'utf8'), 'checkpointed\n');
+      assert.equal(await fs.readFile(path.join(again.path, 'a/two.js'), 'utf8'), FILES['a/two.js']);
+      // Released, it goes back to the new process's pool, and a new task reuses it.
+      await second.release(again);
+      const next = await second.acquire({ runId: 'r1', taskId: 't2', startCommit: repo.head! });
+      assert.equal(next.path, lease.path);
+    } finally {
+      await second.dispose();
+    }
+    assert.deepEqual((await listWorktrees(repo.dir)).map((w) => w.path), [repo.dir]);
+  });
+
   it('removes a released per-task lease in the background and leaves no worktree after dispose', async () => {
     const leases = new LeaseManager({ repoDir: repo.dir, root });
     const l1 = await leases.acquire({ runId: 'r1', taskId: 't1', startCommit: repo.head! });
