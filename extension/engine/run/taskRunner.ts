@@ -17,6 +17,7 @@ import type { TaskResumePoint } from './resumePoint';
 import { inDoubtMessage } from './effectReconciliation';
 import { rewindToCheckpoint } from '../workspace/checkpoint';
 import { removeScratchWorktree } from '../verify/scratchWorktree';
+import { prepareVerifierWorktree } from '../verify/verifierWorktree';
 import * as path from 'node:path';
 
 export type TaskEnd = { ok: true; headCommit: string } | { ok: false; reason: string };
@@ -43,15 +44,17 @@ export async function runTask(
   // Its branch is watched for conflicts with the other tasks' from its first checkpoint until it ends.
   ctx.conflicts?.track(task.id, resume?.checkpoint?.commit ?? null);
   let verified = false;
+  // The verifier's checkout is made while the implementor works, off the path to the verdict.
+  const verifierReady = prepareVerifierWorktree(ctx.options.repo, verifierWorktree(ctx, task.id), lease.startCommit);
   try {
-    const end = await implementAndVerify(ctx, task, lease, headOf, resume);
+    const end = await implementAndVerify(ctx, task, lease, headOf, verifierReady, resume);
     verified = end.ok;
     return end;
   } finally {
     ctx.conflicts?.ended(task.id, verified);
     // Its verifier checkout is not needed any more; removed beside what comes next, not before it
     // (a removal the run's end finds unfinished is repeated there: leases.removeAll inside scratch).
-    void removeScratchWorktree(ctx.options.repo, verifierWorktree(ctx, task.id)).catch(() => undefined);
+    void verifierReady.then(() => removeScratchWorktree(ctx.options.repo, verifierWorktree(ctx, task.id))).catch(() => undefined);
   }
 }
 
@@ -65,6 +68,7 @@ async function implementAndVerify(
   task: Task,
   lease: Lease,
   headOf: (branch: string) => Promise<string>,
+  verifierReady: Promise<void>,
   resume?: TaskResumePoint,
 ): Promise<TaskEnd> {
   let attempt = resume?.attempts ?? 0;
@@ -177,6 +181,7 @@ async function implementAndVerify(
     verifyRounds++;
     const { result, headCommit } = reported;
     reported = null;
+    await verifierReady;
     const verdict = await verify(ctx, task, { result, startCommit, headCommit, round: verifyRounds });
     if (!verdict.ok) return verdict;
     ctx.journal({ type: 'verify/didFinish', taskId: task.id, attempt: verifyRounds, passed: verdict.passed, findings: verdict.findings });

@@ -54,3 +54,15 @@ export async function openVerifierWorktree(repo: string, dir: string, commit: st
   await addScratchWorktree(repo, path.dirname(dir), path.basename(dir), commit);
   return worktree;
 }
+
+/**
+ * Makes a task's verifier checkout ahead of its first verification, while its implementor works,
+ * so the full checkout is off the path to the verdict (the verifier then only resets it). Never
+ * fails: without it, the verifier makes its own.
+ */
+export function prepareVerifierWorktree(repo: string, dir: string, commit: string): Promise<void> {
+  return openVerifierWorktree(repo, dir, commit).then(
+    () => undefined,
+    () => undefined,
+  );
+}
