@@ -1,7 +1,7 @@
 // Agent start on a large repository (issue 11, item 3): a task's lease against a plain full
 // `git worktree add` of the same commit, measured in the same process.
 //
-//   LOOM_BENCH_BABEL=<a babel/babel git dir, bare or not> npx tsx test/bench/agentStart.bench.ts
+//   npm run build && LOOM_BENCH_BABEL=<a babel/babel git dir, bare or not> npx tsx test/bench/agentStart.bench.ts
 //
 // Without LOOM_BENCH_BABEL (or when it is not a git repository) the bench generates a repository of
 // about 27k files in about 2k folders (babel's shape) and says so. LOOM_BENCH_COMMIT pins the commit
@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { LeaseManager } from '../../extension/engine/workspace/leases';
 import { sparseDirs } from '../../extension/engine/workspace/sparseScope';
 import { reportFigures, type BenchFigure } from './benchTargets';
+import { agentReadyThroughRun, canRun } from './agentStartRun';
 
 const BABEL_COMMIT = '1da3cfa1a25503c7ecba7304f8738933e6d16dca';
 const ROUNDS = Number(process.env.LOOM_BENCH_ROUNDS ?? 3);
@@ -121,6 +122,18 @@ async function main(): Promise<void> {
       { name: 'pooled lease release (detach, on the task\'s path)', value: median(release), unit: 'ms', baseline: { value: median(fullRemove), name: 'git worktree remove, full checkout' } },
       { name: 'sparse lease removal, in the background', value: median(sparseRemove), unit: 'ms', baseline: { value: median(fullRemove), name: 'git worktree remove, full checkout' } },
     ];
+    // Through a real run (needs dist/): the same task with sparse leases, then with full ones.
+    if (canRun()) {
+      const sparseRun = await agentReadyThroughRun(target.repo, target.scope, true, dir);
+      const fullRun = await agentReadyThroughRun(target.repo, target.scope, false, dir);
+      console.log(`runs: sparse ${sparseRun.outcome}, full ${fullRun.outcome}`);
+      figures.unshift(
+        { name: 'agent ready (task ready → first model call), sparse lease', value: sparseRun.readyMs, unit: 'ms', baseline, target: { on: 'ratio', atMost: 0.1 } },
+        { name: 'agent ready, full-checkout lease (as before)', value: fullRun.readyMs, unit: 'ms', baseline },
+      );
+    } else {
+      console.log('agent ready through a real run: skipped, dist/ has no worker or tool server (npm run build first)');
+    }
     reportFigures(`Agent start on a large repository (median of ${ROUNDS}; full checkouts: ${full.map((m) => Math.round(m)).join(', ')} ms)`, figures);
   } finally {
     spawnSync('rm', ['-rf', dir]);

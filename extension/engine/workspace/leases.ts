@@ -147,11 +147,15 @@ export class LeaseManager implements Disposable {
     assertName('task id', options.taskId);
     const { repo, root } = await this.resolved();
     const branch = taskBranch(options.runId, options.taskId);
-    const commit = await resolveCommit(repo, options.startCommit);
     const sparse = options.sparseDirs ?? null;
     const pooled = this.options.allocation === 'pooled';
-    if (!pooled) await this.clearTarget(repo, root, path.join(root, options.taskId), false);
-    if (!options.reset && (await branchHead(repo, branch))) {
+    // Independent checks, at once: each is a git process, and agent start waits for them.
+    const [commit, existing] = await Promise.all([
+      resolveCommit(repo, options.startCommit),
+      branchHead(repo, branch),
+      pooled ? undefined : this.clearTarget(repo, root, path.join(root, options.taskId), false),
+    ]);
+    if (!options.reset && existing) {
       throw new LeaseError(`branch ${branch} already exists; reattach it, or acquire with reset to start over`, 'branchExists');
     }
     if (pooled) {
