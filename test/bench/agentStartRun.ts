@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { RunCoordinator } from '../../extension/engine/run/runCoordinator';
 import { readJournal } from '../../extension/engine/journal/journalReader';
 import { startSimulator } from '../../extension/engine/simulator/simulatorServer';
-import { BUNDLE, eventsOf, PASS_VERDICT, planTask, report, simulatedRunOptions, specWith } from '../unit/engine/run/runHarness';
+import { BUNDLE, eventsOf, PASS_VERDICT, planTask, report, simulatedRunOptions, specWith, write } from '../unit/engine/run/runHarness';
 
 export interface AgentReady {
   /** Task ready (the lease's effect/willApply) → the implementor's first model call (its startedAt). */
@@ -19,18 +19,19 @@ export function canRun(): boolean {
   return existsSync(BUNDLE.agentWorker) && existsSync(BUNDLE.toolServer);
 }
 
-/** One run of one task scoped to `scope` on `repo` (its HEAD), with sparse leases or full ones. */
+/** One run of one task scoped to `scope`: the agent writes a note in the scope's folder and reports it on `repo` (its HEAD), with sparse leases or full ones. */
 export async function agentReadyThroughRun(repo: string, scope: string[], sparseLeases: boolean, workDir: string): Promise<AgentReady> {
   const home = await fs.mkdtemp(path.join(workDir, 'home-'));
   const specPath = path.join(home, 'SPEC.md');
   writeFileSync(specPath, specWith(['start']));
   const plan = { tasks: [planTask('start', 'R1', scope, null)] };
+  const NOTE = `${scope[0].replace(/\/\*\*$/, '')}/LOOM_BENCH.md`;
   const simulator = await startSimulator({
     scenario: {
       name: 'agent-start',
       agents: [
         { match: { role: 'coordinator' }, turns: [{ content: JSON.stringify(plan) }] },
-        { match: { role: 'implementor', task: 'start' }, turns: [{ toolCalls: [report('nothing to change')] }] },
+        { match: { role: 'implementor', task: 'start' }, turns: [{ toolCalls: [write(NOTE, 'written by the agent-start bench\n')] }, { toolCalls: [report('added a note', [NOTE])] }] },
         { match: { role: 'verifier' }, turns: [{ content: PASS_VERDICT }] },
       ],
     },
