@@ -141,7 +141,10 @@ async function runTasks(n: number): Promise<RunFigures> {
     const childCpu = childCpuMs() - childBefore;
     const events = readJournal(coordinator.journalPath).events;
     if (process.env.LOOM_BENCH_TIMELINE) for (const e of events) console.log(`${String(e.ts - events[0].ts).padStart(6)} ${e.type} ${'taskId' in e ? e.taskId : ''} ${'agentId' in e ? e.agentId : ''} ${e.type === 'verify/didCheck' ? e.check : ''}`);
-    if (state.status !== 'succeeded') throw new Error(`bench run ${state.status}: ${JSON.stringify(state.tasks.map((t) => [t.task.id, t.status]))}`);
+    if (state.status !== 'succeeded') {
+      const why = [...eventsOf(events, 'task/didFail').map((e) => `${e.taskId}: ${e.reason}`), ...eventsOf(events, 'agent/didWarn').map((e) => `${e.agentId} ${e.kind}: ${e.message}`)];
+      throw new Error(`bench run ${state.status}:\n${why.join('\n')}`);
+    }
     const testRuns = eventsOf(events, 'verify/didCheck').filter((e) => e.check.startsWith('failToPass')).length * VERIFIER_TEST_RUNS + eventsOf(events, 'tool/didCall').filter((e) => e.tool === 'run_command').length;
     console.log(`CPU: this process (coordinator and worker threads) ${Math.round((cpu.user + cpu.system) / 1000)} ms, its child processes ${Math.round(childCpu)} ms`);
     return { wallMs: state.endedAt! - state.startedAt!, testRuns, ownCpuMs: (cpu.user + cpu.system) / 1000 + childCpu, phases: phases(events) };

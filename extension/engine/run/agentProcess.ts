@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { startAgentWorker } from './workerPool';
 import type { EventBody } from '../../protocol/events';
 import { FromWorkerSchema, type AgentJob, type FromWorker, type ToWorker } from '../../protocol/workerMessages';
-import type { AgentOutcome, Usage } from '../../protocol/usage';
+import { addUsage, type AgentOutcome, type Usage } from '../../protocol/usage';
 import { TypedChannel } from '../../base/channel';
 import type { Disposable } from '../../base/disposable';
 import type { ChatMessage } from '../../protocol/chat';
@@ -188,9 +188,6 @@ function zeroUsage(): Usage {
   return { inputTokens: 0, outputTokens: 0 };
 }
 
-function addUsage(a: Usage, b: Usage): Usage {
-  return { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens };
-}
 
 /** What killed a worker, in a line (Node's out-of-memory termination has its own code). */
 function crashText(err: Error & { code?: string }): string {
