@@ -42,10 +42,12 @@ export async function restorePristineTests(input: {
   const extra = input.testFiles ?? [];
   const isTest = testPathMatcher(extra);
   // Working tree against the start commit: covers committed and uncommitted differences.
-  const changed = (await runGit(input.dir, ['diff', '--name-only', '--no-renames', '--no-ext-diff', '-z', input.startCommit, '--'])).stdout
-    .split('\0')
-    .filter((p) => p.length > 0 && isTest(p));
-  const atStart = new Set(await filesAt(input.dir, input.startCommit));
+  const [diff, startFiles] = await Promise.all([
+    runGit(input.dir, ['diff', '--name-only', '--no-renames', '--no-ext-diff', '-z', input.startCommit, '--']),
+    filesAt(input.dir, input.startCommit),
+  ]);
+  const changed = diff.stdout.split('\0').filter((p) => p.length > 0 && isTest(p));
+  const atStart = new Set(startFiles);
   const tests = changed.filter((p) => atStart.has(p));
   for (let i = 0; i < tests.length; i += CHUNK) {
     await runGit(input.dir, ['checkout', input.startCommit, '--', ...tests.slice(i, i + CHUNK)]);

@@ -48,13 +48,18 @@ async function readRegularFile(dir: string, file: string): Promise<string | unde
  */
 export async function restorePristineConfig(input: { dir: string; startCommit: string; commands?: readonly (readonly string[])[] }): Promise<ConfigRestore> {
   const { dir, startCommit: start } = input;
-  const changes = await workingChanges(dir, start);
-  const headFiles = (await runGit(dir, ['ls-files', '-z'])).stdout.split('\0').filter((p) => p.length > 0);
-  const rootStart = await blobAt(dir, start, 'package.json');
-  const rootHead = await readRegularFile(dir, 'package.json');
+  // Independent reads, side by side: each is a git process.
+  const [changes, headListing, rootStart, rootHead, startFiles] = await Promise.all([
+    workingChanges(dir, start),
+    runGit(dir, ['ls-files', '-z']),
+    blobAt(dir, start, 'package.json'),
+    readRegularFile(dir, 'package.json'),
+    filesAt(dir, start),
+  ]);
+  const headFiles = headListing.stdout.split('\0').filter((p) => p.length > 0);
   const babel = babelTests(
     [rootStart, rootHead].map((t) => (t === undefined ? undefined : parseManifest(t))),
-    [...(await filesAt(dir, start)), ...headFiles],
+    [...startFiles, ...headFiles],
   );
 
   const out: ConfigRestore = { restored: [], removed: [], packageKeys: [], keptLockfiles: [] };

@@ -99,8 +99,7 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
     deps.onCheck?.(entry);
   };
 
-  const start = await resolveCommit(input.repo, input.startCommit);
-  const head = await resolveCommit(input.repo, input.headCommit);
+  const [start, head] = await Promise.all([resolveCommit(input.repo, input.startCommit), resolveCommit(input.repo, input.headCommit)]);
   const acceptance: AcceptanceCheck[] = input.task.acceptance;
   const testFiles = [...new Set(acceptance.flatMap((c) => (c.kind === 'failToPass' ? c.testFiles : [])))];
   const addedFiles = (await diffNameStatus(input.repo, start, head)).filter((f) => f.status === 'A').map((f) => f.path);
