@@ -1,5 +1,6 @@
 // Worker-thread entry for every agent role: wires parentPort to a typed channel and runs one job.
-import { parentPort, threadId } from 'node:worker_threads';
+import { parentPort, threadId, workerData, type MessagePort } from 'node:worker_threads';
+import { useSpawnRelay } from '../engine/process/spawnHelper';
 import { TypedChannel } from '../base/channel';
 import { ToWorkerSchema, type FromWorker, type ToWorker } from '../protocol/workerMessages';
 import { PendingHostAnswers } from '../engine/models/pendingHostAnswers';
@@ -8,6 +9,9 @@ import { PendingApprovals } from '../engine/policy/approvalRequests';
 
 if (!parentPort) throw new Error('agentWorker must run in a worker thread');
 const port = parentPort;
+// Short commands (git) go to the run's spawn helper in the coordinator's thread when it gave a port for them.
+const spawnPort = (workerData as { spawnPort?: MessagePort } | null)?.spawnPort;
+if (spawnPort) useSpawnRelay(spawnPort);
 const abort = new AbortController();
 let started = false;
 const hostAnswers = new PendingHostAnswers();

@@ -26,9 +26,9 @@ for (const file of chosen) {
   console.log(`\n=== ${file}`);
   const started = Date.now();
   const run = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, file)], { stdio: 'inherit' });
-  const verdict = run.status === 0 ? 'met' : run.status === 1 ? 'MISSED a target' : `FAILED (${run.signal ?? `exit ${run.status}`})`;
+  const verdict = run.status === 0 ? 'ok' : run.status === 1 ? 'MISSED a target' : `FAILED (${run.signal ?? `exit ${run.status}`})`;
   results.push({ file, verdict, seconds: (Date.now() - started) / 1000 });
 }
 console.log('\n=== summary');
 for (const r of results) console.log(`${r.file.padEnd(30)} ${r.verdict.padEnd(18)} ${r.seconds.toFixed(0)} s`);
-process.exit(results.every((r) => r.verdict === 'met') ? 0 : 1);
+process.exit(results.every((r) => r.verdict === 'ok') ? 0 : 1);

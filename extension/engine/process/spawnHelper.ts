@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { isMainThread } from 'node:worker_threads';
+import { isMainThread, type MessagePort } from 'node:worker_threads';
 import type { Disposable } from '../../base/disposable';
 
 /**
@@ -148,7 +148,74 @@ export function acquireSpawnHelper(): Disposable {
   };
 }
 
-/** The live helper of this thread, or null (no run holds one, or it died): then spawn directly. */
-export function spawnHelper(): { run: (request: SpawnRequest) => Promise<SpawnResult> } | null {
+export interface Spawner {
+  run(request: SpawnRequest): Promise<SpawnResult>;
+}
+
+let relay: Spawner | null = null;
+
+/**
+ * How this thread should start a short command: the coordinator's thread through its live helper, an
+ * agent's worker thread through the coordinator's (useSpawnRelay), or null: spawn directly.
+ */
+export function spawnHelper(): Spawner | null {
+  if (relay) return relay;
   return helper?.alive ? helper : null;
+}
+
+/** Starts one command here, as a child of this process (what the helper itself does). */
+export function spawnDirectly(request: SpawnRequest): Promise<SpawnResult> {
+  return new Promise((resolve) => {
+    const child = spawn(request.file, request.args, { cwd: request.cwd, env: request.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let failure: string | undefined;
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => (failure = e.message));
+    child.stdin.on('error', () => undefined); // the command may exit before reading it all; its exit code tells
+    child.stdin.end(request.input ?? ''); // no input: end of file at once, it never waits on stdin
+    child.on('close', (code, signal) => resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err), error: failure }));
+  });
+}
+
+type RelayReply = { id: number; result: SpawnResult | null };
+
+/**
+ * The coordinator's side of a worker's relay: runs the worker's requests through the live helper, or
+ * answers null (no run holds one) so the worker spawns directly. A worker thread forking this whole
+ * process costs the same as the coordinator doing it (spawnHelper.ts's first comment).
+ */
+export function serveSpawnRequests(port: MessagePort): void {
+  port.on('message', (message: { id: number; request: SpawnRequest }) => {
+    const live = helper?.alive ? helper : null;
+    if (!live) {
+      port.postMessage({ id: message.id, result: null } satisfies RelayReply);
+      return;
+    }
+    void live.run(message.request).then((result) => port.postMessage({ id: message.id, result } satisfies RelayReply));
+  });
+  port.unref();
+}
+
+/** An agent's worker thread sends its short commands to the coordinator's helper over `port`. */
+export function useSpawnRelay(port: MessagePort): void {
+  const pending = new Map<number, (result: SpawnResult | null) => void>();
+  let nextId = 1;
+  port.on('message', (reply: RelayReply) => {
+    const settle = pending.get(reply.id);
+    pending.delete(reply.id);
+    if (!pending.size) port.unref();
+    settle?.(reply.result ? { ...reply.result, stdout: toBuffer(reply.result.stdout), stderr: toBuffer(reply.result.stderr) } : null);
+  });
+  port.unref();
+  relay = {
+    run: async (request) => {
+      const id = nextId++;
+      const answer = new Promise<SpawnResult | null>((resolve) => pending.set(id, resolve));
+      port.ref();
+      port.postMessage({ id, request: { ...request, input: request.input === undefined ? undefined : Buffer.from(request.input) } });
+      return (await answer) ?? spawnDirectly(request);
+    },
+  };
 }

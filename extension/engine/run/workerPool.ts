@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { serveSpawnRequests } from '../process/spawnHelper';
 import type { Disposable } from '../../base/disposable';
 
 /**
@@ -64,5 +65,15 @@ export class WorkerPool implements Disposable {
  * them again (a loader and a 6 MB source map per worker) for nothing.
  */
 export function startAgentWorker(script: string, maxHeapMb?: number): Worker {
-  return new Worker(script, { stdout: true, stderr: true, execArgv: [], resourceLimits: maxHeapMb ? { maxOldGenerationSizeMb: maxHeapMb } : undefined });
+  // Its git commands go to the run's spawn helper through this port (a fork from a worker thread forks this whole process).
+  const spawns = new MessageChannel();
+  serveSpawnRequests(spawns.port1);
+  return new Worker(script, {
+    stdout: true,
+    stderr: true,
+    execArgv: [],
+    resourceLimits: maxHeapMb ? { maxOldGenerationSizeMb: maxHeapMb } : undefined,
+    workerData: { spawnPort: spawns.port2 },
+    transferList: [spawns.port2],
+  });
 }

@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { spawnHelper, type SpawnRequest, type SpawnResult } from '../process/spawnHelper';
+import { spawnDirectly, spawnHelper } from '../process/spawnHelper';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -205,21 +204,6 @@ async function runOnce(cwd: string, args: readonly string[], options: GitRunOpti
   if (r.error) stderr += `${stderr ? '\n' : ''}${existsSync(cwd) ? `could not start git: ${r.error}` : `no such directory: ${cwd}`}`;
   else if (r.signal) stderr += `${stderr ? '\n' : ''}git was killed by ${r.signal}`;
   return { exitCode: r.code ?? -1, stdout: r.stdout.toString('utf8'), stdoutBuffer: r.stdout, stderr };
-}
-
-function spawnDirectly(request: SpawnRequest): Promise<SpawnResult> {
-  return new Promise((resolve) => {
-    const child = spawn(request.file, request.args, { cwd: request.cwd, env: request.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let failure: string | undefined;
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (e) => (failure = e.message));
-    child.stdin.on('error', () => undefined); // git may exit before reading it all; its exit code tells
-    child.stdin.end(request.input ?? ''); // no input: end of file at once, git never waits on stdin
-    child.on('close', (code, signal) => resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err), error: failure }));
-  });
 }
 
 /** `git merge-base --is-ancestor a b`: is `a` contained in `b`? */

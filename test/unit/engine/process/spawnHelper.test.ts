@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { acquireSpawnHelper, spawnHelper } from '../../../../extension/engine/process/spawnHelper';
+import { join } from 'node:path';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { acquireSpawnHelper, serveSpawnRequests, spawnHelper } from '../../../../extension/engine/process/spawnHelper';
 import { commitTree, gitOut, runGit, treeOf } from '../../../../extension/engine/workspace/git';
 import { makeRepo, type TempRepo } from '../../../fixtures/gitRepo';
 
@@ -49,6 +51,35 @@ describe("the coordinator's spawn helper", () => {
       held.dispose();
       delete process.env.LOOM_TEST_CANARY;
     }
+  });
+
+  it("serves an agent worker thread's commands through the coordinator's helper, and lets it spawn directly when no run holds one", async () => {
+    const parentInWorker = async (): Promise<number> => {
+      const channel = new MessageChannel();
+      serveSpawnRequests(channel.port1);
+      const fixture = join(__dirname, '..', '..', '..', 'fixtures', 'workers', 'spawnThroughRelay.ts');
+      const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(fixture)});`, {
+        eval: true,
+        workerData: { spawnPort: channel.port2 },
+        transferList: [channel.port2],
+      });
+      try {
+        return await new Promise<number>((resolve, reject) => {
+          worker.once('message', resolve);
+          worker.once('error', reject);
+        });
+      } finally {
+        await worker.terminate();
+      }
+    };
+    const held = acquireSpawnHelper();
+    try {
+      const helperPid = Number((await spawnHelper()!.run({ file: 'sh', args: ['-c', 'echo $PPID'], cwd: repo.dir, env: {} })).stdout.toString().trim());
+      assert.equal(await parentInWorker(), helperPid);
+    } finally {
+      held.dispose();
+    }
+    assert.equal(await parentInWorker(), process.pid);
   });
 
   it('ends with its last holder, and git goes back to spawning directly', async () => {
