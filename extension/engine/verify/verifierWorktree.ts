@@ -17,41 +17,55 @@ export interface VerifierWorktree {
   resetTo(commit: string): Promise<void>;
 }
 
-/** Whether `dir` is a live worktree of `repo`: its `.git` file points into the repository's worktrees folder, which still records it. */
-async function isWorktreeOf(repo: string, dir: string): Promise<boolean> {
+const real = (p: string) => fs.realpath(p).catch(() => path.resolve(p));
+
+/**
+ * The repository's record of the worktree at `dir` (`<common dir>/worktrees/<name>`), when its
+ * `.git` link points at one that points back at `dir/.git`; else undefined. The checkout is
+ * writable to the tests the verifier runs and the record is not, so the back-link is what proves
+ * the link: a test that rewrote `.git` to point at another task's worktree record is not believed.
+ */
+async function worktreeRecord(repo: string, dir: string): Promise<string | undefined> {
   const link = await fs.readFile(path.join(dir, '.git'), 'utf8').catch(() => '');
   const gitdir = /^gitdir: (.+)$/m.exec(link)?.[1];
-  if (gitdir === undefined) return false;
-  const admin = path.resolve(dir, gitdir.trim());
-  const commondir = await fs.readFile(path.join(admin, 'commondir'), 'utf8').catch(() => undefined);
-  if (commondir === undefined) return false;
-  const common = await runGit(repo, ['rev-parse', '--git-common-dir']);
-  const real = (p: string) => fs.realpath(p).catch(() => p);
-  return (await real(path.resolve(admin, commondir.trim()))) === (await real(path.resolve(repo, common.stdout.trim())));
+  if (gitdir === undefined) return undefined;
+  const record = await real(path.resolve(dir, gitdir.trim()));
+  const common = await real(path.resolve(repo, (await runGit(repo, ['rev-parse', '--git-common-dir'])).stdout.trim()));
+  if (path.dirname(record) !== path.join(common, 'worktrees')) return undefined;
+  const back = await fs.readFile(path.join(record, 'gitdir'), 'utf8').catch(() => undefined);
+  if (back === undefined) return undefined;
+  return (await real(back.trim())) === (await real(path.join(dir, '.git'))) ? record : undefined;
 }
 
 /**
  * The verifier's worktree at `dir`: the existing one when `dir` already is a worktree of `repo`
  * (an earlier round of the same task), else a new detached one at `commit`. Either way it is
- * reset to `commit` before it is returned.
+ * reset to `commit` before it is returned. Every reset first rewrites the checkout's `.git` link
+ * from the record found here, so git never follows a link a test run left.
  */
 export async function openVerifierWorktree(repo: string, dir: string, commit: string): Promise<VerifierWorktree> {
+  let record = await worktreeRecord(repo, dir);
+  const reuse = record !== undefined;
+  if (!reuse) {
+    // Not a worktree (a folder left by a killed verifier, or a link a test rewrote): start over.
+    await fs.rm(dir, { recursive: true, force: true });
+    await runGit(repo, ['worktree', 'prune'], { lockRetries: 4 }).catch(() => undefined);
+    await fs.mkdir(path.dirname(dir), { recursive: true });
+    await addScratchWorktree(repo, path.dirname(dir), path.basename(dir), commit);
+    record = await worktreeRecord(repo, dir);
+    if (record === undefined) throw new Error(`git made no worktree record for ${dir}`);
+  }
+  const link = `gitdir: ${record}\n`;
   const worktree: VerifierWorktree = {
     dir,
     resetTo: async (to) => {
+      await fs.rm(path.join(dir, '.git'), { recursive: true, force: true });
+      await fs.writeFile(path.join(dir, '.git'), link);
       await runGit(dir, ['checkout', '--detach', '--force', '--quiet', to]);
       await runGit(dir, ['clean', '-ffdxq']);
     },
   };
-  if (await isWorktreeOf(repo, dir)) {
-    await worktree.resetTo(commit);
-    return worktree;
-  }
-  // A folder left by a killed verifier, no longer a worktree: start over.
-  await fs.rm(dir, { recursive: true, force: true });
-  await runGit(repo, ['worktree', 'prune'], { lockRetries: 4 }).catch(() => undefined);
-  await fs.mkdir(path.dirname(dir), { recursive: true });
-  await addScratchWorktree(repo, path.dirname(dir), path.basename(dir), commit);
+  if (reuse) await worktree.resetTo(commit);
   return worktree;
 }
 

@@ -65,6 +65,29 @@ describe('engine/verify/verifierWorktree', () => {
     await removeScratchWorktree(fx.repo, dir); // already gone: nothing to do
   });
 
+  it("a test run that rewrites the checkout's .git link cannot point a reset at another task's worktree", async () => {
+    const a = fx.branch('loom/r/a', { 'src/only-in-a.js': 'module.exports = 1;\n' });
+    const b = fx.branch('loom/r/b', { 'README.md': '# b\n' });
+    // Another task's lease, and the link to its worktree record a test could write.
+    const lease = path.join(fx.root, 'lease-other');
+    fx.git('worktree', 'add', '-q', '--detach', lease, a);
+    const leaseLink = fs.readFileSync(path.join(lease, '.git'), 'utf8');
+    const dir = path.join(fx.scratchDir, 'verifier-t');
+    const wt = await openVerifierWorktree(fx.repo, dir, fx.start);
+
+    fs.writeFileSync(path.join(dir, '.git'), leaseLink); // within a round: between the start-commit run and the reset
+    await wt.resetTo(b);
+    assert.equal(fx.git('-C', lease, 'rev-parse', 'HEAD'), a, "the other task's worktree is untouched");
+    assert.equal(fx.git('-C', dir, 'rev-parse', 'HEAD'), b);
+
+    fs.writeFileSync(path.join(dir, '.git'), leaseLink); // across rounds: the link the next round finds
+    await openVerifierWorktree(fx.repo, dir, fx.start);
+    assert.equal(fx.git('-C', lease, 'rev-parse', 'HEAD'), a);
+    assert.equal(fx.git('-C', lease, 'status', '--porcelain'), '');
+    assert.equal(fx.git('-C', dir, 'rev-parse', 'HEAD'), fx.start);
+    assert.equal(fx.worktreeCount(), 3, fx.git('worktree', 'list'));
+  });
+
   it('a folder left by a killed verifier that is no longer a worktree is replaced by a fresh checkout', async () => {
     const dir = path.join(fx.scratchDir, 'verifier-t');
     fs.mkdirSync(dir, { recursive: true });
