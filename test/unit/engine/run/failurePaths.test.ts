@@ -111,11 +111,14 @@ describe('a run where agents fail in different ways', function () {
     assert.match(run.state.tasks.find((t) => t.task.id === 'broken-model')!.failureReason ?? '', /implementor modelError/);
   });
 
-  it('keeps the leases of a failed run for inspection', async () => {
+  it("keeps the failed tasks' leases for inspection, and removes a verified task's (its branch holds the result)", async () => {
     const { existsSync } = await import('node:fs');
     const leases = eventsOf(run.events, 'lease/didCreate');
-    assert.ok(leases.length >= 4);
-    assert.ok(leases.every((l) => existsSync(l.path)));
+    const failed = new Set(eventsOf(run.events, 'task/didFail').map((f) => f.taskId));
+    assert.ok(leases.filter((l) => failed.has(l.taskId)).length >= 3);
+    for (const lease of leases) assert.equal(existsSync(lease.path), failed.has(lease.taskId), `${lease.taskId}: ${lease.path}`);
+    const removed = new Set(eventsOf(run.events, 'lease/didRemove').map((r) => r.path));
+    for (const lease of leases.filter((l) => !failed.has(l.taskId))) assert.ok(removed.has(lease.path), `${lease.taskId}'s removal is journaled`);
   });
 
   it('removes them with loom clean, leaving no worktree registered', async () => {
