@@ -25,7 +25,7 @@ function git(cwd: string, ...args: string[]): string {
 /** A repository with babel's shape: 2,000 folders under packages/*, 27,000 files, written by fast-import (no checkout). */
 async function generatedRepo(dir: string): Promise<{ repo: string; commit: string; scope: string[] }> {
   const repo = path.join(dir, 'generated');
-  git(dir, 'init', '-q', repo);
+  git(dir, 'init', '-q', '-b', 'main', repo);
   const lines: string[] = ['commit refs/heads/main', 'committer Bench <bench@loom.invalid> 1700000000 +0000', 'data 9', 'generated'];
   const file = (p: string, content: string) => lines.push(`M 100644 inline ${p}`, `data ${Buffer.byteLength(content)}`, content);
   file('package.json', '{"name":"generated","private":true}\n');
