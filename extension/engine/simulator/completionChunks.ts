@@ -48,7 +48,8 @@ export function usageOf(turn: Turn, ctx: CompletionContext): WireUsage {
   const prompt = turn.usage?.inputTokens ?? estimateTokens(ctx.inputChars);
   const completion = turn.usage?.outputTokens ?? estimateTokens(outputChars);
   const usage: WireUsage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
-  if (ctx.cachedTokens !== undefined) usage.prompt_tokens_details = { cached_tokens: Math.min(ctx.cachedTokens, prompt) };
+  const cached = turn.usage?.cachedInputTokens ?? ctx.cachedTokens;
+  if (cached !== undefined) usage.prompt_tokens_details = { cached_tokens: Math.min(cached, prompt) };
   return usage;
 }
 

@@ -54,8 +54,10 @@ export const TurnSchema = z
     toolCalls: z.array(ScriptedToolCallSchema).optional(),
     /** Default "tool_calls" when there are tool calls, else "stop". */
     finishReason: z.string().min(1).optional(),
-    /** Reported usage; default estimated from characters / 4. */
-    usage: z.strictObject({ inputTokens: z.number().int().nonnegative(), outputTokens: z.number().int().nonnegative() }).optional(),
+    /** Reported usage; default estimated from characters / 4. `cachedInputTokens` (a replay's recorded value) replaces the prompt cache's. */
+    usage: z
+      .strictObject({ inputTokens: z.number().int().nonnegative(), outputTokens: z.number().int().nonnegative(), cachedInputTokens: z.number().int().nonnegative().optional() })
+      .optional(),
     /** Send no usage at all, even when the client asks for it. */
     omitUsage: z.boolean().optional(),
     /** Answer this request with a fault instead. Content and tool calls, if any, feed partial streams. */

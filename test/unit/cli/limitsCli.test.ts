@@ -64,6 +64,6 @@ describe('loom CLI: run budgets and the price table', function () {
     const prices = eventsOf(events, 'run/didStart')[0].settings?.prices ?? {};
     assert.deepEqual(prices['loom-sim*'], { input: 100, output: 400 }, 'the flag wins');
     assert.deepEqual(prices['house-model'], { input: 3, output: 6 }, 'LOOM_HOME/prices.json adds its own');
-    assert.deepEqual(prices['gpt-4.1-nano*'], { input: 0.1, output: 0.4 }, 'the defaults stay');
+    assert.deepEqual(prices['gpt-4.1-nano*'], { input: 0.1, output: 0.4, cachedInput: 0.025 }, 'the defaults stay');
   });
 });
