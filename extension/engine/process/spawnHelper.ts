@@ -61,6 +61,7 @@ class SpawnHelper {
   private nextId = 1;
   private readonly pending = new Map<number, (result: SpawnResult) => void>();
   private dead = false;
+  private closing = false;
 
   constructor() {
     this.child = spawn(process.execPath, ['-e', HELPER_SOURCE], {
@@ -75,22 +76,16 @@ class SpawnHelper {
       if (!settle) return;
       this.pending.delete(m.id);
       this.updateRef();
+      if (this.closing && !this.pending.size) this.child.kill();
       settle({ code: m.code, signal: m.signal, stdout: toBuffer(m.stdout), stderr: toBuffer(m.stderr), error: m.error });
     });
-    const die = (why: string) => {
-      if (this.dead) return;
-      this.dead = true;
-      // A command in flight may or may not have run: its caller gets a failure to read, never a second run.
-      for (const settle of this.pending.values()) settle({ code: null, signal: null, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), error: `the spawn helper ended (${why})` });
-      this.pending.clear();
-    };
-    this.child.on('exit', (code, signal) => die(signal ?? `exit ${code}`));
-    this.child.on('error', (err) => die(err.message));
+    this.child.on('exit', (code, signal) => this.end(signal ?? `exit ${code}`));
+    this.child.on('error', (err) => this.end(err.message));
     this.updateRef();
   }
 
   get alive(): boolean {
-    return !this.dead;
+    return !this.dead && !this.closing;
   }
 
   run(request: SpawnRequest): Promise<SpawnResult> {
@@ -102,9 +97,18 @@ class SpawnHelper {
     });
   }
 
+  /** Takes no new command; ends once the commands in flight have answered (a run's last git calls finish normally). */
   close(): void {
+    this.closing = true;
+    if (!this.pending.size) this.child.kill();
+  }
+
+  /** No more commands: one in flight may or may not have run, and its caller gets a failure to read, never a second run. */
+  private end(why: string): void {
+    if (this.dead) return;
     this.dead = true;
-    this.child.kill();
+    for (const settle of this.pending.values()) settle({ code: null, signal: null, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), error: `the spawn helper ended (${why})` });
+    this.pending.clear();
   }
 
   /** The helper keeps this process alive only while a command is in flight. */

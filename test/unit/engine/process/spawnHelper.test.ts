@@ -96,6 +96,18 @@ describe("the coordinator's spawn helper", () => {
     assert.match(await gitOut(repo.dir, ['rev-parse', 'HEAD']), /^[0-9a-f]{40}$/);
   });
 
+  it('a command in flight when the last holder lets go still answers; then the helper ends', async () => {
+    const held = acquireSpawnHelper();
+    const inFlight = spawnHelper()!.run({ file: 'sh', args: ['-c', 'sleep 0.3; echo $PPID'], cwd: repo.dir, env: { PATH: process.env.PATH ?? '' } });
+    held.dispose();
+    assert.equal(spawnHelper(), null, 'no new command goes to a closing helper');
+    const r = await inFlight;
+    assert.equal(r.code, 0);
+    const helperPid = Number(r.stdout.toString().trim());
+    for (let i = 0; i < 100 && isAlive(helperPid); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(isAlive(helperPid), false, 'the helper ended once it had answered');
+  });
+
   it('a helper that dies fails the command in flight (never runs it twice) and the next ones spawn directly', async () => {
     const held = acquireSpawnHelper();
     try {
