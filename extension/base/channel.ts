@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import type { Disposable } from './disposable';
 
 /** The minimum a transport must offer: MessagePort, a Worker, a webview, or an in-memory pair. */
@@ -6,6 +5,11 @@ export interface Transport {
   postMessage(message: unknown): void;
   on(event: 'message', listener: (message: unknown) => void): unknown;
   off(event: 'message', listener: (message: unknown) => void): unknown;
+}
+
+/** What checks an incoming message: a zod schema, or a lighter check in the same shape (zod's safeParse). */
+export interface MessageCheck<T> {
+  safeParse(raw: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
 }
 
 /**
@@ -17,14 +21,14 @@ export class TypedChannel<Out, In> implements Disposable {
 
   constructor(
     private readonly transport: Transport,
-    inSchema: z.ZodType<In>,
+    inSchema: MessageCheck<In>,
     onMessage: (message: In) => void,
     onInvalid: (error: string, raw: unknown) => void,
   ) {
     this.listener = (raw) => {
       const parsed = inSchema.safeParse(raw);
       if (parsed.success) onMessage(parsed.data);
-      else onInvalid(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '), raw);
+      else onInvalid(parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; '), raw);
     };
     transport.on('message', this.listener);
   }

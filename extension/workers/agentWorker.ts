@@ -2,7 +2,8 @@
 import { parentPort, threadId, workerData, type MessagePort } from 'node:worker_threads';
 import { useSpawnRelay } from '../engine/process/spawnHelper';
 import { TypedChannel } from '../base/channel';
-import { ToWorkerSchema, type FromWorker, type ToWorker } from '../protocol/workerMessages';
+import type { FromWorker, ToWorker } from '../protocol/workerMessages';
+import { toWorkerCheck } from '../protocol/workerMessageCheck';
 import { PendingHostAnswers } from '../engine/models/pendingHostAnswers';
 import { HostModelGate } from '../engine/models/modelGate';
 import { PendingApprovals } from '../engine/policy/approvalRequests';
@@ -24,9 +25,11 @@ const gate = new HostModelGate({
   settle: (settlement) => channel.send({ type: 'model/didSettle', usage: 'usage' in settlement ? settlement.usage : null, failed: 'failed' in settlement ? settlement.failed : undefined }),
 });
 
+// Messages from the coordinator are checked without zod (protocol/workerMessageCheck.ts): the worker is ready
+// for its job before zod and the protocol's schemas are loaded, and a coordinator loads only what its role needs.
 const channel: TypedChannel<FromWorker, ToWorker> = new TypedChannel<FromWorker, ToWorker>(
   port,
-  ToWorkerSchema,
+  toWorkerCheck,
   (message) => {
     switch (message.type) {
       case 'agent/start':
@@ -41,7 +44,7 @@ const channel: TypedChannel<FromWorker, ToWorker> = new TypedChannel<FromWorker,
         notices.push(message.text);
         return;
       case 'model/didAnswer':
-        hostAnswers.settle(message.requestId, { ok: true, response: message.response });
+        void settleHostAnswer(message.requestId, message.response);
         return;
       case 'model/didFail':
         hostAnswers.settle(message.requestId, { ok: false, error: message.error });
@@ -61,15 +64,25 @@ const channel: TypedChannel<FromWorker, ToWorker> = new TypedChannel<FromWorker,
       }
     }
   },
-  (error) => {
-    channel.send({
-      type: 'agent/didEnd',
-      outcome: { kind: 'crashed', message: `invalid message from coordinator: ${error}`, next: 'stop' },
-      usage: { inputTokens: 0, outputTokens: 0 },
-      output: null,
-    });
-  },
+  (error) => refuseMessage(error),
 );
+
+function refuseMessage(error: string): void {
+  channel.send({
+    type: 'agent/didEnd',
+    outcome: { kind: 'crashed', message: `invalid message from coordinator: ${error}`, next: 'stop' },
+    usage: { inputTokens: 0, outputTokens: 0 },
+    output: null,
+  });
+}
+
+/** The host model's answer is model output: checked with its schema (loaded with the first answer) before the job sees it. */
+async function settleHostAnswer(requestId: number, response: unknown): Promise<void> {
+  const { RelayChatResponseSchema } = await import('../protocol/modelRelay');
+  const parsed = RelayChatResponseSchema.safeParse(response);
+  if (parsed.success) hostAnswers.settle(requestId, { ok: true, response: parsed.data });
+  else refuseMessage(parsed.error.issues.map((i) => `response.${i.path.join('.')}: ${i.message}`).join('; '));
+}
 
 /** The coordinator times approvals out itself; this fallback only covers a coordinator that never answers. */
 const APPROVAL_FALLBACK_GRACE_MS = 30_000;
