@@ -94,7 +94,10 @@ async function build() {
     const result = await ctx.rebuild();
     await ctx.dispose();
     await checkNoVscode(result.metafile);
-    if (ctx === workerContext) await removeStaleChunks(result.metafile);
+    if (ctx === workerContext) {
+      await removeStaleChunks(result.metafile);
+      await asciiOnly(result.metafile);
+    }
   }
   // dist/extension.js is not checked: it is the extension host, built in its own context.
   await extensionContext.rebuild();
@@ -107,6 +110,27 @@ async function removeStaleChunks(metafile) {
   const written = new Set(Object.keys(metafile.outputs));
   const present = await readdir(dir).catch(() => []);
   await Promise.all(present.filter((name) => !written.has(`${dir}/${name}`)).map((name) => rm(`${dir}/${name}`, { force: true })));
+}
+
+/**
+ * Every worker chunk ASCII only. esbuild escapes non-ASCII characters in strings but keeps them in comments
+ * and regular expressions (an emoji in the openai SDK's doc comments, an em dash in ours), and one such
+ * character makes V8 hold the whole chunk's source as a two-byte string in every worker: twice its size
+ * (an idle implementor held 2.6 MB of source instead of 1.3). Each is written as its UTF-16 escape (\uXXXX,
+ * surrogate pairs for astral ones), which means the same character in a regular expression (u flag or not)
+ * and is text in a comment; the chunk is parsed again to prove it still is valid JavaScript.
+ */
+async function asciiOnly(metafile) {
+  for (const out of Object.keys(metafile.outputs).filter((o) => o.endsWith('.js'))) {
+    const text = await readFile(out, 'utf8');
+    if (!/[^\x00-\x7f]/.test(text)) continue;
+    // A backslash escaping the character (`\×` in a regular expression means `×`) is dropped with it: `\\u00d7` would be a backslash.
+    const ascii = text.replace(/(\\*)([^\x00-\x7f])/g, (_, slashes, c) => `${slashes.slice(slashes.length % 2)}\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    await esbuild.transform(ascii, { loader: 'js', format: 'esm', logLevel: 'silent' }).catch((err) => {
+      throw new Error(`${out}: not valid JavaScript once ASCII only: ${err.message}`);
+    });
+    await writeFile(out, ascii);
+  }
 }
 
 /** DESIGN.md rule 9: a worker or engine bundle that pulls in 'vscode' is a build error. */
