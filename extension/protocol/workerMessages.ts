@@ -34,6 +34,21 @@ export const McpServerConfigSchema = z.object({
   network: z.enum(['loopback', 'host']).optional(),
   /** What its sandbox lets it see, set per agent by the coordinator; absent: it runs unconfined. */
   confinement: ConfinementSchema.optional(),
+  /**
+   * What it is known to answer to tools/list before it starts (Loom's own server, from its
+   * definitions): the agent's first model call goes out with these while the server starts, and
+   * the server's own answer replaces them.
+   */
+  tools: z
+    .array(
+      z.object({
+        name: z.string(),
+        description: z.string().optional(),
+        inputSchema: z.object({ type: z.literal('object') }).passthrough(),
+        annotations: z.record(z.string(), z.boolean()).optional(),
+      }),
+    )
+    .optional(),
 });
 export type McpServerConfig = z.infer<typeof McpServerConfigSchema>;
 

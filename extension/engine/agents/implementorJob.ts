@@ -1,6 +1,6 @@
 import type { ImplementJob } from '../../protocol/workerMessages';
 import { createProvider } from '../models/createProvider';
-import { startAgentTools } from '../tools/mcpAgentTools';
+import { openAgentTools } from '../tools/mcpAgentTools';
 import { sandboxRunner } from '../sandbox/sandboxRunner';
 import { createPolicyGate } from '../policy/approvalGate';
 import { checkpoint } from '../workspace/checkpoint';
@@ -20,9 +20,9 @@ export async function runImplementorJob(job: ImplementJob, ctx: AgentJobContext)
     ask: ctx.askApproval ?? (async () => ({ approved: false, by: 'policy', escalationId: null, message: 'nobody can approve actions for this agent' })),
     onDeny: (action, reason) => ctx.emit({ type: 'policy/didDecide', ...ref, action, outcome: 'denied', by: 'policy', escalationId: null, reason }),
   });
-  let tools;
+  let opened;
   try {
-    tools = await startAgentTools({
+    opened = openAgentTools({
       servers: job.mcpServers,
       cwd: job.worktree,
       sandbox: sandboxRunner(job.sandbox),
@@ -34,11 +34,17 @@ export async function runImplementorJob(job: ImplementJob, ctx: AgentJobContext)
       onServerRestart: (restart) => ctx.emit({ type: 'mcp/didRestart', ...ref, ...restart }),
     });
   } catch (err) {
-    return {
-      outcome: { kind: 'toolError', message: `could not start MCP servers: ${(err as Error).message}`, next: 'retry' },
-      usage: { inputTokens: 0, outputTokens: 0 },
-      output: null,
-    };
+    return notStarted(`could not start MCP servers: ${(err as Error).message}`);
+  }
+  const { tools } = opened;
+  const whyNotStarted = opened.ready.then(
+    () => null,
+    (err: unknown) => `could not start MCP servers: ${(err as Error).message}`,
+  );
+  // With every server's tools known ahead (Loom's own server), the first model call goes out while they start.
+  if (!opened.knownAhead) {
+    const failed = await whyNotStarted;
+    if (failed) return notStarted(failed);
   }
   try {
     const end = await runImplementor(job, {
@@ -47,10 +53,15 @@ export async function runImplementorJob(job: ImplementJob, ctx: AgentJobContext)
       emit: ctx.emit,
       signal: ctx.signal,
       takeNotices: ctx.takeNotices,
+      toolsReady: whyNotStarted,
       checkpoint: (turn, beforeCommit) => checkpoint(job.worktree, { message: `loom checkpoint: ${job.task.id} attempt ${job.attempt} turn ${turn}`, beforeCommit }),
     });
     return { outcome: end.outcome, usage: end.usage, output: end.result };
   } finally {
     await tools.dispose();
   }
+}
+
+function notStarted(message: string): AgentJobEnd {
+  return { outcome: { kind: 'toolError', message, next: 'retry' }, usage: { inputTokens: 0, outputTokens: 0 }, output: null };
 }

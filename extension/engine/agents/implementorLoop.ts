@@ -27,6 +27,11 @@ export interface ImplementorDeps {
   signal: AbortSignal;
   /** Notices from the coordinator since the last turn (a predicted conflict with another task): added as user messages before the next model call. */
   takeNotices?: () => string[];
+  /**
+   * The tools' servers still starting behind the first model call: settles with why they could not
+   * (the agent then ends with a toolError to retry), or null. Absent: they have started.
+   */
+  toolsReady?: Promise<string | null>;
   now?: () => number;
 }
 
@@ -106,6 +111,9 @@ export async function runImplementor(job: ImplementJob, deps: ImplementorDeps): 
       messages.push(NUDGE_USE_TOOLS);
       continue;
     }
+
+    const notStarted = await deps.toolsReady;
+    if (notStarted) return end('toolError', notStarted, 'retry');
 
     let reported: TaskResult | null = null;
     let repeating = false;

@@ -8,6 +8,8 @@ import { REPORT_RESULT_SPEC, REPORT_RESULT_TOOL, reportResult } from './reportRe
 import { exitText, ServerSupervisor, type ServerFailure, type ServerRestart } from './serverSupervisor';
 import { toolResultText } from './toolResultText';
 import type { SandboxRunner } from '../sandbox/sandboxRunner';
+import { DEFAULT_COMMAND_TIMEOUT_MS } from './server/args';
+import { loomToolList } from './server/loomToolDefinitions';
 
 /** The name of Loom's own tool server; its tools keep their plain names. */
 export const LOOM_SERVER_NAME = 'loom';
@@ -57,7 +59,7 @@ export function loomServerConfig(options: LoomServerConfigOptions): McpServerCon
   const args = [options.serverScript, '--root', options.root];
   if (options.reapOrphans) args.push('--reap-orphans');
   if (options.commandTimeoutMs !== undefined) args.push('--command-timeout-ms', String(options.commandTimeoutMs));
-  return { name: LOOM_SERVER_NAME, command: process.execPath, args, env: [] };
+  return { name: LOOM_SERVER_NAME, command: process.execPath, args, env: [], tools: loomToolList(options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS) };
 }
 
 interface Route {
@@ -82,7 +84,14 @@ class McpAgentTools implements AgentTools {
   private readonly maxResultChars: number;
   private readonly gate: ToolGate | undefined;
 
-  constructor(conns: McpServerConnection[], options: StartAgentToolsOptions) {
+  /** Settles once the servers have started (or failed to), their own tool lists in the routes. */
+  private readonly started: Promise<void>;
+
+  constructor(conns: McpServerConnection[], options: StartAgentToolsOptions, ready: Promise<void>) {
+    this.started = ready.then(
+      () => this.rebuildRoutes(),
+      () => undefined,
+    );
     this.supervision = McpSupervisionSchema.parse(options.supervision ?? {});
     this.maxResultChars = options.maxResultChars ?? 100_000;
     this.gate = options.gate;
@@ -131,6 +140,8 @@ class McpAgentTools implements AgentTools {
   }
 
   async call(name: string, argumentsJson: string, options: { signal?: AbortSignal } = {}): Promise<ToolCallOutcome> {
+    // A call made while the servers start goes to them once they have (report_result needs none).
+    if (name !== REPORT_RESULT_TOOL) await this.started;
     const route = this.routes.get(name);
     const server = name === REPORT_RESULT_TOOL ? LOOM_SERVER_NAME : (route?.supervisor.conn.name ?? '');
     if (this.disposed) return { ok: false, server, text: CLOSED };
@@ -214,13 +225,23 @@ class McpAgentTools implements AgentTools {
   }
 }
 
+export interface OpenedAgentTools {
+  tools: AgentTools & { listTools(): ToolSpec[] };
+  /** Every server started; rejects with the first McpServerStartError, the tools then closed. */
+  ready: Promise<void>;
+  /** Every server's tool list was known before it started (config.tools): the specs need not wait for `ready`. */
+  knownAhead: boolean;
+}
+
 /**
- * Starts one MCP client and one stdio subprocess per server config for one agent, cwd = its
- * worktree, with a minimal environment (PATH, HOME, LANG plus the config's own pairs), each
- * watched by a ServerSupervisor. If any server fails to start, the others are stopped and the
- * McpServerStartError is thrown.
+ * One MCP client and one stdio subprocess per server config for one agent, cwd = its worktree, with
+ * a minimal environment (PATH, HOME, LANG plus the config's own pairs), each watched by a
+ * ServerSupervisor. The tools come back at once, the servers starting behind them: until a server
+ * has answered tools/list its tools are the ones its config names (none if it names none), and a
+ * call waits for the start. If any server fails to start, the others are stopped and `ready`
+ * rejects with its McpServerStartError.
  */
-export async function startAgentTools(options: StartAgentToolsOptions): Promise<AgentTools & { listTools(): ToolSpec[] }> {
+export function openAgentTools(options: StartAgentToolsOptions): OpenedAgentTools {
   const names = new Set<string>();
   for (const server of options.servers) {
     if (names.has(server.name)) throw new Error(`MCP server name "${server.name}" is used twice`);
@@ -235,13 +256,24 @@ export async function startAgentTools(options: StartAgentToolsOptions): Promise<
     onStderr: options.onStderr,
   };
   const conns = options.servers.map((config) => new McpServerConnection(config, options.cwd, hooks, options.startTimeoutMs ?? 30_000, options.sandbox));
-  const results = await Promise.allSettled(conns.map((c) => c.start()));
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) {
-    await Promise.all(conns.map((c) => c.dispose()));
-    throw failed.reason;
-  }
-  for (const c of conns) options.onServerStart?.(c.info);
-  tools = new McpAgentTools(conns, options);
+  // The same JSON the server will list (tools/list is checked against it in loomToolDefinitions.test.ts).
+  for (const conn of conns) conn.tools = (conn.config.tools ?? []) as Tool[];
+  const ready = (async () => {
+    const results = await Promise.allSettled(conns.map((c) => c.start()));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      await tools!.dispose();
+      throw failed.reason;
+    }
+    for (const c of conns) options.onServerStart?.(c.info);
+  })();
+  tools = new McpAgentTools(conns, options, ready);
+  return { tools, ready, knownAhead: options.servers.every((s) => s.tools !== undefined) };
+}
+
+/** openAgentTools, once every server has started (throws its McpServerStartError if one could not). */
+export async function startAgentTools(options: StartAgentToolsOptions): Promise<AgentTools & { listTools(): ToolSpec[] }> {
+  const { tools, ready } = openAgentTools(options);
+  await ready;
   return tools;
 }

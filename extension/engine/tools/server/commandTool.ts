@@ -3,6 +3,7 @@ import { runProcess, type ProcessOutcome } from '../../process/runProcess';
 import { reapOrphans } from '../../process/reapOrphans';
 import { errorResult, textResult } from './results';
 import type { SparseWidening } from './sparseWidening';
+import { runCommandDefinition } from './loomToolDefinitions';
 
 export interface CommandToolOptions {
   root: string;
@@ -49,15 +50,7 @@ function describe(argv: string[], outcome: ProcessOutcome, timeoutMs: number): s
 export function registerCommandTool(server: ToolRegistry, options: CommandToolOptions): void {
   server.registerTool(
     'run_command',
-    {
-      description:
-        `Run a program in the workspace root without a shell (argv form, e.g. ["npm","test"]). ` +
-        `Timeout ${options.timeoutMs} ms; output is truncated. Only loopback networking is available.`,
-      inputSchema: {
-        command: { type: 'string[]', minItems: 1, description: 'program and its arguments, e.g. ["npm", "test"]' },
-      },
-      annotations: { openWorldHint: false },
-    },
+    runCommandDefinition(options.timeoutMs),
     async ({ command }, extra) => {
       const program = command[0];
       // While the command runs, progress tells the client this server is alive: a long test run is not a hung server.

@@ -7,6 +7,7 @@ import { errorResult, guarded, textResult } from './results';
 import { walkFiles } from './walk';
 import { SparseWidening } from './sparseWidening';
 import { isSecretBearingPath } from '../../policy/secretFiles';
+import { LIST_FILES, READ_FILE, SEARCH, WRITE_FILE } from './loomToolDefinitions';
 
 /** The last path component is opened without following a symlink: a link swapped in after the check fails with ELOOP. */
 const { O_RDONLY, O_WRONLY, O_CREAT, O_NOFOLLOW } = fs.constants;
@@ -96,11 +97,7 @@ export function registerFileTools(
 ): void {
   server.registerTool(
     'read_file',
-    {
-      description: 'Read a UTF-8 text file of the workspace. `path` is relative to the workspace root.',
-      inputSchema: { path: { type: 'string', description: 'file path relative to the workspace root' } },
-      annotations: { readOnlyHint: true },
-    },
+    READ_FILE,
     guarded(
       (a) => `cannot read "${a.path}"`,
       async ({ path: requested }) => {
@@ -120,15 +117,7 @@ export function registerFileTools(
 
   server.registerTool(
     'write_file',
-    {
-      description:
-        'Create or overwrite a UTF-8 text file in the workspace (parent folders are created). `path` is relative to the workspace root.',
-      inputSchema: {
-        path: { type: 'string', description: 'file path relative to the workspace root' },
-        content: { type: 'string', description: 'the complete new content of the file' },
-      },
-      annotations: { destructiveHint: true, idempotentHint: true },
-    },
+    WRITE_FILE,
     guarded(
       (a) => `cannot write "${a.path}"`,
       async ({ path: requested, content }) => {
@@ -151,15 +140,7 @@ export function registerFileTools(
 
   server.registerTool(
     'list_files',
-    {
-      description:
-        'List files recursively (skips .git and node_modules). `path` is a folder relative to the workspace root (default: the root); `glob` filters paths (e.g. "**/*.ts", or "*.md" for any folder).',
-      inputSchema: {
-        path: { type: 'string', optional: true, description: 'folder relative to the workspace root; default the root' },
-        glob: { type: 'string', optional: true, description: 'picomatch glob matched against the path from the root' },
-      },
-      annotations: { readOnlyHint: true },
-    },
+    LIST_FILES,
     guarded(
       (a) => `cannot list "${a.path ?? '.'}"`,
       async ({ path: requested, glob }) => {
@@ -191,15 +172,7 @@ export function registerFileTools(
 
   server.registerTool(
     'search',
-    {
-      description:
-        'Search text files of the workspace for a JavaScript regular expression (skips .git, node_modules, binary files and files that commonly hold secrets such as .env). Returns `path:line: text` lines. `glob` filters the files searched.',
-      inputSchema: {
-        pattern: { type: 'string', minLength: 1, description: 'JavaScript regular expression (no slashes or flags)' },
-        glob: { type: 'string', optional: true, description: 'picomatch glob matched against the path from the root' },
-      },
-      annotations: { readOnlyHint: true },
-    },
+    SEARCH,
     guarded(
       (a) => `cannot search for "${a.pattern}"`,
       async ({ pattern, glob }) => {

@@ -3,7 +3,7 @@
 // MCP SDK's McpServer because the SDK's server builds every protocol schema with zod when it loads,
 // which cost each agent's server about 18 MB of its 60 MB; the agent's side still uses the SDK's Client.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { inputJsonSchema, parseInput, type InputFields, type InputOf } from './toolInput';
+import { listedTool, parseInput, type InputFields, type InputOf, type ListedTool } from './toolInput';
 import { errorResult } from './results';
 
 /** Protocol versions this server speaks (the SDK 1.x list); it answers with the client's if known, else the first. */
@@ -141,13 +141,8 @@ export class StdioToolServer implements ToolRegistry {
     }
   }
 
-  private listTools(): object[] {
-    return [...this.tools].map(([name, { definition }]) => ({
-      name,
-      description: definition.description,
-      inputSchema: inputJsonSchema(definition.inputSchema),
-      ...(definition.annotations ? { annotations: definition.annotations } : {}),
-    }));
+  private listTools(): ListedTool[] {
+    return [...this.tools].map(([name, { definition }]) => listedTool(name, definition));
   }
 
   /** Every failure of a call is a tool error the model can read, as the SDK's McpServer reports them. */

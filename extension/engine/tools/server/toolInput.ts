@@ -13,11 +13,12 @@ type FieldValue<F extends InputField> = F extends { type: 'string[]' } ? string[
 /** The arguments a handler receives for these fields. */
 export type InputOf<F extends InputFields> = { [K in keyof F]: FieldValue<F[K]> };
 
-export interface ObjectJsonSchema {
+// A type, not an interface: it must fit where any JSON object is expected (the MCP SDK's Tool).
+export type ObjectJsonSchema = {
   type: 'object';
   properties: Record<string, object>;
   required: string[];
-}
+};
 
 export function inputJsonSchema(fields: InputFields): ObjectJsonSchema {
   const properties: Record<string, object> = {};
@@ -32,6 +33,23 @@ export function inputJsonSchema(fields: InputFields): ObjectJsonSchema {
     }
   }
   return { type: 'object', properties, required };
+}
+
+/** A tool as tools/list shows it. */
+export interface ListedTool {
+  name: string;
+  description: string;
+  inputSchema: ObjectJsonSchema;
+  annotations?: Record<string, boolean>;
+}
+
+export function listedTool(name: string, definition: { description: string; inputSchema: InputFields; annotations?: Record<string, boolean> }): ListedTool {
+  return {
+    name,
+    description: definition.description,
+    inputSchema: inputJsonSchema(definition.inputSchema),
+    ...(definition.annotations ? { annotations: definition.annotations } : {}),
+  };
 }
 
 /** Checks a call's arguments; the message names each field that is wrong, for the model to correct. */

@@ -59,7 +59,13 @@ describe('engine/agents/implementorLoop', () => {
     sim = null;
   });
 
-  async function run(scenario: ScenarioInput, over: Partial<ImplementJob> = {}, checkpoint: ImplementorDeps['checkpoint'] = async () => null, takeNotices?: ImplementorDeps['takeNotices']) {
+  async function run(
+    scenario: ScenarioInput,
+    over: Partial<ImplementJob> = {},
+    checkpoint: ImplementorDeps['checkpoint'] = async () => null,
+    takeNotices?: ImplementorDeps['takeNotices'],
+    toolsReady?: ImplementorDeps['toolsReady'],
+  ) {
     sim = await startSimulator({ scenario, recordBodies: true });
     const j = job(over);
     j.endpoint.baseUrl = sim.url;
@@ -72,6 +78,7 @@ describe('engine/agents/implementorLoop', () => {
       checkpoint,
       signal: new AbortController().signal,
       takeNotices,
+      toolsReady,
     });
     return { end, tools, events };
   }
@@ -101,6 +108,19 @@ describe('engine/agents/implementorLoop', () => {
     );
     assert.equal(end.outcome.kind, 'completed');
     assert.deepEqual(turns, [3]);
+  });
+
+  it('whose tool servers could not start behind its first model call ends with a toolError to retry, calling no tool', async () => {
+    const { end, tools, events } = await run(
+      { name: 'down', agents: [{ match: { role: 'implementor' }, turns: [{ toolCalls: [read] }] }] },
+      {},
+      undefined,
+      undefined,
+      Promise.resolve('could not start MCP servers: MCP server "loom" failed to start: boom'),
+    );
+    assert.deepEqual([end.outcome.kind, end.outcome.next, end.outcome.message], ['toolError', 'retry', 'could not start MCP servers: MCP server "loom" failed to start: boom']);
+    assert.equal(events.filter((e) => e.type === 'model/didRespond').length, 1);
+    assert.deepEqual(tools.calls, []);
   });
 
   it("says the coordinator's notices to the model at its next turn, once, after the last tool result", async () => {

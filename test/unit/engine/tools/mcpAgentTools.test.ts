@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { AgentTools, StartedServer } from '../../../../extension/engine/tools/agentTools';
-import { loomServerConfig, startAgentTools } from '../../../../extension/engine/tools/mcpAgentTools';
+import { loomServerConfig, openAgentTools, startAgentTools } from '../../../../extension/engine/tools/mcpAgentTools';
 import { McpServerStartError, type ServerExitInfo } from '../../../../extension/engine/tools/mcpServerConnection';
 import type { ServerFailure, ServerRestart } from '../../../../extension/engine/tools/serverSupervisor';
 import { buildToolServer, cleanupAfterEach, environOf, filesystemServerScript, isDead, tempDir, waitFor } from './toolTestHelpers';
@@ -283,5 +283,45 @@ describe('engine/tools/mcpAgentTools', () => {
       startAgentTools({ servers: [{ name: 'nope', command: '/nonexistent/mcp-server', args: [], env: [] }], cwd: dir }),
       /MCP server "nope" .*failed to start: spawn \/nonexistent\/mcp-server ENOENT/,
     );
+  });
+
+  it("offers Loom's server's tools before it has started, exactly as it then lists them, and a call waits for the start", async () => {
+    const dir = await tempDir('loom-agent-ahead-');
+    cleanup.push(() => fs.rm(dir, { recursive: true, force: true }));
+    const started: StartedServer[] = [];
+    const opened = openAgentTools({ servers: [loomServerConfig({ serverScript, root: dir, commandTimeoutMs: 7_000 })], cwd: dir, onServerStart: (s) => started.push(s) });
+    cleanup.push(() => opened.tools.dispose());
+    assert.equal(opened.knownAhead, true);
+    assert.equal(started.length, 0, 'nothing has started yet');
+    const ahead = JSON.stringify(opened.tools.specs);
+    assert.deepEqual(opened.tools.specs.map((s) => s.name), ['report_result', 'read_file', 'write_file', 'list_files', 'search', 'run_command']);
+    assert.match(opened.tools.specs.find((s) => s.name === 'run_command')!.description, /Timeout 7000 ms/);
+    // Called before the server has answered: the call waits for it, and reaches it.
+    const written = await opened.tools.call('write_file', JSON.stringify({ path: 'early.txt', content: 'before the start' }));
+    assert.ok(written.ok, written.text);
+    assert.equal(await fs.readFile(path.join(dir, 'early.txt'), 'utf8'), 'before the start');
+    await opened.ready;
+    assert.equal(started.length, 1);
+    // The server's own list replaced the known one, byte for byte: the prompt's tools do not change after the first turn.
+    assert.equal(JSON.stringify(opened.tools.specs), ahead);
+  });
+
+  it('a server whose tools were known ahead but that cannot start: ready rejects naming it, and calls fail cleanly', async () => {
+    const dir = await tempDir('loom-agent-ahead-bad-');
+    cleanup.push(() => fs.rm(dir, { recursive: true, force: true }));
+    const broken = { ...loomServerConfig({ serverScript: path.join(dir, 'missing-server.js'), root: dir }) };
+    const opened = openAgentTools({ servers: [broken], cwd: dir });
+    cleanup.push(() => opened.tools.dispose());
+    assert.equal(opened.knownAhead, true);
+    assert.ok(opened.tools.specs.some((s) => s.name === 'read_file'));
+    await assert.rejects(opened.ready, (err: unknown) => err instanceof McpServerStartError && /MCP server "loom" .*failed to start/.test(err.message));
+    const call = await opened.tools.call('read_file', JSON.stringify({ path: 'x' }));
+    assert.equal(call.ok, false);
+    assert.equal(call.text, 'the tools of this agent are closed');
+    // A server whose tools are not known ahead: its agent waits for the start before its first model call.
+    const unknown = openAgentTools({ servers: [{ name: 'other', command: '/nonexistent/mcp-server', args: [], env: [] }], cwd: dir });
+    assert.equal(unknown.knownAhead, false);
+    assert.deepEqual(unknown.tools.specs.map((s) => s.name), ['report_result']);
+    await assert.rejects(unknown.ready, McpServerStartError);
   });
 });
