@@ -18,6 +18,7 @@ import { inDoubtMessage } from './effectReconciliation';
 import { rewindToCheckpoint } from '../workspace/checkpoint';
 import { removeScratchWorktree } from '../verify/scratchWorktree';
 import { prepareVerifierWorktree } from '../verify/verifierWorktree';
+import { makeStartCommitRunsAhead } from '../verify/startCommitRuns';
 import * as path from 'node:path';
 
 export type TaskEnd = { ok: true; headCommit: string } | { ok: false; reason: string };
@@ -44,18 +45,47 @@ export async function runTask(
   // Its branch is watched for conflicts with the other tasks' from its first checkpoint until it ends.
   ctx.conflicts?.track(task.id, resume?.checkpoint?.commit ?? null);
   let verified = false;
-  // The verifier's checkout is made while the implementor works, off the path to the verdict.
-  const verifierReady = prepareVerifierWorktree(ctx.options.repo, verifierWorktree(ctx, task.id), lease.startCommit);
+  // The verifier's checkout is made while the implementor works, off the path to the verdict; so
+  // are the start commit's runs of its checks, once that commit is known (after test authoring).
+  const verifier: VerifierPreparation = { ready: prepareVerifierWorktree(ctx.options.repo, verifierWorktree(ctx, task.id), lease.startCommit), stop: new AbortController() };
   try {
-    const end = await implementAndVerify(ctx, task, lease, headOf, verifierReady, resume);
+    const end = await implementAndVerify(ctx, task, lease, headOf, verifier, resume);
     verified = end.ok;
     return end;
   } finally {
     ctx.conflicts?.ended(task.id, verified);
+    verifier.stop.abort();
     // Its verifier checkout is not needed any more; removed beside what comes next, not before it
     // (a removal the run's end finds unfinished is repeated there: leases.removeAll inside scratch).
-    void verifierReady.then(() => removeScratchWorktree(ctx.options.repo, verifierWorktree(ctx, task.id))).catch(() => undefined);
+    void verifier.ready.then(() => removeScratchWorktree(ctx.options.repo, verifierWorktree(ctx, task.id))).catch(() => undefined);
   }
+}
+
+/** What is made for a task's verifier while its implementor works; `stop` ends it when the task ends first. */
+interface VerifierPreparation {
+  ready: Promise<void>;
+  stop: AbortController;
+}
+
+/** Start-commit runs made ahead never fail the task: what is not cached, the verifier makes itself. */
+function makeBaseRunsAhead(ctx: RunContext, task: Task, startCommit: string, verifier: VerifierPreparation): void {
+  const signal = AbortSignal.any([ctx.signal, verifier.stop.signal]);
+  const input = { ...verifierCheckoutInput(ctx, task), task, startCommit, sandbox: { spec: ctx.sandbox.spec, runId: ctx.runId, agentId: `verify-${task.id}-ahead` } };
+  verifier.ready = verifier.ready.then(() => makeStartCommitRunsAhead(input, signal)).catch(() => undefined);
+}
+
+/** Where a task's verifier works, and with what: the same for its job and for what is made ahead. */
+function verifierCheckoutInput(ctx: RunContext, task: Task) {
+  return {
+    repo: ctx.options.repo,
+    scratchDir: ctx.paths.scratch,
+    worktree: verifierWorktree(ctx, task.id),
+    // Start-commit runs are shared by the task's rounds and by tasks that start from the same commit.
+    baseRunsDir: path.join(ctx.paths.runDir, 'base-runs'),
+    commandAllowlist: ctx.options.commandAllowlist,
+    setup: ctx.setup,
+    commandTimeoutMs: ctx.options.commandTimeoutMs,
+  };
 }
 
 /** The task's one verifier checkout, reset between commits and kept across its verify rounds (verify/verifierWorktree.ts). */
@@ -68,7 +98,7 @@ async function implementAndVerify(
   task: Task,
   lease: Lease,
   headOf: (branch: string) => Promise<string>,
-  verifierReady: Promise<void>,
+  verifier: VerifierPreparation,
   resume?: TaskResumePoint,
 ): Promise<TaskEnd> {
   let attempt = resume?.attempts ?? 0;
@@ -97,6 +127,7 @@ async function implementAndVerify(
     if (!authored.ok) return authored;
     startCommit = authored.startCommit;
   }
+  makeBaseRunsAhead(ctx, task, startCommit, verifier);
 
   while (!ctx.signal.aborted) {
     if (reported === null) {
@@ -181,7 +212,7 @@ async function implementAndVerify(
     verifyRounds++;
     const { result, headCommit } = reported;
     reported = null;
-    await verifierReady;
+    await verifier.ready;
     const verdict = await verify(ctx, task, { result, startCommit, headCommit, round: verifyRounds });
     if (!verdict.ok) return verdict;
     ctx.journal({ type: 'verify/didFinish', taskId: task.id, attempt: verifyRounds, passed: verdict.passed, findings: verdict.findings });
@@ -216,22 +247,15 @@ async function verify(
       spec: ctx.spec,
       task,
       result: input.result,
-      repo: ctx.options.repo,
+      ...verifierCheckoutInput(ctx, task),
       baseCommit: ctx.baseCommit,
       startCommit: input.startCommit,
       headCommit: input.headCommit,
-      scratchDir: ctx.paths.scratch,
-      worktree: verifierWorktree(ctx, task.id),
-      // Start-commit runs are shared by the task's rounds and by tasks that start from the same commit.
-      baseRunsDir: path.join(ctx.paths.runDir, 'base-runs'),
       endpoint,
       budgetTokens: ctx.options.budgets.verifyTokens,
-      commandAllowlist: ctx.options.commandAllowlist,
       sandbox: ctx.sandbox.spec,
-      setup: ctx.setup,
       lintCommand: ctx.options.lintCommand,
       flakeReruns: ctx.options.flakeReruns,
-      commandTimeoutMs: ctx.options.commandTimeoutMs,
     }),
   });
   const verdict = VerdictSchema.safeParse(verdictEnd.output);

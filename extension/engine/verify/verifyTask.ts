@@ -19,8 +19,9 @@ import { removeScratchWorktree } from './scratchWorktree';
 import { detectTestEdits } from './testEdits';
 import type { SandboxSpec } from '../../protocol/sandbox';
 import { removeTree } from '../sandbox/removeTree';
-import { CommandNotAllowedError, runCommand, type CommandSandbox } from './runCommand';
-import { commandKey, readBaseRuns, uniqueCommands, writeBaseRun } from './baseResults';
+import { CommandNotAllowedError, type CommandSandbox } from './runCommand';
+import { commandKey, readBaseRuns, uniqueCommands } from './baseResults';
+import { baseRunKeyOf, failToPassCommands, makeStartCommitRuns } from './startCommitRuns';
 import { openVerifierWorktree, type VerifierWorktree } from './verifierWorktree';
 import { checkoutConfinement, setUpCheckout } from './verifierCheckout';
 
@@ -112,10 +113,10 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
   let worktree: VerifierWorktree | undefined;
   try {
     const commands = [...acceptance.map((c) => c.command), ...(input.lintCommand?.length ? [input.lintCommand] : [])];
-    const failToPassCommands = acceptance.flatMap((c) => (c.kind === 'failToPass' ? [c.command] : []));
-    const baseKey = (command: readonly string[]) => ({ startCommit: start, command, setup: input.setup ?? null, sandbox: input.sandbox?.spec.kind ?? 'none', timeoutMs: input.commandTimeoutMs });
-    const baseRuns = await readBaseRuns(input.baseRunsDir, failToPassCommands, baseKey);
-    const toRun = uniqueCommands(failToPassCommands).filter((c) => !baseRuns.has(commandKey(c)));
+    const failToPass = failToPassCommands(input.task);
+    const baseKey = baseRunKeyOf(start, input);
+    const baseRuns = await readBaseRuns(input.baseRunsDir, failToPass, baseKey);
+    const toRun = uniqueCommands(failToPass).filter((c) => !baseRuns.has(commandKey(c)));
     const dir = input.worktree ?? path.join(scratch, 'checkout');
     // The checkout is made (or reset) while the test edits are read from git objects and the
     // sandbox is prepared: none needs another.
@@ -145,19 +146,19 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
     // 2. The start commit's runs of the fail-to-pass commands: from the run's cache, else made in
     //    the verifier's one checkout at the start commit, which is then reset to the branch head.
     if (toRun.length > 0) {
-      const sandbox = await confine(dir, 'start');
-      const setUp = input.setup ? await setUpCheckout(input.setup, dir, 'start commit', sandbox, signal) : null;
-      if (setUp) report(setUp.check, setUp.outcome);
-      for (const command of toRun) {
-        throwIfAborted(signal);
-        const result = await runCommand(command, { cwd: dir, timeoutMs: input.commandTimeoutMs, allowlist, signal, sandbox }).catch((err: unknown) => {
-          if (err instanceof CommandNotAllowedError) return err;
-          throw err;
-        });
-        throwIfAborted(signal); // a command killed by cancellation is not a base run
-        baseRuns.set(commandKey(command), { result, cached: false });
-        if (input.baseRunsDir && !(result instanceof Error) && (setUp?.outcome.passed ?? true)) await writeBaseRun(input.baseRunsDir, baseKey(command), result);
-      }
+      const made = await makeStartCommitRuns({
+        dir,
+        commands: toRun,
+        sandbox: await confine(dir, 'start'),
+        setup: input.setup,
+        allowlist,
+        timeoutMs: input.commandTimeoutMs,
+        keyOf: baseKey,
+        baseRunsDir: input.baseRunsDir,
+        signal,
+        onSetUp: (setUp) => report(setUp.check, setUp.outcome),
+      });
+      for (const [key, run] of made) baseRuns.set(key, run);
       await checkout.resetTo(head);
     }
     branchSandbox = await confine(dir, 'head');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { verifyTask, type VerifyTaskInput } from '../../../../extension/engine/verify/verifyTask';
+import { makeStartCommitRunsAhead } from '../../../../extension/engine/verify/startCommitRuns';
 import type { CheckReport } from '../../../../extension/engine/verify/checkReport';
 import { detectSandbox } from '../../../../extension/engine/sandbox/detectSandbox';
 import { MATH_FIXED, makeFixtureRepo, type FixtureRepo } from './fixtureRepo';
@@ -130,5 +131,30 @@ describe('engine/verify/verifyTask over rounds: one checkout, cached start-commi
       assert.equal(out.passed, true, `round ${round}: ${JSON.stringify(out.findings)}`);
     }
     assert.equal(fs.readFileSync(path.join(fx.repo, 'node_modules/dep/index.js'), 'utf8'), 'module.exports = 42;\n');
+  });
+
+  it('start-commit runs made ahead (while the implementor works) are what round 1 uses; stopped ahead, the verifier makes its own', async () => {
+    // Made ahead in the verifier's checkout: the base runs once, on the start commit, and is cached.
+    await makeStartCommitRunsAhead({ ...input(fx.start, fx.start), worktree: worktree() }, new AbortController().signal);
+    assert.deepEqual(runs(), ['buggy']);
+    assert.equal(fs.readdirSync(baseRunsDir()).length, 1);
+    assert.deepEqual(fs.readdirSync(fx.scratchDir), ['verifier-fix-add'], 'its scratch is gone, the checkout kept');
+    const fixed = fx.branch('loom/ahead/fixed', { 'src/math.js': MATH_FIXED });
+    const verified = await verifyTask(input(fx.start, fixed));
+    assert.equal(verified.passed, true, JSON.stringify(verified.findings));
+    assert.deepEqual(runs(), ['buggy', 'fixed', 'fixed', 'fixed'], 'no second base run');
+    assert.match(failToPass(verified.checks)?.detail ?? '', /^cached base: /);
+
+    // Stopped before it ran anything (its task ended first): nothing cached, and the verifier runs the base itself.
+    const other = fx.branch('loom/ahead/other', { 'src/math.js': MATH_FIXED, 'src/note.js': '1;\n' });
+    const stop = new AbortController();
+    stop.abort();
+    fs.rmSync(baseRunsDir(), { recursive: true });
+    await assert.rejects(makeStartCommitRunsAhead({ ...input(fx.start, fx.start), worktree: worktree() }, stop.signal));
+    assert.equal(fs.existsSync(baseRunsDir()) ? fs.readdirSync(baseRunsDir()).length : 0, 0);
+    const again = await verifyTask(input(fx.start, other, { result: { status: 'done', summary: 's', filesChanged: ['src/math.js', 'src/note.js'], testsRun: [] } }));
+    assert.equal(again.passed, true, JSON.stringify(again.findings));
+    assert.match(failToPass(again.checks)?.detail ?? '', /^base: /);
+    assert.deepEqual(runs().slice(4), ['buggy', 'fixed', 'fixed', 'fixed']);
   });
 });
