@@ -1,4 +1,5 @@
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { inLanes } from '../../base/inLanes';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DrillContext, DrillHost, DrillVerdict } from './drill';
@@ -24,17 +25,11 @@ export async function runDrills(
   host: DrillHost,
   options: { keep: boolean; concurrency: number; onResult?: (result: DrillResult) => void },
 ): Promise<DrillResult[]> {
-  const results: DrillResult[] = new Array(drills.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < drills.length) {
-      const index = next++;
-      results[index] = await runOne(drills[index], host, options.keep);
-      options.onResult?.(results[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, drills.length)) }, worker));
-  return results;
+  return inLanes(drills, options.concurrency, async (drill) => {
+    const result = await runOne(drill, host, options.keep);
+    options.onResult?.(result);
+    return result;
+  });
 }
 
 /** What a drill works with: its folder, the host's CLI, and runs made in that folder. */

@@ -1,6 +1,8 @@
 import { acceptanceAllowlist } from '../policy/commandAllowlist';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { availableParallelism } from 'node:os';
+import { inLanes } from '../../base/inLanes';
 import { throwIfAborted } from '../../base/cancellation';
 import type { AcceptanceCheck } from '../../protocol/plan';
 import { mergePoints } from '../merge/mergePoints';
@@ -14,8 +16,8 @@ import { checkoutToolServer, commandSandbox } from './agentConfinement';
 import type { RunContext } from './runContext';
 import type { RunOptions } from './runOptions';
 
-/** Runs one check command in a checkout; a failure is a result, never a throw. */
-export type RunCheck = (dir: string, command: readonly string[]) => Promise<CheckOutcome>;
+/** Runs one check command in a checkout, in lane `lane` (each lane its own sandbox); a failure is a result, never a throw. */
+export type RunCheck = (dir: string, command: readonly string[], lane: number) => Promise<CheckOutcome>;
 
 export interface SemanticCheckDeps {
   repo: string;
@@ -27,6 +29,8 @@ export interface SemanticCheckDeps {
   prepare?: (dir: string) => Promise<void>;
   /** Re-runs at the head of a check that failed there, to tell flaky from broken. Default 1. */
   reruns?: number;
+  /** How many checks run side by side at the head (each lane with its own sandbox). Default 1. */
+  lanes?: number;
   signal?: AbortSignal;
   /** Each command run, for the journal or progress. */
   onRun?: (run: { taskId: string; check: string; commit: string; passed: boolean; detail: string }) => void;
@@ -81,6 +85,9 @@ const BEHAVIOURAL: ReadonlySet<AcceptanceCheck['kind']> = new Set(['failToPass',
 
 const short = (commit: string) => commit.slice(0, 10);
 
+/** Side by side beyond this, checks mostly wait on each other (and each lane is a sandbox with its own dependencies). */
+const MAX_LANES = 4;
+
 /**
  * Semantic conflicts: a merge git calls clean can still break behaviour. Every merged task's
  * acceptance checks run together on the integration head, in one detached scratch worktree; a check
@@ -112,13 +119,13 @@ export async function findSemanticConflicts(deps: SemanticCheckDeps, input: Sema
   };
   // Tasks often share a command (`npm test`): one run per commit answers for all of them.
   const cache = new Map<string, CheckOutcome>();
-  const run = async (taskId: string, command: readonly string[], commit: string, fresh = false): Promise<CheckOutcome> => {
+  const run = async (taskId: string, command: readonly string[], commit: string, fresh = false, lane = 0): Promise<CheckOutcome> => {
     const key = `${commit}\0${JSON.stringify(command)}`;
     const known = fresh ? undefined : cache.get(key);
     if (known) return known;
     await checkout(commit);
     throwIfAborted(deps.signal);
-    const outcome = await runCheck(worktree.dir, command);
+    const outcome = await runCheck(worktree.dir, command, lane);
     throwIfAborted(deps.signal); // a command killed by cancellation is not a failed check
     if (!fresh || !cache.has(key)) cache.set(key, outcome);
     deps.onRun?.({ taskId, check: command.join(' '), commit, passed: outcome.passed, detail: outcome.detail });
@@ -127,7 +134,19 @@ export async function findSemanticConflicts(deps: SemanticCheckDeps, input: Sema
 
   const result: SemanticCheckResult = { failures: [], flaky: [], failsOnItsBranch: [], checked: 0 };
   try {
-    // Every check at the head first, so the worktree is checked out there once.
+    // Every check at the head first, so the worktree is checked out there once, side by side in
+    // lanes. Checks side by side can get in each other's way (a shared build folder, a port): one
+    // that fails there runs again alone, and that run is its result.
+    const lanes = deps.lanes ?? 1;
+    if (lanes > 1) {
+      await checkout(head);
+      const atHead = new Map<string, { taskId: string; command: readonly string[] }>();
+      for (const { task } of landed) for (const check of task.acceptance) if (BEHAVIOURAL.has(check.kind)) atHead.set(JSON.stringify(check.command), { taskId: task.taskId, command: check.command });
+      const outcomes = await inLanes([...atHead.values()], lanes, (c, lane) => run(c.taskId, c.command, head, false, lane));
+      for (const [i, c] of [...atHead.values()].entries()) {
+        if (!outcomes[i].passed) cache.set(`${head}\0${JSON.stringify(c.command)}`, await run(c.taskId, c.command, head, true));
+      }
+    }
     const seen = new Set<string>();
     const broken: { index: number; command: readonly string[]; outcome: CheckOutcome }[] = [];
     for (const [index, { task }] of landed.entries()) {
@@ -201,8 +220,9 @@ export function sandboxedSemanticDeps(
   ctx: Pick<RunContext, 'runId' | 'paths' | 'sandbox' | 'signal' | 'setup'> & { options: Pick<RunOptions, 'repo' | 'bundle' | 'commandTimeoutMs' | 'commandAllowlist'> },
 ): SemanticCheckDeps {
   const sandboxes = new Map<string, Promise<CommandSandbox | undefined>>();
-  const sandboxFor = (dir: string) => {
-    let sandbox = sandboxes.get(dir);
+  // One per lane: copy-on-write dependencies need an upper folder each (two overlays on one corrupt it).
+  const sandboxFor = (dir: string, lane = 0) => {
+    let sandbox = sandboxes.get(`${dir}\0${lane}`);
     if (!sandbox) {
       sandbox = checkoutToolServer({
         sandbox: ctx.sandbox,
@@ -212,9 +232,9 @@ export function sandboxedSemanticDeps(
         lease: dir,
         runDir: ctx.paths.runDir,
         // The scratch folder's unique name: a later check in the same run gets fresh copy-on-write dependencies.
-        leaseKey: `semantic-check-${path.basename(path.dirname(dir))}`,
+        leaseKey: `semantic-check-${path.basename(path.dirname(dir))}-${lane}`,
       }).then((toolServer) => commandSandbox(ctx.sandbox.spec, toolServer));
-      sandboxes.set(dir, sandbox);
+      sandboxes.set(`${dir}\0${lane}`, sandbox);
     }
     return sandbox;
   };
@@ -223,8 +243,9 @@ export function sandboxedSemanticDeps(
     repo: ctx.options.repo,
     scratchDir: ctx.paths.scratch,
     signal: ctx.signal,
-    runCheck: async (dir, command) => {
-      const sandbox = await sandboxFor(dir);
+    lanes: Math.min(availableParallelism(), MAX_LANES),
+    runCheck: async (dir, command, lane) => {
+      const sandbox = await sandboxFor(dir, lane);
       return checkPassToPass({ dir, command, timeoutMs: ctx.options.commandTimeoutMs, allowlist, signal: ctx.signal, sandboxFor: () => sandbox });
     },
     prepare: async (dir) => {

@@ -42,6 +42,10 @@ describe('engine/run/semanticCheck', function () {
     // Fails once in a checkout (it leaves an untracked marker), then passes.
     await task('flaky', { 'test/flaky.test.js': "const fs = require('fs');\nif (!fs.existsSync('.ran')) { fs.writeFileSync('.ran', ''); process.exit(1); }\n" }, [passToPass('node', 'test/flaky.test.js')]);
     await task('broken', { 'broken.txt': 'x\n' }, [passToPass('node', '-e', 'process.exit(3)')]);
+    // Two checks that cannot run side by side: each holds the same lock folder in the checkout for a while.
+    const holdLock = (name: string) => passToPass('node', '-e', `require('fs').mkdirSync('.lock'); setTimeout(() => require('fs').rmdirSync('.lock'), 1500); // ${name}`);
+    await task('lockA', { 'a.txt': 'a\n' }, [holdLock('a')]);
+    await task('lockB', { 'b.txt': 'b\n' }, [holdLock('b')]);
   });
 
   after(async () => {
@@ -50,17 +54,35 @@ describe('engine/run/semanticCheck', function () {
   });
 
   /** Integrates the tasks in order (as the run does) and checks the result. */
-  async function check(runId: string, ids: string[], extra: { prepare?: (dir: string) => Promise<void>; listed?: string[] } = {}) {
+  async function check(runId: string, ids: string[], extra: { prepare?: (dir: string) => Promise<void>; listed?: string[]; lanes?: number } = {}) {
     const merged = ids.map((id) => tasks[id]);
     const r = await integrate(repo.dir, { runId, baseCommit: base, ordered: merged.map((t) => ({ taskId: t.taskId, commit: t.headCommit })) });
     assert.deepEqual(r.skipped, [], 'git merges them all cleanly');
     const runs: string[] = [];
     const result = await findSemanticConflicts(
-      { repo: repo.dir, scratchDir: scratch.dir, onRun: (x) => runs.push(`${x.taskId} ${x.commit === r.head ? 'head' : x.commit.slice(0, 7)} ${x.passed}`), prepare: extra.prepare },
+      { repo: repo.dir, scratchDir: scratch.dir, onRun: (x) => runs.push(`${x.taskId} ${x.commit === r.head ? 'head' : x.commit.slice(0, 7)} ${x.passed}`), prepare: extra.prepare, lanes: extra.lanes },
       { baseCommit: base, integrationHead: r.head, merged: extra.listed ? extra.listed.map((id) => tasks[id]) : merged },
     );
     return { result, head: r.head, runs };
   }
+
+  it('runs the head checks side by side in lanes; one that failed beside another runs again alone, and only that run counts', async () => {
+    const { result, head, runs } = await check('lanes', ['a', 'b', 'lockA', 'lockB'], { lanes: 2 });
+    // The lock checks met at the head: one of them failed there, then passed alone; neither is a conflict nor flaky.
+    assert.deepEqual([result.flaky, result.failsOnItsBranch], [[], []]);
+    const lockRuns = runs.filter((r) => r.startsWith('lock'));
+    assert.equal(lockRuns.filter((r) => r.endsWith('false')).length, 1, lockRuns.join(', '));
+    assert.equal(lockRuns.length, 3, lockRuns.join(', '));
+    // What breaks for real is still found, and bisected as before.
+    assert.deepEqual(
+      result.failures.map((f) => [f.taskId, f.introducedBy.taskId]),
+      [['a', 'b']],
+    );
+    assert.ok(runs.includes(`a head false`));
+    assert.equal(result.checked, 4);
+    assert.ok(head);
+    await assertNoLeftovers();
+  });
 
   async function assertNoLeftovers() {
     assert.equal((await git(repo.dir, 'worktree', 'list', '--porcelain')).split('\n').filter((l) => l.startsWith('worktree ')).length, 1);
