@@ -69,7 +69,8 @@ interface VerifierPreparation {
 
 /** Start-commit runs made ahead never fail the task: what is not cached, the verifier makes itself. */
 function makeBaseRunsAhead(ctx: RunContext, task: Task, startCommit: string, verifier: VerifierPreparation): void {
-  const signal = AbortSignal.any([ctx.signal, verifier.stop.signal]);
+  // Stopped with its task (which a stopped run ends): no listener of its own on the run's signal.
+  const signal = verifier.stop.signal;
   const input = { ...verifierCheckoutInput(ctx, task), task, startCommit, sandbox: { spec: ctx.sandbox.spec, runId: ctx.runId, agentId: `verify-${task.id}-ahead` } };
   verifier.ready = verifier.ready.then(() => makeStartCommitRunsAhead(input, signal)).catch(() => undefined);
 }
