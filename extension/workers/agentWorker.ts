@@ -11,8 +11,11 @@ import { PendingApprovals } from '../engine/policy/approvalRequests';
 if (!parentPort) throw new Error('agentWorker must run in a worker thread');
 const port = parentPort;
 // Short commands (git) go to the run's spawn helper in the coordinator's thread when it gave a port for them.
-const spawnPort = (workerData as { spawnPort?: MessagePort } | null)?.spawnPort;
-if (spawnPort) useSpawnRelay(spawnPort);
+const data = workerData as { spawnPort?: MessagePort; preloadAgentCode?: boolean } | null;
+if (data?.spawnPort) useSpawnRelay(data.spawnPort);
+// A worker warmed for a run's agents loads their code (the model client, the MCP client, fetch) while it waits
+// for its job, which is while the coordinator plans: work off the path of its agent's first model call.
+if (data?.preloadAgentCode) setTimeout(() => void preloadAgentCode(), 0);
 const abort = new AbortController();
 let started = false;
 const hostAnswers = new PendingHostAnswers();
@@ -125,5 +128,16 @@ async function run(job: Extract<ToWorker, { type: 'agent/start' }>['job']): Prom
     channel.dispose();
     // Let the coordinator's 'exit' handler see a clean end once every handle is closed.
     port.close();
+  }
+}
+
+async function preloadAgentCode(): Promise<void> {
+  try {
+    await import('../engine/agents/runAgentJob');
+    await import('../engine/agents/implementorJob');
+    // Node loads its fetch (undici) on first use; every role's model client uses it.
+    void globalThis.fetch;
+  } catch {
+    // Whatever failed here fails again, and is reported, when the job loads it.
   }
 }

@@ -65,9 +65,9 @@ export class AgentLauncher implements Disposable {
     this.pool = new WorkerPool(deps.workerScript, { maxHeapMb: deps.agentHeapMb, keepIdle: deps.keepIdleWorkers ?? 1 });
   }
 
-  /** Starts `count` workers now, ahead of the agents about to need them (while the coordinator plans, say). */
-  warm(count: number): void {
-    this.pool.warm(count);
+  /** Starts `count` workers now, ahead of the agents about to need them (while the coordinator plans, say); see WorkerPool.warm. */
+  warm(count: number, agentCode = false): void {
+    this.pool.warm(count, agentCode);
   }
 
   get running(): string[] {
@@ -95,7 +95,7 @@ export class AgentLauncher implements Disposable {
     const startedAt = Date.now();
     const hostModel = this.deps.hostModel?.({ agentId: spec.agentId, role: spec.role, taskId: spec.taskId, attempt: spec.attempt });
     const thread = new AgentThread(
-      this.pool.take(),
+      this.pool.take(usesAgentCode(spec.role)),
       this.withSupervision(spec.job(endpoint)),
       (event) => {
         if (event.type === 'mcp/didStart' || event.type === 'mcp/didRestart') this.mcpPids.set(spec.agentId, [...(this.mcpPids.get(spec.agentId) ?? []), event.pid]);
@@ -185,4 +185,9 @@ function withHold(gate: ModelGate | undefined, hold: LaunchSpec['beforeModelCall
     },
     settle: (settlement) => gate?.settle(settlement),
   };
+}
+
+/** The roles that run the implementor's loop (its model client and MCP client): what a warmed worker preloads. */
+function usesAgentCode(role: LaunchSpec['role']): boolean {
+  return role === 'implementor' || role === 'testAuthor' || role === 'merger';
 }

@@ -232,8 +232,10 @@ export class RunCoordinator implements Disposable {
       modelByRole: this.options.verifierModel ? { verifier: this.options.verifierModel } : undefined,
       keepIdleWorkers: Math.min(2, this.options.concurrency),
     });
-    // The coordinator's worker and the first wave's load while the run gets ready and the coordinator plans.
-    this.launcher.warm(this.options.concurrency + 1);
+    // The coordinator's worker and the first wave's load while the run gets ready and the coordinator plans;
+    // the wave's load the implementor's code too (the coordinator's would only slow its planning).
+    this.launcher.warm(1);
+    this.launcher.warm(this.options.concurrency, true);
     this.leases = new LeaseManager({ repoDir: this.options.repo, root: paths.worktrees, allocation: this.options.leaseAllocation });
     const setup = await resolveSetupRecipe(this.options.repo, this.options.setupCommand);
     return {

@@ -6,14 +6,20 @@ import type { Disposable } from '../../base/disposable';
  * Agent worker threads started ahead of need: a worker loads its bundle (hundreds of milliseconds,
  * seconds when eight start at once on a small machine) while the coordinator plans or while other
  * agents work, and an agent takes one that is ready. A worker that has not been given a job waits for
- * its `agent/start` message and holds nothing of any agent. Taken workers belong to their AgentThread;
+ * its `agent/start` message, loading the agents' code meanwhile, and holds nothing of any agent. Taken workers belong to their AgentThread;
  * idle ones end with the pool.
  */
 /** Idle workers cost memory (and make every fork of this process slower): a wave beyond this starts them as it goes. */
 const MAX_IDLE = 9;
 
+interface IdleWorker {
+  worker: Worker;
+  /** It loads the implementor's code (model client, MCP client, fetch) while it waits. */
+  agentCode: boolean;
+}
+
 export class WorkerPool implements Disposable {
-  private idle: Worker[] = [];
+  private idle: IdleWorker[] = [];
   private disposed = false;
 
   constructor(
@@ -26,14 +32,21 @@ export class WorkerPool implements Disposable {
     },
   ) {}
 
-  /** Starts workers until `count` are idle (a wave of agents is about to start: the plan's first tasks), at most MAX_IDLE. */
-  warm(count: number): void {
-    while (!this.disposed && this.idle.length < Math.min(count, MAX_IDLE)) this.idle.push(this.start());
+  /**
+   * Starts workers until `count` of this kind are idle (a wave of agents is about to start: the plan's
+   * first tasks), at most MAX_IDLE in all. `agentCode`: for implementors (and test authors and mergers),
+   * which then find their code loaded; a coordinator's or verifier's worker would load it for nothing.
+   */
+  warm(count: number, agentCode = false): void {
+    const ofKind = () => this.idle.filter((w) => w.agentCode === agentCode).length;
+    while (!this.disposed && ofKind() < count && this.idle.length < MAX_IDLE) this.idle.push({ worker: this.start(agentCode), agentCode });
   }
 
-  /** A ready worker if one is idle, else a new one; then the pool is topped up in the background. */
-  take(): Worker {
-    const worker = this.idle.shift() ?? startAgentWorker(this.script, this.options.maxHeapMb);
+  /** A ready worker (of the kind asked for, if one is idle), else a new one; then the pool is topped up in the background. */
+  take(agentCode = false): Worker {
+    const index = this.idle.findIndex((w) => w.agentCode === agentCode);
+    const [taken] = this.idle.splice(index >= 0 ? index : 0, 1);
+    const worker = taken?.worker ?? startAgentWorker(this.script, this.options.maxHeapMb);
     setImmediate(() => this.warm(this.options.keepIdle));
     return worker;
   }
@@ -46,13 +59,13 @@ export class WorkerPool implements Disposable {
     this.disposed = true;
     const idle = this.idle;
     this.idle = [];
-    await Promise.all(idle.map((w) => w.terminate()));
+    await Promise.all(idle.map((w) => w.worker.terminate()));
   }
 
-  private start(): Worker {
-    const worker = startAgentWorker(this.script, this.options.maxHeapMb);
+  private start(agentCode: boolean): Worker {
+    const worker = startAgentWorker(this.script, this.options.maxHeapMb, { preloadAgentCode: agentCode });
     // A worker that dies while idle (it should not) leaves the pool; the next take starts a fresh one.
-    const drop = () => (this.idle = this.idle.filter((w) => w !== worker));
+    const drop = () => (this.idle = this.idle.filter((w) => w.worker !== worker));
     worker.once('exit', drop);
     worker.once('error', drop);
     return worker;
@@ -71,7 +84,7 @@ const AGENT_YOUNG_GENERATION_MB = 4;
  * flags (a TypeScript loader, source maps, an inspector port) would make every worker load and parse
  * them again (a loader and a 6 MB source map per worker) for nothing.
  */
-export function startAgentWorker(script: string, maxHeapMb?: number): Worker {
+export function startAgentWorker(script: string, maxHeapMb?: number, options: { preloadAgentCode?: boolean } = {}): Worker {
   // Its git commands go to the run's spawn helper through this port (a fork from a worker thread forks this whole process).
   const spawns = new MessageChannel();
   serveSpawnRequests(spawns.port1);
@@ -80,7 +93,7 @@ export function startAgentWorker(script: string, maxHeapMb?: number): Worker {
     stderr: true,
     execArgv: [],
     resourceLimits: { maxYoungGenerationSizeMb: AGENT_YOUNG_GENERATION_MB, ...(maxHeapMb ? { maxOldGenerationSizeMb: maxHeapMb } : {}) },
-    workerData: { spawnPort: spawns.port2 },
+    workerData: { spawnPort: spawns.port2, preloadAgentCode: options.preloadAgentCode === true },
     transferList: [spawns.port2],
   });
 }
