@@ -1,7 +1,7 @@
 import type { ChatMessage } from '../../protocol/chat';
 import type { CoverageRule, Plan } from '../../protocol/plan';
 import type { Spec } from '../../protocol/spec';
-import type { Usage } from '../../protocol/usage';
+import { addUsage, type Usage } from '../../protocol/usage';
 import { ModelError, type ChatRequest, type ChatResponse, type ModelProvider } from '../models/modelProvider';
 import { buildPlanMessages, repairPrompt } from './planPrompt';
 import type { RunnableContext } from './runnableChecks';
@@ -67,7 +67,7 @@ export async function planWithModel(options: PlanWithModelOptions): Promise<Plan
   const { provider, spec, repoFiles, signal } = options;
   const now = options.now ?? Date.now;
   const messages: ChatMessage[] = buildPlanMessages(spec, repoFiles);
-  const usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  let usage: Usage = { inputTokens: 0, outputTokens: 0 };
   let errors: string[] = [];
 
   for (let attempt = 1; attempt <= 1 + MAX_REPAIRS; attempt++) {
@@ -77,8 +77,7 @@ export async function planWithModel(options: PlanWithModelOptions): Promise<Plan
     const startedAt = now();
     const response = await provider.chat({ messages: [...messages], tools: [], signal, onRetry: options.onRetry });
     options.onResponse?.(response, attempt, { startedAt, durationMs: Math.max(0, now() - startedAt) });
-    usage.inputTokens += response.usage.inputTokens;
-    usage.outputTokens += response.usage.outputTokens;
+    usage = addUsage(usage, response.usage);
     // Tool calls are not replayed: without tool results the API would reject the next request.
     messages.push({ role: 'assistant', content: response.content ?? '', toolCalls: [] });
 

@@ -3,7 +3,7 @@ import type { ChatMessage } from '../../protocol/chat';
 import type { Task } from '../../protocol/plan';
 import type { Spec } from '../../protocol/spec';
 import type { Finding } from '../../protocol/taskResult';
-import type { Usage } from '../../protocol/usage';
+import { addUsage, type Usage } from '../../protocol/usage';
 import type { ChatResponse, ModelProvider } from '../models/modelProvider';
 import type { CheckReport } from './checkReport';
 import { truncateMiddle } from './truncate';
@@ -162,12 +162,11 @@ export async function judge(
   input: JudgmentInput,
   deps: { provider: ModelProvider; signal?: AbortSignal; onResponse?: (round: JudgmentRound) => void },
 ): Promise<JudgmentOutcome> {
-  const usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  let usage: Usage = { inputTokens: 0, outputTokens: 0 };
   const ask = async (round: JudgmentRound['round'], messages: ChatMessage[]) => {
     const startedAt = Date.now();
     const response = await deps.provider.chat({ messages, tools: [], signal: deps.signal });
-    usage.inputTokens += response.usage.inputTokens;
-    usage.outputTokens += response.usage.outputTokens;
+    usage = addUsage(usage, response.usage);
     deps.onResponse?.({ round, messages, response, startedAt, durationMs: Date.now() - startedAt });
     return response;
   };

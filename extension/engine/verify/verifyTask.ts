@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { throwIfAborted } from '../../base/cancellation';
 import type { AcceptanceCheck } from '../../protocol/plan';
 import type { Finding } from '../../protocol/taskResult';
-import type { Usage } from '../../protocol/usage';
+import { addUsage, type Usage } from '../../protocol/usage';
 import type { VerifyJob } from '../../protocol/workerMessages';
 import type { ModelProvider } from '../models/modelProvider';
 import type { CheckReport } from './checkReport';
@@ -91,7 +91,7 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
   throwIfAborted(signal);
   const findings: Finding[] = [];
   const checks: CheckReport[] = [];
-  const usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  let usage: Usage = { inputTokens: 0, outputTokens: 0 };
   const report = (check: string, outcome: CheckOutcome) => {
     throwIfAborted(signal); // a command killed by cancellation is not a failed check
     findings.push(...outcome.findings);
@@ -258,8 +258,7 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
         { provider: deps.provider, signal, onResponse: deps.onResponse },
       );
       judged = true;
-      usage.inputTokens += outcome.usage.inputTokens;
-      usage.outputTokens += outcome.usage.outputTokens;
+      usage = addUsage(usage, outcome.usage);
       report('judgment', outcome);
     }
 

@@ -68,6 +68,14 @@ describe('engine/verify/judgment', () => {
     assert.deepEqual(out.usage, { inputTokens: 200, outputTokens: 20 });
   });
 
+  it("counts the provider's cached input tokens over its rounds (traces and spend show them)", async () => {
+    const provider = new ScriptedProvider(['no json here', '{"verdict":"pass","findings":[]}']);
+    const cached = { chat: async (request: Parameters<ScriptedProvider['chat']>[0]) => ({ ...(await provider.chat(request)), usage: { inputTokens: 100, outputTokens: 10, cachedInputTokens: 60 } }), model: provider.model };
+    const out = await judge(INPUT, { provider: cached });
+    assert.equal(out.verdict, 'pass');
+    assert.deepEqual(out.usage, { inputTokens: 200, outputTokens: 20, cachedInputTokens: 120 });
+  });
+
   it('gives up after one repair round with judgment/unparseable', async () => {
     const provider = new ScriptedProvider(['nope', '{"verdict": "pass", "findings": "none"}']);
     const out = await judge(INPUT, { provider });
