@@ -36,18 +36,25 @@ export async function checkoutConfinement(
   };
 }
 
+export type CheckoutWhere = 'branch' | 'start commit';
+
+/** The check that reports the setup recipe in a checkout. */
+export function setupCheckName(where: CheckoutWhere): string {
+  return `setup (${where} checkout)`;
+}
+
 /** The repository's setup recipe in the verifier's checkout, as a check (`setup (<where> checkout)`). */
 export async function setUpCheckout(
   recipe: string,
   dir: string,
-  where: 'branch' | 'start commit',
+  where: CheckoutWhere,
   sandbox: CommandSandbox | undefined,
   signal: AbortSignal | undefined,
 ): Promise<{ check: string; outcome: CheckOutcome }> {
   throwIfAborted(signal);
   const outcome = await runSetupRecipe(recipe, dir, sandbox, signal);
   return {
-    check: `setup (${where} checkout)`,
+    check: setupCheckName(where),
     outcome: {
       passed: outcome.passed,
       findings: outcome.passed

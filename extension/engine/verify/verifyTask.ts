@@ -23,7 +23,7 @@ import { CommandNotAllowedError, type CommandSandbox } from './runCommand';
 import { commandKey, readBaseRuns, uniqueCommands } from './baseResults';
 import { baseRunKeyOf, failToPassCommands, makeStartCommitRuns } from './startCommitRuns';
 import { openVerifierWorktree, type VerifierWorktree } from './verifierWorktree';
-import { checkoutConfinement, setUpCheckout } from './verifierCheckout';
+import { checkoutConfinement, setUpCheckout, setupCheckName } from './verifierCheckout';
 
 export type VerifyTaskInput = Pick<
   VerifyJob,
@@ -160,6 +160,9 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
       });
       for (const [key, run] of made) baseRuns.set(key, run);
       await checkout.resetTo(head);
+    } else if (input.setup && failToPass.length > 0) {
+      // Cached runs are kept only when the setup recipe (part of their key) passed before them.
+      report(setupCheckName('start commit'), { passed: true, findings: [], detail: 'ok when the cached start-commit runs were made' });
     }
     branchSandbox = await confine(dir, 'head');
 
