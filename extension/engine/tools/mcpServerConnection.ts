@@ -1,4 +1,5 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { childSignal } from '../../base/cancellation';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServerConfig } from '../../protocol/workerMessages';
 import { StdioProcessTransport, type ProcessExit } from './stdioProcessTransport';
@@ -159,15 +160,18 @@ export class McpServerConnection {
     const client = this.client;
     if (!client || this.state !== 'connected') throw new Error(`MCP server "${this.name}" is not connected`);
     this.inFlight++;
+    // The SDK leaves a listener on the signal of every request: the call gets one of its own.
+    const call = childSignal(options.signal);
     try {
       const result = await client.callTool({ name, arguments: args }, undefined, {
-        signal: options.signal,
+        signal: call.signal,
         timeout: options.timeoutMs,
         resetTimeoutOnProgress: true,
         onprogress: () => undefined,
       });
       return result as CallToolResult;
     } finally {
+      call.release();
       this.inFlight--;
     }
   }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { getEventListeners } from 'node:events';
 import type { AgentTools, StartedServer } from '../../../../extension/engine/tools/agentTools';
 import { loomServerConfig, openAgentTools, startAgentTools } from '../../../../extension/engine/tools/mcpAgentTools';
 import { McpServerStartError, type ServerExitInfo } from '../../../../extension/engine/tools/mcpServerConnection';
@@ -121,6 +122,13 @@ describe('engine/tools/mcpAgentTools', () => {
     const denied = await tools.call('filesystem__read_text_file', JSON.stringify({ path: '/etc/hostname' }));
     assert.equal(denied.ok, false);
     assert.match(denied.text, /denied|outside/i);
+  });
+
+  it("leaves no listener on the agent's signal after its calls (the SDK would add one per call and keep it)", async () => {
+    const a = await agent('listeners');
+    const stop = new AbortController();
+    for (let i = 0; i < 12; i++) assert.ok((await a.tools.call('list_files', '{}', { signal: stop.signal })).ok);
+    assert.equal(getEventListeners(stop.signal, 'abort').length, 0);
   });
 
   it('answers invalid JSON and unknown tools without calling a server', async () => {
