@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
@@ -94,6 +95,23 @@ describe("the coordinator's spawn helper", () => {
     for (let i = 0; i < 100 && isAlive(helperPid); i++) await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(isAlive(helperPid), false, 'the helper process ended');
     assert.match(await gitOut(repo.dir, ['rev-parse', 'HEAD']), /^[0-9a-f]{40}$/);
+  });
+
+  it('ends on its own when the run that holds it is killed (SIGKILL: no dispose ever runs)', async () => {
+    const owner = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../../../fixtures/workers/holdSpawnHelper.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const helperPid = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      owner.stdout!.setEncoding('utf8').on('data', (text: string) => {
+        out += text;
+        const found = /helper (\d+)/.exec(out);
+        if (found) resolve(Number(found[1]));
+      });
+      owner.once('exit', (code) => reject(new Error(`the owner exited (${code}) before its helper answered: ${out}`)));
+    });
+    assert.equal(parentOf(helperPid), owner.pid);
+    owner.kill('SIGKILL');
+    for (let i = 0; i < 250 && isAlive(helperPid); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(isAlive(helperPid), false, 'the helper ended within 5 s of its owner');
   });
 
   it('a command in flight when the last holder lets go still answers; then the helper ends', async () => {
