@@ -100,9 +100,13 @@ class McpAgentTools implements AgentTools {
     this.rebuildRoutes();
   }
 
-  /** Routes each connection's exits to its supervisor (crash → report and restart). */
+  /**
+   * Routes each connection's exits to its supervisor (crash → report and restart). An exit before the
+   * server's first start has ended is that start failing, which `ready` reports: nothing to restart.
+   */
   onExit(info: ServerExitInfo): void {
-    this.supervisors.find((s) => s.conn.name === info.name)?.onExit(info);
+    const supervisor = this.supervisors.find((s) => s.conn.name === info.name);
+    if (supervisor && supervisor.conn.generation > 0) supervisor.onExit(info);
   }
 
   get specs(): ToolSpec[] {

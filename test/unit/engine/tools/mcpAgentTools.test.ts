@@ -318,7 +318,8 @@ describe('engine/tools/mcpAgentTools', () => {
     const dir = await tempDir('loom-agent-ahead-bad-');
     cleanup.push(() => fs.rm(dir, { recursive: true, force: true }));
     const broken = { ...loomServerConfig({ serverScript: path.join(dir, 'missing-server.js'), root: dir }) };
-    const opened = openAgentTools({ servers: [broken], cwd: dir });
+    const failures: ServerFailure[] = [];
+    const opened = openAgentTools({ servers: [broken], cwd: dir, onServerFail: (f) => failures.push(f) });
     cleanup.push(() => opened.tools.dispose());
     assert.equal(opened.knownAhead, true);
     assert.ok(opened.tools.specs.some((s) => s.name === 'read_file'));
@@ -326,6 +327,7 @@ describe('engine/tools/mcpAgentTools', () => {
     const call = await opened.tools.call('read_file', JSON.stringify({ path: 'x' }));
     assert.equal(call.ok, false);
     assert.equal(call.text, 'the tools of this agent are closed');
+    assert.deepEqual(failures, [], 'a start that failed is not a crash to report and restart');
     // A server whose tools are not known ahead: its agent waits for the start before its first model call.
     const unknown = openAgentTools({ servers: [{ name: 'other', command: '/nonexistent/mcp-server', args: [], env: [] }], cwd: dir });
     assert.equal(unknown.knownAhead, false);
