@@ -92,7 +92,9 @@ export function formatReport(state: RunState): string {
       );
     }
     const total = spendOf(state.agents, state.prices);
-    lines.push(`  ${'total'.padEnd(width)}  ${''.padEnd(11)} ${String(total.inputTokens).padStart(7)} in ${String(total.outputTokens).padStart(6)} out  ${formatCost(total).padStart(8)}`);
+    // The provider's prompt cache: part of the input, priced lower where the price table says so.
+    const cached = total.cachedInputTokens > 0 ? `  (${total.cachedInputTokens} of the input cached)` : '';
+    lines.push(`  ${'total'.padEnd(width)}  ${''.padEnd(11)} ${String(total.inputTokens).padStart(7)} in ${String(total.outputTokens).padStart(6)} out  ${formatCost(total).padStart(8)}${cached}`);
   }
   if (state.startedAt !== null && state.endedAt !== null) {
     lines.push('', `Wall time ${seconds(state.endedAt - state.startedAt)}; sum of task times ${seconds(sumTaskTimes(state.tasks))}`);

@@ -17,10 +17,10 @@ function reportFigures(report: string) {
   const section = report.split('\nAgents\n')[1]?.split('\n\n')[0] ?? '';
   const rows = section.split('\n').filter(Boolean);
   const total = rows.find((r) => r.trimStart().startsWith('total '));
-  const m = /total\s+(\d+) in\s+(\d+) out\s+(.+)$/.exec(total ?? '');
+  const m = /total\s+(\d+) in\s+(\d+) out\s+(.+?)(?:\s+\((\d+) of the input cached\))?$/.exec(total ?? '');
   assert.ok(m, `a total line in:\n${section}`);
   const agents = rows.filter((r) => r !== total).map((r) => /out\s+(\$[\d.]+|unpriced)\s/.exec(r)?.[1] ?? '?');
-  return { inputTokens: Number(m[1]), outputTokens: Number(m[2]), cost: m[3].trim(), agents };
+  return { inputTokens: Number(m[1]), outputTokens: Number(m[2]), cost: m[3].trim(), cachedInputTokens: m[4] === undefined ? 0 : Number(m[4]), agents };
 }
 
 describe('protocol/views/spend: every view shows the same spend', () => {
@@ -59,6 +59,15 @@ describe('protocol/views/spend: every view shows the same spend', () => {
       assert.equal(cli.inputTokens + cli.outputTokens, spendOf(state.agents, state.prices).tokens);
     });
   }
+
+  it("the report's total says how much of the input the provider's cache served, as spend counts it", () => {
+    const state = foldEvents(events);
+    assert.equal(reportFigures(formatReport(state)).cachedInputTokens, spendOf(state.agents, state.prices).cachedInputTokens);
+    const cachedState = { ...state, agents: state.agents.map((a, i) => (i < 2 ? { ...a, usage: { ...a.usage, cachedInputTokens: 1000 * (i + 1) } } : a)) };
+    const cli = reportFigures(formatReport(cachedState));
+    assert.equal(cli.cachedInputTokens, spendOf(cachedState.agents, cachedState.prices).cachedInputTokens);
+    assert.ok(cli.cachedInputTokens >= 3000);
+  });
 
   it('a run that journaled its own price table is costed with it on every surface', () => {
     // The defaults with the local model priced and gpt-4.1-mini at ten times its price, as `--prices FILE` would journal them.
