@@ -112,7 +112,8 @@ function watchEnvirons(root: number): { stop: () => void; seen: Map<number, stri
       } catch {
         continue;
       }
-      if (!seen.has(pid)) seen.set(pid, cmdline);
+      // The latest: a child caught between a tool server's fork and its exec shows the server's command line first.
+      seen.set(pid, cmdline);
       for (const [name, value] of Object.entries(CANARIES)) {
         if (environ.includes(value)) leaks.push(`${name} in /proc/${pid}/environ (${cmdline})`);
       }
