@@ -119,8 +119,9 @@ export async function findSemanticConflicts(deps: SemanticCheckDeps, input: Sema
   };
   // Tasks often share a command (`npm test`): one run per commit answers for all of them.
   const cache = new Map<string, CheckOutcome>();
+  const keyOf = (commit: string, command: readonly string[]) => `${commit}\0${JSON.stringify(command)}`;
   const run = async (taskId: string, command: readonly string[], commit: string, fresh = false, lane = 0): Promise<CheckOutcome> => {
-    const key = `${commit}\0${JSON.stringify(command)}`;
+    const key = keyOf(commit, command);
     const known = fresh ? undefined : cache.get(key);
     if (known) return known;
     await checkout(commit);
@@ -144,7 +145,7 @@ export async function findSemanticConflicts(deps: SemanticCheckDeps, input: Sema
       for (const { task } of landed) for (const check of task.acceptance) if (BEHAVIOURAL.has(check.kind)) atHead.set(JSON.stringify(check.command), { taskId: task.taskId, command: check.command });
       const outcomes = await inLanes([...atHead.values()], lanes, (c, lane) => run(c.taskId, c.command, head, false, lane));
       for (const [i, c] of [...atHead.values()].entries()) {
-        if (!outcomes[i].passed) cache.set(`${head}\0${JSON.stringify(c.command)}`, await run(c.taskId, c.command, head, true));
+        if (!outcomes[i].passed) cache.set(keyOf(head, c.command), await run(c.taskId, c.command, head, true));
       }
     }
     const seen = new Set<string>();
@@ -243,7 +244,9 @@ export function sandboxedSemanticDeps(
     repo: ctx.options.repo,
     scratchDir: ctx.paths.scratch,
     signal: ctx.signal,
-    lanes: Math.min(availableParallelism(), MAX_LANES),
+    // The setup recipe runs once per checkout, in lane 0's sandbox: what it writes into the copy-on-write
+    // dependencies (an install, a build into node_modules) only that lane sees. So with a recipe, one lane.
+    lanes: ctx.setup ? 1 : Math.min(availableParallelism(), MAX_LANES),
     runCheck: async (dir, command, lane) => {
       const sandbox = await sandboxFor(dir, lane);
       return checkPassToPass({ dir, command, timeoutMs: ctx.options.commandTimeoutMs, allowlist, signal: ctx.signal, sandboxFor: () => sandbox });

@@ -176,7 +176,7 @@ describe('engine/run/semanticCheck', function () {
     await assertNoLeftovers();
   });
 
-  it("runs the checks as the merge gate does: in the sandbox, with the user's node_modules and the setup recipe", async function () {
+  it("runs the checks as the merge gate does: in the sandbox, with the user's node_modules and the setup recipe, which every check sees, also where it wrote into the dependencies", async function () {
     if (process.platform !== 'linux') this.skip();
     const home = await makeTempDir('loom-semantic-home-');
     const user = await makeRepo({ '.gitignore': 'node_modules/\nbuilt.txt\n', 'lib/helper.js': HELPER, 'test/helper.test.js': HELPER_TEST, 'node_modules/dep/index.js': 'exports.two = 2;\n' });
@@ -187,11 +187,13 @@ describe('engine/run/semanticCheck', function () {
         headCommit: await commitOnBranch(user.dir, `loom/t/${id}`, files, id, start),
         acceptance,
       });
-      const sees = `require('dep'); require('fs').accessSync('built.txt'); if (process.env.HOME !== '${SANDBOX_HOME}') process.exit(5);`;
+      const sees = `require('dep'); require('dep/built'); require('fs').accessSync('built.txt'); if (process.env.HOME !== '${SANDBOX_HOME}') process.exit(5);`;
+      // d and e first, so that the checks at the head start side by side with them (in lanes, were there more than one).
       const merged = [
+        await own('d', { 'd.txt': 'd\n' }, [passToPass('node', '-e', `${sees} // d`)]),
+        await own('e', { 'e.txt': 'e\n' }, [passToPass('node', '-e', `${sees} // e`)]),
         await own('a', { 'lib/sum.js': SUM, 'test/sum.test.js': SUM_TEST }, [failToPass('test/sum.test.js')]),
         await own('b', { 'lib/helper.js': RENAMED, 'test/helper.test.js': RENAMED_TEST }, [passToPass('node', 'test/helper.test.js')]),
-        await own('d', { 'd.txt': 'd\n' }, [passToPass('node', '-e', sees)]),
       ];
       const r = await integrate(user.dir, { runId: 'sb', baseCommit: start, ordered: merged.map((t) => ({ taskId: t.taskId, commit: t.headCommit })) });
       const bundle = path.join(home.dir, 'bundle');
@@ -201,12 +203,17 @@ describe('engine/run/semanticCheck', function () {
       await fs.mkdir(paths.runDir, { recursive: true });
       const sandbox = await openRunSandbox(options, paths.runDir);
       assert.equal(sandbox.spec.kind, 'bubblewrap', sandbox.spec.summary);
-      const deps = sandboxedSemanticDeps({ runId: 'sb', paths, sandbox, signal: new AbortController().signal, setup: 'echo ok > built.txt', options });
+      // The recipe writes into the checkout and into the copy-on-write dependencies.
+      const setup = "echo ok > built.txt && echo 'exports.built = 1;' > node_modules/dep/built.js";
+      const runs: string[] = [];
+      const deps = { ...sandboxedSemanticDeps({ runId: 'sb', paths, sandbox, signal: new AbortController().signal, setup, options }), onRun: (x: { taskId: string; commit: string; passed: boolean }) => runs.push(`${x.taskId} ${x.commit === r.head ? 'head' : 'earlier'} ${x.passed}`) };
 
       const result = await findSemanticConflicts(deps, { baseCommit: start, integrationHead: r.head, merged });
       const points = await mergePoints(user.dir, start, r.head, merged);
-      assert.deepEqual(result.failures.map((f) => [f.taskId, f.introducedBy]), [['a', { taskId: 'b', mergeCommit: points[1].commit }]]);
-      assert.deepEqual([result.flaky, result.failsOnItsBranch, result.checked], [[], [], 3]);
+      assert.deepEqual(result.failures.map((f) => [f.taskId, f.introducedBy]), [['a', { taskId: 'b', mergeCommit: points[3].commit }]]);
+      assert.deepEqual([result.flaky, result.failsOnItsBranch, result.checked], [[], [], 4]);
+      // Each check saw the recipe's dependencies on its first run: none failed and ran again.
+      assert.deepEqual(runs.filter((run) => /^[de] /.test(run)), ['d head true', 'e head true']);
       assert.deepEqual(await fs.readdir(paths.scratch), []);
       assert.deepEqual(await fs.readdir(path.join(user.dir, 'node_modules', 'dep')), ['index.js']);
     } finally {
