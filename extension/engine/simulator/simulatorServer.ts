@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { requestChars } from './completionChunks';
@@ -62,6 +63,8 @@ export async function startSimulator(options: StartSimulatorOptions): Promise<Si
   const requests: SimulatorRequest[] = [];
   const sockets = new Set<Socket>();
   const closing = new AbortController();
+  // Each request in flight listens on it until its response closes: more than 10 agents at once is normal.
+  setMaxListeners(0, closing.signal);
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {

@@ -15,6 +15,7 @@ const scenario: ScenarioInput = {
     { match: { agent: 'five-oh-three' }, turns: [{ fault: { kind: 'server', status: 503, message: 'overloaded' } }] },
     { match: { agent: 'hang-briefly' }, turns: [{ fault: { kind: 'hang', hangMs: 100 } }] },
     { match: { agent: 'hang-forever' }, turns: [{ fault: { kind: 'hang' } }] },
+    { match: { role: 'waiter' }, turns: [{ fault: { kind: 'hang', hangMs: 300 } }] },
     { match: { agent: 'malformed' }, turns: [{ fault: { kind: 'malformedStream' } }] },
     { match: { agent: 'usage' }, turns: [{ content: '12345', usage: { inputTokens: 1000, outputTokens: 2000 } }] },
   ],
@@ -200,5 +201,25 @@ describe('model simulator server', () => {
     await sim.close();
     assert.equal(await pending, 'dropped');
     await sim.close();
+  });
+
+  it('serves more than ten requests at once without a listener-leak warning (16 agents call their model together)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    try {
+      const pending = Array.from({ length: 16 }, (_, i) =>
+        post({ agent: `waiter-${i}`, role: 'waiter' }, { model: 'x', messages }).then(
+          () => 'answered',
+          () => 'dropped',
+        ),
+      );
+      while (sim.requests.length < 16) await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(new Set(await Promise.all(pending)), new Set(['dropped']));
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+      assert.deepEqual(warnings, []);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });
