@@ -206,10 +206,32 @@ async function runOnce(cwd: string, args: readonly string[], options: GitRunOpti
   return { exitCode: r.code ?? -1, stdout: r.stdout.toString('utf8'), stdoutBuffer: r.stdout, stderr };
 }
 
+/**
+ * What git answered about full commit ids, which cannot change (a commit's id names its content and
+ * history): a task's commits are asked about many times a run (the conflict check, the verifier, the
+ * merge), and each git command costs a process. Names (HEAD, branches) are always asked.
+ */
+const FULL_COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+const MAX_REMEMBERED = 10_000;
+const remembered = new Map<string, string>();
+
+async function rememberedFact(key: string, ids: readonly string[], ask: () => Promise<string>): Promise<string> {
+  if (!ids.every((id) => FULL_COMMIT_ID.test(id))) return ask();
+  const known = remembered.get(key);
+  if (known !== undefined) return known;
+  const answer = await ask();
+  if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+  remembered.set(key, answer);
+  return answer;
+}
+
 /** `git merge-base --is-ancestor a b`: is `a` contained in `b`? */
 export async function isAncestor(repoDir: string, a: string, b: string): Promise<boolean> {
-  const { exitCode } = await runGit(repoDir, ['merge-base', '--is-ancestor', a, b], { okExitCodes: [0, 1] });
-  return exitCode === 0;
+  const answer = await rememberedFact(`${repoDir}\0ancestor\0${a}\0${b}`, [a, b], async () => {
+    const { exitCode } = await runGit(repoDir, ['merge-base', '--is-ancestor', a, b], { okExitCodes: [0, 1] });
+    return exitCode === 0 ? 'yes' : 'no';
+  });
+  return answer === 'yes';
 }
 
 /** The merge base of two commits, or null when they share no history (the first, when there are several). */
@@ -220,7 +242,7 @@ export async function mergeBase(repoDir: string, a: string, b: string): Promise<
 
 /** Resolves a revision to a full commit id; throws a GitCommandError when it names no commit. */
 export async function resolveCommit(repoDir: string, rev: string): Promise<string> {
-  return gitOut(repoDir, ['rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`]);
+  return rememberedFact(`${repoDir}\0commit\0${rev}`, [rev], () => gitOut(repoDir, ['rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`]));
 }
 
 /** The tree id of a commit. */
