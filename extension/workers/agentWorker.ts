@@ -7,15 +7,16 @@ import { toWorkerCheck } from '../protocol/workerMessageCheck';
 import { PendingHostAnswers } from '../engine/models/pendingHostAnswers';
 import { HostModelGate } from '../engine/models/modelGate';
 import { PendingApprovals } from '../engine/policy/approvalRequests';
+import type { AgentCode } from '../engine/run/workerPool';
 
 if (!parentPort) throw new Error('agentWorker must run in a worker thread');
 const port = parentPort;
 // Short commands (git) go to the run's spawn helper in the coordinator's thread when it gave a port for them.
-const data = workerData as { spawnPort?: MessagePort; preloadAgentCode?: boolean } | null;
+const data = workerData as { spawnPort?: MessagePort; preloadAgentCode?: AgentCode } | null;
 if (data?.spawnPort) useSpawnRelay(data.spawnPort);
 // A worker warmed for a run's agents loads their code (the model client, the MCP client, fetch) while it waits
 // for its job, which is while the coordinator plans: work off the path of its agent's first model call.
-if (data?.preloadAgentCode) setTimeout(() => void preloadAgentCode(), 0);
+if (data?.preloadAgentCode) setTimeout(() => void preloadAgentCode(data.preloadAgentCode!), 0);
 const abort = new AbortController();
 let started = false;
 const hostAnswers = new PendingHostAnswers();
@@ -131,10 +132,10 @@ async function run(job: Extract<ToWorker, { type: 'agent/start' }>['job']): Prom
   }
 }
 
-async function preloadAgentCode(): Promise<void> {
+async function preloadAgentCode(code: AgentCode): Promise<void> {
   try {
     await import('../engine/agents/runAgentJob');
-    await import('../engine/agents/implementorJob');
+    await (code === 'verifier' ? import('../engine/agents/verifierJob') : import('../engine/agents/implementorJob'));
     // Node loads its fetch (undici) on first use; every role's model client uses it.
     void globalThis.fetch;
   } catch {

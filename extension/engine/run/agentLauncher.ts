@@ -3,7 +3,7 @@ import type { AgentJob, McpSupervision, ModelEndpoint } from '../../protocol/wor
 import type { AgentRole } from '../../protocol/usage';
 import type { Disposable } from '../../base/disposable';
 import { AgentThread, type AgentEnd } from './agentProcess';
-import { WorkerPool } from './workerPool';
+import { WorkerPool, type AgentCode } from './workerPool';
 import { ModelError, type ModelProvider } from '../models/modelProvider';
 import type { ModelGate } from '../models/modelGate';
 import { killProcessTree } from '../process/killProcessTree';
@@ -66,8 +66,8 @@ export class AgentLauncher implements Disposable {
   }
 
   /** Starts `count` workers now, ahead of the agents about to need them (while the coordinator plans, say); see WorkerPool.warm. */
-  warm(count: number, agentCode = false): void {
-    this.pool.warm(count, agentCode);
+  warm(count: number, code: AgentCode | null = null): void {
+    this.pool.warm(count, code);
   }
 
   get running(): string[] {
@@ -93,12 +93,19 @@ export class AgentLauncher implements Disposable {
       return { outcome: { kind: 'stopped', message: 'the run stopped before this agent started', next: 'stop' }, usage: { inputTokens: 0, outputTokens: 0 }, output: null };
     }
     const startedAt = Date.now();
+    let warmedVerifier = false;
     const hostModel = this.deps.hostModel?.({ agentId: spec.agentId, role: spec.role, taskId: spec.taskId, attempt: spec.attempt });
     const thread = new AgentThread(
-      this.pool.take(usesAgentCode(spec.role)),
+      this.pool.take(agentCodeOf(spec.role)),
       this.withSupervision(spec.job(endpoint)),
       (event) => {
         if (event.type === 'mcp/didStart' || event.type === 'mcp/didRestart') this.mcpPids.set(spec.agentId, [...(this.mcpPids.get(spec.agentId) ?? []), event.pid]);
+        // Its verifier will want a worker with the verifier's code. After the first answer, the worker loads
+        // while agents wait on their models rather than while they start.
+        if (spec.role === 'implementor' && event.type === 'model/didRespond' && !warmedVerifier) {
+          warmedVerifier = true;
+          this.pool.warm(this.implementors.size, 'verifier');
+        }
         this.deps.journal(event);
         spec.onEvent?.(event);
       },
@@ -187,7 +194,8 @@ function withHold(gate: ModelGate | undefined, hold: LaunchSpec['beforeModelCall
   };
 }
 
-/** The roles that run the implementor's loop (its model client and MCP client): what a warmed worker preloads. */
-function usesAgentCode(role: LaunchSpec['role']): boolean {
-  return role === 'implementor' || role === 'testAuthor' || role === 'merger';
+/** The code a role's agent runs, which a warmed worker loads ahead: test authors and mergers run the implementor's loop. */
+function agentCodeOf(role: LaunchSpec['role']): AgentCode | null {
+  if (role === 'verifier') return 'verifier';
+  return role === 'implementor' || role === 'testAuthor' || role === 'merger' ? 'implementor' : null;
 }

@@ -235,7 +235,7 @@ export class RunCoordinator implements Disposable {
     // The coordinator's worker and the first wave's load while the run gets ready and the coordinator plans;
     // the wave's load the implementor's code too (the coordinator's would only slow its planning).
     this.launcher.warm(1);
-    this.launcher.warm(this.options.concurrency, true);
+    this.launcher.warm(this.options.concurrency, 'implementor');
     this.leases = new LeaseManager({ repoDir: this.options.repo, root: paths.worktrees, allocation: this.options.leaseAllocation });
     const setup = await resolveSetupRecipe(this.options.repo, this.options.setupCommand);
     return {

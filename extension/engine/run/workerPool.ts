@@ -12,10 +12,13 @@ import type { Disposable } from '../../base/disposable';
 /** Idle workers cost memory (and make every fork of this process slower): a wave beyond this starts them as it goes. */
 const MAX_IDLE = 9;
 
+/** The agent code a waiting worker loads: the implementor's loop (model client, MCP client, fetch) or the verifier's. */
+export type AgentCode = 'implementor' | 'verifier';
+
 interface IdleWorker {
   worker: Worker;
-  /** It loads the implementor's code (model client, MCP client, fetch) while it waits. */
-  agentCode: boolean;
+  /** What it loads while it waits; null: nothing beyond its bundle (a coordinator's). */
+  code: AgentCode | null;
 }
 
 export class WorkerPool implements Disposable {
@@ -34,17 +37,16 @@ export class WorkerPool implements Disposable {
 
   /**
    * Starts workers until `count` of this kind are idle (a wave of agents is about to start: the plan's
-   * first tasks), at most MAX_IDLE in all. `agentCode`: for implementors (and test authors and mergers),
-   * which then find their code loaded; a coordinator's or verifier's worker would load it for nothing.
+   * first tasks), at most MAX_IDLE in all. `code`: the agents that will take them find it loaded.
    */
-  warm(count: number, agentCode = false): void {
-    const ofKind = () => this.idle.filter((w) => w.agentCode === agentCode).length;
-    while (!this.disposed && ofKind() < count && this.idle.length < MAX_IDLE) this.idle.push({ worker: this.start(agentCode), agentCode });
+  warm(count: number, code: AgentCode | null = null): void {
+    const ofKind = () => this.idle.filter((w) => w.code === code).length;
+    while (!this.disposed && ofKind() < count && this.idle.length < MAX_IDLE) this.idle.push({ worker: this.start(code), code });
   }
 
   /** A ready worker (of the kind asked for, if one is idle), else a new one; then the pool is topped up in the background. */
-  take(agentCode = false): Worker {
-    const index = this.idle.findIndex((w) => w.agentCode === agentCode);
+  take(code: AgentCode | null = null): Worker {
+    const index = this.idle.findIndex((w) => w.code === code);
     const [taken] = this.idle.splice(index >= 0 ? index : 0, 1);
     const worker = taken?.worker ?? startAgentWorker(this.script, this.options.maxHeapMb);
     setImmediate(() => this.warm(this.options.keepIdle));
@@ -62,8 +64,8 @@ export class WorkerPool implements Disposable {
     await Promise.all(idle.map((w) => w.worker.terminate()));
   }
 
-  private start(agentCode: boolean): Worker {
-    const worker = startAgentWorker(this.script, this.options.maxHeapMb, { preloadAgentCode: agentCode });
+  private start(code: AgentCode | null): Worker {
+    const worker = startAgentWorker(this.script, this.options.maxHeapMb, { preloadAgentCode: code ?? undefined });
     // A worker that dies while idle (it should not) leaves the pool; the next take starts a fresh one.
     const drop = () => (this.idle = this.idle.filter((w) => w.worker !== worker));
     worker.once('exit', drop);
@@ -84,7 +86,7 @@ const AGENT_YOUNG_GENERATION_MB = 4;
  * flags (a TypeScript loader, source maps, an inspector port) would make every worker load and parse
  * them again (a loader and a 6 MB source map per worker) for nothing.
  */
-export function startAgentWorker(script: string, maxHeapMb?: number, options: { preloadAgentCode?: boolean } = {}): Worker {
+export function startAgentWorker(script: string, maxHeapMb?: number, options: { preloadAgentCode?: AgentCode } = {}): Worker {
   // Its git commands go to the run's spawn helper through this port (a fork from a worker thread forks this whole process).
   const spawns = new MessageChannel();
   serveSpawnRequests(spawns.port1);
@@ -93,7 +95,7 @@ export function startAgentWorker(script: string, maxHeapMb?: number, options: { 
     stderr: true,
     execArgv: [],
     resourceLimits: { maxYoungGenerationSizeMb: AGENT_YOUNG_GENERATION_MB, ...(maxHeapMb ? { maxOldGenerationSizeMb: maxHeapMb } : {}) },
-    workerData: { spawnPort: spawns.port2, preloadAgentCode: options.preloadAgentCode === true },
+    workerData: { spawnPort: spawns.port2, preloadAgentCode: options.preloadAgentCode },
     transferList: [spawns.port2],
   });
 }

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { once } from 'node:events';
+import type { Worker } from 'node:worker_threads';
+import { WorkerPool } from '../../../../extension/engine/run/workerPool';
+
+const SCRIPT = path.resolve(__dirname, '../../../fixtures/workers/reportWorkerData.cjs');
+
+/** The code the worker was started to load ahead, as it says when asked. */
+function codeOf(worker: Worker): Promise<string | null> {
+  const answer = once(worker, 'message').then(([message]) => (message as { preloadAgentCode: string | null }).preloadAgentCode);
+  worker.postMessage('which code?');
+  return answer;
+}
+
+describe('engine/run/workerPool', () => {
+  let pool: WorkerPool;
+  afterEach(async () => pool.dispose());
+
+  it('gives each agent an idle worker warmed with its code if there is one, else another idle worker, else a new one', async () => {
+    pool = new WorkerPool(SCRIPT, { keepIdle: 0 });
+    pool.warm(2, 'implementor');
+    pool.warm(1, 'verifier');
+    assert.equal(pool.idleCount, 3);
+    const verifier = pool.take('verifier');
+    const implementor = pool.take('implementor');
+    assert.deepEqual(await Promise.all([codeOf(verifier), codeOf(implementor)]), ['verifier', 'implementor']);
+    // No verifier-warmed worker left: a new one is started, with nothing loaded ahead of its job.
+    const next = pool.take('verifier');
+    assert.equal(await codeOf(next), 'implementor', 'an idle worker of another kind is better than a cold start');
+    assert.equal(pool.idleCount, 0);
+    const cold = pool.take('verifier');
+    assert.equal(await codeOf(cold), null);
+    await Promise.all([verifier, implementor, next, cold].map((w) => w.terminate()));
+  });
+
+  it('holds at most nine idle workers, whatever is asked, and ends them when disposed', async () => {
+    pool = new WorkerPool(SCRIPT, { keepIdle: 0 });
+    pool.warm(8, 'implementor');
+    pool.warm(8, 'verifier');
+    assert.equal(pool.idleCount, 9);
+    await pool.dispose();
+    assert.equal(pool.idleCount, 0);
+  });
+});
