@@ -15,7 +15,7 @@ import type { RunContext } from './runContext';
 import { runPolicy, type RunOptions } from './runOptions';
 import { ApprovalBroker, approvalInbox } from './approvalBroker';
 import { newRunId, runPaths } from './runPaths';
-import { planningPhase } from './planningPhase';
+import { planningPhase, warmFirstWave } from './planningPhase';
 import { resumePoint, type ResumePoint } from './resumePoint';
 import { EndpointPreflightError, preflightEndpoint } from '../models/endpointPreflight';
 import { checkRunTarget, RunInputError } from './runTarget';
@@ -232,10 +232,8 @@ export class RunCoordinator implements Disposable {
       modelByRole: this.options.verifierModel ? { verifier: this.options.verifierModel } : undefined,
       keepIdleWorkers: Math.min(2, this.options.concurrency),
     });
-    // The coordinator's worker and the first wave's load while the run gets ready and the coordinator plans;
-    // the wave's load the implementor's code too (the coordinator's would only slow its planning).
+    // The coordinator's worker loads while the run gets ready; the first wave's, once it plans (planningPhase).
     this.launcher.warm(1);
-    this.launcher.warm(this.options.concurrency, 'implementor');
     this.leases = new LeaseManager({ repoDir: this.options.repo, root: paths.worktrees, allocation: this.options.leaseAllocation });
     const setup = await resolveSetupRecipe(this.options.repo, this.options.setupCommand);
     return {
@@ -277,7 +275,8 @@ export class RunCoordinator implements Disposable {
   private async planAndExecute(ctx: RunContext, resume?: ResumePoint): Promise<RunState> {
     const repoFiles = (await gitOut(this.options.repo, ['ls-files', '-z'])).split('\0').filter(Boolean);
     let plan = resume?.plan ?? null;
-    if (!plan) {
+    if (plan) warmFirstWave(ctx);
+    else {
       const planned = await planningPhase(ctx, repoFiles.slice(0, 2000));
       if (!planned.ok) {
         ctx.journal({ type: 'agent/didWarn', agentId: 'coordinator-1', kind: 'plan', message: planned.reason });

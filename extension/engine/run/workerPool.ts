@@ -44,10 +44,14 @@ export class WorkerPool implements Disposable {
     while (!this.disposed && ofKind() < count && this.idle.length < MAX_IDLE) this.idle.push({ worker: this.start(code), code });
   }
 
-  /** A ready worker (of the kind asked for, if one is idle), else a new one; then the pool is topped up in the background. */
+  /**
+   * A ready worker: of the kind asked for if one is idle, else one with nothing loaded ahead, else any
+   * (its preloaded code is only unused memory), else a new one. Then the pool is topped up in the background.
+   */
   take(code: AgentCode | null = null): Worker {
-    const index = this.idle.findIndex((w) => w.code === code);
-    const [taken] = this.idle.splice(index >= 0 ? index : 0, 1);
+    const matching = this.idle.findIndex((w) => w.code === code);
+    const plain = this.idle.findIndex((w) => w.code === null);
+    const [taken] = this.idle.splice(matching >= 0 ? matching : plain >= 0 ? plain : 0, 1);
     const worker = taken?.worker ?? startAgentWorker(this.script, this.options.maxHeapMb);
     setImmediate(() => this.warm(this.options.keepIdle));
     return worker;
