@@ -53,10 +53,11 @@ function processesNaming(text: string): string[] {
 const marker = readReloadMarker();
 
 if (!marker) {
-  // Every test of this first pass, so the second pass can report failures this host never will.
+  // Every failed test of this first pass, with its error, so the second pass can report what this host never will.
   const failed: string[] = [];
   afterEach(function () {
-    if (this.currentTest?.state === 'failed') failed.push(this.currentTest.fullTitle());
+    const test = this.currentTest as (Mocha.Test & { err?: Error }) | undefined;
+    if (test?.state === 'failed') failed.push(`${test.fullTitle()}: ${test.err?.stack ?? test.err?.message ?? 'no error recorded'}`);
   });
 
   describe('window reload, before: a run in flight when the window reloads', function () {
