@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { isAncestor, resolveCommit } from '../../../../extension/engine/workspace/git';
-import { commitFiles, git, makeRepo, type TempRepo } from '../../../fixtures/gitRepo';
+import { commitFiles, git, makeRepo, makeTempDir, type TempRepo } from '../../../fixtures/gitRepo';
 
 // resolveCommit and isAncestor remember git's answers about full commit ids; names must still be asked each time.
 describe('engine/workspace/git: remembered answers', () => {
@@ -25,9 +26,16 @@ describe('engine/workspace/git: remembered answers', () => {
     assert.equal(await isAncestor(repo.dir, second, 'HEAD'), false);
   });
 
-  it('does not remember a failure: an id that names no commit is refused each time', async () => {
-    const missing = 'f'.repeat(40);
-    await assert.rejects(resolveCommit(repo.dir, missing));
-    await assert.rejects(resolveCommit(repo.dir, missing));
+  it('does not remember a failure: an id refused while its commit is missing resolves once the commit arrives', async () => {
+    const other = await makeTempDir('loom-git-facts-');
+    try {
+      await git(other.dir, 'clone', '-q', repo.dir, 'clone');
+      const elsewhere = await commitFiles(path.join(other.dir, 'clone'), { 'c.txt': 'c\n' }, 'made elsewhere');
+      await assert.rejects(resolveCommit(repo.dir, elsewhere));
+      await git(repo.dir, 'fetch', '-q', path.join(other.dir, 'clone'), 'HEAD');
+      assert.equal(await resolveCommit(repo.dir, elsewhere), elsewhere);
+    } finally {
+      await other.cleanup();
+    }
   });
 });
