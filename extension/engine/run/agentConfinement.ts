@@ -10,7 +10,7 @@ import { sandboxRunner } from '../sandbox/sandboxRunner';
 import { loomServerConfig } from '../tools/mcpAgentTools';
 import type { CommandSandbox } from '../verify/runCommand';
 import { bindWorkspaceFolder } from '../tools/mcpConfig';
-import { gitOut } from '../workspace/git';
+import { gitCommonDirOf } from '../workspace/git';
 import type { RunOptions } from './runOptions';
 
 /** What a run knows about confinement, found once at its start. */
@@ -29,7 +29,7 @@ export async function openRunSandbox(options: Pick<RunOptions, 'repo' | 'bundle'
   const spec = options.sandbox
     ? { ...options.sandbox, readable: [...new Set([...options.sandbox.readable, bundleDir])] }
     : detectSandbox([bundleDir]);
-  const gitCommonDir = path.resolve(options.repo, await gitOut(options.repo, ['rev-parse', '--git-common-dir']));
+  const gitCommonDir = await gitCommonDirOf(options.repo);
   const gitConfigMask = await writeMaskedGitConfig(gitCommonDir, path.join(runDir, 'sandbox', 'git-config'));
   return { spec, gitCommonDir, gitConfigMask };
 }

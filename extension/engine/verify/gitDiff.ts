@@ -1,4 +1,5 @@
 import { gitOut, runGit } from '../workspace/git';
+import { rememberedFact } from '../workspace/gitFacts';
 
 export { resolveCommit } from '../workspace/git';
 
@@ -8,9 +9,11 @@ export interface ChangedFile {
   path: string;
 }
 
-/** Files that differ between two commits, renames split into a deletion and an addition. */
+/** Files that differ between two commits, renames split into a deletion and an addition (a verifier asks several times). */
 export async function diffNameStatus(repoDir: string, from: string, to: string): Promise<ChangedFile[]> {
-  const out = await gitOut(repoDir, ['diff', '--name-status', '--no-renames', '--no-ext-diff', '-z', from, to, '--']);
+  const out = await rememberedFact(`${repoDir}\0diff\0${from}\0${to}`, [from, to], () =>
+    gitOut(repoDir, ['diff', '--name-status', '--no-renames', '--no-ext-diff', '-z', from, to, '--']),
+  );
   const parts = out.split('\0').filter((p) => p.length > 0);
   const files: ChangedFile[] = [];
   for (let i = 0; i + 1 < parts.length; i += 2) {

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { Finding } from '../../protocol/taskResult';
 import { runGit } from '../workspace/git';
+import { rememberedFact } from '../workspace/gitFacts';
 import { diffNameStatus, diffText, firstHunkLine, type ChangedFile } from './gitDiff';
 import { describeChange, manifestChanges, parseManifest, whyKey, type KeyChange, type Manifest } from './testConfigPackage';
 import { isPackageManifest, scopeEntryNaming, testConfigKind } from './testPaths';
@@ -17,13 +18,23 @@ export interface TestConfigOptions {
 
 /** `git cat-file blob rev:file`, or undefined when the file is not in `rev`. */
 export async function blobAt(dir: string, rev: string, file: string): Promise<string | undefined> {
-  const r = await runGit(dir, ['cat-file', 'blob', `${rev}:${file}`], { okExitCodes: [0, 128] });
-  return r.exitCode === 0 ? r.stdout : undefined;
+  // A file found is remembered; "not there" is not (git says the same of a commit it does not have yet).
+  return rememberedFact(`${dir}\0blob\0${rev}\0${file}`, [rev], async () => {
+    const r = await runGit(dir, ['cat-file', 'blob', `${rev}:${file}`], { okExitCodes: [0, 128] });
+    if (r.exitCode !== 0) throw new NotInCommit();
+    return r.stdout;
+  }).catch((err: unknown) => {
+    if (err instanceof NotInCommit) return undefined;
+    throw err;
+  });
 }
+
+class NotInCommit extends Error {}
 
 /** Files of a commit's tree. */
 export async function filesAt(dir: string, rev: string): Promise<string[]> {
-  return (await runGit(dir, ['ls-tree', '-r', '-z', '--name-only', rev])).stdout.split('\0').filter((p) => p.length > 0);
+  const out = await rememberedFact(`${dir}\0files\0${rev}`, [rev], async () => (await runGit(dir, ['ls-tree', '-r', '-z', '--name-only', rev])).stdout);
+  return out.split('\0').filter((p) => p.length > 0);
 }
 
 const BABEL_TEST_PACKAGES = ['jest', 'babel-jest', '@babel/register', '@ava/babel'];

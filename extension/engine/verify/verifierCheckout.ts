@@ -5,7 +5,7 @@ import { prepareDependencyMounts } from '../sandbox/dependencyMounts';
 import { writeMaskedGitConfig } from '../sandbox/gitConfigMask';
 import { sandboxRunner } from '../sandbox/sandboxRunner';
 import { runSetupRecipe } from '../sandbox/setupRecipe';
-import { gitOut } from '../workspace/git';
+import { gitCommonDirOf } from '../workspace/git';
 import type { CheckOutcome } from './failToPass';
 import type { CommandSandbox } from './runCommand';
 import type { VerifyTaskInput } from './verifyTask';
@@ -24,7 +24,7 @@ export async function checkoutConfinement(
   const sandbox = input.sandbox;
   if (!sandbox || sandbox.spec.kind === 'none') return () => Promise.resolve(undefined);
   const { spec, runId, agentId } = sandbox;
-  const gitCommonDir = path.resolve(input.repo, await gitOut(input.repo, ['rev-parse', '--git-common-dir']));
+  const gitCommonDir = await gitCommonDirOf(input.repo);
   const gitConfigMask = await writeMaskedGitConfig(gitCommonDir, path.join(scratch, 'git-config'));
   return async (dir, phase) => {
     const dependencies = await prepareDependencyMounts(input.repo, dir, path.join(scratch, `deps-${phase}`), { copyOnWrite: spec.unshare !== undefined });

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { runGit } from '../workspace/git';
+import { gitCommonDirOf, runGit } from '../workspace/git';
 import { addScratchWorktree } from './scratchWorktree';
 
 /**
@@ -30,7 +30,7 @@ async function worktreeRecord(repo: string, dir: string): Promise<string | undef
   const gitdir = /^gitdir: (.+)$/m.exec(link)?.[1];
   if (gitdir === undefined) return undefined;
   const record = await real(path.resolve(dir, gitdir.trim()));
-  const common = await real(path.resolve(repo, (await runGit(repo, ['rev-parse', '--git-common-dir'])).stdout.trim()));
+  const common = await real(await gitCommonDirOf(repo));
   if (path.dirname(record) !== path.join(common, 'worktrees')) return undefined;
   const back = await fs.readFile(path.join(record, 'gitdir'), 'utf8').catch(() => undefined);
   if (back === undefined) return undefined;

@@ -1,7 +1,8 @@
 import { spawnDirectly, spawnHelper } from '../process/spawnHelper';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
+import { rememberedFact } from './gitFacts';
 import { subprocessEnv } from '../policy/subprocessEnv';
 
 /**
@@ -207,22 +208,20 @@ async function runOnce(cwd: string, args: readonly string[], options: GitRunOpti
 }
 
 /**
- * What git answered about full commit ids, which cannot change (a commit's id names its content and
- * history): a task's commits are asked about many times a run (the conflict check, the verifier, the
- * merge), and each git command costs a process. Names (HEAD, branches) are always asked.
+ * The folder's git common dir (the main repository's `.git`, for a worktree too), absolute. Remembered
+ * per thread and folder: every agent's sandbox and every verifier checkout asks it of the same
+ * repository. It would change only if the folder became another repository's worktree.
  */
-const FULL_COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-const MAX_REMEMBERED = 10_000;
-const remembered = new Map<string, string>();
-
-async function rememberedFact(key: string, ids: readonly string[], ask: () => Promise<string>): Promise<string> {
-  if (!ids.every((id) => FULL_COMMIT_ID.test(id))) return ask();
-  const known = remembered.get(key);
-  if (known !== undefined) return known;
-  const answer = await ask();
-  if (remembered.size >= MAX_REMEMBERED) remembered.clear();
-  remembered.set(key, answer);
-  return answer;
+const commonDirs = new Map<string, Promise<string>>();
+export function gitCommonDirOf(dir: string): Promise<string> {
+  let known = commonDirs.get(dir);
+  if (!known) {
+    const asked = gitOut(dir, ['rev-parse', '--git-common-dir']).then((out) => resolvePath(dir, out));
+    commonDirs.set(dir, asked);
+    asked.catch(() => commonDirs.delete(dir));
+    known = asked;
+  }
+  return known;
 }
 
 /** `git merge-base --is-ancestor a b`: is `a` contained in `b`? */

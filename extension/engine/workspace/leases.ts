@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Disposable } from '../../base/disposable';
-import { gitOut, isAncestor, resolveCommit, runGit } from './git';
+import { gitCommonDirOf, gitOut, isAncestor, resolveCommit, runGit } from './git';
 import { LeaseReturns, resetPooledWorktree, type LeaseAllocation } from './leasePool';
 import { SPARSE_CONFIG, writeCone } from './sparseScope';
 import { branchHead, canonicalPath, isInside, listWorktrees, pathExists, type WorktreeInfo } from './worktrees';
@@ -129,7 +129,7 @@ export class LeaseManager implements Disposable {
       if (isInside(repo, root)) {
         throw new LeaseError(`the worktree root ${root} is inside the repository's working tree ${repo}; use a folder outside it (e.g. under ~/.loom)`, 'rootInsideRepo');
       }
-      const commonDir = await canonicalPath(path.resolve(repo, await gitOut(repo, ['rev-parse', '--git-common-dir'])));
+      const commonDir = await canonicalPath(await gitCommonDirOf(repo));
       if (isInside(commonDir, root)) throw new LeaseError(`the worktree root ${root} is inside ${commonDir}`, 'rootInsideRepo');
       return { repo, root };
     })();
