@@ -36,6 +36,7 @@ const TOOL_SERVER = join(ROOT, 'dist/tools/loomToolServer.js');
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const TOGETHER = 8;
 const IDLE_AGENTS = 4;
+const MEMORY_ROUNDS = Number(process.env.MEMORY_ROUNDS ?? 3);
 
 const SPEC = { title: 'bench', overview: '', requirements: [{ id: 'R1', title: 'one', text: 'one', acceptance: ['it works'], line: 1 }], revision: 'x' };
 
@@ -44,7 +45,9 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+/** This process's RSS after a full collection of its own thread's garbage (the run's bookkeeping is not the agents'). */
 function ownRssMb(): number {
+  (globalThis as { gc?: () => void }).gc?.();
   return vmRssMb('self');
 }
 
@@ -238,7 +241,15 @@ async function main(): Promise<void> {
     const one = await workerReady(1);
     const eight = await workerReady(TOGETHER);
     const tools = await toolServerReady(repos[0].dir);
-    const memory = await idleMemory(repos.map((r) => r.dir));
+    // Memory is a median of rounds too: one process's RSS moves by megabytes between two identical rounds.
+    const rounds = [];
+    for (let round = 0; round < MEMORY_ROUNDS; round++) rounds.push(await idleMemory(repos.map((r) => r.dir)));
+    const memory = {
+      worker: median(rounds.map((r) => r.worker)),
+      server: median(rounds.map((r) => r.server)),
+      emptyWorker: median(rounds.map((r) => r.emptyWorker)),
+      bareNode: median(rounds.map((r) => r.bareNode)),
+    };
     const figures: BenchFigure[] = [
       { name: 'worker ready (1 agent)', value: one.answered, unit: 'ms', baseline: { value: one.empty, name: 'empty Worker answers' }, target: { on: 'ratio', atMost: 2 } },
       { name: `worker ready (${TOGETHER} together)`, value: eight.answered, unit: 'ms', baseline: { value: eight.empty, name: `${TOGETHER} empty Workers answer` }, target: { on: 'ratio', atMost: 2 } },
@@ -255,7 +266,7 @@ async function main(): Promise<void> {
         target: { on: 'ratio', atMost: 1.2 },
       },
     ];
-    reportFigures(`Agent footprint (medians of ${ROUNDS} rounds; memory over ${IDLE_AGENTS} idle agents)`, figures);
+    reportFigures(`Agent footprint (medians of ${ROUNDS} rounds; memory: medians of ${MEMORY_ROUNDS} rounds over ${IDLE_AGENTS} idle agents)`, figures);
   } finally {
     for (const repo of repos) await repo.cleanup();
   }
@@ -267,7 +278,7 @@ async function runPlain(): Promise<void> {
   try {
     const outfile = join(dir, 'agentFootprint.js');
     await esbuild.build({ entryPoints: [__filename], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, external: ['esbuild'], logLevel: 'warning' });
-    const child = spawnSync(process.execPath, [outfile], { stdio: 'inherit', env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), LOOM_BENCH_ROOT: ROOT, LOOM_BENCH_PLAIN: '1' } });
+    const child = spawnSync(process.execPath, ['--expose-gc', outfile], { stdio: 'inherit', env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), LOOM_BENCH_ROOT: ROOT, LOOM_BENCH_PLAIN: '1' } });
     process.exitCode = child.status ?? 1;
   } finally {
     rmSync(dir, { recursive: true, force: true });
