@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventBody, RunEvent } from '../../protocol/events';
 import { Emitter } from '../../base/emitter';
@@ -20,9 +20,12 @@ export interface JournalWriterOptions {
  * with its sequence number and a CRC-32 (format: journalReader.ts, docs/journal.md).
  *
  * Group commit: `append` assigns the sequence number, redacts, tells listeners at once and buffers
- * the line; the buffer is written and fsynced in one batch per tick (setImmediate), or at once by
- * `flush()`, which callers use before they report an external side effect done, and on dispose.
- * A crash loses at most the events of the current tick, which nothing outside has relied on yet.
+ * the line; the buffer is written in one batch per tick (setImmediate) and fsynced off the thread,
+ * one fsync at a time (the coordinator's thread relays every agent's messages: a synchronous fsync
+ * per tick held it about a second per run of 8 tasks). `flush()` writes and fsyncs at once, before
+ * it returns: callers use it before they report an external side effect done, and on dispose.
+ * A process crash loses at most the events of the current tick (written lines are the kernel's); a
+ * power cut, at most those since the last fsync ended. Nothing outside has relied on either yet.
  *
  * Opening an existing journal seals a torn last line (a newline, so the fragment stays a bad line of
  * its own and the next record is whole) and continues the sequence after the last whole record.
@@ -36,6 +39,11 @@ export class JournalWriter {
   private scheduled: NodeJS.Immediate | null = null;
   private failure: Error | null = null;
   private readonly fsync: boolean;
+  /** A background fsync is running; another is wanted after it (lines were written meanwhile). */
+  private syncing = false;
+  private syncAgain = false;
+  /** Disposed while a background fsync ran: its end closes the file. */
+  private closeWhenSynced: number | null = null;
   private readonly onDidAppendEmitter = new Emitter<RunEvent>();
   private readonly redactor: SecretRedactor;
   readonly onDidAppend = this.onDidAppendEmitter.event;
@@ -67,7 +75,8 @@ export class JournalWriter {
     this.scheduled ??= setImmediate(() => {
       this.scheduled = null;
       try {
-        this.flush();
+        this.write();
+        this.syncInBackground();
       } catch {
         // Kept in `failure`: the next append, flush or dispose throws it.
       }
@@ -82,17 +91,15 @@ export class JournalWriter {
       clearImmediate(this.scheduled);
       this.scheduled = null;
     }
-    if (this.failure) throw this.failure;
-    if (this.pending.length === 0 || this.fd === null) return;
-    const bytes = Buffer.from(this.pending.join(''), 'utf8');
-    this.pending = [];
+    this.write();
+    if (!this.fsync || this.fd === null) return;
     try {
-      for (let offset = 0; offset < bytes.length; ) offset += writeSync(this.fd, bytes, offset, bytes.length - offset);
-      if (this.fsync) fsyncSync(this.fd);
+      fsyncSync(this.fd);
     } catch (err) {
-      this.failure = new Error(`journal ${this.path} could not be written: ${(err as Error).message}`);
-      throw this.failure;
+      throw this.fail(err);
     }
+    // What a background fsync still wanted is synced now.
+    this.syncAgain = false;
   }
 
   dispose(): void {
@@ -100,11 +107,49 @@ export class JournalWriter {
       if (this.fd !== null) this.flush();
     } finally {
       if (this.fd !== null) {
-        closeSync(this.fd);
+        // A background fsync still holds the descriptor: it closes it when it ends.
+        if (this.syncing) this.closeWhenSynced = this.fd;
+        else closeSync(this.fd);
         this.fd = null;
       }
       this.onDidAppendEmitter.dispose();
     }
+  }
+
+  /** Writes the buffered lines (no fsync). */
+  private write(): void {
+    if (this.failure) throw this.failure;
+    if (this.pending.length === 0 || this.fd === null) return;
+    const bytes = Buffer.from(this.pending.join(''), 'utf8');
+    this.pending = [];
+    try {
+      for (let offset = 0; offset < bytes.length; ) offset += writeSync(this.fd, bytes, offset, bytes.length - offset);
+    } catch (err) {
+      throw this.fail(err);
+    }
+    if (this.fsync) this.syncAgain = true;
+  }
+
+  /** One fsync at a time on libuv's pool; lines written while it runs get the next one. */
+  private syncInBackground(): void {
+    if (this.syncing || !this.syncAgain || this.fd === null) return;
+    this.syncing = true;
+    this.syncAgain = false;
+    fsync(this.fd, (err) => {
+      this.syncing = false;
+      if (this.closeWhenSynced !== null) {
+        closeSync(this.closeWhenSynced);
+        this.closeWhenSynced = null;
+        return;
+      }
+      if (err) this.fail(err);
+      else this.syncInBackground();
+    });
+  }
+
+  private fail(err: unknown): Error {
+    this.failure ??= new Error(`journal ${this.path} could not be written: ${(err as Error).message}`);
+    return this.failure;
   }
 
   /** A last line without its newline is a torn record: end it, so it cannot swallow the next one. */

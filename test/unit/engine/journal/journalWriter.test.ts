@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventBody, RunEvent } from '../../../../extension/protocol/events';
 import { JournalWriter } from '../../../../extension/engine/journal/journalWriter';
@@ -62,6 +62,29 @@ describe('engine/journal/journalWriter: group commit', () => {
     assert.deepEqual(seqsOnDisk(path), [0, 1]);
     assert.equal(readFileSync(path, 'utf8').split('\n').length, 3);
     writer.dispose();
+  });
+
+  it("fsyncs a tick's batch off the thread; disposed meanwhile, it closes the file once that fsync ends, every event on disk", async () => {
+    const journalOpen = () =>
+      readdirSync('/proc/self/fd').some((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === path;
+        } catch {
+          return false; // the listing's own descriptor, closed by now
+        }
+      });
+    const writer = new JournalWriter(path);
+    writer.append(warn('a'));
+    // The writer's tick came first: its lines are written and their fsync is running on libuv's pool.
+    await nextTick();
+    assert.deepEqual(seqsOnDisk(path), [0]);
+    writer.append(warn('b'));
+    writer.dispose();
+    assert.deepEqual(seqsOnDisk(path), [0, 1]);
+    assert.throws(() => writer.append(warn('c')), /is closed/);
+    assert.equal(journalOpen(), true, 'the background fsync still holds the file');
+    for (let i = 0; i < 200 && journalOpen(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(journalOpen(), false, 'the journal file is closed once the background fsync ended');
   });
 
   it('continues the sequence of an existing journal, whatever nextSeq says, and never reuses a number', () => {
