@@ -1,7 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
-/** The pids of `root`'s descendants (Linux /proc), parents before children; empty elsewhere. */
-function descendants(root: number): number[] {
+/**
+ * The pids of `root`'s descendants (Linux /proc), parents before children; empty elsewhere. Finding
+ * them reads every process's stat, so a root that is gone is not searched: its children were handed
+ * to init when it died, and no process names it as parent any more. That is the usual case (a command
+ * killed after its exit, for what it left in its group), and a busy desktop has many hundreds of processes.
+ */
+export function descendants(root: number): number[] {
+  if (!existsSync(`/proc/${root}`)) return [];
   let names: string[];
   try {
     names = readdirSync('/proc');
