@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 import { killProcessTree } from './killProcessTree';
 import { OutputCapture } from './outputCapture';
+import { startCommand } from './spawnHelper';
 
 export interface ProcessOutcome {
   /** null when killed by a signal or never started. */
@@ -35,12 +36,12 @@ const KILL_GRACE_MS = 2000;
 /** Leftover background processes may hold the pipes open after the child exits: wait this long at most. */
 const PIPE_DRAIN_MS = 500;
 
-/** Children still running, so that a server can end them all when it shuts down. */
-const running = new Set<ChildProcess>();
+/** Commands still running (their pids, once started), so that a server can end them all when it shuts down. */
+const running = new Set<{ pid?: number }>();
 
 /** Ends every running child and its descendants; used on shutdown. */
 export function killAllRunning(): void {
-  for (const child of running) killProcessTree(child.pid);
+  for (const command of running) killProcessTree(command.pid);
 }
 
 /**
@@ -48,33 +49,31 @@ export function killAllRunning(): void {
  * own, with a timeout and cancellation that end it and everything it started (SIGTERM, then
  * SIGKILL), bounded output, and the group killed when it exits so nothing outlives it. Every
  * outcome — non-zero exit, timeout, cancellation, a program that cannot start — is a result.
+ * In a run the command is started by the spawn helper (startCommand), never by a fork of this process.
  */
 export function runProcess(argv: readonly string[], options: RunProcessOptions): Promise<ProcessOutcome> {
   const started = Date.now();
   const stdout = new OutputCapture(options.maxOutputChars);
   const stderr = new OutputCapture(options.maxOutputChars);
+  const stdoutText = new StringDecoder('utf8');
+  const stderrText = new StringDecoder('utf8');
   return new Promise((resolve) => {
     let timedOut = false;
     let cancelled = false;
-    let spawnError: NodeJS.ErrnoException | undefined;
+    let spawnError: { message: string; code?: string } | undefined;
     let graceTimer: NodeJS.Timeout | undefined;
     let settled = false;
+    const self: { pid?: number } = {};
+    /** A signal asked for before the helper said the pid: sent once it does. */
+    let pendingSignal: NodeJS.Signals | undefined;
 
-    const child = spawn(argv[0], argv.slice(1), {
-      cwd: options.cwd,
-      env: options.env,
-      shell: false,
-      detached: process.platform !== 'win32' && options.ownProcessGroup !== false,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
-    running.add(child);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => stdout.push(d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => stderr.push(d));
-
+    const signalTree = (signal: NodeJS.Signals): void => {
+      if (self.pid === undefined) pendingSignal = signal;
+      else killProcessTree(self.pid, signal);
+    };
     const stop = (): void => {
-      killProcessTree(child.pid, 'SIGTERM');
-      graceTimer ??= setTimeout(() => killProcessTree(child.pid, 'SIGKILL'), KILL_GRACE_MS);
+      signalTree('SIGTERM');
+      graceTimer ??= setTimeout(() => signalTree('SIGKILL'), KILL_GRACE_MS);
     };
     const timer = setTimeout(() => {
       timedOut = true;
@@ -84,8 +83,6 @@ export function runProcess(argv: readonly string[], options: RunProcessOptions):
       cancelled = true;
       stop();
     };
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    if (options.signal?.aborted) onAbort();
 
     const done = (code: number | null, sig: NodeJS.Signals | null): void => {
       if (settled) return;
@@ -93,7 +90,9 @@ export function runProcess(argv: readonly string[], options: RunProcessOptions):
       clearTimeout(timer);
       if (graceTimer) clearTimeout(graceTimer);
       options.signal?.removeEventListener('abort', onAbort);
-      running.delete(child);
+      running.delete(self);
+      stdout.push(stdoutText.end());
+      stderr.push(stderrText.end());
       resolve({
         exitCode: spawnError ? null : code,
         signal: sig,
@@ -105,19 +104,33 @@ export function runProcess(argv: readonly string[], options: RunProcessOptions):
         durationMs: Date.now() - started,
       });
     };
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      spawnError = err;
-      if (child.pid === undefined) done(null, null);
-    });
-    child.on('exit', (code, sig) => {
-      // Whatever it left running in its group goes with it.
-      killProcessTree(child.pid, 'SIGKILL');
-      setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
-        done(code, sig);
-      }, PIPE_DRAIN_MS).unref();
-    });
-    child.on('close', (code, sig) => done(code, sig));
+
+    running.add(self);
+    const command = startCommand(
+      { file: argv[0], args: argv.slice(1), cwd: options.cwd, env: options.env, detached: options.ownProcessGroup !== false },
+      {
+        spawned: (pid) => {
+          self.pid = pid;
+          if (pendingSignal) killProcessTree(pid, pendingSignal);
+        },
+        stdout: (chunk) => stdout.push(stdoutText.write(chunk)),
+        stderr: (chunk) => stderr.push(stderrText.write(chunk)),
+        failedToStart: (message, code) => {
+          spawnError = { message, code };
+          done(null, null);
+        },
+        exited: (code, sig) => {
+          // Whatever it left running in its group goes with it.
+          killProcessTree(self.pid, 'SIGKILL');
+          setTimeout(() => {
+            command.releasePipes();
+            done(code, sig);
+          }, PIPE_DRAIN_MS).unref();
+        },
+        closed: (code, sig) => done(code, sig),
+      },
+    );
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
   });
 }

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { isMainThread, type MessagePort } from 'node:worker_threads';
 import type { Disposable } from '../../base/disposable';
+import { deliver, startDirectly, type CommandEvent, type CommandEvents, type CommandRequest, type StartedCommand } from './commandStart';
+import { killProcessTree } from './killProcessTree';
 
 /**
  * A small Node process that starts short commands (git) for the coordinator's thread.
@@ -33,10 +35,37 @@ export interface SpawnResult {
   error?: string;
 }
 
-// Plain JS run with `node -e`: no bundle of its own to find or ship.
+// Plain JS run with `node -e`: no bundle of its own to find or ship. Two kinds of request: a short
+// command answered once it closed ({ id, file, ... }), and a streamed one ({ id, start }) whose
+// events (commandStart.ts's CommandEvent) are sent as they happen, its pipes released on { release: id }.
 const HELPER_SOURCE = `
 const { spawn } = require('node:child_process');
+const streamed = new Map();
+function start(id, r) {
+  const send = (e) => process.send({ id, event: e });
+  let child;
+  try {
+    child = spawn(r.file, r.args, { cwd: r.cwd, env: r.env, detached: r.detached, shell: false, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  } catch (e) {
+    send({ ev: 'error', message: String((e && e.message) || e), code: e && e.code });
+    return;
+  }
+  let started = false;
+  streamed.set(id, child);
+  child.on('spawn', () => { started = true; send({ ev: 'spawn', pid: child.pid }); });
+  child.stdout.on('data', (b) => send({ ev: 'out', data: b }));
+  child.stderr.on('data', (b) => send({ ev: 'err', data: b }));
+  child.on('error', (e) => { if (!started) { streamed.delete(id); send({ ev: 'error', message: e.message, code: e.code }); } });
+  child.on('exit', (code, signal) => send({ ev: 'exit', code, signal }));
+  child.on('close', (code, signal) => { streamed.delete(id); if (started) send({ ev: 'close', code, signal }); });
+}
 process.on('message', (m) => {
+  if (m.release !== undefined) {
+    const child = streamed.get(m.release);
+    if (child) { child.stdout.destroy(); child.stderr.destroy(); }
+    return;
+  }
+  if (m.start) return start(m.id, m.start);
   const out = [], err = [];
   let error;
   let child;
@@ -53,13 +82,19 @@ process.on('message', (m) => {
   child.stdin.end(m.input === undefined ? '' : Buffer.from(m.input));
   child.on('close', (code, signal) => process.send({ id: m.id, code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err), error }));
 });
-process.on('disconnect', () => process.exit(0));
+// Its owner is gone: so are the commands it streamed, with their groups (a sandbox dies with this process).
+process.on('disconnect', () => {
+  for (const child of streamed.values()) { try { process.kill(-child.pid, 'SIGKILL'); } catch (e) {} }
+  process.exit(0);
+});
 `;
 
 class SpawnHelper {
   private readonly child: ChildProcess;
   private nextId = 1;
   private readonly pending = new Map<number, (result: SpawnResult) => void>();
+  /** Streamed commands not yet closed, with the pid each reported (a dying helper's are killed from here). */
+  private readonly streamed = new Map<number, { events: CommandEvents; pid?: number }>();
   private dead = false;
   private closing = false;
 
@@ -71,12 +106,12 @@ class SpawnHelper {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ELECTRON_RUN_AS_NODE: '1' },
       windowsHide: true,
     });
-    this.child.on('message', (m: { id: number; code: number | null; signal: string | null; stdout: Uint8Array; stderr: Uint8Array; error?: string }) => {
+    this.child.on('message', (m: { id: number; event?: CommandEvent; code: number | null; signal: string | null; stdout: Uint8Array; stderr: Uint8Array; error?: string }) => {
+      if (m.event) return this.onCommandEvent(m.id, m.event);
       const settle = this.pending.get(m.id);
       if (!settle) return;
       this.pending.delete(m.id);
-      this.updateRef();
-      if (this.closing && !this.pending.size) this.child.kill();
+      this.afterAnswer();
       settle({ code: m.code, signal: m.signal, stdout: toBuffer(m.stdout), stderr: toBuffer(m.stderr), error: m.error });
     });
     this.child.on('exit', (code, signal) => this.end(signal ?? `exit ${code}`));
@@ -97,24 +132,66 @@ class SpawnHelper {
     });
   }
 
+  /** Starts a streamed command in the helper; its events come as they happen. */
+  start(request: CommandRequest, events: CommandEvents): StartedCommand {
+    const id = this.nextId++;
+    this.streamed.set(id, { events });
+    this.updateRef();
+    this.child.send({ id, start: request });
+    return { releasePipes: () => this.streamed.has(id) && !this.dead && this.child.send({ release: id }) };
+  }
+
   /** Takes no new command; ends once the commands in flight have answered (a run's last git calls finish normally). */
   close(): void {
     this.closing = true;
-    if (!this.pending.size) this.child.kill();
+    if (!this.inFlight()) this.child.kill();
   }
 
-  /** No more commands: one in flight may or may not have run, and its caller gets a failure to read, never a second run. */
+  private onCommandEvent(id: number, event: CommandEvent): void {
+    const command = this.streamed.get(id);
+    if (!command) return;
+    if (event.ev === 'spawn') command.pid = event.pid;
+    if (event.ev === 'close' || event.ev === 'error') {
+      this.streamed.delete(id);
+      this.afterAnswer();
+    }
+    deliver(event, command.events);
+  }
+
+  private inFlight(): number {
+    return this.pending.size + this.streamed.size;
+  }
+
+  private afterAnswer(): void {
+    this.updateRef();
+    if (this.closing && !this.inFlight()) this.child.kill();
+  }
+
+  /**
+   * No more commands: a short one in flight may or may not have run, and its caller gets a failure to
+   * read, never a second run. A streamed one that started is killed (with its group) and ends killed.
+   */
   private end(why: string): void {
     if (this.dead) return;
     this.dead = true;
     for (const settle of this.pending.values()) settle({ code: null, signal: null, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), error: `the spawn helper ended (${why})` });
     this.pending.clear();
+    for (const { events, pid } of this.streamed.values()) {
+      if (pid === undefined) {
+        events.failedToStart(`the spawn helper ended (${why})`, undefined);
+        continue;
+      }
+      killProcessTree(pid);
+      events.exited(null, 'SIGKILL');
+      events.closed(null, 'SIGKILL');
+    }
+    this.streamed.clear();
   }
 
   /** The helper keeps this process alive only while a command is in flight. */
   private updateRef(): void {
     const channel = this.child.channel as { ref?: () => void; unref?: () => void } | undefined;
-    if (this.pending.size) {
+    if (this.inFlight()) {
       this.child.ref();
       channel?.ref?.();
     } else {
@@ -154,17 +231,27 @@ export function acquireSpawnHelper(): Disposable {
 
 export interface Spawner {
   run(request: SpawnRequest): Promise<SpawnResult>;
+  start(request: CommandRequest, events: CommandEvents): StartedCommand;
 }
 
 let relay: Spawner | null = null;
 
 /**
- * How this thread should start a short command: the coordinator's thread through its live helper, an
+ * How this thread should start a command: the coordinator's thread through its live helper, an
  * agent's worker thread through the coordinator's (useSpawnRelay), or null: spawn directly.
  */
 export function spawnHelper(): Spawner | null {
   if (relay) return relay;
   return helper?.alive ? helper : null;
+}
+
+/**
+ * Starts a streamed command (runProcess's) the way this thread starts its commands: through the
+ * helper, so that no fork copies this big process (verifier checks, sandboxed runs, setup recipes),
+ * or directly where there is none (Loom's tool server process, a CLI call outside a run).
+ */
+export function startCommand(request: CommandRequest, events: CommandEvents): StartedCommand {
+  return (spawnHelper() ?? { start: startDirectly }).start(request, events);
 }
 
 /** Starts one command here, as a child of this process (what the helper itself does). */
@@ -183,43 +270,123 @@ export function spawnDirectly(request: SpawnRequest): Promise<SpawnResult> {
   });
 }
 
-type RelayReply = { id: number; result: SpawnResult | null };
+/** Worker to coordinator: a short command, a streamed one, or the release of a streamed one's pipes. */
+type RelayRequest = { id: number; request: SpawnRequest } | { id: number; start: CommandRequest } | { id: number; release: true };
+/** Coordinator to worker: a short command's result, or a streamed one's event (`unavailable`: no helper, start it directly). */
+type RelayReply = { id: number; result: SpawnResult | null } | { id: number; event: CommandEvent | { ev: 'unavailable' } };
 
 /**
  * The coordinator's side of a worker's relay: runs the worker's requests through the live helper, or
- * answers null (no run holds one) so the worker spawns directly. A worker thread forking this whole
- * process costs the same as the coordinator doing it (spawnHelper.ts's first comment).
+ * answers that there is none (no run holds one) so the worker spawns directly. A worker thread forking
+ * this whole process costs the same as the coordinator doing it (spawnHelper.ts's first comment).
  */
 export function serveSpawnRequests(port: MessagePort): void {
-  port.on('message', (message: { id: number; request: SpawnRequest }) => {
+  const started = new Map<number, { command: StartedCommand; pid?: number }>();
+  port.on('message', (message: RelayRequest) => {
     const live = helper?.alive ? helper : null;
-    if (!live) {
-      port.postMessage({ id: message.id, result: null } satisfies RelayReply);
+    const { id } = message;
+    if ('release' in message) {
+      started.get(id)?.command.releasePipes();
       return;
     }
-    void live.run(message.request).then((result) => port.postMessage({ id: message.id, result } satisfies RelayReply));
+    if ('start' in message) {
+      if (!live) {
+        port.postMessage({ id, event: { ev: 'unavailable' } } satisfies RelayReply);
+        return;
+      }
+      const entry: { command?: StartedCommand; pid?: number } = {};
+      const post = (event: CommandEvent) => {
+        if (event.ev === 'spawn') entry.pid = event.pid;
+        if (event.ev === 'close' || event.ev === 'error') started.delete(id);
+        port.postMessage({ id, event } satisfies RelayReply);
+      };
+      entry.command = live.start(message.start, eventsAsMessages(post));
+      started.set(id, entry as { command: StartedCommand; pid?: number });
+      return;
+    }
+    if (!live) {
+      port.postMessage({ id, result: null } satisfies RelayReply);
+      return;
+    }
+    void live.run(message.request).then((result) => port.postMessage({ id, result } satisfies RelayReply));
+  });
+  // The worker ended (its agent stopped, or it was terminated): what it still ran goes too. A command the
+  // worker forked itself died with its thread (bubblewrap's --die-with-parent); the helper outlives it.
+  port.once('close', () => {
+    for (const { command, pid } of started.values()) {
+      killProcessTree(pid);
+      command.releasePipes();
+    }
+    started.clear();
   });
   port.unref();
 }
 
-/** An agent's worker thread sends its short commands to the coordinator's helper over `port`. */
+/** Events turned back into the data that crosses a port (the helper's end of `deliver`). */
+function eventsAsMessages(post: (event: CommandEvent) => void): CommandEvents {
+  return {
+    spawned: (pid) => post({ ev: 'spawn', pid }),
+    stdout: (data) => post({ ev: 'out', data }),
+    stderr: (data) => post({ ev: 'err', data }),
+    failedToStart: (message, code) => post({ ev: 'error', message, code }),
+    exited: (code, signal) => post({ ev: 'exit', code, signal }),
+    closed: (code, signal) => post({ ev: 'close', code, signal }),
+  };
+}
+
+/** An agent's worker thread sends its commands to the coordinator's helper over `port`. */
 export function useSpawnRelay(port: MessagePort): void {
-  const pending = new Map<number, (result: SpawnResult | null) => void>();
+  const answers = new Map<number, (result: SpawnResult | null) => void>();
+  const streams = new Map<number, { request: CommandRequest; events: CommandEvents; direct?: StartedCommand }>();
   let nextId = 1;
+  const settled = (): void => {
+    if (!answers.size && !streams.size) port.unref();
+  };
   port.on('message', (reply: RelayReply) => {
-    const settle = pending.get(reply.id);
-    pending.delete(reply.id);
-    if (!pending.size) port.unref();
+    if ('event' in reply) {
+      const stream = streams.get(reply.id);
+      if (!stream) return;
+      if (reply.event.ev === 'unavailable') {
+        stream.direct = startDirectly(stream.request, {
+          ...stream.events,
+          failedToStart: (message, code) => (streams.delete(reply.id), settled(), stream.events.failedToStart(message, code)),
+          closed: (code, signal) => (streams.delete(reply.id), settled(), stream.events.closed(code, signal)),
+        });
+        return;
+      }
+      if (reply.event.ev === 'close' || reply.event.ev === 'error') {
+        streams.delete(reply.id);
+        settled();
+      }
+      deliver(reply.event, stream.events);
+      return;
+    }
+    const settle = answers.get(reply.id);
+    answers.delete(reply.id);
+    settled();
     settle?.(reply.result ? { ...reply.result, stdout: toBuffer(reply.result.stdout), stderr: toBuffer(reply.result.stderr) } : null);
   });
   port.unref();
   relay = {
     run: async (request) => {
       const id = nextId++;
-      const answer = new Promise<SpawnResult | null>((resolve) => pending.set(id, resolve));
+      const answer = new Promise<SpawnResult | null>((resolve) => answers.set(id, resolve));
       port.ref();
-      port.postMessage({ id, request: { ...request, input: request.input === undefined ? undefined : Buffer.from(request.input) } });
+      port.postMessage({ id, request: { ...request, input: request.input === undefined ? undefined : Buffer.from(request.input) } } satisfies RelayRequest);
       return (await answer) ?? spawnDirectly(request);
+    },
+    start: (request, events) => {
+      const id = nextId++;
+      const stream: { request: CommandRequest; events: CommandEvents; direct?: StartedCommand } = { request, events };
+      streams.set(id, stream);
+      port.ref();
+      port.postMessage({ id, start: request } satisfies RelayRequest);
+      return {
+        releasePipes: () => {
+          if (stream.direct) stream.direct.releasePipes();
+          else if (streams.has(id)) port.postMessage({ id, release: true } satisfies RelayRequest);
+        },
+      };
     },
   };
 }
