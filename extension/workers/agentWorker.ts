@@ -1,6 +1,6 @@
 // Worker-thread entry for every agent role: wires parentPort to a typed channel and runs one job.
 import { parentPort, threadId, workerData, type MessagePort } from 'node:worker_threads';
-import { useSpawnRelay } from '../engine/process/spawnHelper';
+import { useSpawnRelay } from '../engine/process/spawnRelay';
 import { TypedChannel } from '../base/channel';
 import type { FromWorker, ToWorker } from '../protocol/workerMessages';
 import { toWorkerCheck } from '../protocol/workerMessageCheck';

@@ -1,5 +1,5 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
-import { serveSpawnRequests } from '../process/spawnHelper';
+import { serveSpawnRequests } from '../process/spawnRelay';
 import type { Disposable } from '../../base/disposable';
 
 /**

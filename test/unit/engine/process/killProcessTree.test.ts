@@ -1,22 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { descendants, killProcessTree } from '../../../../extension/engine/process/killProcessTree';
-
-/** Running: a zombie (ended, not yet reaped by whoever inherited it) does not count. */
-const alive = (pid: number): boolean => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-};
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  assert.ok(condition(), what);
-}
+import { alive, until } from '../../../fixtures/processes';
 
 describe('engine/process/killProcessTree', () => {
   it('ends a command, its group and a descendant that left the group (setsid)', async () => {

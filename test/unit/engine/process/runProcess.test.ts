@@ -4,27 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { killAllRunning, runProcess, type ProcessOutcome, type RunProcessOptions } from '../../../../extension/engine/process/runProcess';
-import { acquireSpawnHelper, serveSpawnRequests, spawnHelper } from '../../../../extension/engine/process/spawnHelper';
+import { acquireSpawnHelper, spawnHelper } from '../../../../extension/engine/process/spawnHelper';
+import { serveSpawnRequests } from '../../../../extension/engine/process/spawnRelay';
 import type { Disposable } from '../../../../extension/base/disposable';
+import { alive, until } from '../../../fixtures/processes';
 
 const ENV = { PATH: process.env.PATH ?? '' };
 const run = (argv: string[], options: Partial<RunProcessOptions> = {}): Promise<ProcessOutcome> =>
   runProcess(argv, { cwd: '/', env: ENV, timeoutMs: 10_000, maxOutputChars: 10_000, ...options });
-
-/** Running: a zombie (ended, not yet reaped by whoever inherited it) does not count. */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  assert.ok(condition(), what);
-}
 
 // One behaviour, however the command is started: as a child of this process, or by the run's spawn helper.
 for (const mode of ['directly', 'through the spawn helper'] as const) {

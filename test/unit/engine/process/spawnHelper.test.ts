@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
-import { acquireSpawnHelper, serveSpawnRequests, spawnHelper } from '../../../../extension/engine/process/spawnHelper';
+import { acquireSpawnHelper, spawnHelper } from '../../../../extension/engine/process/spawnHelper';
+import { serveSpawnRequests } from '../../../../extension/engine/process/spawnRelay';
 import { commitTree, gitOut, runGit, treeOf } from '../../../../extension/engine/workspace/git';
 import { makeRepo, type TempRepo } from '../../../fixtures/gitRepo';
 
