@@ -17,7 +17,7 @@ import { McpServerStartError } from '../engine/tools/mcpServerConnection';
 import { CommandNotAllowedError } from '../engine/verify/runCommand';
 import { GitCommandError } from '../engine/workspace/git';
 import { GitVersionError, NotAGitRepoError } from '../engine/workspace/gitRepo';
-import { LeaseError } from '../engine/workspace/leases';
+import { LeaseError } from '../engine/workspace/lease';
 import { EXIT, UsageError } from './usageError';
 
 type ErrorType = abstract new (...args: never[]) => Error;

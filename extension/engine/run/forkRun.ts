@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { RunEvent } from '../../protocol/events';
 import { JournalWriter } from '../journal/journalWriter';
 import { runGit } from '../workspace/git';
-import { taskBranch } from '../workspace/leases';
+import { taskBranch } from '../workspace/lease';
 import { resumePoint } from './resumePoint';
 import { runPaths } from './runPaths';
 

@@ -1,5 +1,5 @@
 import type { McpServerConfig } from '../../protocol/workerMessages';
-import type { Lease } from '../workspace/leases';
+import type { Lease } from '../workspace/lease';
 import { agentServers } from './agentConfinement';
 import { grantNetwork } from './networkGrants';
 import type { RunContext } from './runContext';

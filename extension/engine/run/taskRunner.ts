@@ -5,7 +5,7 @@ import type { Finding, TaskResult } from '../../protocol/taskResult';
 import { TaskResultSchema } from '../../protocol/taskResult';
 import { checkoutToolServer, commandSandbox } from './agentConfinement';
 import { runLeaseSetup } from './leaseSetup';
-import type { Lease } from '../workspace/leases';
+import type { Lease } from '../workspace/lease';
 import type { RunContext } from './runContext';
 import { DEFAULT_CONTEXT_WINDOW } from './runOptions';
 import { VerdictSchema } from '../../protocol/verdict';

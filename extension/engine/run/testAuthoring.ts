@@ -2,7 +2,7 @@ import type { Task } from '../../protocol/plan';
 import { TaskResultSchema } from '../../protocol/taskResult';
 import { authoredTestFiles } from '../plan/acceptanceTests';
 import { freezeTests } from '../verify/freezeTests';
-import type { Lease } from '../workspace/leases';
+import type { Lease } from '../workspace/lease';
 import { leaseServers } from './leaseServers';
 import type { RunContext } from './runContext';
 import { DEFAULT_CONTEXT_WINDOW } from './runOptions';

@@ -6,43 +6,16 @@ import { LeaseReturns, resetPooledWorktree, type LeaseAllocation } from './lease
 import { SPARSE_CONFIG, writeCone } from './sparseScope';
 import { branchHead, canonicalPath, isInside, listWorktrees, pathExists, type WorktreeInfo } from './worktrees';
 import { findWorktree, LOCK_RETRIES, removeWorktree, WorktreeLease } from './worktreeLease';
+import { assertName, LeaseError, runBranchPrefix, taskBranch, type Lease } from './lease';
 
 /**
- * Leases: one git worktree (plus, for a task, its branch `loom/<runId>/<taskId>`) held by one agent.
+ * The lease manager: makes, re-attaches, lists and removes a run's leases (lease.ts).
  *
  * Worktrees live under a root outside the user's working tree (`<loomHome>/runs/<runId>/worktrees`).
  * Adding and removing them touches only what `git worktree` itself writes (`.git/worktrees/*`, the
  * new branch and its reflog): never the user's HEAD, branch, index or files. No config is written;
  * per-command settings go through `-c`.
  */
-export interface Lease extends Disposable {
-  /** The worktree's directory (canonical absolute path). */
-  readonly path: string;
-  /** Short branch name (`loom/<runId>/<taskId>`), or null for a detached checkout. */
-  readonly branch: string | null;
-  /** The commit the lease started from (recorded in the journal's `lease/didCreate`). */
-  readonly startCommit: string;
-  /** The commit the worktree's HEAD is on now. */
-  head(): Promise<string>;
-  /**
-   * Removes the worktree (`git worktree remove --force`). The branch is kept unless
-   * `deleteBranch` — the task's result lives on it. Removing twice is harmless.
-   */
-  remove(options?: { deleteBranch?: boolean }): Promise<void>;
-  /** `remove()` keeping the branch. */
-  dispose(): Promise<void>;
-}
-
-export class LeaseError extends Error {
-  constructor(
-    message: string,
-    readonly code: 'invalidName' | 'rootInsideRepo' | 'pathExists' | 'branchExists' | 'branchMissing' | 'headMismatch' | 'checkedOutElsewhere',
-  ) {
-    super(message);
-    this.name = 'LeaseError';
-  }
-}
-
 export interface LeaseManagerOptions {
   /** Any directory of the user's repository. */
   repoDir: string;
@@ -96,22 +69,6 @@ export interface RemoveAllResult {
   keptBranches: { branch: string; reason: string }[];
   /** Entries left in the root that were not worktrees (the root is removed only when empty). */
   leftovers: string[];
-}
-
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-
-function assertName(kind: string, value: string): void {
-  if (!NAME.test(value) || value.includes('..') || value.endsWith('.lock')) {
-    throw new LeaseError(`invalid ${kind} "${value}": use letters, digits, '.', '_' and '-' (no '..', not ending in .lock)`, 'invalidName');
-  }
-}
-
-export function taskBranch(runId: string, taskId: string): string {
-  return `loom/${runId}/${taskId}`;
-}
-
-export function runBranchPrefix(runId: string): string {
-  return `loom/${runId}/`;
 }
 
 export class LeaseManager implements Disposable {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises';
 import { gitOut, runGit } from './git';
-import type { Lease } from './leases';
+import type { Lease } from './lease';
 import { branchHead, canonicalPath, isInside, type WorktreeInfo } from './worktrees';
 
 export const LOCK_RETRIES = 6;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { LeaseError, LeaseManager, taskBranch } from '../../../../extension/engine/workspace/leases';
+import { LeaseManager } from '../../../../extension/engine/workspace/leases';
+import { LeaseError, taskBranch } from '../../../../extension/engine/workspace/lease';
 import { checkpoint } from '../../../../extension/engine/workspace/checkpoint';
 import { snapshotRepo } from '../../../../extension/engine/workspace/gitRepo';
 import { listWorktrees } from '../../../../extension/engine/workspace/worktrees';
