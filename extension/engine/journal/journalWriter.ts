@@ -42,8 +42,13 @@ export class JournalWriter {
   /** A background fsync is running; another is wanted after it (lines were written meanwhile). */
   private syncing = false;
   private syncAgain = false;
-  /** Disposed while a background fsync ran: its end closes the file. */
-  private closeWhenSynced: number | null = null;
+  /**
+   * Background fsyncs go through a descriptor of their own: Linux reports a writeback error once per
+   * open file, so one taken by a background fsync must not leave flush()'s fsync clean.
+   */
+  private syncFd: number | null = null;
+  /** Disposed while a background fsync ran: its end closes its descriptor. */
+  private closeWhenSynced = false;
   private readonly onDidAppendEmitter = new Emitter<RunEvent>();
   private readonly redactor: SecretRedactor;
   readonly onDidAppend = this.onDidAppendEmitter.event;
@@ -107,10 +112,11 @@ export class JournalWriter {
       if (this.fd !== null) this.flush();
     } finally {
       if (this.fd !== null) {
-        // A background fsync still holds the descriptor: it closes it when it ends.
-        if (this.syncing) this.closeWhenSynced = this.fd;
-        else closeSync(this.fd);
+        closeSync(this.fd);
         this.fd = null;
+        // A background fsync still holds its descriptor: it closes it when it ends.
+        if (this.syncing) this.closeWhenSynced = true;
+        else this.closeSyncFd();
       }
       this.onDidAppendEmitter.dispose();
     }
@@ -133,18 +139,26 @@ export class JournalWriter {
   /** One fsync at a time on libuv's pool; lines written while it runs get the next one. */
   private syncInBackground(): void {
     if (this.syncing || !this.syncAgain || this.fd === null) return;
+    try {
+      this.syncFd ??= openSync(this.path, 'r+');
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
     this.syncing = true;
     this.syncAgain = false;
-    fsync(this.fd, (err) => {
+    fsync(this.syncFd, (err) => {
       this.syncing = false;
-      if (this.closeWhenSynced !== null) {
-        closeSync(this.closeWhenSynced);
-        this.closeWhenSynced = null;
-        return;
-      }
       if (err) this.fail(err);
-      else this.syncInBackground();
+      if (this.closeWhenSynced) this.closeSyncFd();
+      else if (!err) this.syncInBackground();
     });
+  }
+
+  private closeSyncFd(): void {
+    if (this.syncFd !== null) closeSync(this.syncFd);
+    this.syncFd = null;
+    this.closeWhenSynced = false;
   }
 
   private fail(err: unknown): Error {

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 
 /** A command whose output is streamed back while it runs (runProcess's): verifier checks, sandboxed runs. */
 export interface CommandRequest {
@@ -9,6 +10,11 @@ export interface CommandRequest {
   env: Record<string, string>;
   /** Lead a process group of its own. */
   detached: boolean;
+  /**
+   * Per stream, the bytes worth sending from its start and from its end; what lies between is only
+   * counted (`skipped`). The helper bounds what crosses its channel by it; a direct start reads all.
+   */
+  maxBytes: number;
 }
 
 /** What happens to a started command, in order: spawned or failedToStart, output, exited, closed. */
@@ -16,6 +22,8 @@ export interface CommandEvents {
   spawned(pid: number): void;
   stdout(chunk: Buffer): void;
   stderr(chunk: Buffer): void;
+  /** Bytes of a stream left out between what was sent from its start and from its end. */
+  skipped(stream: 'out' | 'err', bytes: number): void;
   /** It never ran (ENOENT, a missing cwd); nothing else follows. */
   failedToStart(message: string, code: string | undefined): void;
   exited(code: number | null, signal: NodeJS.Signals | null): void;
@@ -35,6 +43,7 @@ export interface StartedCommand {
 export type CommandEvent =
   | { ev: 'spawn'; pid: number }
   | { ev: 'out' | 'err'; data: Uint8Array }
+  | { ev: 'skip'; stream: 'out' | 'err'; bytes: number }
   | { ev: 'error'; message: string; code?: string }
   | { ev: 'exit' | 'close'; code: number | null; signal: NodeJS.Signals | null };
 
@@ -46,6 +55,8 @@ export function deliver(event: CommandEvent, to: CommandEvents): void {
       return to.stdout(asBuffer(event.data));
     case 'err':
       return to.stderr(asBuffer(event.data));
+    case 'skip':
+      return to.skipped(event.stream, event.bytes);
     case 'error':
       return to.failedToStart(event.message, event.code);
     case 'exit':
@@ -61,14 +72,22 @@ function asBuffer(bytes: Uint8Array): Buffer {
 
 /** Starts the command as a child of this process. */
 export function startDirectly(request: CommandRequest, events: CommandEvents): StartedCommand {
-  const child = spawn(request.file, request.args, {
-    cwd: request.cwd,
-    env: request.env,
-    shell: false,
-    detached: process.platform !== 'win32' && request.detached,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    windowsHide: true,
-  });
+  let child: ChildProcessByStdio<null, Readable, Readable>;
+  try {
+    child = spawn(request.file, request.args, {
+      cwd: request.cwd,
+      env: request.env,
+      shell: false,
+      detached: process.platform !== 'win32' && request.detached,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+  } catch (err) {
+    // spawn throws at once for some failures (an argument with a NUL byte, E2BIG): an outcome all the same, as an event.
+    const { message, code } = err as NodeJS.ErrnoException;
+    process.nextTick(() => events.failedToStart(message, code));
+    return { releasePipes: () => undefined };
+  }
   let started = false;
   child.on('spawn', () => {
     started = true;

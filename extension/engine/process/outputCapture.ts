@@ -27,6 +27,11 @@ export class OutputCapture {
     if (this.tail.length > this.tailMax * 2) this.tail = this.tail.slice(this.tail.length - this.tailMax);
   }
 
+  /** Counts `chars` left out (by whoever read the stream: the spawn helper counts bytes), between what was pushed and what comes next. */
+  skip(chars: number): void {
+    this.total += chars;
+  }
+
   get truncated(): boolean {
     return this.total > this.maxChars;
   }

@@ -107,7 +107,8 @@ export function runProcess(argv: readonly string[], options: RunProcessOptions):
 
     running.add(self);
     const command = startCommand(
-      { file: argv[0], args: argv.slice(1), cwd: options.cwd, env: options.env, detached: options.ownProcessGroup !== false },
+      // A UTF-8 character is at most 4 bytes: what is sent from each end covers the capture's head and tail.
+      { file: argv[0], args: argv.slice(1), cwd: options.cwd, env: options.env, detached: options.ownProcessGroup !== false, maxBytes: options.maxOutputChars * 4 },
       {
         spawned: (pid) => {
           self.pid = pid;
@@ -115,6 +116,7 @@ export function runProcess(argv: readonly string[], options: RunProcessOptions):
         },
         stdout: (chunk) => stdout.push(stdoutText.write(chunk)),
         stderr: (chunk) => stderr.push(stderrText.write(chunk)),
+        skipped: (stream, bytes) => (stream === 'out' ? stdout : stderr).skip(bytes),
         failedToStart: (message, code) => {
           spawnError = { message, code };
           done(null, null);

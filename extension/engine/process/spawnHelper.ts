@@ -52,12 +52,37 @@ function start(id, r) {
   }
   let started = false;
   streamed.set(id, child);
+  const out = bounded('out', r.maxBytes, send), err = bounded('err', r.maxBytes, send);
   child.on('spawn', () => { started = true; send({ ev: 'spawn', pid: child.pid }); });
-  child.stdout.on('data', (b) => send({ ev: 'out', data: b }));
-  child.stderr.on('data', (b) => send({ ev: 'err', data: b }));
+  child.stdout.on('data', out.push);
+  child.stderr.on('data', err.push);
   child.on('error', (e) => { if (!started) { streamed.delete(id); send({ ev: 'error', message: e.message, code: e.code }); } });
-  child.on('exit', (code, signal) => send({ ev: 'exit', code, signal }));
-  child.on('close', (code, signal) => { streamed.delete(id); if (started) send({ ev: 'close', code, signal }); });
+  child.on('exit', (code, signal) => { out.end(); err.end(); send({ ev: 'exit', code, signal }); });
+  child.on('close', (code, signal) => { streamed.delete(id); out.end(); err.end(); if (started) send({ ev: 'close', code, signal }); });
+}
+// A stream forwarded up to maxBytes; past that only its last maxBytes are kept, sent at the end after the
+// count of bytes left out: a command that prints without end costs bounded memory here and on the wire.
+function bounded(ev, maxBytes, send) {
+  let sent = 0, tail = [], tailBytes = 0, skipped = 0;
+  return {
+    push: (b) => {
+      if (sent < maxBytes) {
+        const head = b.subarray(0, maxBytes - sent);
+        sent += head.length;
+        send({ ev, data: head });
+        b = b.subarray(head.length);
+        if (!b.length) return;
+      }
+      tail.push(b);
+      tailBytes += b.length;
+      while (tailBytes - tail[0].length >= maxBytes) { tailBytes -= tail[0].length; skipped += tail.shift().length; }
+    },
+    end: () => {
+      if (skipped) send({ ev: 'skip', stream: ev, bytes: skipped });
+      for (const b of tail) send({ ev, data: b });
+      tail = []; tailBytes = 0; skipped = 0;
+    },
+  };
 }
 process.on('message', (m) => {
   if (m.release !== undefined) {
@@ -94,7 +119,7 @@ class SpawnHelper {
   private nextId = 1;
   private readonly pending = new Map<number, (result: SpawnResult) => void>();
   /** Streamed commands not yet closed, with the pid each reported (a dying helper's are killed from here). */
-  private readonly streamed = new Map<number, { events: CommandEvents; pid?: number }>();
+  private readonly streamed = new Map<number, { events: CommandEvents; pid?: number; exit?: { code: number | null; signal: NodeJS.Signals | null } }>();
   private dead = false;
   private closing = false;
 
@@ -151,6 +176,7 @@ class SpawnHelper {
     const command = this.streamed.get(id);
     if (!command) return;
     if (event.ev === 'spawn') command.pid = event.pid;
+    if (event.ev === 'exit') command.exit = { code: event.code, signal: event.signal };
     if (event.ev === 'close' || event.ev === 'error') {
       this.streamed.delete(id);
       this.afterAnswer();
@@ -176,9 +202,14 @@ class SpawnHelper {
     this.dead = true;
     for (const settle of this.pending.values()) settle({ code: null, signal: null, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), error: `the spawn helper ended (${why})` });
     this.pending.clear();
-    for (const { events, pid } of this.streamed.values()) {
+    for (const { events, pid, exit } of this.streamed.values()) {
       if (pid === undefined) {
         events.failedToStart(`the spawn helper ended (${why})`, undefined);
+        continue;
+      }
+      // One that had exited keeps its exit (only its pipes were still open); the others are killed.
+      if (exit) {
+        events.closed(exit.code, exit.signal);
         continue;
       }
       killProcessTree(pid);

@@ -18,6 +18,7 @@ type RelayReply = { id: number; result: SpawnResult | null } | { id: number; eve
  */
 export function serveSpawnRequests(port: MessagePort): void {
   const started = new Map<number, { command: StartedCommand; pid?: number }>();
+  let workerGone = false;
   port.on('message', (message: RelayRequest) => {
     const live = liveHelper();
     const { id } = message;
@@ -34,6 +35,11 @@ export function serveSpawnRequests(port: MessagePort): void {
       const post = (event: CommandEvent) => {
         if (event.ev === 'spawn') entry.pid = event.pid;
         if (event.ev === 'close' || event.ev === 'error') started.delete(id);
+        // Started after its worker ended: nobody waits for it, and its timeout was the worker's.
+        if (workerGone) {
+          if (event.ev === 'spawn') killProcessTree(event.pid);
+          return;
+        }
         port.postMessage({ id, event } satisfies RelayReply);
       };
       entry.command = live.start(message.start, eventsAsMessages(post));
@@ -49,11 +55,11 @@ export function serveSpawnRequests(port: MessagePort): void {
   // The worker ended (its agent stopped, or it was terminated): what it still ran goes too. A command the
   // worker forked itself died with its thread (bubblewrap's --die-with-parent); the helper outlives it.
   port.once('close', () => {
+    workerGone = true;
     for (const { command, pid } of started.values()) {
       killProcessTree(pid);
       command.releasePipes();
     }
-    started.clear();
   });
   port.unref();
 }
@@ -64,6 +70,7 @@ function eventsAsMessages(post: (event: CommandEvent) => void): CommandEvents {
     spawned: (pid) => post({ ev: 'spawn', pid }),
     stdout: (data) => post({ ev: 'out', data }),
     stderr: (data) => post({ ev: 'err', data }),
+    skipped: (stream, bytes) => post({ ev: 'skip', stream, bytes }),
     failedToStart: (message, code) => post({ ev: 'error', message, code }),
     exited: (code, signal) => post({ ev: 'exit', code, signal }),
     closed: (code, signal) => post({ ev: 'close', code, signal }),

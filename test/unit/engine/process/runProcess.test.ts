@@ -36,6 +36,22 @@ for (const mode of ['directly', 'through the spawn helper'] as const) {
       assert.equal(r.stdout, '\u20ac');
     });
 
+    it('keeps the start and the end of a long output, and counts what it left out', async () => {
+      const r = await run([process.execPath, '-e', "for (let i = 0; i < 100000; i++) process.stdout.write('line ' + i + '\\n')"], { maxOutputChars: 1000 });
+      assert.equal(r.exitCode, 0);
+      assert.ok(r.stdout.startsWith('line 0\nline 1\n'), r.stdout.slice(0, 40));
+      assert.ok(r.stdout.endsWith('line 99999\n'), r.stdout.slice(-40));
+      let total = 0;
+      for (let i = 0; i < 100000; i++) total += `line ${i}\n`.length;
+      assert.match(r.stdout, new RegExp(`\\[${total - 1000} characters omitted\\]`));
+    });
+
+    it('reports arguments spawn refuses at once (a NUL byte) as an outcome', async () => {
+      const r = await run(['echo', 'a\0b']);
+      assert.equal(r.exitCode, null);
+      assert.match(r.spawnError ?? '', /null bytes/);
+    });
+
     it('on timeout ends the command and what it started in its group', async () => {
       const r = await run(['sh', '-c', 'sleep 30 & echo $!; wait'], { timeoutMs: 400 });
       assert.equal(r.timedOut, true);
