@@ -114,12 +114,12 @@ process.on('disconnect', () => {
 });
 `;
 
-class SpawnHelper {
+export class SpawnHelper {
   private readonly child: ChildProcess;
   private nextId = 1;
   private readonly pending = new Map<number, (result: SpawnResult) => void>();
   /** Streamed commands not yet closed, with the pid each reported (a dying helper's are killed from here). */
-  private readonly streamed = new Map<number, { events: CommandEvents; pid?: number; exit?: { code: number | null; signal: NodeJS.Signals | null } }>();
+  private readonly streamed = new Map<number, { sink: (event: CommandEvent) => void; pid?: number; exit?: { code: number | null; signal: NodeJS.Signals | null } }>();
   private dead = false;
   private closing = false;
 
@@ -159,8 +159,13 @@ class SpawnHelper {
 
   /** Starts a streamed command in the helper; its events come as they happen. */
   start(request: CommandRequest, events: CommandEvents): StartedCommand {
+    return this.startForwarding(request, (event) => deliver(event, events));
+  }
+
+  /** start(), its events handed on as the data they are (a worker's relay posts them as they come). */
+  startForwarding(request: CommandRequest, sink: (event: CommandEvent) => void): StartedCommand {
     const id = this.nextId++;
-    this.streamed.set(id, { events });
+    this.streamed.set(id, { sink });
     this.updateRef();
     this.child.send({ id, start: request });
     return { releasePipes: () => this.streamed.has(id) && !this.dead && this.child.send({ release: id }) };
@@ -181,7 +186,7 @@ class SpawnHelper {
       this.streamed.delete(id);
       this.afterAnswer();
     }
-    deliver(event, command.events);
+    command.sink(event);
   }
 
   private inFlight(): number {
@@ -202,19 +207,19 @@ class SpawnHelper {
     this.dead = true;
     for (const settle of this.pending.values()) settle({ code: null, signal: null, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), error: `the spawn helper ended (${why})` });
     this.pending.clear();
-    for (const { events, pid, exit } of this.streamed.values()) {
+    for (const { sink, pid, exit } of this.streamed.values()) {
       if (pid === undefined) {
-        events.failedToStart(`the spawn helper ended (${why})`, undefined);
+        sink({ ev: 'error', message: `the spawn helper ended (${why})` });
         continue;
       }
       // One that had exited keeps its exit (only its pipes were still open); the others are killed.
       if (exit) {
-        events.closed(exit.code, exit.signal);
+        sink({ ev: 'close', ...exit });
         continue;
       }
       killProcessTree(pid);
-      events.exited(null, 'SIGKILL');
-      events.closed(null, 'SIGKILL');
+      sink({ ev: 'exit', code: null, signal: 'SIGKILL' });
+      sink({ ev: 'close', code: null, signal: 'SIGKILL' });
     }
     this.streamed.clear();
   }
@@ -268,7 +273,7 @@ export interface Spawner {
 let relay: Spawner | null = null;
 
 /** This thread's live helper, if a run holds one (the coordinator's side of a relay asks). */
-export function liveHelper(): Spawner | null {
+export function liveHelper(): SpawnHelper | null {
   return helper?.alive ? helper : null;
 }
 

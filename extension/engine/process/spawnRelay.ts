@@ -31,19 +31,19 @@ export function serveSpawnRequests(port: MessagePort): void {
         port.postMessage({ id, event: { ev: 'unavailable' } } satisfies RelayReply);
         return;
       }
-      const entry: { command?: StartedCommand; pid?: number } = {};
-      const post = (event: CommandEvent) => {
-        if (event.ev === 'spawn') entry.pid = event.pid;
-        if (event.ev === 'close' || event.ev === 'error') started.delete(id);
-        // Started after its worker ended: nobody waits for it, and its timeout was the worker's.
-        if (workerGone) {
-          if (event.ev === 'spawn') killProcessTree(event.pid);
-          return;
-        }
-        port.postMessage({ id, event } satisfies RelayReply);
+      const entry: { command: StartedCommand; pid?: number } = {
+        command: live.startForwarding(message.start, (event) => {
+          if (event.ev === 'spawn') entry.pid = event.pid;
+          if (event.ev === 'close' || event.ev === 'error') started.delete(id);
+          // Started after its worker ended: nobody waits for it, and its timeout was the worker's.
+          if (workerGone) {
+            if (event.ev === 'spawn') killProcessTree(event.pid);
+            return;
+          }
+          port.postMessage({ id, event } satisfies RelayReply);
+        }),
       };
-      entry.command = live.start(message.start, eventsAsMessages(post));
-      started.set(id, entry as { command: StartedCommand; pid?: number });
+      started.set(id, entry);
       return;
     }
     if (!live) {
@@ -62,19 +62,6 @@ export function serveSpawnRequests(port: MessagePort): void {
     }
   });
   port.unref();
-}
-
-/** Events turned back into the data that crosses a port (the helper's end of `deliver`). */
-function eventsAsMessages(post: (event: CommandEvent) => void): CommandEvents {
-  return {
-    spawned: (pid) => post({ ev: 'spawn', pid }),
-    stdout: (data) => post({ ev: 'out', data }),
-    stderr: (data) => post({ ev: 'err', data }),
-    skipped: (stream, bytes) => post({ ev: 'skip', stream, bytes }),
-    failedToStart: (message, code) => post({ ev: 'error', message, code }),
-    exited: (code, signal) => post({ ev: 'exit', code, signal }),
-    closed: (code, signal) => post({ ev: 'close', code, signal }),
-  };
 }
 
 /** An agent's worker thread sends its commands to the coordinator's helper over `port`. */

@@ -9,8 +9,8 @@
  * - Answers are shared: callers must not change them (the facts below hand out copies of lists).
  */
 const FULL_COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-/** About what the answers may hold before they are forgotten: a list counts its entries, a text one per 100 characters. */
-const MAX_WEIGHT = 200_000;
+/** About what the answers may hold before they are forgotten (about 5M characters): a list counts its entries, a text one per 100 characters. */
+const MAX_WEIGHT = 50_000;
 
 const answers = new Map<string, Promise<unknown>>();
 let weight = 0;
