@@ -136,8 +136,10 @@ async function preloadAgentCode(code: AgentCode): Promise<void> {
   try {
     await import('../engine/agents/runAgentJob');
     await (code === 'verifier' ? import('../engine/agents/verifierJob') : import('../engine/agents/implementorJob'));
-    // Node loads its fetch (undici) on first use; every role's model client uses it.
-    void globalThis.fetch;
+    // Node loads its fetch (undici) on first use of one of its classes, not of `fetch` itself (a plain function
+    // that loads it when called): the model client's first request builds `Headers`, tens of milliseconds alone,
+    // hundreds when eight agents start at once. Touching the class loads it now.
+    void globalThis.Headers;
   } catch {
     // Whatever failed here fails again, and is reported, when the job loads it.
   }

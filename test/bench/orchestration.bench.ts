@@ -189,7 +189,10 @@ async function runTasks(n: number, workload: Workload): Promise<RunFigures> {
     const cpu = process.cpuUsage(cpuBefore);
     const childCpu = childCpuMs() - childBefore;
     const events = readJournal(coordinator.journalPath).events;
-    if (process.env.LOOM_BENCH_TIMELINE) for (const e of events) console.log(`${String(e.ts - events[0].ts).padStart(6)} ${e.type} ${'taskId' in e ? e.taskId : ''} ${'agentId' in e ? e.agentId : ''} ${e.type === 'verify/didCheck' ? e.check : ''}`);
+    if (process.env.LOOM_BENCH_TIMELINE) {
+      for (const e of events) console.log(`${String(e.ts - events[0].ts).padStart(6)} ${e.type} ${'taskId' in e ? e.taskId : ''} ${'agentId' in e ? e.agentId : ''} ${e.type === 'verify/didCheck' ? e.check : ''}`);
+      console.log(lastTaskChain(events));
+    }
     if (state.status !== 'succeeded') {
       const why = [...eventsOf(events, 'task/didFail').map((e) => `${e.taskId}: ${e.reason}`), ...eventsOf(events, 'agent/didWarn').map((e) => `${e.agentId} ${e.kind}: ${e.message}`)];
       throw new Error(`bench run ${state.status}:\n${why.join('\n')}`);
@@ -203,6 +206,28 @@ async function runTasks(n: number, workload: Workload): Promise<RunFigures> {
     await repo.cleanup();
     await home.cleanup();
   }
+}
+
+/**
+ * The chain of the task that succeeded last (the one that set the wall): each step's start after the
+ * previous step's end, so the gaps that are not model latency or a check stand out.
+ */
+function lastTaskChain(events: RunEvent[]): string {
+  const t0 = events[0].ts;
+  const last = eventsOf(events, 'task/didSucceed').at(-1);
+  if (!last) return 'no task succeeded';
+  const steps: string[] = [];
+  let previous = t0;
+  const step = (label: string, startedAt: number, endedAt: number) => {
+    steps.push(`${label}: +${Math.round(startedAt - previous)} wait, ${Math.round(endedAt - startedAt)} ms`);
+    previous = endedAt;
+  };
+  for (const e of events) {
+    if (e.type === 'model/didRespond' && (!('taskId' in e) || e.taskId === undefined || e.taskId === last.taskId)) step(`${e.agentId} turn ${e.turn}`, e.startedAt, e.ts);
+    else if ('taskId' in e && e.taskId === last.taskId && ['lease/didCreate', 'task/didStart', 'agent/didStart', 'mcp/didStart', 'tool/didCall', 'checkpoint/didCommit', 'task/didReport', 'verify/didCheck', 'verify/didFinish', 'task/didSucceed', 'merge/didMerge'].includes(e.type)) step(e.type === 'verify/didCheck' ? `check ${e.check}` : e.type, e.ts, e.ts);
+    else if (e.type === 'plan/didAccept' || e.type === 'run/didFinish') step(e.type, e.ts, e.ts);
+  }
+  return `chain of ${last.taskId} (ms from run start ${Math.round(last.ts - t0)}):\n  ${steps.join('\n  ')}`;
 }
 
 /** Medians over tasks of where time goes, from the journal. */

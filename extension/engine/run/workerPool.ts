@@ -9,7 +9,7 @@ import type { Disposable } from '../../base/disposable';
  * its `agent/start` message, loading the agents' code meanwhile, and holds nothing of any agent. Taken workers belong to their AgentThread;
  * idle ones end with the pool.
  */
-/** Idle workers cost memory (and make every fork of this process slower): a wave beyond this starts them as it goes. */
+/** Idle workers cost memory (and make every fork of this process slower): beyond this, only a wave's own (see warm). */
 const MAX_IDLE = 9;
 
 /** The agent code a waiting worker loads: the implementor's loop (model client, MCP client, fetch) or the verifier's. */
@@ -37,11 +37,14 @@ export class WorkerPool implements Disposable {
 
   /**
    * Starts workers until `count` of this kind are idle (a wave of agents is about to start: the plan's
-   * first tasks), at most MAX_IDLE in all. `code`: the agents that will take them find it loaded.
+   * first tasks), at most MAX_IDLE in all, or the wave and the plain workers kept idle when that is more:
+   * an agent of the wave that found no worker of its kind would load its code when its job arrives, on its
+   * path to its first model call. `code`: the agents that will take them find it loaded.
    */
   warm(count: number, code: AgentCode | null = null): void {
     const ofKind = () => this.idle.filter((w) => w.code === code).length;
-    while (!this.disposed && ofKind() < count && this.idle.length < MAX_IDLE) this.idle.push({ worker: this.start(code), code });
+    const cap = Math.max(MAX_IDLE, count + (code === null ? 0 : this.options.keepIdle));
+    while (!this.disposed && ofKind() < count && this.idle.length < cap) this.idle.push({ worker: this.start(code), code });
   }
 
   /**

@@ -35,6 +35,17 @@ describe('engine/run/workerPool', () => {
     await Promise.all([verifier, implementor, ...taken, cold].map((w) => w.terminate()));
   });
 
+  it("warms one worker of a wave's kind per agent even when plain workers are kept idle", async () => {
+    // A run keeps two plain workers idle; its first wave of eight must not find only seven with their code.
+    pool = new WorkerPool(SCRIPT, { keepIdle: 2 });
+    pool.warm(2);
+    pool.warm(8, 'implementor');
+    assert.equal(pool.idleCount, 10);
+    const taken = Array.from({ length: 8 }, () => pool.take('implementor'));
+    assert.deepEqual(await Promise.all(taken.map(codeOf)), Array(8).fill('implementor'));
+    await Promise.all(taken.map((w) => w.terminate()));
+  });
+
   it('holds at most nine idle workers, whatever is asked', async () => {
     pool = new WorkerPool(SCRIPT, { keepIdle: 0 });
     pool.warm(8, 'implementor');
