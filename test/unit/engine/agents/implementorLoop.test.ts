@@ -208,6 +208,37 @@ describe('engine/agents/implementorLoop', () => {
     assert.deepEqual(repeatedEffects(journal), []);
   });
 
+  it("commits a turn's checkpoint while the next model call is out, and journals it, with the conversation the turn left, before that call's response", async () => {
+    const write = (content: string) => ({ name: 'write_file', arguments: { path: 'a.js', content } });
+    let requestsWhileCommitting = 0;
+    const { end, events } = await run(
+      {
+        name: 'overlap',
+        agents: [{ match: { role: 'implementor' }, turns: [{ toolCalls: [write('1')] }, { toolCalls: [write('2')] }, { toolCalls: [{ name: 'report_result', arguments: { status: 'done', summary: 'ok' } }] }] }],
+      },
+      {},
+      async (turn, beforeCommit) => {
+        if (turn === 1) {
+          // Turn 1's commit holds until turn 2's request has reached the model (or gives up): a loop that waited
+          // for its commit before calling the model would never send it.
+          const before = sim!.requests.length;
+          for (const giveUp = Date.now() + 3_000; sim!.requests.length === before && Date.now() < giveUp; ) await new Promise((r) => setTimeout(r, 10));
+          requestsWhileCommitting = sim!.requests.length - before;
+        }
+        beforeCommit();
+        return `c0mm1t${turn}`;
+      },
+    );
+    assert.equal(end.outcome.kind, 'completed');
+    assert.equal(requestsWhileCommitting, 1, "turn 2's model call went out while turn 1's checkpoint was committing");
+    const order = events.flatMap((e) => (e.type === 'model/didRespond' ? [`respond ${e.turn}`] : e.type === 'checkpoint/didCommit' ? [`commit ${e.turn}`] : []));
+    assert.deepEqual(order, ['respond 1', 'commit 1', 'respond 2', 'commit 2', 'respond 3', 'commit 3']);
+    const first = events.find((e) => e.type === 'checkpoint/didCommit' && e.turn === 1);
+    assert.ok(first?.type === 'checkpoint/didCommit');
+    // The conversation as turn 1 left it: ending in its tool result, without turn 2's answer.
+    assert.deepEqual(first.messages.map((m) => m.role).slice(-2), ['assistant', 'tool']);
+  });
+
   it('an intent left without its completion is unfinished, and tells which server it went to', async () => {
     const { events } = await run({
       name: 's',
