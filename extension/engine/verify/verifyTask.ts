@@ -103,7 +103,6 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
   const [start, head] = await Promise.all([resolveCommit(input.repo, input.startCommit), resolveCommit(input.repo, input.headCommit)]);
   const acceptance: AcceptanceCheck[] = input.task.acceptance;
   const testFiles = [...new Set(acceptance.flatMap((c) => (c.kind === 'failToPass' ? c.testFiles : [])))];
-  const addedFiles = (await diffNameStatus(input.repo, start, head)).filter((f) => f.status === 'A').map((f) => f.path);
   let branchSandbox: CommandSandbox | undefined;
   const allowlist = acceptanceAllowlist(input.commandAllowlist, input.sandbox !== undefined && input.sandbox.spec.kind !== 'none');
   const commandOptions = { timeoutMs: input.commandTimeoutMs, allowlist, signal, sandboxFor: () => branchSandbox };
@@ -118,19 +117,25 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
     const baseRuns = await readBaseRuns(input.baseRunsDir, failToPass, baseKey);
     const toRun = uniqueCommands(failToPass).filter((c) => !baseRuns.has(commandKey(c)));
     const dir = input.worktree ?? path.join(scratch, 'checkout');
-    // The checkout is made (or reset) while the test edits are read from git objects and the
-    // sandbox is prepared: none needs another.
-    const [opened, edited, confined] = await Promise.allSettled([
+    // The checkout is made (or reset) while the test edits and the diff are read from git objects
+    // and the sandbox is prepared: none needs another.
+    const [opened, edited, confined, diffed] = await Promise.allSettled([
       openVerifierWorktree(input.repo, dir, toRun.length > 0 ? start : head),
       detectTestEdits(input.repo, start, head, testFiles, { fileScope: input.task.fileScope, commands }),
       checkoutConfinement(input, scratch),
+      diffNameStatus(input.repo, start, head),
     ]);
     if (opened.status === 'rejected') throw opened.reason;
     const checkout = opened.value;
     worktree = checkout;
     if (edited.status === 'rejected') throw edited.reason;
     if (confined.status === 'rejected') throw confined.reason;
+    if (diffed.status === 'rejected') throw diffed.reason;
     const confine = confined.value;
+    const addedFiles = diffed.value.filter((f) => f.status === 'A').map((f) => f.path);
+    // The judgment's diff is read while the checks run (it is only used if they pass).
+    const judgedDiff = deps.provider ? diffText(input.repo, start, head) : undefined;
+    judgedDiff?.catch(() => undefined); // awaited (and thrown) by the judgment
 
     // 1. Reward-hacking guard: edited or deleted tests and test configuration.
     const edits = edited.value;
@@ -253,7 +258,7 @@ export async function verifyTask(input: VerifyTaskInput, deps: VerifyTaskDeps = 
         {
           spec: input.spec,
           task: input.task,
-          diff: await diffText(input.repo, start, head),
+          diff: await judgedDiff!,
           checks: [...checks],
           findings: [...findings],
           maxDiffChars: input.maxDiffChars,
