@@ -47,7 +47,7 @@ export async function runTask(
   let verified = false;
   // The verifier's checkout is made while the implementor works, off the path to the verdict; so
   // are the start commit's runs of its checks, once that commit is known (after test authoring).
-  const verifier: VerifierPreparation = { ready: prepareVerifierWorktree(ctx.options.repo, verifierWorktree(ctx, task.id), lease.startCommit), stop: new AbortController() };
+  const verifier = new VerifierPreparation(() => prepareVerifierWorktree(ctx.options.repo, verifierWorktree(ctx, task.id), lease.startCommit));
   try {
     const end = await implementAndVerify(ctx, task, lease, headOf, verifier, resume);
     verified = end.ok;
@@ -55,16 +55,33 @@ export async function runTask(
   } finally {
     ctx.conflicts?.ended(task.id, verified);
     verifier.stop.abort();
+    verifier.begin();
     // Its verifier checkout is not needed any more; removed beside what comes next, not before it
     // (a removal the run's end finds unfinished is repeated there: leases.removeAll inside scratch).
     void verifier.ready.then(() => removeScratchWorktree(ctx.options.repo, verifierWorktree(ctx, task.id))).catch(() => undefined);
   }
 }
 
-/** What is made for a task's verifier while its implementor works; `stop` ends it when the task ends first. */
-interface VerifierPreparation {
+/**
+ * What is made for a task's verifier while its implementor works: its checkout, then the start commit's
+ * runs. Begun once the implementor's first model call has answered (or it ended, or the verifier is about
+ * to run), not with the task: there it would take the machine from the wave's leases, tool servers and
+ * first model calls, which the agents wait on, for work the verifier needs minutes later. `stop` ends it
+ * when the task ends first.
+ */
+class VerifierPreparation {
   ready: Promise<void>;
-  stop: AbortController;
+  readonly stop = new AbortController();
+  private open: () => void = () => undefined;
+
+  constructor(checkout: () => Promise<void>) {
+    const begun = new Promise<void>((resolve) => (this.open = resolve));
+    this.ready = begun.then(() => (this.stop.signal.aborted ? undefined : checkout()));
+  }
+
+  begin(): void {
+    this.open();
+  }
 }
 
 /** Start-commit runs made ahead never fail the task: what is not cached, the verifier makes itself. */
@@ -169,6 +186,7 @@ async function implementAndVerify(
           commandAllowlist: ctx.options.commandAllowlist,
         }),
         onEvent: (event) => {
+          if (event.type === 'model/didRespond') verifier.begin();
           if (event.type === 'checkpoint/didCommit') {
             lastCheckpoint = conversations.add(agentId, event);
             lastCheckpointCommit = event.commit;
@@ -178,6 +196,7 @@ async function implementAndVerify(
         },
         beforeModelCall: conflicts ? (signal) => conflicts.beforeModelCall(task.id, agentId, signal) : undefined,
       });
+      verifier.begin();
       findings = [];
       resumeMessages = [];
       resumeNotes = [];
@@ -213,6 +232,7 @@ async function implementAndVerify(
     verifyRounds++;
     const { result, headCommit } = reported;
     reported = null;
+    verifier.begin();
     await verifier.ready;
     const verdict = await verify(ctx, task, { result, startCommit, headCommit, round: verifyRounds });
     if (!verdict.ok) return verdict;
