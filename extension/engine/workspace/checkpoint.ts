@@ -22,10 +22,13 @@ export async function checkpoint(worktreeDir: string, options: CheckpointOptions
   // `--sparse`: in a sparse lease a file the agent wrote outside the cone is staged too (plain `add -A`
   // refuses it); a file the lease never checked out keeps its skip-worktree bit and is not taken as deleted.
   // With the sparse settings git first clears the bit of left-out files the agent brought in, so their edits count.
+  // The parent is read beside the staging (which never moves HEAD): one git command fewer on the agent's path.
+  const head = gitOut(worktreeDir, ['rev-parse', 'HEAD^{commit}', 'HEAD^{tree}']);
+  head.catch(() => undefined); // awaited (and thrown) below
   const config = (await isSparseWorktree(worktreeDir)) ? SPARSE_CONFIG : [];
   await runGit(worktreeDir, ['add', '-A', '--sparse'], { lockRetries: 4, config });
   const tree = await gitOut(worktreeDir, ['write-tree']);
-  const [parent, parentTree] = (await gitOut(worktreeDir, ['rev-parse', 'HEAD^{commit}', 'HEAD^{tree}'])).split('\n');
+  const [parent, parentTree] = (await head).split('\n');
   if (tree === parentTree) return null;
   options.beforeCommit?.();
   const commit = await commitTree(worktreeDir, tree, [parent], options.message, {
