@@ -107,6 +107,19 @@ export class JournalWriter {
     this.syncAgain = false;
   }
 
+  /**
+   * Writes every buffered event now and fsyncs them in the background: a process crash keeps them at
+   * once, a power cut once that fsync ends. For events whose effect did not wait for the journal anyway.
+   */
+  writeNow(): void {
+    if (this.scheduled) {
+      clearImmediate(this.scheduled);
+      this.scheduled = null;
+    }
+    this.write();
+    this.syncInBackground();
+  }
+
   dispose(): void {
     try {
       if (this.fd !== null) this.flush();

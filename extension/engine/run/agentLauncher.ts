@@ -46,6 +46,8 @@ export class AgentLauncher implements Disposable {
       workerScript: string;
       endpoint: ModelEndpoint;
       journal: (body: EventBody) => RunEvent;
+      /** What an agent's worker reports (default `journal`): its effects did not wait for the journal (runCoordinator's REPORTS_EFFECT). */
+      journalAgentEvent?: (body: EventBody) => RunEvent;
       /** For a relayed endpoint: the host's model for this agent (the host may pick one per role). */
       hostModel?: HostModelFactory;
       /** A different model for some roles, e.g. a verifier on another model than the implementors (failure mode 11). */
@@ -106,7 +108,7 @@ export class AgentLauncher implements Disposable {
           warmedVerifier = true;
           this.pool.warm(this.implementors.size, 'verifier');
         }
-        this.deps.journal(event);
+        (this.deps.journalAgentEvent ?? this.deps.journal)(event);
         spec.onEvent?.(event);
       },
       hostModel,

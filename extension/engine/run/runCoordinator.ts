@@ -41,7 +41,9 @@ const REPORTS_EFFECT: ReadonlySet<RunEvent['type']> = new Set<RunEvent['type']>(
   // An intent journaled here (a lease, a merge) is on disk before the effect starts. One a worker emits
   // (a checkpoint, a tool call) is posted before its effect but not awaited: a crash in between can lose
   // it. Lease-confined effects are undone anyway (the lease goes back to its last journaled checkpoint);
-  // a call to another MCP server in that window is not reported in doubt.
+  // a call to another MCP server in that window is not reported in doubt. So a worker's are written at
+  // once but fsynced in the background: a synchronous fsync would only hold this thread, which relays
+  // every agent's messages.
   'effect/willApply',
   'lease/didCreate',
   'lease/didRemove',
@@ -226,6 +228,7 @@ export class RunCoordinator implements Disposable {
       workerScript: this.options.bundle.agentWorker,
       endpoint: this.options.endpoint,
       journal,
+      journalAgentEvent: (body) => this.append(journalWriter, body, 'agent'),
       mcpSupervision: this.options.mcpSupervision,
       agentHeapMb: this.options.agentHeapMb,
       hostModel: this.options.hostModel,
@@ -396,12 +399,12 @@ export class RunCoordinator implements Disposable {
    * The single writer's one way to record an event: journal it, fold it, publish it. The journal
    * commits in groups (a batch per tick); an event that reports an effect done is on disk first.
    */
-  private append(writer: JournalWriter, body: EventBody): RunEvent {
+  private append(writer: JournalWriter, body: EventBody, from: 'run' | 'agent' = 'run'): RunEvent {
     // Closing: the journal ends where a crash would have ended it; what the winding down causes
     // (tasks failed or agents stopped by the abort) is not recorded, so resume continues them.
     if (this.closing) return { seq: -1, ts: Date.now(), ...body } as RunEvent;
     const event = writer.append(body);
-    if (REPORTS_EFFECT.has(event.type)) writer.flush();
+    if (REPORTS_EFFECT.has(event.type)) (from === 'agent' ? writer.writeNow() : writer.flush());
     this.stateValue = reduce(this.stateValue, event);
     this.onDidEventEmitter.fire(event);
     return event;

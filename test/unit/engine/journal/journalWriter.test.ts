@@ -9,6 +9,15 @@ import { makeTempDir } from '../../../fixtures/gitRepo';
 const warn = (message: string): EventBody => ({ type: 'agent/didWarn', agentId: 'a', kind: 'note', message });
 const nextTick = () => new Promise((resolve) => setImmediate(resolve));
 const seqsOnDisk = (path: string) => readJournal(path).events.map((e) => e.seq);
+/** This process's open descriptors of the file at `path`. */
+const descriptorsOf = (path: string) =>
+  readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === path;
+    } catch {
+      return false; // the listing's own descriptor, closed by now
+    }
+  }).length;
 
 describe('engine/journal/journalWriter: group commit', () => {
   let dir: { dir: string; cleanup: () => Promise<void> };
@@ -65,14 +74,7 @@ describe('engine/journal/journalWriter: group commit', () => {
   });
 
   it("fsyncs a tick's batch off the thread; disposed meanwhile, it closes the file once that fsync ends, every event on disk", async () => {
-    const journalOpen = () =>
-      readdirSync('/proc/self/fd').some((fd) => {
-        try {
-          return readlinkSync(`/proc/self/fd/${fd}`) === path;
-        } catch {
-          return false; // the listing's own descriptor, closed by now
-        }
-      });
+    const journalOpen = () => descriptorsOf(path) > 0;
     const writer = new JournalWriter(path);
     writer.append(warn('a'));
     // The writer's tick came first: its lines are written and their fsync is running on libuv's pool.
@@ -85,6 +87,20 @@ describe('engine/journal/journalWriter: group commit', () => {
     assert.equal(journalOpen(), true, 'the background fsync still holds the file');
     for (let i = 0; i < 200 && journalOpen(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
     assert.equal(journalOpen(), false, 'the journal file is closed once the background fsync ended');
+  });
+
+  it("writeNow() puts a worker's effect on disk at once without holding the thread for its fsync, and leaves nothing for the tick", async () => {
+    const journalSyncs = () => descriptorsOf(path);
+    const writer = new JournalWriter(path);
+    assert.equal(journalSyncs(), 1, 'only the writer holds the journal before any fsync');
+    writer.append(warn('checkpoint of impl-t1-1'));
+    writer.writeNow();
+    // What a crash right now would find on disk, before any tick: the line.
+    assert.deepEqual(seqsOnDisk(path), [0]);
+    assert.equal(journalSyncs(), 2, 'its fsync runs on a descriptor of its own, off the thread');
+    await nextTick();
+    assert.equal(readFileSync(path, 'utf8').split('\n').length, 2, 'the tick writes it no second time');
+    writer.dispose();
   });
 
   it('continues the sequence of an existing journal, whatever nextSeq says, and never reuses a number', () => {
