@@ -9,7 +9,11 @@ import { runImplementor } from './implementorLoop';
 
 /** An implementor in its worker: its own model client, its own MCP servers (cwd = its worktree), its own budget. */
 export async function runImplementorJob(job: ImplementJob, ctx: AgentJobContext): Promise<AgentJobEnd> {
-  const provider = createProvider(job.endpoint, ctx, job.budgetTokens);
+  // Its tool servers start once its first model request has left, not beside it: each is a fork of this
+  // process and a node to boot, which a wave of agents otherwise does at the moment their first requests go out.
+  let requestLeft = () => {};
+  const firstRequest = new Promise<void>((resolve) => (requestLeft = resolve));
+  const provider = createProvider(job.endpoint, ctx, job.budgetTokens, () => requestLeft());
   const ref = { agentId: job.agentId, taskId: job.task.id };
   const gate = createPolicyGate({
     policy: job.policy,
@@ -28,6 +32,7 @@ export async function runImplementorJob(job: ImplementJob, ctx: AgentJobContext)
       sandbox: sandboxRunner(job.sandbox),
       gate,
       supervision: job.mcpSupervision,
+      startAfter: firstRequest,
       onServerStart: (server) =>
         ctx.emit({ type: 'mcp/didStart', agentId: job.agentId, taskId: job.task.id, server: server.name, pid: server.pid, cwd: server.cwd, tools: server.tools }),
       onServerFail: (failure) => ctx.emit({ type: 'mcp/didFail', ...ref, ...failure }),
@@ -58,6 +63,7 @@ export async function runImplementorJob(job: ImplementJob, ctx: AgentJobContext)
     });
     return { outcome: end.outcome, usage: end.usage, output: end.result };
   } finally {
+    requestLeft(); // a job that ends without a request: the start sees its tools closed
     await tools.dispose();
   }
 }

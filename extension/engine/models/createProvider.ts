@@ -10,12 +10,18 @@ import { RelayProvider, type AskHost } from './relayProvider';
  * holds — behind the agent's hard token budget and the run's gate, which every call of every role
  * goes through.
  */
-export function createProvider(endpoint: ModelEndpoint, ctx: { askHost?: AskHost; gate?: ModelGate }, budgetTokens: number): BudgetedProvider {
-  return new BudgetedProvider(clientFor(endpoint, ctx.askHost), budgetTokens, DEFAULT_MAX_OUTPUT_TOKENS, ctx.gate);
+export function createProvider(
+  endpoint: ModelEndpoint,
+  ctx: { askHost?: AskHost; gate?: ModelGate },
+  budgetTokens: number,
+  /** Told each time a request leaves for the model (to the endpoint, or to the host). */
+  onRequest?: () => void,
+): BudgetedProvider {
+  return new BudgetedProvider(clientFor(endpoint, ctx.askHost, onRequest), budgetTokens, DEFAULT_MAX_OUTPUT_TOKENS, ctx.gate);
 }
 
-function clientFor(endpoint: ModelEndpoint, askHost: AskHost | undefined): ModelProvider {
-  if (!endpoint.relay) return new OpenAiProvider(endpoint);
+function clientFor(endpoint: ModelEndpoint, askHost: AskHost | undefined, onRequest: (() => void) | undefined): ModelProvider {
+  if (!endpoint.relay) return new OpenAiProvider(endpoint, { onRequest });
   if (!askHost) throw new Error('this endpoint is answered by the host, but the agent has no way to reach it');
-  return new RelayProvider(endpoint.model, askHost);
+  return new RelayProvider(endpoint.model, onRequest ? (request) => (onRequest(), askHost(request)) : askHost);
 }

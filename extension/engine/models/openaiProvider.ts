@@ -17,6 +17,16 @@ export interface OpenAiProviderOptions {
   attemptDeadlineMs?: number;
   /** What leaves for the endpoint is redacted. Default: the endpoint's key and secret headers, the process's secret variables, key formats. */
   redactor?: SecretRedactor;
+  /** Told each time a request is handed to the HTTP client: what waits for the model can start behind it. */
+  onRequest?: () => void;
+}
+
+/** Node's fetch, telling `onRequest` first. */
+function requestsTold(onRequest: () => void): typeof fetch {
+  return (input, init) => {
+    onRequest();
+    return fetch(input, init);
+  };
 }
 
 /** Some local servers need no key, but the SDK refuses an empty one. */
@@ -49,6 +59,7 @@ export class OpenAiProvider implements ModelProvider {
       maxRetries: 0,
       defaultHeaders: Object.fromEntries(endpoint.headers),
       logLevel: 'off',
+      ...(options.onRequest ? { fetch: requestsTold(options.onRequest) } : {}),
     });
     this.policy = { ...defaultRetryPolicy, ...options.retry, maxRetries: endpoint.maxRetries };
     this.random = options.random ?? Math.random;

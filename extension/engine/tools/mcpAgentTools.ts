@@ -42,6 +42,11 @@ export interface StartAgentToolsOptions {
    * approve → waits on a person). The only place agents' commands are classified.
    */
   gate?: ToolGate;
+  /**
+   * When every server's tools are known ahead: the servers start once this settles (the agent's first
+   * model request is on its way), so their start does not hold that request back. A call waits as before.
+   */
+  startAfter?: Promise<unknown>;
 }
 
 export interface LoomServerConfigOptions {
@@ -221,6 +226,11 @@ class McpAgentTools implements AgentTools {
     return `tool "${name}" failed: ${(err as Error).message ?? String(err)}`;
   }
 
+  /** Disposed: nothing of it may start any more. */
+  get closed(): boolean {
+    return this.disposed;
+  }
+
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
@@ -262,7 +272,12 @@ export function openAgentTools(options: StartAgentToolsOptions): OpenedAgentTool
   const conns = options.servers.map((config) => new McpServerConnection(config, options.cwd, hooks, options.startTimeoutMs ?? 30_000, options.sandbox));
   // The same JSON the server will list (tools/list is checked against it in loomToolDefinitions.test.ts).
   for (const conn of conns) conn.tools = (conn.config.tools ?? []) as Tool[];
+  const knownAhead = options.servers.every((s) => s.tools !== undefined);
   const ready = (async () => {
+    if (knownAhead && options.startAfter) {
+      await options.startAfter.catch(() => undefined);
+      if (tools!.closed) throw new Error(CLOSED);
+    }
     const results = await Promise.allSettled(conns.map((c) => c.start()));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
@@ -272,7 +287,7 @@ export function openAgentTools(options: StartAgentToolsOptions): OpenedAgentTool
     for (const c of conns) options.onServerStart?.(c.info);
   })();
   tools = new McpAgentTools(conns, options, ready);
-  return { tools, ready, knownAhead: options.servers.every((s) => s.tools !== undefined) };
+  return { tools, ready, knownAhead };
 }
 
 /** openAgentTools, once every server has started (throws its McpServerStartError if one could not). */

@@ -39,6 +39,7 @@ const scenario: ScenarioInput = {
     { match: { agent: 'rate-limited-ms' }, turns: [{ fault: { kind: 'rateLimit', retryAfterMs: 300 } }, { content: 'ok' }] },
     { match: { agent: 'server-down' }, turns: [0, 1, 2].map(() => ({ fault: { kind: 'server' as const } })) },
     { match: { agent: 'server-blip' }, turns: [{ fault: { kind: 'server', status: 503 } }, { content: 'recovered' }] },
+    { match: { agent: 'told' }, turns: [{ fault: { kind: 'server', status: 503 } }, { content: 'told twice' }] },
     { match: { agent: 'hang' }, turns: [{ fault: { kind: 'hang' } }, { fault: { kind: 'hang' } }] },
     { match: { agent: 'stall' }, turns: [{ content: 'stalls midway', fault: { kind: 'hang', afterChunks: 2 } }] },
     { match: { agent: 'malformed' }, turns: [{ fault: { kind: 'malformedStream' } }, { fault: { kind: 'malformedStream' } }] },
@@ -150,6 +151,16 @@ describe('OpenAiProvider against the model simulator', () => {
     assert.match(error.message, /gave up after 3 attempts/);
     assert.deepEqual(req.retries.map((r) => r.attempt), [1, 2]);
     assert.equal(requestsOf('server-down').length, 3);
+  });
+
+  it("tells onRequest as each attempt's request is handed to the HTTP client, before the endpoint has it", async () => {
+    const seenWhenTold: number[] = [];
+    const told = new OpenAiProvider(simulatedEndpoint(sim, { agentId: 'told', role: 'implementor' }), {
+      retry: { baseDelayMs: 20, maxDelayMs: 100 },
+      onRequest: () => seenWhenTold.push(requestsOf('told').length),
+    });
+    assert.equal((await told.chat(request())).content, 'told twice');
+    assert.deepEqual(seenWhenTold, [0, 1], 'once per attempt, each before the simulator saw it');
   });
 
   it('recovers from one 503', async () => {

@@ -314,6 +314,27 @@ describe('engine/tools/mcpAgentTools', () => {
     assert.equal(JSON.stringify(opened.tools.specs), ahead);
   });
 
+  it('starts a server whose tools are known ahead once startAfter settles (its first model request left), and none for tools closed before that', async () => {
+    const dir = await tempDir('loom-agent-after-');
+    cleanup.push(() => fs.rm(dir, { recursive: true, force: true }));
+    let requestLeft = () => {};
+    const startAfter = new Promise<void>((resolve) => (requestLeft = resolve));
+    const opened = openAgentTools({ servers: [loomServerConfig({ serverScript, root: dir })], cwd: dir, startAfter });
+    cleanup.push(() => opened.tools.dispose());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(opened.tools.servers.map((s) => s.pid), [-1], 'no process while the request has not left');
+    requestLeft();
+    await opened.ready;
+    assert.ok(opened.tools.servers[0].pid > 0);
+    // An agent that ended before its first request: its tools close, and nothing starts after.
+    let never = () => {};
+    const closedFirst = openAgentTools({ servers: [loomServerConfig({ serverScript, root: dir })], cwd: dir, startAfter: new Promise<void>((resolve) => (never = resolve)) });
+    await closedFirst.tools.dispose();
+    never();
+    await assert.rejects(closedFirst.ready, /the tools of this agent are closed/);
+    assert.deepEqual(closedFirst.tools.servers.map((s) => s.pid), [-1]);
+  });
+
   it('a server whose tools were known ahead but that cannot start: ready rejects naming it, and calls fail cleanly', async () => {
     const dir = await tempDir('loom-agent-ahead-bad-');
     cleanup.push(() => fs.rm(dir, { recursive: true, force: true }));
