@@ -6,8 +6,7 @@ import { Emitter } from '../../base/emitter';
 import type { Disposable } from '../../base/disposable';
 import { JournalWriter } from '../journal/journalWriter';
 import { LeaseManager } from '../workspace/leases';
-import { assertGitVersion } from '../workspace/gitRepo';
-import { gitOut, resolveCommit } from '../workspace/git';
+import { gitOut } from '../workspace/git';
 import { openRunSandbox } from './agentConfinement';
 import { resolveSetupRecipe, suggestSetup } from '../sandbox/setupRecipe';
 import { AgentLauncher } from './agentLauncher';
@@ -17,8 +16,8 @@ import { ApprovalBroker, approvalInbox } from './approvalBroker';
 import { newRunId, runPaths } from './runPaths';
 import { planningPhase, warmFirstWave } from './planningPhase';
 import { resumePoint, type ResumePoint } from './resumePoint';
-import { EndpointPreflightError, preflightEndpoint } from '../models/endpointPreflight';
-import { checkRunTarget, RunInputError } from './runTarget';
+import { prepareRunInputs, RunInputError } from './runTarget';
+import { makeDurable } from './journalDurability';
 import { RunOwnerLease, runLiveness } from './runOwner';
 import { executeAndIntegrate } from './executeAndIntegrate';
 import { resolveWithMergeAgent } from './mergeAgentResolution';
@@ -31,31 +30,6 @@ import type { PriceTable } from '../../protocol/pricing';
 import { spendOf } from '../../protocol/views/spend';
 import { ConflictWatch } from './conflictWatch';
 import { acquireSpawnHelper } from '../process/spawnHelper';
-
-/**
- * Events that report an external side effect done (a worktree, a commit, a merge, a person asked or
- * answered, an action allowed or refused, the run's end): the journal is flushed (written and
- * fsynced) before anyone hears of them.
- */
-const REPORTS_EFFECT: ReadonlySet<RunEvent['type']> = new Set<RunEvent['type']>([
-  // An intent journaled here (a lease, a merge) is on disk before the effect starts. One a worker emits
-  // (a checkpoint, a tool call) is posted before its effect but not awaited: a crash in between can lose
-  // it. Lease-confined effects are undone anyway (the lease goes back to its last journaled checkpoint);
-  // a call to another MCP server in that window is not reported in doubt. So a worker's are written at
-  // once but fsynced in the background: a synchronous fsync would only hold this thread, which relays
-  // every agent's messages.
-  'effect/willApply',
-  'lease/didCreate',
-  'lease/didRemove',
-  'checkpoint/didCommit',
-  'tests/didFreeze',
-  'merge/didMerge',
-  'escalation/didOpen',
-  'escalation/didResolve',
-  'policy/didDecide',
-  'finding/didReview',
-  'run/didFinish',
-]);
 
 export { RunInputError } from './runTarget';
 
@@ -94,40 +68,13 @@ export class RunCoordinator implements Disposable {
 
   /** Validates the inputs without starting anything. Throws RunInputError. */
   async prepare(): Promise<{ spec: Spec; baseCommit: string; baseBranch: string }> {
-    try {
-      await assertGitVersion();
-    } catch (err) {
-      throw new RunInputError((err as Error).message);
-    }
-    const spec = await checkRunTarget({ specPath: this.options.specPath, repo: this.options.repo });
-    let baseCommit: string;
-    try {
-      baseCommit = await resolveCommit(this.options.repo, this.options.baseCommit ?? 'HEAD');
-    } catch {
-      throw new RunInputError(
-        this.options.baseCommit
-          ? `${this.options.repo} has no commit ${this.options.baseCommit}: the recorded run started there`
-          : `${this.options.repo} has no commits yet: commit something first, the run starts from HEAD`,
-      );
-    }
-    const baseBranch = await gitOut(this.options.repo, ['rev-parse', '--abbrev-ref', 'HEAD']);
-    await this.preflight();
-    return { spec, baseCommit, baseBranch };
+    const inputs = await prepareRunInputs(this.options);
+    this.endpointWarning = inputs.endpointWarning;
+    return inputs;
   }
 
   /** A warning the endpoint's preflight left (the model is not listed), journaled once the run starts. */
   private endpointWarning: string | null = null;
-
-  /** An endpoint that cannot answer is bad input, said before anything is planned (VS Code's own models need no check). */
-  private async preflight(): Promise<void> {
-    if (this.options.endpoint.relay || this.options.hostModel) return;
-    try {
-      this.endpointWarning = (await preflightEndpoint(this.options.endpoint)).warning;
-    } catch (err) {
-      if (err instanceof EndpointPreflightError) throw new RunInputError(err.message);
-      throw err;
-    }
-  }
 
   async run(): Promise<RunState> {
     // Started now, while this process is small: the run's git commands fork from it (spawnHelper.ts).
@@ -404,7 +351,7 @@ export class RunCoordinator implements Disposable {
     // (tasks failed or agents stopped by the abort) is not recorded, so resume continues them.
     if (this.closing) return { seq: -1, ts: Date.now(), ...body } as RunEvent;
     const event = writer.append(body);
-    if (REPORTS_EFFECT.has(event.type)) (from === 'agent' ? writer.writeNow() : writer.flush());
+    makeDurable(writer, event, from);
     this.stateValue = reduce(this.stateValue, event);
     this.onDidEventEmitter.fire(event);
     return event;
