@@ -67,8 +67,10 @@ export async function runImplementor(job: ImplementJob, deps: ImplementorDeps): 
 
   // A turn's checkpoint commits while the next model call is out: no tool runs meanwhile, so the worktree holds
   // still, and its git commands leave the agent's path. It is settled before that call's response is journaled,
-  // so the journal's order is the agent's, and before the agent ends.
+  // so the journal's order is the agent's, and before the agent ends. One that fails cancels the call at once
+  // (the agent ends with its error), rather than after a response nobody would journal.
   let committing: Promise<void> | null = null;
+  let checkpointFailed = new AbortController();
   const settleCheckpoint = async (): Promise<void> => {
     const pending = committing;
     committing = null;
@@ -95,7 +97,7 @@ export async function runImplementor(job: ImplementJob, deps: ImplementorDeps): 
         response = await deps.provider.chat({
           messages,
           tools: deps.tools.specs,
-          signal: deps.signal,
+          signal: AbortSignal.any([deps.signal, checkpointFailed.signal]),
           onRetry: ({ attempt, error, delayMs }) =>
             deps.emit({ type: 'model/didFail', ...ref, turn, errorKind: error.kind, message: error.message, attempt, willRetry: true, retryAfterMs: delayMs }),
         });
@@ -181,8 +183,9 @@ export async function runImplementor(job: ImplementJob, deps: ImplementorDeps): 
         return end('completed', reported.summary, 'none', reported);
       }
       if (mayHaveChanged) {
+        const failed = (checkpointFailed = new AbortController());
         committing = saveCheckpoint(turn);
-        committing.catch(() => undefined); // awaited (and thrown) where it is settled
+        committing.catch(() => failed.abort()); // the error itself is thrown where it is settled
       }
     }
     return end('iterationCap', `no result after ${job.maxTurns} turns`, 'retry');

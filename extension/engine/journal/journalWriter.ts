@@ -24,6 +24,7 @@ export interface JournalWriterOptions {
  * one fsync at a time (the coordinator's thread relays every agent's messages: a synchronous fsync
  * per tick held it about a second per run of 8 tasks). `flush()` writes and fsyncs at once, before
  * it returns: callers use it before they report an external side effect done, and on dispose.
+ * `writeNow()` writes at once and fsyncs in the background, for effects that did not wait for the journal.
  * A process crash loses at most the events of the current tick (written lines are the kernel's); a
  * power cut, at most those since the last fsync ended. Nothing outside has relied on either yet.
  *

@@ -19,6 +19,7 @@ import { rewindToCheckpoint } from '../workspace/checkpoint';
 import { removeScratchWorktree } from '../verify/scratchWorktree';
 import { prepareVerifierWorktree } from '../verify/verifierWorktree';
 import { makeStartCommitRunsAhead } from '../verify/startCommitRuns';
+import { VerifierPreparation } from './verifierPreparation';
 import * as path from 'node:path';
 
 export type TaskEnd = { ok: true; headCommit: string } | { ok: false; reason: string };
@@ -54,42 +55,17 @@ export async function runTask(
     return end;
   } finally {
     ctx.conflicts?.ended(task.id, verified);
-    verifier.stop.abort();
-    verifier.begin();
     // Its verifier checkout is not needed any more; removed beside what comes next, not before it
     // (a removal the run's end finds unfinished is repeated there: leases.removeAll inside scratch).
-    void verifier.ready.then(() => removeScratchWorktree(ctx.options.repo, verifierWorktree(ctx, task.id))).catch(() => undefined);
-  }
-}
-
-/**
- * What is made for a task's verifier while its implementor works: its checkout, then the start commit's
- * runs. Begun once the implementor's first model call has answered (or it ended, or the verifier is about
- * to run), not with the task: there it would take the machine from the wave's leases, tool servers and
- * first model calls, which the agents wait on, for work the verifier needs minutes later. `stop` ends it
- * when the task ends first.
- */
-class VerifierPreparation {
-  ready: Promise<void>;
-  readonly stop = new AbortController();
-  private open: () => void = () => undefined;
-
-  constructor(checkout: () => Promise<void>) {
-    const begun = new Promise<void>((resolve) => (this.open = resolve));
-    this.ready = begun.then(() => (this.stop.signal.aborted ? undefined : checkout()));
-  }
-
-  begin(): void {
-    this.open();
+    verifier.end(() => removeScratchWorktree(ctx.options.repo, verifierWorktree(ctx, task.id)));
   }
 }
 
 /** Start-commit runs made ahead never fail the task: what is not cached, the verifier makes itself. */
 function makeBaseRunsAhead(ctx: RunContext, task: Task, startCommit: string, verifier: VerifierPreparation): void {
   // Stopped with its task (which a stopped run ends): no listener of its own on the run's signal.
-  const signal = verifier.stop.signal;
   const input = { ...verifierCheckoutInput(ctx, task), task, startCommit, sandbox: { spec: ctx.sandbox.spec, runId: ctx.runId, agentId: `verify-${task.id}-ahead` } };
-  verifier.ready = verifier.ready.then(() => makeStartCommitRunsAhead(input, signal)).catch(() => undefined);
+  verifier.after((signal) => makeStartCommitRunsAhead(input, signal));
 }
 
 /** Where a task's verifier works, and with what: the same for its job and for what is made ahead. */
@@ -196,7 +172,6 @@ async function implementAndVerify(
         },
         beforeModelCall: conflicts ? (signal) => conflicts.beforeModelCall(task.id, agentId, signal) : undefined,
       });
-      verifier.begin();
       findings = [];
       resumeMessages = [];
       resumeNotes = [];
@@ -232,8 +207,7 @@ async function implementAndVerify(
     verifyRounds++;
     const { result, headCommit } = reported;
     reported = null;
-    verifier.begin();
-    await verifier.ready;
+    await verifier.settled();
     const verdict = await verify(ctx, task, { result, startCommit, headCommit, round: verifyRounds });
     if (!verdict.ok) return verdict;
     ctx.journal({ type: 'verify/didFinish', taskId: task.id, attempt: verifyRounds, passed: verdict.passed, findings: verdict.findings });

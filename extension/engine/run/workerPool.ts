@@ -11,9 +11,14 @@ import type { Disposable } from '../../base/disposable';
  */
 /** Idle workers cost memory (and make every fork of this process slower): beyond this, only a wave's own (see warm). */
 const MAX_IDLE = 9;
+/**
+ * The most workers a wave warms ahead, whatever the run's concurrency: during planning the wave's size is
+ * not known yet, and a wave warmed for more agents than the plan starts holds their memory idle.
+ */
+const MAX_WAVE = 16;
 
-/** The agent code a waiting worker loads: the implementor's loop (model client, MCP client, fetch) or the verifier's. */
-export type AgentCode = 'implementor' | 'verifier';
+/** The agent code a waiting worker loads: the implementor's loop (model client, MCP client, fetch), the verifier's or the coordinator's. */
+export type AgentCode = 'implementor' | 'verifier' | 'coordinator';
 
 interface IdleWorker {
   worker: Worker;
@@ -37,13 +42,13 @@ export class WorkerPool implements Disposable {
 
   /**
    * Starts workers until `count` of this kind are idle (a wave of agents is about to start: the plan's
-   * first tasks), at most MAX_IDLE in all, or the wave and the plain workers kept idle when that is more:
-   * an agent of the wave that found no worker of its kind would load its code when its job arrives, on its
-   * path to its first model call. `code`: the agents that will take them find it loaded.
+   * first tasks), at most MAX_IDLE in all, or the wave (up to MAX_WAVE) and the plain workers kept idle
+   * when that is more: an agent of the wave that found no worker of its kind would load its code when its
+   * job arrives, on its path to its first model call. `code`: the agents that will take them find it loaded.
    */
   warm(count: number, code: AgentCode | null = null): void {
     const ofKind = () => this.idle.filter((w) => w.code === code).length;
-    const cap = Math.max(MAX_IDLE, count + (code === null ? 0 : this.options.keepIdle));
+    const cap = Math.max(MAX_IDLE, Math.min(count, MAX_WAVE) + (code === null ? 0 : this.options.keepIdle));
     while (!this.disposed && ofKind() < count && this.idle.length < cap) this.idle.push({ worker: this.start(code), code });
   }
 

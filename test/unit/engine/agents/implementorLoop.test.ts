@@ -228,6 +228,11 @@ describe('engine/agents/implementorLoop', () => {
         beforeCommit();
         return `c0mm1t${turn}`;
       },
+      // A notice the coordinator sent arrives at turn 2, while turn 1's checkpoint commits.
+      (() => {
+        let asked = 0;
+        return () => (++asked === 2 ? ['note from the coordinator'] : []);
+      })(),
     );
     assert.equal(end.outcome.kind, 'completed');
     assert.equal(requestsWhileCommitting, 1, "turn 2's model call went out while turn 1's checkpoint was committing");
@@ -235,8 +240,27 @@ describe('engine/agents/implementorLoop', () => {
     assert.deepEqual(order, ['respond 1', 'commit 1', 'respond 2', 'commit 2', 'respond 3', 'commit 3']);
     const first = events.find((e) => e.type === 'checkpoint/didCommit' && e.turn === 1);
     assert.ok(first?.type === 'checkpoint/didCommit');
-    // The conversation as turn 1 left it: ending in its tool result, without turn 2's answer.
+    // The conversation as turn 1 left it: ending in its tool result, without turn 2's notice or answer.
     assert.deepEqual(first.messages.map((m) => m.role).slice(-2), ['assistant', 'tool']);
+  });
+
+  it('a checkpoint that fails while the next model call is out ends the agent with its error at once, not after the call', async () => {
+    const started = Date.now();
+    await assert.rejects(
+      run(
+        {
+          name: 'failing-checkpoint',
+          agents: [{ match: { role: 'implementor' }, turns: [{ toolCalls: [{ name: 'write_file', arguments: { path: 'a.js', content: '1' } }] }, { latencyMs: 20_000, content: 'never waited for' }] }],
+        },
+        {},
+        async () => {
+          await new Promise((r) => setTimeout(r, 200));
+          throw new Error('index.lock: File exists');
+        },
+      ),
+      /index\.lock: File exists/,
+    );
+    assert.ok(Date.now() - started < 10_000, 'the 20 s model call was cancelled');
   });
 
   it('an intent left without its completion is unfinished, and tells which server it went to', async () => {

@@ -1,23 +1,15 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventBody, RunEvent } from '../../../../extension/protocol/events';
 import { JournalWriter } from '../../../../extension/engine/journal/journalWriter';
 import { readJournal } from '../../../../extension/engine/journal/journalReader';
 import { makeTempDir } from '../../../fixtures/gitRepo';
+import { descriptorsOf } from '../../../fixtures/openFiles';
 
 const warn = (message: string): EventBody => ({ type: 'agent/didWarn', agentId: 'a', kind: 'note', message });
 const nextTick = () => new Promise((resolve) => setImmediate(resolve));
 const seqsOnDisk = (path: string) => readJournal(path).events.map((e) => e.seq);
-/** This process's open descriptors of the file at `path`. */
-const descriptorsOf = (path: string) =>
-  readdirSync('/proc/self/fd').filter((fd) => {
-    try {
-      return readlinkSync(`/proc/self/fd/${fd}`) === path;
-    } catch {
-      return false; // the listing's own descriptor, closed by now
-    }
-  }).length;
 
 describe('engine/journal/journalWriter: group commit', () => {
   let dir: { dir: string; cleanup: () => Promise<void> };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import type { RunEvent } from '../../../../extension/protocol/events';
+import { VerifierPreparation } from '../../../../extension/engine/run/verifierPreparation';
 import { eventsOf, PASS_VERDICT, planTask, report, runScenario, specWith, write, type RunResult } from './runHarness';
 
 const TEST = `const test = require('node:test');\nconst assert = require('node:assert');\ntest('prep works', () => assert.strictEqual(require('../src/prep.js')(), 'prep'));\n`;
@@ -51,5 +52,34 @@ describe("a task's verifier preparation (its checkout and the start commit's run
     // Made ahead while the implementor's second call was out: the verifier found the start commit's run cached.
     const failToPass = eventsOf(run.events, 'verify/didCheck').find((e) => e.check.startsWith('failToPass'));
     assert.match(failToPass?.detail ?? '', /cached base/);
+  });
+});
+
+describe('engine/run/verifierPreparation', () => {
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('makes nothing before it is begun, then the checkout and each step in order, and removes what it made when the task ends', async () => {
+    const done: string[] = [];
+    const prep = new VerifierPreparation(async () => void done.push('checkout'));
+    prep.after(async () => void done.push('start-commit runs'));
+    await tick();
+    assert.equal(done.length, 0, 'nothing before the first answer');
+    prep.begin();
+    await prep.settled();
+    assert.deepEqual(done, ['checkout', 'start-commit runs']);
+    prep.end(async () => void done.push('removed'));
+    await tick();
+    assert.deepEqual(done, ['checkout', 'start-commit runs', 'removed']);
+  });
+
+  it('a task that ends before its preparation began makes, runs and removes nothing', async () => {
+    const done: string[] = [];
+    const prep = new VerifierPreparation(async () => void done.push('checkout'));
+    prep.after(async () => void done.push('start-commit runs'));
+    prep.end(async () => void done.push('removed'));
+    prep.after(async () => void done.push('a step asked for after the end'));
+    await prep.settled();
+    await tick();
+    assert.deepEqual(done, []);
   });
 });

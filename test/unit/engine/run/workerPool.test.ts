@@ -46,10 +46,15 @@ describe('engine/run/workerPool', () => {
     await Promise.all(taken.map((w) => w.terminate()));
   });
 
-  it('holds at most nine idle workers, whatever is asked', async () => {
+  it('holds at most nine idle workers, or one wave of at most sixteen, whatever is asked', async () => {
     pool = new WorkerPool(SCRIPT, { keepIdle: 0 });
     pool.warm(8, 'implementor');
     pool.warm(8, 'verifier');
     assert.equal(pool.idleCount, 9);
+    await pool.dispose();
+    // A run at concurrency 64: the wave is warmed for sixteen agents; the rest start as they go.
+    pool = new WorkerPool(SCRIPT, { keepIdle: 0 });
+    pool.warm(64, 'implementor');
+    assert.equal(pool.idleCount, 16);
   });
 });
