@@ -135,7 +135,7 @@ async function run(job: Extract<ToWorker, { type: 'agent/start' }>['job']): Prom
 async function preloadAgentCode(code: AgentCode): Promise<void> {
   try {
     await import('../engine/agents/runAgentJob');
-    await (code === 'verifier' ? import('../engine/agents/verifierJob') : import('../engine/agents/implementorJob'));
+    await (code === 'verifier' ? import('../engine/agents/verifierJob') : code === 'coordinator' ? import('../engine/agents/coordinatorJob') : import('../engine/agents/implementorJob'));
     // Node loads its fetch (undici) on first use of one of its classes, not of `fetch` itself (a plain function
     // that loads it when called): the model client's first request builds `Headers`, tens of milliseconds alone,
     // hundreds when eight agents start at once. Touching the class loads it now.

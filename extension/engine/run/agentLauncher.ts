@@ -62,9 +62,11 @@ export class AgentLauncher implements Disposable {
       gate?: RunGate;
       /** Workers kept ready between agents (default 1). */
       keepIdleWorkers?: number;
+      /** The pool to take workers from, started before the launcher (the run's, warming the coordinator's worker); default: one of its own. Disposed with the launcher. */
+      pool?: WorkerPool;
     },
   ) {
-    this.pool = new WorkerPool(deps.workerScript, { maxHeapMb: deps.agentHeapMb, keepIdle: deps.keepIdleWorkers ?? 1 });
+    this.pool = deps.pool ?? new WorkerPool(deps.workerScript, { maxHeapMb: deps.agentHeapMb, keepIdle: deps.keepIdleWorkers ?? 1 });
   }
 
   /** Starts `count` workers now, ahead of the agents about to need them (while the coordinator plans, say); see WorkerPool.warm. */
@@ -198,6 +200,6 @@ function withHold(gate: ModelGate | undefined, hold: LaunchSpec['beforeModelCall
 
 /** The code a role's agent runs, which a warmed worker loads ahead: test authors and mergers run the implementor's loop. */
 function agentCodeOf(role: LaunchSpec['role']): AgentCode | null {
-  if (role === 'verifier') return 'verifier';
+  if (role === 'verifier' || role === 'coordinator') return role;
   return role === 'implementor' || role === 'testAuthor' || role === 'merger' ? 'implementor' : null;
 }

@@ -30,6 +30,7 @@ import type { PriceTable } from '../../protocol/pricing';
 import { spendOf } from '../../protocol/views/spend';
 import { ConflictWatch } from './conflictWatch';
 import { acquireSpawnHelper } from '../process/spawnHelper';
+import { WorkerPool } from './workerPool';
 
 export { RunInputError } from './runTarget';
 
@@ -50,6 +51,7 @@ export class RunCoordinator implements Disposable {
   private approvals: ApprovalBroker | null = null;
   private owner: RunOwnerLease | null = null;
   private gate: RunGate | null = null;
+  private pool: WorkerPool | null = null;
   /** Set by close(): the host is going away, so the run ends unfinished (interrupted, resumable), not stopped; nothing more is journaled. */
   private closing = false;
   readonly runId: string;
@@ -79,10 +81,16 @@ export class RunCoordinator implements Disposable {
   async run(): Promise<RunState> {
     // Started now, while this process is small: the run's git commands fork from it (spawnHelper.ts).
     const spawner = acquireSpawnHelper();
+    // The coordinator's worker loads its code while the run checks its inputs and opens (a resumed run's
+    // first agent may be any). The first wave's workers start once it plans (planningPhase).
+    this.pool = new WorkerPool(this.options.bundle.agentWorker, { maxHeapMb: this.options.agentHeapMb, keepIdle: Math.min(2, this.options.concurrency) });
+    this.pool.warm(1, this.options.resume ? null : 'coordinator');
     try {
       return await this.runPlan();
     } finally {
       spawner.dispose();
+      // A run that never opened (bad input) leaves no worker behind; otherwise its launcher disposes the pool.
+      if (!this.launcher) await this.pool.dispose();
       // Whoever gets the result may read the journal: every event of the run is on disk by then.
       this.journalWriter?.flush();
     }
@@ -180,10 +188,8 @@ export class RunCoordinator implements Disposable {
       agentHeapMb: this.options.agentHeapMb,
       hostModel: this.options.hostModel,
       modelByRole: this.options.verifierModel ? { verifier: this.options.verifierModel } : undefined,
-      keepIdleWorkers: Math.min(2, this.options.concurrency),
+      pool: this.pool ?? undefined,
     });
-    // The coordinator's worker loads while the run gets ready; the first wave's, once it plans (planningPhase).
-    this.launcher.warm(1);
     this.leases = new LeaseManager({ repoDir: this.options.repo, root: paths.worktrees, allocation: this.options.leaseAllocation });
     const setup = await resolveSetupRecipe(this.options.repo, this.options.setupCommand);
     return {
@@ -365,6 +371,7 @@ export class RunCoordinator implements Disposable {
     this.abort.abort('run stopped');
     this.approvals?.denyOpen('the run was stopped');
     await this.launcher?.dispose();
+    await this.pool?.dispose();
   }
 
   /**
