@@ -23,5 +23,9 @@ export function createProvider(
 function clientFor(endpoint: ModelEndpoint, askHost: AskHost | undefined, onRequest: (() => void) | undefined): ModelProvider {
   if (!endpoint.relay) return new OpenAiProvider(endpoint, { onRequest });
   if (!askHost) throw new Error('this endpoint is answered by the host, but the agent has no way to reach it');
-  return new RelayProvider(endpoint.model, onRequest ? (request) => (onRequest(), askHost(request)) : askHost);
+  const ask: AskHost = (request) => {
+    onRequest?.();
+    return askHost(request);
+  };
+  return new RelayProvider(endpoint.model, ask);
 }

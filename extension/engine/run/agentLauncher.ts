@@ -46,7 +46,7 @@ export class AgentLauncher implements Disposable {
       workerScript: string;
       endpoint: ModelEndpoint;
       journal: (body: EventBody) => RunEvent;
-      /** What an agent's worker reports (default `journal`): its effects did not wait for the journal (runCoordinator's REPORTS_EFFECT). */
+      /** What an agent's worker reports (default `journal`): its effects did not wait for the journal (journalDurability.ts). */
       journalAgentEvent?: (body: EventBody) => RunEvent;
       /** For a relayed endpoint: the host's model for this agent (the host may pick one per role). */
       hostModel?: HostModelFactory;
@@ -60,13 +60,11 @@ export class AgentLauncher implements Disposable {
       agentHeapMb?: number;
       /** Admits every model call of every agent (run and dollar budgets, circuit breaker, rate limit) and holds agents while the run is paused. */
       gate?: RunGate;
-      /** Workers kept ready between agents (default 1). */
-      keepIdleWorkers?: number;
       /** The pool to take workers from, started before the launcher (the run's, warming the coordinator's worker); default: one of its own. Disposed with the launcher. */
       pool?: WorkerPool;
     },
   ) {
-    this.pool = deps.pool ?? new WorkerPool(deps.workerScript, { maxHeapMb: deps.agentHeapMb, keepIdle: deps.keepIdleWorkers ?? 1 });
+    this.pool = deps.pool ?? new WorkerPool(deps.workerScript, { maxHeapMb: deps.agentHeapMb, keepIdle: 1 });
   }
 
   /** Starts `count` workers now, ahead of the agents about to need them (while the coordinator plans, say); see WorkerPool.warm. */
