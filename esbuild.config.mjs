@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 import { readFile, writeFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const watch = process.argv.includes('--watch');
 
@@ -34,7 +35,7 @@ const workerEntries = { 'workers/agentWorker': 'extension/workers/agentWorker.ts
  * zod's messages in English only: its other locales are half of zod's code (366 of 751 KB), which every
  * agent's worker read and compiled at start; Loom never selects a locale (zod's default is English).
  */
-const zodEnglishOnly = {
+export const zodEnglishOnly = {
   name: 'zod-english-only',
   setup(build) {
     build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
@@ -120,7 +121,7 @@ async function removeStaleChunks(metafile) {
  * surrogate pairs for astral ones), which means the same character in a regular expression (u flag or not)
  * and is text in a comment; the chunk is parsed again to prove it still is valid JavaScript.
  */
-async function asciiOnly(metafile) {
+export async function asciiOnly(metafile) {
   for (const out of Object.keys(metafile.outputs).filter((o) => o.endsWith('.js'))) {
     const text = await readFile(out, 'utf8');
     if (!/[^\x00-\x7f]/.test(text)) continue;
@@ -144,7 +145,10 @@ async function checkNoVscode(metafile) {
   }
 }
 
-build().catch((err) => {
-  console.error(err.message ?? err);
-  process.exit(1);
-});
+// Imported (test/bench/agentFootprint.bench.ts builds with the same plugins), nothing is built.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  build().catch((err) => {
+    console.error(err.message ?? err);
+    process.exit(1);
+  });
+}

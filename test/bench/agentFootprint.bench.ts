@@ -16,12 +16,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as esbuild from 'esbuild';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AgentThread } from '../../extension/engine/run/agentProcess';
+import { AGENT_RESOURCE_LIMITS } from '../../extension/engine/run/workerPool';
 import { loomServerConfig } from '../../extension/engine/tools/mcpAgentTools';
 import { McpServerConnection } from '../../extension/engine/tools/mcpServerConnection';
 import { DEFAULT_ACTION_POLICY } from '../../extension/protocol/policy';
@@ -32,6 +34,8 @@ import { reportFigures, type BenchFigure } from './benchTargets';
 
 const ROOT = process.env.LOOM_BENCH_ROOT ?? resolve(__dirname, '../..');
 const WORKER = join(ROOT, 'dist/workers/agentWorker.js');
+/** Built beside this file's bundle (runPlain). */
+const LIBRARY_FLOOR_WORKER = join(__dirname, 'libraryFloorWorker.mjs');
 const TOOL_SERVER = join(ROOT, 'dist/tools/loomToolServer.js');
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const TOGETHER = 8;
@@ -201,22 +205,29 @@ async function toolServerReady(worktree: string): Promise<{ server: number; bare
   return { server: median(server), bare: median(bare) };
 }
 
-async function idleMemory(worktrees: string[]): Promise<{ worker: number; server: number; emptyWorker: number; bareNode: number }> {
-  // Baseline first: N empty workers, held while measured, then a bare node process.
+/** What N idle workers of `start` hold, each: this process's RSS with them minus without, over N. */
+async function idleWorkersMb(start: () => Worker, ready: 'online' | 'message'): Promise<number> {
   await settle(300);
-  let before = ownRssMb();
-  const empties = Array.from({ length: IDLE_AGENTS }, () => new Worker('setInterval(() => {}, 1e9)', { eval: true }));
-  await Promise.all(empties.map((w) => new Promise((r) => w.once('online', r))));
+  const before = ownRssMb();
+  const workers = Array.from({ length: IDLE_AGENTS }, start);
+  await Promise.all(workers.map((w) => new Promise((r) => w.once(ready, r))));
   await settle(1000);
-  const emptyWorker = (ownRssMb() - before) / IDLE_AGENTS;
-  await Promise.all(empties.map((w) => w.terminate()));
+  const each = (ownRssMb() - before) / IDLE_AGENTS;
+  await Promise.all(workers.map((w) => w.terminate()));
+  return each;
+}
+
+async function idleMemory(worktrees: string[]): Promise<{ worker: number; server: number; emptyWorker: number; bareNode: number; libraryFloor: number }> {
+  // Baselines first: N empty workers, held while measured, then a bare node process; the floor under an agent's worker too.
+  const emptyWorker = await idleWorkersMb(() => new Worker('setInterval(() => {}, 1e9)', { eval: true }), 'online');
+  const libraryFloor = await idleWorkersMb(() => new Worker(LIBRARY_FLOOR_WORKER, { resourceLimits: AGENT_RESOURCE_LIMITS }), 'message');
   const bare = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e9)'], { stdio: 'ignore' });
   await settle(1000);
   const bareNode = vmRssMb(bare.pid!);
   bare.kill();
 
   await settle(300);
-  before = ownRssMb();
+  const before = ownRssMb();
   const serverPids: number[] = [];
   const agents = await startAgents(
     worktrees.map((w, i) => implementJob(i, w)),
@@ -229,7 +240,7 @@ async function idleMemory(worktrees: string[]): Promise<{ worker: number; server
   if (serverPids.length !== IDLE_AGENTS) throw new Error(`expected ${IDLE_AGENTS} tool servers, saw ${serverPids.length}`);
   const server = median(serverPids.map((pid) => vmRssMb(pid)));
   await agents.stop();
-  return { worker, server, emptyWorker, bareNode };
+  return { worker, server, emptyWorker, bareNode, libraryFloor };
 }
 
 async function main(): Promise<void> {
@@ -249,6 +260,7 @@ async function main(): Promise<void> {
       server: median(rounds.map((r) => r.server)),
       emptyWorker: median(rounds.map((r) => r.emptyWorker)),
       bareNode: median(rounds.map((r) => r.bareNode)),
+      libraryFloor: median(rounds.map((r) => r.libraryFloor)),
     };
     const figures: BenchFigure[] = [
       { name: 'worker ready (1 agent)', value: one.answered, unit: 'ms', baseline: { value: one.empty, name: 'empty Worker answers' }, target: { on: 'ratio', atMost: 2 } },
@@ -265,11 +277,38 @@ async function main(): Promise<void> {
         baseline: { value: memory.emptyWorker + memory.bareNode, name: 'empty Worker + bare node' },
         target: { on: 'ratio', atMost: 1.2 },
       },
+      // Shown, not judged: the part of an idle agent that is its named libraries' (openai, @modelcontextprotocol/sdk), not Loom's.
+      { name: '  floor: a worker with only the libraries\' clients', value: memory.libraryFloor, unit: 'MB', baseline: { value: memory.emptyWorker, name: 'empty Worker' } },
+      {
+        name: '  floor + bare node',
+        value: memory.libraryFloor + memory.bareNode,
+        unit: 'MB',
+        baseline: { value: memory.emptyWorker + memory.bareNode, name: 'empty Worker + bare node' },
+      },
     ];
     reportFigures(`Agent footprint (medians of ${ROUNDS} rounds; memory: medians of ${MEMORY_ROUNDS} rounds over ${IDLE_AGENTS} idle agents)`, figures);
   } finally {
     for (const repo of repos) await repo.cleanup();
   }
+}
+
+/** The floor worker, bundled as the agent worker is (ESM, zod in English only, ASCII only), beside this file's bundle. */
+async function buildLibraryFloorWorker(dir: string): Promise<void> {
+  const config = (await import(pathToFileURL(join(ROOT, 'esbuild.config.mjs')).href)) as { zodEnglishOnly: esbuild.Plugin; asciiOnly: (metafile: esbuild.Metafile) => Promise<void> };
+  writeFileSync(join(dir, 'package.json'), '{ "type": "commonjs" }\n');
+  const result = await esbuild.build({
+    entryPoints: [join(__dirname, 'libraryFloorWorker.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    outfile: join(dir, 'libraryFloorWorker.mjs'),
+    plugins: [config.zodEnglishOnly],
+    banner: { js: "import { createRequire as __loomCreateRequire } from 'node:module'; const require = __loomCreateRequire(import.meta.url);" },
+    metafile: true,
+    logLevel: 'warning',
+  });
+  await config.asciiOnly(result.metafile);
 }
 
 /** Under tsx: bundle this file and run it with plain node (its exit code is ours). */
@@ -278,6 +317,7 @@ async function runPlain(): Promise<void> {
   try {
     const outfile = join(dir, 'agentFootprint.js');
     await esbuild.build({ entryPoints: [__filename], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, external: ['esbuild'], logLevel: 'warning' });
+    await buildLibraryFloorWorker(dir);
     const child = spawnSync(process.execPath, ['--expose-gc', outfile], { stdio: 'inherit', env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules'), LOOM_BENCH_ROOT: ROOT, LOOM_BENCH_PLAIN: '1' } });
     process.exitCode = child.status ?? 1;
   } finally {

@@ -92,6 +92,8 @@ export class WorkerPool implements Disposable {
  * with no slower JSON-heavy work (2 MB was 30% slower at it).
  */
 const AGENT_YOUNG_GENERATION_MB = 4;
+/** Every agent worker's heap limits (the bench's floor worker gets the same). */
+export const AGENT_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: AGENT_YOUNG_GENERATION_MB } as const;
 
 /**
  * One agent worker thread. Its execArgv is empty: the worker is a self-contained bundle, and the host's
@@ -106,7 +108,7 @@ export function startAgentWorker(script: string, maxHeapMb?: number, options: { 
     stdout: true,
     stderr: true,
     execArgv: [],
-    resourceLimits: { maxYoungGenerationSizeMb: AGENT_YOUNG_GENERATION_MB, ...(maxHeapMb ? { maxOldGenerationSizeMb: maxHeapMb } : {}) },
+    resourceLimits: { ...AGENT_RESOURCE_LIMITS, ...(maxHeapMb ? { maxOldGenerationSizeMb: maxHeapMb } : {}) },
     workerData: { spawnPort: spawns.port2, preloadAgentCode: options.preloadAgentCode },
     transferList: [spawns.port2],
   });
