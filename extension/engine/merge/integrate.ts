@@ -13,6 +13,8 @@ export interface IntegrateOptions {
   fresh?: boolean;
   /** Fast-forward when the integration head is contained in a task commit. Default true. */
   fastForward?: boolean;
+  /** False: only the commits are made, the branch is not moved (a preview of what integrating would make). Default true. */
+  moveBranch?: boolean;
 }
 
 export interface MergedTask {
@@ -32,6 +34,8 @@ export interface SkippedTask {
 
 export interface IntegrateResult {
   branch: string;
+  /** The branch's head before: null when the branch did not exist. Moving the branch expects it there. */
+  from: string | null;
   head: string;
   merged: MergedTask[];
   skipped: SkippedTask[];
@@ -86,10 +90,17 @@ export async function integrate(repoDir: string, options: IntegrateOptions): Pro
     merged.push({ taskId: task.taskId, commit, how: step.kind });
   }
 
-  if (head !== existing) {
-    await runGit(repoDir, ['update-ref', '-m', `loom: integrate run ${options.runId}`, ref, head, existing ?? ''], { lockRetries: 4 });
-  }
-  return { branch, head, merged, skipped };
+  if (options.moveBranch !== false) await moveIntegrationBranch(repoDir, options.runId, { from: existing, head });
+  return { branch, from: existing, head, merged, skipped };
+}
+
+/**
+ * Moves the integration branch to `head` if it is still at `from` (compare-and-swap: null, it must
+ * not exist yet); a branch someone moved meanwhile is an error. Nothing to do when they are the same.
+ */
+export async function moveIntegrationBranch(repoDir: string, runId: string, move: { from: string | null; head: string }): Promise<void> {
+  if (move.head === move.from) return;
+  await runGit(repoDir, ['update-ref', '-m', `loom: integrate run ${runId}`, `refs/heads/${integrationBranch(runId)}`, move.head, move.from ?? ''], { lockRetries: 4 });
 }
 
 /** The first merged task whose commit conflicts with `commit` on its own. */

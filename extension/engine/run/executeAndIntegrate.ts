@@ -5,6 +5,7 @@ import { integrationBranch } from '../merge/integrate';
 import { branchHead } from '../workspace/worktrees';
 import type { LeaseManager } from '../workspace/leases';
 import { integrationPhase, type IntegrationResult } from './integrationPhase';
+import { IntegrationPreview } from './integrationPreview';
 import { executePlan, type PlanRound } from './planExecution';
 import type { ResumePoint } from './resumePoint';
 import type { RunContext } from './runContext';
@@ -22,7 +23,16 @@ export interface ExecutionEnd {
  * integration phase has resolved that conflict (a merge agent landed it), the next round starts
  * them from the integration branch. What still waits after the last round waits on a person.
  */
-export async function executeAndIntegrate(ctx: RunContext, leases: LeaseManager, plan: Plan, repoFiles: string[], resume: ResumePoint | undefined, state: () => RunState): Promise<ExecutionEnd> {
+export async function executeAndIntegrate(runCtx: RunContext, leases: LeaseManager, plan: Plan, repoFiles: string[], resume: ResumePoint | undefined, state: () => RunState): Promise<ExecutionEnd> {
+  const ctx: RunContext = { ...runCtx, integrationPreview: new IntegrationPreview(runCtx, plan, state) };
+  try {
+    return await executeAndIntegrateWith(ctx, leases, plan, repoFiles, resume, state);
+  } finally {
+    await ctx.integrationPreview!.dispose();
+  }
+}
+
+async function executeAndIntegrateWith(ctx: RunContext, leases: LeaseManager, plan: Plan, repoFiles: string[], resume: ResumePoint | undefined, state: () => RunState): Promise<ExecutionEnd> {
   const integrationView = {
     isMerged: (taskId: string) => state().tasks.some((t) => t.task.id === taskId && t.status === 'merged'),
     head: () => branchHead(ctx.options.repo, integrationBranch(ctx.runId)),

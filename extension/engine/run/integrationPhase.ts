@@ -39,7 +39,8 @@ export async function integrationPhase(ctx: RunContext, verified: { taskId: stri
   for (const task of verified) {
     if (!merged.has(task.taskId)) ctx.journal(mergeIntent(task.taskId, `at ${task.commit.slice(0, 10)}, if it merges cleanly`));
   }
-  const result = await integrate(repo, { runId: ctx.runId, baseCommit: ctx.baseCommit, ordered: verified });
+  // Merged already while the last verdicts were out (IntegrationPreview), else now.
+  const result = (await ctx.integrationPreview?.land(verified)) ?? (await integrate(repo, { runId: ctx.runId, baseCommit: ctx.baseCommit, ordered: verified }));
   for (const done of result.merged) {
     if (!merged.has(done.taskId)) ctx.journal({ type: 'merge/didMerge', taskId: done.taskId, branch: result.branch, commit: done.commit, tier: 'auto' });
   }
@@ -111,7 +112,7 @@ async function semanticConflicts(
   if (mergedTaskIds.length < 2) return { found: 0, escalated: false };
   let found;
   try {
-    found = await findSemanticConflicts(sandboxedSemanticDeps(ctx), {
+    found = await findSemanticConflicts({ ...sandboxedSemanticDeps(ctx), atHeads: ctx.integrationPreview?.atHeads }, {
       baseCommit: ctx.baseCommit,
       integrationHead: (await branchHead(repo, branch))!,
       merged: mergedTaskIds.map((id) => ({

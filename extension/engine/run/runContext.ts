@@ -8,6 +8,7 @@ import type { ActionPolicy } from '../../protocol/policy';
 import type { RunSandbox } from './agentConfinement';
 import type { PriceTable } from '../../protocol/pricing';
 import type { ConflictWatch } from './conflictWatch';
+import type { IntegrationPreview } from './integrationPreview';
 
 /** What the phases of one run share. Built once by the coordinator. */
 export interface RunContext {
@@ -31,4 +32,6 @@ export interface RunContext {
   prices: PriceTable;
   /** Continuous conflict prediction between the tasks in flight (docs/conflicts.md); absent: none. */
   conflicts?: ConflictWatch;
+  /** The integration's checks run ahead while the last verdict is out (executeAndIntegrate); absent: none. */
+  integrationPreview?: IntegrationPreview;
 }

@@ -10,7 +10,7 @@ import { runSetupRecipe } from '../sandbox/setupRecipe';
 import { removeTree } from '../sandbox/removeTree';
 import { checkPassToPass, type CheckOutcome } from '../verify/failToPass';
 import type { CommandSandbox } from '../verify/runCommand';
-import { addScratchWorktree } from '../verify/scratchWorktree';
+import { addScratchWorktree, type ScratchWorktree } from '../verify/scratchWorktree';
 import { gitOut, runGit } from '../workspace/git';
 import { checkoutToolServer, commandSandbox } from './agentConfinement';
 import type { RunContext } from './runContext';
@@ -34,7 +34,14 @@ export interface SemanticCheckDeps {
   signal?: AbortSignal;
   /** Each command run, for the journal or progress. */
   onRun?: (run: { taskId: string; check: string; commit: string; passed: boolean; detail: string }) => void;
+  /** First runs at an integration head, by tree and command, shared with the run's other checks (IntegrationPreview). */
+  atHeads?: AtHeadRuns;
+  /** Only the first run of each check at the head (a preview): no re-runs, no bisection. */
+  headOnly?: boolean;
 }
+
+/** Check outcomes at integration heads, keyed by the head's tree and the command: the same tree runs a check the same. */
+export type AtHeadRuns = Map<string, Promise<CheckOutcome>>;
 
 export interface SemanticTask {
   taskId: string;
@@ -100,34 +107,61 @@ export async function findSemanticConflicts(deps: SemanticCheckDeps, input: Sema
   const found = await mergePoints(deps.repo, input.baseCommit, input.integrationHead, input.merged);
   // The tasks in the order they landed on the branch, each with its merge point: what the bisection walks.
   const landed = input.merged.map((task, i) => ({ task, point: found[i] })).sort((x, y) => x.point.position - y.point.position);
-  const head = await gitOut(deps.repo, ['rev-parse', '--verify', `${input.integrationHead}^{commit}`]);
+  const [head, headTree] = (await gitOut(deps.repo, ['rev-parse', `${input.integrationHead}^{commit}`, `${input.integrationHead}^{tree}`])).split('\n');
 
-  await fs.mkdir(deps.scratchDir, { recursive: true });
-  const scratch = await fs.mkdtemp(path.join(deps.scratchDir, 'semantic-'));
-  const worktree = await addScratchWorktree(deps.repo, scratch, 'integration', head).catch((err: unknown) => {
-    removeTree(scratch);
-    throw err;
-  });
+  // The scratch worktree is made at the first command that must run here: none when every check at the
+  // head was already run on the same tree (a preview while the last verdict was out).
+  let scratch: string | null = null;
+  let worktree: ScratchWorktree | null = null;
   let at = '';
-  const checkout = async (commit: string) => {
+  const moveTo = async (commit: string) => {
     if (at === commit) return;
     throwIfAborted(deps.signal);
-    // --force: a check may have left tracked files changed; untracked ones (dependency mount points, build output) stay.
-    await runGit(worktree.dir, ['checkout', '--quiet', '--force', '--detach', commit]);
+    if (!worktree) {
+      await fs.mkdir(deps.scratchDir, { recursive: true });
+      scratch = await fs.mkdtemp(path.join(deps.scratchDir, 'semantic-'));
+      worktree = await addScratchWorktree(deps.repo, scratch, 'integration', commit);
+    } else {
+      // --force: a check may have left tracked files changed; untracked ones (dependency mount points, build output) stay.
+      await runGit(worktree.dir, ['checkout', '--quiet', '--force', '--detach', commit]);
+    }
     at = commit;
     await deps.prepare?.(worktree.dir);
   };
+  // One move at a time: lanes that find a shared result gone run (and so move) on their own.
+  let moving: Promise<void> = Promise.resolve();
+  const checkout = (commit: string) => (moving = moving.catch(() => undefined).then(() => moveTo(commit)));
   // Tasks often share a command (`npm test`): one run per commit answers for all of them.
   const cache = new Map<string, CheckOutcome>();
   const keyOf = (commit: string, command: readonly string[]) => `${commit}\0${JSON.stringify(command)}`;
+  const runHere = async (command: readonly string[], commit: string, lane: number): Promise<CheckOutcome> => {
+    await checkout(commit);
+    throwIfAborted(deps.signal);
+    const outcome = await runCheck(worktree!.dir, command, lane);
+    throwIfAborted(deps.signal); // a command killed by cancellation is not a failed check
+    return outcome;
+  };
+  /** A first run at the head: shared by tree with other checks of the run (deps.atHeads), or made here. */
+  const atHead = async (command: readonly string[], lane: number): Promise<CheckOutcome> => {
+    const shared = deps.atHeads;
+    if (!shared) return runHere(command, head, lane);
+    const key = keyOf(headTree, command);
+    const made = shared.get(key);
+    if (made) {
+      const outcome = await made.catch(() => null);
+      if (outcome) return outcome;
+    }
+    // Not made, or the check that made it was cancelled (a preview whose task failed): made here.
+    const making = runHere(command, head, lane);
+    shared.set(key, making);
+    making.catch(() => shared.get(key) === making && shared.delete(key));
+    return making;
+  };
   const run = async (taskId: string, command: readonly string[], commit: string, fresh = false, lane = 0): Promise<CheckOutcome> => {
     const key = keyOf(commit, command);
     const known = fresh ? undefined : cache.get(key);
     if (known) return known;
-    await checkout(commit);
-    throwIfAborted(deps.signal);
-    const outcome = await runCheck(worktree.dir, command, lane);
-    throwIfAborted(deps.signal); // a command killed by cancellation is not a failed check
+    const outcome = !fresh && commit === head ? await atHead(command, lane) : await runHere(command, commit, lane);
     if (!fresh || !cache.has(key)) cache.set(key, outcome);
     deps.onRun?.({ taskId, check: command.join(' '), commit, passed: outcome.passed, detail: outcome.detail });
     return outcome;
@@ -140,12 +174,14 @@ export async function findSemanticConflicts(deps: SemanticCheckDeps, input: Sema
     // that fails there runs again alone, and that run is its result.
     const lanes = deps.lanes ?? 1;
     if (lanes > 1) {
-      await checkout(head);
-      const atHead = new Map<string, { taskId: string; command: readonly string[] }>();
-      for (const { task } of landed) for (const check of task.acceptance) if (BEHAVIOURAL.has(check.kind)) atHead.set(JSON.stringify(check.command), { taskId: task.taskId, command: check.command });
-      const outcomes = await inLanes([...atHead.values()], lanes, (c, lane) => run(c.taskId, c.command, head, false, lane));
-      for (const [i, c] of [...atHead.values()].entries()) {
-        if (!outcomes[i].passed) cache.set(keyOf(head, c.command), await run(c.taskId, c.command, head, true));
+      const checks = new Map<string, { taskId: string; command: readonly string[] }>();
+      for (const { task } of landed) for (const check of task.acceptance) if (BEHAVIOURAL.has(check.kind)) checks.set(JSON.stringify(check.command), { taskId: task.taskId, command: check.command });
+      const outcomes = await inLanes([...checks.values()], lanes, (c, lane) => run(c.taskId, c.command, head, false, lane));
+      for (const [i, c] of [...checks.values()].entries()) {
+        if (outcomes[i].passed) continue;
+        const alone = await run(c.taskId, c.command, head, true);
+        cache.set(keyOf(head, c.command), alone);
+        deps.atHeads?.set(keyOf(headTree, c.command), Promise.resolve(alone));
       }
     }
     const seen = new Set<string>();
@@ -160,6 +196,7 @@ export async function findSemanticConflicts(deps: SemanticCheckDeps, input: Sema
         if (!outcome.passed) broken.push({ index, command: check.command, outcome });
       }
     }
+    if (deps.headOnly) return result;
 
     for (const { index, command, outcome } of broken) {
       const { task } = landed[index];
@@ -204,8 +241,9 @@ export async function findSemanticConflicts(deps: SemanticCheckDeps, input: Sema
     }
     return result;
   } finally {
-    await worktree.remove().catch(() => undefined);
-    removeTree(scratch);
+    await moving.catch(() => undefined);
+    await (worktree as ScratchWorktree | null)?.remove().catch(() => undefined);
+    if (scratch) removeTree(scratch);
   }
 }
 

@@ -228,12 +228,19 @@ async function verify(
   input: { result: TaskResult; startCommit: string; headCommit: string; round: number },
 ): Promise<{ ok: true; passed: boolean; findings: Finding[] } | { ok: false; reason: string }> {
   const verifierId = `verify-${task.id}-${input.round}`;
+  // Every deterministic check passed once 'claims' (the last) has: only the model's judgment is out.
+  let checkFailed = false;
   const verdictEnd = await ctx.launcher.run({
     agentId: verifierId,
     role: 'verifier',
     taskId: task.id,
     attempt: input.round,
     budgetTokens: ctx.options.budgets.verifyTokens,
+    onEvent: (event) => {
+      if (event.type !== 'verify/didCheck') return;
+      checkFailed ||= !event.passed;
+      if (event.check === 'claims' && !checkFailed) ctx.integrationPreview?.judgmentPending(task.id, input.headCommit);
+    },
     job: (endpoint) => ({
       role: 'verifier',
       runId: ctx.runId,
@@ -255,8 +262,10 @@ async function verify(
   });
   const verdict = VerdictSchema.safeParse(verdictEnd.output);
   if (verdictEnd.outcome.kind !== 'completed' || !verdict.success) {
+    ctx.integrationPreview?.verdictIn(task.id, false);
     return { ok: false, reason: `verifier ${verdictEnd.outcome.kind}: ${verdictEnd.outcome.message}` };
   }
+  ctx.integrationPreview?.verdictIn(task.id, verdict.data.passed);
   return { ok: true, passed: verdict.data.passed, findings: verdict.data.findings };
 }
 
