@@ -1,7 +1,7 @@
 // The product as a person uses it, in a real VS Code (code-server) in headless Chromium: "Loom: Start
 // Agent Plan" from the command palette on the demo repository with the simulator, the Agents sidebar,
 // the dashboard webview showing the agents and their spend, and the demo's conflict resolved by its
-// merge agent (a person's choices in the webview are covered by test/e2e/dashboard.test.ts and the
+// merge agent (a person's choices in the webview are covered by test/e2e/dashboard*.test.ts and the
 // integration tier). Saves the README's screenshots to media/screenshots/.
 //
 //   bash test/vscode/install.sh && npm run build
