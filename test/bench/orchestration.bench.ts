@@ -8,7 +8,9 @@
 // - trivial checks (a plain `node` script that asserts): wall / critical path for 8 tasks at concurrency 8
 //   (target ≤ 1.15) and 16 tasks at 16 (≤ 1.25);
 // - CPU-bound tests (`node --test` on a test that computes for a while): wall ≤ 1.2× max(critical path,
-//   the test runs' total CPU / cores), and Loom's own CPU per task against its test runs' CPU (≤ 1.5×).
+//   the test runs' total CPU / cores), and Loom's own CPU per task against its test runs' CPU (≤ 1.5×). The test
+//   runs are every run of a task's test: the implementor's, the verifier's, and the semantic check's at the
+//   integration head (counted as Loom's own CPU before 2026-12-06).
 //   npm run build && npx tsx test/bench/orchestration.bench.ts
 //   env: LOOM_BENCH_TASKS=8,16 (trivial workload), LOOM_BENCH_WORKLOADS=trivial,cpuBound, LOOM_BENCH_TIMELINE=1
 import { spawn, spawnSync } from 'node:child_process';
@@ -200,7 +202,13 @@ async function runTasks(n: number, workload: Workload): Promise<RunFigures> {
       const why = [...eventsOf(events, 'task/didFail').map((e) => `${e.taskId}: ${e.reason}`), ...eventsOf(events, 'agent/didWarn').map((e) => `${e.agentId} ${e.kind}: ${e.message}`)];
       throw new Error(`bench run ${state.status}:\n${why.join('\n')}`);
     }
-    const testRuns = eventsOf(events, 'verify/didCheck').filter((e) => e.check.startsWith('failToPass')).length * VERIFIER_TEST_RUNS + eventsOf(events, 'tool/didCall').filter((e) => e.tool === 'run_command').length;
+    // Every run of a task's test: the implementor's, the verifier's (start commit once, branch 1 + reruns),
+    // and the semantic check's at the integration head (each merged task's command once, when two or more merged).
+    const merged = eventsOf(events, 'merge/didMerge').length;
+    const testRuns =
+      eventsOf(events, 'verify/didCheck').filter((e) => e.check.startsWith('failToPass')).length * VERIFIER_TEST_RUNS +
+      eventsOf(events, 'tool/didCall').filter((e) => e.tool === 'run_command').length +
+      (merged >= 2 ? merged : 0);
     const threadsCpu = (cpu.user + cpu.system) / 1000;
     console.log(`CPU: this process (coordinator and worker threads) ${Math.round(threadsCpu)} ms; with every process it started ${treeCpuMs === null ? `unknown (no cpuacct cgroup; waited-for children ${Math.round(childCpu)} ms)` : `${Math.round(treeCpuMs)} ms`}`);
     return { wallMs: state.endedAt! - state.startedAt!, testRuns, treeCpuMs, phases: phases(events) };
