@@ -1,6 +1,7 @@
 import type { Plan } from '../../protocol/plan';
 import type { RunState, TaskStatus } from '../../protocol/runState';
-import { integrate, moveIntegrationBranch, type IntegrateResult } from '../merge/integrate';
+import { integrate, integrationBranch, moveIntegrationBranch, type IntegrateResult } from '../merge/integrate';
+import { branchHead, listWorktrees } from '../workspace/worktrees';
 import { topologicalOrder } from '../plan/validatePlan';
 import { findSemanticConflicts, sandboxedSemanticDeps, type AtHeadRuns } from './semanticCheck';
 import type { RunContext } from './runContext';
@@ -28,7 +29,9 @@ export class IntegrationPreview {
   /** Tasks whose checks passed and whose verdict is out, with the head being judged. */
   private readonly judging = new Map<string, string>();
   private running: { taskIds: ReadonlySet<string>; abort: AbortController; done: Promise<void> } | null = null;
-  /** The last preview's merge, made in memory: what integrating the same tasks in the same order would make. */
+  /** Every preview started, stopped or not: each is waited for before the run removes its worktrees. */
+  private readonly started = new Set<Promise<void>>();
+  /** The running preview's merge, made in memory: what integrating the same tasks in the same order would make. */
   private merging: Promise<{ ordered: string; result: IntegrateResult } | null> | null = null;
 
   constructor(
@@ -47,37 +50,58 @@ export class IntegrationPreview {
     const signal = AbortSignal.any([abort.signal, this.ctx.signal]);
     // A preview that fails leaves its work to the integration phase.
     const done = this.preview(merging, signal).catch(() => undefined);
+    this.started.add(done);
     this.running = { taskIds: new Set(this.judging.keys()), abort, done };
   }
 
-  /** `taskId`'s verdict is in: passed, it is settled; failed, a preview that counted on it stops. */
+  /** `taskId`'s verdict is in (or its verifier ended without one): passed, it is settled; else a preview that counted on it stops. */
   verdictIn(taskId: string, passed: boolean): void {
     this.judging.delete(taskId);
     if (passed || !this.running?.taskIds.has(taskId)) return;
-    this.running.abort.abort();
-    this.running = null;
+    this.stop();
   }
 
   /**
    * Integrates `ordered` with the preview's merge commits if it merged exactly these, in this order,
    * cleanly: the branch moves to its head if still where the preview found it. Null otherwise (the
-   * caller integrates itself).
+   * caller integrates itself). Either way the preview is over when this returns: its runs finished
+   * (the integration's semantic check reads them, and its re-runs alone are alone), or stopped.
    */
   async land(ordered: readonly { taskId: string; commit: string }[]): Promise<IntegrateResult | null> {
+    const running = this.running;
     const made = await this.merging;
-    if (!made || made.ordered !== orderKey(ordered)) return null;
+    this.merging = null;
+    const landed = made && made.ordered === orderKey(ordered) ? await this.moveBranch(made.result) : null;
+    if (!landed) this.stop();
+    await running?.done;
+    this.running = null;
+    return landed;
+  }
+
+  /** Stops a preview still running and waits for every preview to let go of its checkout. */
+  async dispose(): Promise<void> {
+    this.stop();
+    await Promise.all(this.started);
+  }
+
+  private stop(): void {
+    this.running?.abort.abort();
+    this.running = null;
+    this.merging = null;
+  }
+
+  /** The integration branch moved to the preview's head, as integrate() would: only from where it found it, never under a checkout. */
+  private async moveBranch(result: IntegrateResult): Promise<IntegrateResult | null> {
+    const repo = this.ctx.options.repo;
+    const branch = integrationBranch(this.ctx.runId);
+    if ((await listWorktrees(repo)).some((w) => w.branch === `refs/heads/${branch}`)) return null; // integrate() says why
     try {
-      await moveIntegrationBranch(this.ctx.options.repo, this.ctx.runId, made.result);
+      if (result.head === result.from && (await branchHead(repo, branch)) !== result.from) return null;
+      await moveIntegrationBranch(repo, this.ctx.runId, result);
     } catch {
       return null; // moved meanwhile
     }
-    return made.result;
-  }
-
-  /** Stops a preview still running and waits for it to let go of its checkout. */
-  async dispose(): Promise<void> {
-    this.running?.abort.abort();
-    await this.running?.done;
+    return result;
   }
 
   /** What the integration phase will merge if every verdict out passes, in its order; null while a task is still at work. */

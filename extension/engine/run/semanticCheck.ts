@@ -36,7 +36,7 @@ export interface SemanticCheckDeps {
   onRun?: (run: { taskId: string; check: string; commit: string; passed: boolean; detail: string }) => void;
   /** First runs at an integration head, by tree and command, shared with the run's other checks (IntegrationPreview). */
   atHeads?: AtHeadRuns;
-  /** Only the first run of each check at the head (a preview): no re-runs, no bisection. */
+  /** Only the first run of each check at the head (a preview): no re-runs (not even alone), no bisection. */
   headOnly?: boolean;
 }
 
@@ -119,8 +119,12 @@ export async function findSemanticConflicts(deps: SemanticCheckDeps, input: Sema
     throwIfAborted(deps.signal);
     if (!worktree) {
       await fs.mkdir(deps.scratchDir, { recursive: true });
-      scratch = await fs.mkdtemp(path.join(deps.scratchDir, 'semantic-'));
-      worktree = await addScratchWorktree(deps.repo, scratch, 'integration', commit);
+      const made = await fs.mkdtemp(path.join(deps.scratchDir, 'semantic-'));
+      worktree = await addScratchWorktree(deps.repo, made, 'integration', commit).catch((err: unknown) => {
+        removeTree(made);
+        throw err;
+      });
+      scratch = made;
     } else {
       // --force: a check may have left tracked files changed; untracked ones (dependency mount points, build output) stay.
       await runGit(worktree.dir, ['checkout', '--quiet', '--force', '--detach', commit]);
@@ -134,10 +138,14 @@ export async function findSemanticConflicts(deps: SemanticCheckDeps, input: Sema
   // Tasks often share a command (`npm test`): one run per commit answers for all of them.
   const cache = new Map<string, CheckOutcome>();
   const keyOf = (commit: string, command: readonly string[]) => `${commit}\0${JSON.stringify(command)}`;
+  // Every command started here, waited for before the worktree goes (a lane that failed does not stop the others at once).
+  const inFlight = new Set<Promise<unknown>>();
   const runHere = async (command: readonly string[], commit: string, lane: number): Promise<CheckOutcome> => {
     await checkout(commit);
     throwIfAborted(deps.signal);
-    const outcome = await runCheck(worktree!.dir, command, lane);
+    const running = runCheck(worktree!.dir, command, lane);
+    inFlight.add(running);
+    const outcome = await running.finally(() => inFlight.delete(running));
     throwIfAborted(deps.signal); // a command killed by cancellation is not a failed check
     return outcome;
   };
@@ -178,7 +186,8 @@ export async function findSemanticConflicts(deps: SemanticCheckDeps, input: Sema
       for (const { task } of landed) for (const check of task.acceptance) if (BEHAVIOURAL.has(check.kind)) checks.set(JSON.stringify(check.command), { taskId: task.taskId, command: check.command });
       const outcomes = await inLanes([...checks.values()], lanes, (c, lane) => run(c.taskId, c.command, head, false, lane));
       for (const [i, c] of [...checks.values()].entries()) {
-        if (outcomes[i].passed) continue;
+        // A preview leaves the re-run alone to the integration phase: nothing else runs beside it then.
+        if (outcomes[i].passed || deps.headOnly) continue;
         const alone = await run(c.taskId, c.command, head, true);
         cache.set(keyOf(head, c.command), alone);
         deps.atHeads?.set(keyOf(headTree, c.command), Promise.resolve(alone));
@@ -241,6 +250,7 @@ export async function findSemanticConflicts(deps: SemanticCheckDeps, input: Sema
     }
     return result;
   } finally {
+    await Promise.allSettled([...inFlight]);
     await moving.catch(() => undefined);
     await (worktree as ScratchWorktree | null)?.remove().catch(() => undefined);
     if (scratch) removeTree(scratch);

@@ -221,12 +221,23 @@ async function implementAndVerify(
   return { ok: false, reason: 'run stopped' };
 }
 
+type VerifyInput = { result: TaskResult; startCommit: string; headCommit: string; round: number };
+type VerifyEnd = { ok: true; passed: boolean; findings: Finding[] } | { ok: false; reason: string };
+
 /** The verifier agent on a reported head, in its own worker and context. */
-async function verify(
-  ctx: RunContext,
-  task: Task,
-  input: { result: TaskResult; startCommit: string; headCommit: string; round: number },
-): Promise<{ ok: true; passed: boolean; findings: Finding[] } | { ok: false; reason: string }> {
+async function verify(ctx: RunContext, task: Task, input: VerifyInput): Promise<VerifyEnd> {
+  let passed = false;
+  try {
+    const end = await runVerifier(ctx, task, input);
+    passed = end.ok && end.passed;
+    return end;
+  } finally {
+    // An integration preview that counted on this head stops unless it passed (a verifier that crashed or threw included).
+    ctx.integrationPreview?.verdictIn(task.id, passed);
+  }
+}
+
+async function runVerifier(ctx: RunContext, task: Task, input: VerifyInput): Promise<VerifyEnd> {
   const verifierId = `verify-${task.id}-${input.round}`;
   // Every deterministic check passed once 'claims' (the last) has: only the model's judgment is out.
   let checkFailed = false;
@@ -262,10 +273,8 @@ async function verify(
   });
   const verdict = VerdictSchema.safeParse(verdictEnd.output);
   if (verdictEnd.outcome.kind !== 'completed' || !verdict.success) {
-    ctx.integrationPreview?.verdictIn(task.id, false);
     return { ok: false, reason: `verifier ${verdictEnd.outcome.kind}: ${verdictEnd.outcome.message}` };
   }
-  ctx.integrationPreview?.verdictIn(task.id, verdict.data.passed);
   return { ok: true, passed: verdict.data.passed, findings: verdict.data.findings };
 }
 

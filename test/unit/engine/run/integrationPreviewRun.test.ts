@@ -25,6 +25,11 @@ const implementor = (task: string, attempt: number, content: string) => ({
   match: { role: 'implementor' as const, task, attempt },
   turns: [{ toolCalls: [write(`src/${task}.js`, content)] }, { toolCalls: [report(`${task} done`, [`src/${task}.js`])] }],
 });
+/** Worktrees of semantic checks still registered in the repository: a preview must leave none behind. */
+async function semanticWorktrees(r: RunResult): Promise<string[]> {
+  return (await git(r.repo.dir, 'worktree', 'list', '--porcelain')).split('\n').filter((l) => l.startsWith('worktree ') && l.includes('semantic-'));
+}
+
 const givesUp = { match: { role: 'implementor' as const, task: 'beta', attempt: 2 }, turns: [{ toolCalls: [{ name: 'report_result', arguments: { status: 'blocked', summary: 'cannot say why', filesChanged: [], testsRun: [] } }] }] };
 
 /** Beta's first verdict passes, or fails and its second attempt does it again, or fails and its second attempt gives up. */
@@ -64,11 +69,15 @@ describe('the integration previewed while the last verdicts are out (Integration
       assert.ok(end - lastVerdict < SLOW_MS * 0.75, `the run ended ${end - lastVerdict} ms after the last verdict; the checks alone take ${SLOW_MS} ms`);
     });
 
-    it('the integration branch is the tasks merged in plan order, its tree what both tasks wrote', async () => {
+    it("the integration branch is the preview's merge commits, made while the verdicts were out, its tree what both tasks wrote", async () => {
       const branch = `loom/${r.state.runId}/integration`;
+      const lastVerdict = Math.max(...eventsOf(r.events, 'verify/didFinish').map((e) => e.ts));
+      const madeAt = Number(await git(r.repo.dir, 'log', '-1', '--format=%ct', branch)) * 1000;
+      assert.ok(madeAt <= lastVerdict - 1_500, `the merge commit was made ${lastVerdict - madeAt} ms before the last verdict: landed from the preview, not merged again`);
       assert.equal(await git(r.repo.dir, 'show', `${branch}:src/alpha.js`), 'module.exports = { value: 1 };');
       assert.equal(await git(r.repo.dir, 'show', `${branch}:src/beta.js`), 'module.exports = { value: 2 }; // first');
       assert.equal(eventsOf(r.events, 'run/didFinish')[0].integrationCommit, await git(r.repo.dir, 'rev-parse', branch));
+      assert.deepEqual(await semanticWorktrees(r), []);
     });
   });
 
@@ -84,6 +93,7 @@ describe('the integration previewed while the last verdicts are out (Integration
       assert.equal(await git(r.repo.dir, 'show', `${branch}:src/beta.js`), 'module.exports = { value: 2 }; // second, with its reason');
       const succeeded = eventsOf(r.events, 'task/didSucceed').find((e) => e.taskId === 'beta')!;
       assert.equal(eventsOf(r.events, 'merge/didMerge').find((e) => e.taskId === 'beta')?.commit, succeeded.headCommit);
+      assert.deepEqual(await semanticWorktrees(r), [], 'the stopped preview let go of its checkout');
     });
   });
 
@@ -98,6 +108,7 @@ describe('the integration previewed while the last verdicts are out (Integration
       const branch = `loom/${r.state.runId}/integration`;
       assert.equal(await git(r.repo.dir, 'show', `${branch}:src/beta.js`), 'module.exports = { value: 0 };');
       assert.equal(await git(r.repo.dir, 'show', `${branch}:src/alpha.js`), 'module.exports = { value: 1 };');
+      assert.deepEqual(await semanticWorktrees(r), [], 'the stopped preview let go of its checkout');
     });
   });
 });
