@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { formatReport } from '../../../../extension/engine/run/report';
-import { git } from '../../../fixtures/gitRepo';
-import { PASS_VERDICT, eventsOf, planTask, report, runScenario, specWith, write, type RunResult } from './runHarness';
+import { RunCoordinator } from '../../../../extension/engine/run/runCoordinator';
+import { startSimulator } from '../../../../extension/engine/simulator/simulatorServer';
+import type { ScenarioInput } from '../../../../extension/engine/simulator/scenarioSchema';
+import { git, makeRepo, makeTempDir } from '../../../fixtures/gitRepo';
+import { PASS_VERDICT, eventsOf, planTask, report, runScenario, simulatedRunOptions, specWith, write, type RunResult } from './runHarness';
 
 /** Each acceptance test takes this long once it passes: the integration's checks at the head take as long. */
 const SLOW_MS = 2_000;
@@ -37,8 +40,14 @@ function run(beta: 'passes' | 'retries' | 'givesUp'): Promise<RunResult> {
   return runScenario({
     files,
     spec: specWith(['alpha', 'beta']),
-    scenario: {
-      name: `integration-preview-${beta}`,
+    scenario: scenario(beta),
+    options: { concurrency: 2 },
+  });
+}
+
+function scenario(beta: 'passes' | 'retries' | 'givesUp'): ScenarioInput {
+  return {
+    name: `integration-preview-${beta}`,
       agents: [
         { match: { role: 'coordinator' }, turns: [{ content: JSON.stringify(plan) }] },
         implementor('alpha', 1, 'module.exports = { value: 1 };\n'),
@@ -47,9 +56,7 @@ function run(beta: 'passes' | 'retries' | 'givesUp'): Promise<RunResult> {
         { match: { role: 'verifier', task: 'beta', attempt: 1 }, turns: [{ latencyMs: JUDGMENT_MS, content: beta === 'passes' ? PASS_VERDICT : FAIL_VERDICT }] },
         { match: { role: 'verifier' }, turns: [{ latencyMs: JUDGMENT_MS, content: PASS_VERDICT }] },
       ],
-    },
-    options: { concurrency: 2 },
-  });
+  };
 }
 
 describe('the integration previewed while the last verdicts are out (IntegrationPreview)', function () {
@@ -110,5 +117,31 @@ describe('the integration previewed while the last verdicts are out (Integration
       assert.equal(await git(r.repo.dir, 'show', `${branch}:src/alpha.js`), 'module.exports = { value: 1 };');
       assert.deepEqual(await semanticWorktrees(r), [], 'the stopped preview let go of its checkout');
     });
+  });
+
+  it('a run stopped while its preview runs the checks: the preview stops with it and leaves no worktree behind', async () => {
+    const repo = await makeRepo({ ...files, 'SPEC.md': specWith(['alpha', 'beta']) });
+    const home = await makeTempDir('loom-preview-stop-');
+    const simulator = await startSimulator({ scenario: scenario('passes') });
+    const coordinator = new RunCoordinator({ ...simulatedRunOptions({ repo: repo.dir, loomHome: home.dir, simulatorUrl: simulator.url }), concurrency: 2 });
+    try {
+      let claims = 0;
+      let stopped: Promise<void> | undefined;
+      coordinator.onDidEvent((e) => {
+        // Both tasks' checks passed: the preview starts and runs the 2 s checks; stop halfway through them.
+        if (e.type === 'verify/didCheck' && e.check === 'claims' && ++claims === 2) setTimeout(() => (stopped = coordinator.stop()), SLOW_MS / 2);
+      });
+      const state = await coordinator.run();
+      await stopped;
+      assert.equal(state.status, 'stopped', formatReport(state));
+      const worktrees = (await git(repo.dir, 'worktree', 'list', '--porcelain')).split('\n').filter((l) => l.startsWith('worktree ') && l.includes('semantic-'));
+      assert.deepEqual(worktrees, []);
+      assert.equal(await git(repo.dir, 'rev-parse', '--verify', '-q', `refs/heads/loom/${state.runId}/integration`), '', 'no branch moved');
+    } finally {
+      await coordinator.dispose();
+      await simulator.close();
+      await repo.cleanup();
+      await home.cleanup();
+    }
   });
 });
