@@ -16,7 +16,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as esbuild from 'esbuild';
 import { join, resolve } from 'node:path';
@@ -295,7 +295,6 @@ async function main(): Promise<void> {
 /** The floor worker, bundled as the agent worker is (ESM, zod in English only, ASCII only), beside this file's bundle. */
 async function buildLibraryFloorWorker(dir: string): Promise<void> {
   const config = (await import(pathToFileURL(join(ROOT, 'esbuild.config.mjs')).href)) as { zodEnglishOnly: esbuild.Plugin; asciiOnly: (metafile: esbuild.Metafile) => Promise<void> };
-  writeFileSync(join(dir, 'package.json'), '{ "type": "commonjs" }\n');
   const result = await esbuild.build({
     entryPoints: [join(__dirname, 'libraryFloorWorker.ts')],
     bundle: true,

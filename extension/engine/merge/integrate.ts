@@ -64,13 +64,7 @@ export function integrationBranch(runId: string): string {
  */
 export async function integrate(repoDir: string, options: IntegrateOptions): Promise<IntegrateResult> {
   const branch = integrationBranch(options.runId);
-  const ref = `refs/heads/${branch}`;
   const base = await resolveCommit(repoDir, options.baseCommit);
-
-  for (const w of await listWorktrees(repoDir)) {
-    if (w.branch === ref) throw new IntegrationError(`${branch} is checked out at ${w.path}; switch that checkout to another branch first`);
-  }
-
   const existing = await branchHead(repoDir, branch);
   let head = base;
   if (existing && !options.fresh && (await isAncestor(repoDir, base, existing))) head = existing;
@@ -96,11 +90,17 @@ export async function integrate(repoDir: string, options: IntegrateOptions): Pro
 
 /**
  * Moves the integration branch to `head` if it is still at `from` (compare-and-swap: null, it must
- * not exist yet); a branch someone moved meanwhile is an error. Nothing to do when they are the same.
+ * not exist yet); a branch someone moved meanwhile is an error, and so is one checked out somewhere
+ * (it is never moved under someone's feet). When they are the same, the branch is only checked.
  */
-export async function moveIntegrationBranch(repoDir: string, runId: string, move: { from: string | null; head: string }): Promise<void> {
-  if (move.head === move.from) return;
-  await runGit(repoDir, ['update-ref', '-m', `loom: integrate run ${runId}`, `refs/heads/${integrationBranch(runId)}`, move.head, move.from ?? ''], { lockRetries: 4 });
+export async function moveIntegrationBranch(repoDir: string, runId: string, move: { from: string | null; head: string }, message = `loom: integrate run ${runId}`): Promise<void> {
+  const branch = integrationBranch(runId);
+  const ref = `refs/heads/${branch}`;
+  for (const w of await listWorktrees(repoDir)) {
+    if (w.branch === ref) throw new IntegrationError(`${branch} is checked out at ${w.path}; switch that checkout to another branch first`);
+  }
+  if (move.head !== move.from) await runGit(repoDir, ['update-ref', '-m', message, ref, move.head, move.from ?? ''], { lockRetries: 4 });
+  else if ((await branchHead(repoDir, branch)) !== move.from) throw new IntegrationError(`${branch} moved since it was read at ${move.from?.slice(0, 10) ?? 'nothing'}`);
 }
 
 /** The first merged task whose commit conflicts with `commit` on its own. */
@@ -123,6 +123,6 @@ export async function mergeOnto(repoDir: string, runId: string, taskId: string, 
   if (!head) return null;
   const step = await mergeCommitInto(repoDir, head, commit, `loom: merge task ${taskId}\n\nRun ${runId}, task ${taskId} at ${commit}.`);
   if (step.kind === 'conflict') return null;
-  if (step.head !== head) await runGit(repoDir, ['update-ref', '-m', `loom: integrate ${taskId}`, `refs/heads/${branch}`, step.head, head], { lockRetries: 4 });
+  await moveIntegrationBranch(repoDir, runId, { from: head, head: step.head }, `loom: integrate ${taskId}`);
   return { head: step.head };
 }

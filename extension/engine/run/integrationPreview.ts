@@ -1,7 +1,6 @@
 import type { Plan } from '../../protocol/plan';
 import type { RunState, TaskStatus } from '../../protocol/runState';
-import { integrate, integrationBranch, moveIntegrationBranch, type IntegrateResult } from '../merge/integrate';
-import { branchHead, listWorktrees } from '../workspace/worktrees';
+import { integrate, moveIntegrationBranch, type IntegrateResult } from '../merge/integrate';
 import { topologicalOrder } from '../plan/validatePlan';
 import { findSemanticConflicts, sandboxedSemanticDeps, type AtHeadRuns } from './semanticCheck';
 import type { RunContext } from './runContext';
@@ -90,18 +89,12 @@ export class IntegrationPreview {
     this.merging = null;
   }
 
-  /** The integration branch moved to the preview's head, as integrate() would: only from where it found it, never under a checkout. */
+  /** The integration branch moved to the preview's head as integrate() would move it; null when it cannot (integrate() then says why). */
   private async moveBranch(result: IntegrateResult): Promise<IntegrateResult | null> {
-    const repo = this.ctx.options.repo;
-    const branch = integrationBranch(this.ctx.runId);
-    if ((await listWorktrees(repo)).some((w) => w.branch === `refs/heads/${branch}`)) return null; // integrate() says why
-    try {
-      if (result.head === result.from && (await branchHead(repo, branch)) !== result.from) return null;
-      await moveIntegrationBranch(repo, this.ctx.runId, result);
-    } catch {
-      return null; // moved meanwhile
-    }
-    return result;
+    return moveIntegrationBranch(this.ctx.options.repo, this.ctx.runId, result).then(
+      () => result,
+      () => null,
+    );
   }
 
   /** What the integration phase will merge if every verdict out passes, in its order; null while a task is still at work. */
@@ -114,7 +107,7 @@ export class IntegrationPreview {
       if (!SETTLED.has(t.status)) return null;
       if (t.status === 'succeeded' && t.headCommit) heads.set(t.task.id, t.headCommit);
     }
-    if (tasks.length !== this.plan.tasks.length || heads.size < 2) return null;
+    if (heads.size < 2) return null;
     return topologicalOrder(this.plan)
       .filter((id) => heads.has(id))
       .map((id) => ({ taskId: id, commit: heads.get(id)! }));

@@ -111,7 +111,6 @@ export async function findSemanticConflicts(deps: SemanticCheckDeps, input: Sema
 
   // The scratch worktree is made at the first command that must run here: none when every check at the
   // head was already run on the same tree (a preview while the last verdict was out).
-  let scratch: string | null = null;
   let worktree: ScratchWorktree | null = null;
   let at = '';
   const moveTo = async (commit: string) => {
@@ -119,12 +118,11 @@ export async function findSemanticConflicts(deps: SemanticCheckDeps, input: Sema
     throwIfAborted(deps.signal);
     if (!worktree) {
       await fs.mkdir(deps.scratchDir, { recursive: true });
-      const made = await fs.mkdtemp(path.join(deps.scratchDir, 'semantic-'));
-      worktree = await addScratchWorktree(deps.repo, made, 'integration', commit).catch((err: unknown) => {
-        removeTree(made);
+      const scratch = await fs.mkdtemp(path.join(deps.scratchDir, 'semantic-'));
+      worktree = await addScratchWorktree(deps.repo, scratch, 'integration', commit).catch((err: unknown) => {
+        removeTree(scratch);
         throw err;
       });
-      scratch = made;
     } else {
       // --force: a check may have left tracked files changed; untracked ones (dependency mount points, build output) stay.
       await runGit(worktree.dir, ['checkout', '--quiet', '--force', '--detach', commit]);
@@ -188,9 +186,7 @@ export async function findSemanticConflicts(deps: SemanticCheckDeps, input: Sema
       for (const [i, c] of [...checks.values()].entries()) {
         // A preview leaves the re-run alone to the integration phase: nothing else runs beside it then.
         if (outcomes[i].passed || deps.headOnly) continue;
-        const alone = await run(c.taskId, c.command, head, true);
-        cache.set(keyOf(head, c.command), alone);
-        deps.atHeads?.set(keyOf(headTree, c.command), Promise.resolve(alone));
+        cache.set(keyOf(head, c.command), await run(c.taskId, c.command, head, true));
       }
     }
     const seen = new Set<string>();
@@ -252,8 +248,10 @@ export async function findSemanticConflicts(deps: SemanticCheckDeps, input: Sema
   } finally {
     await Promise.allSettled([...inFlight]);
     await moving.catch(() => undefined);
-    await (worktree as ScratchWorktree | null)?.remove().catch(() => undefined);
-    if (scratch) removeTree(scratch);
+    // The worktree and the scratch folder it was made in.
+    const made = worktree as ScratchWorktree | null;
+    await made?.remove().catch(() => undefined);
+    if (made) removeTree(path.dirname(made.dir));
   }
 }
 

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { readJournal } from '../../../extension/engine/journal/journalReader';
 import { repeatedEffects } from '../../../extension/protocol/effects';
 import { foldEvents } from '../../../extension/protocol/reduce';
 import { git, makeRepo, makeTempDir } from '../../fixtures/gitRepo';
-import { crashRepoFiles, journalUnder, runUntil, scenario } from '../engine/run/crashRun';
+import { crashRepoFiles, runKilledAfterFirstCheckpoint } from '../engine/run/crashRun';
 import { requireBuild } from '../engine/run/runHarness';
 import { loom } from './loomCli';
 
@@ -36,19 +35,8 @@ describe('a damaged journal of a killed run: status reads it, resume completes i
       const work = await makeTempDir('loom-damaged-');
       const repo = await makeRepo(crashRepoFiles());
       try {
-        const scenarioPath = join(work.dir, 'scenario.json');
-        writeFileSync(scenarioPath, JSON.stringify(scenario()));
-        const home = join(work.dir, 'home');
         // Killed once an implementor has checkpointed and before anything merged: tasks are in flight.
-        const killed = await runUntil(['run', '--spec', join(repo.dir, 'SPEC.md'), '--repo', repo.dir, '--simulate', scenarioPath, '--loom-home', home, '--concurrency', '3'], {
-          killWhen: () => {
-            const journal = journalUnder(home);
-            return journal !== null && existsSync(journal) && readFileSync(journal, 'utf8').includes('"type":"checkpoint/didCommit"');
-          },
-        });
-        assert.ok(killed.killed, `the run should be killed mid-way\n${killed.stdout}`);
-        const journal = journalUnder(home)!;
-        const runId = readdirSync(join(home, 'runs'))[0];
+        const { scenarioPath, home, runId, journal } = await runKilledAfterFirstCheckpoint(repo.dir, work.dir);
         const before = foldEvents(readJournal(journal).events);
         const line = damage(journal, kind);
 

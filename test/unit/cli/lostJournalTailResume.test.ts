@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { readJournal } from '../../../extension/engine/journal/journalReader';
 import { repeatedEffects } from '../../../extension/protocol/effects';
 import { git, makeRepo, makeTempDir } from '../../fixtures/gitRepo';
-import { crashRepoFiles, journalUnder, runUntil, scenario } from '../engine/run/crashRun';
+import { crashRepoFiles, runKilledAfterFirstCheckpoint } from '../engine/run/crashRun';
 import { requireBuild } from '../engine/run/runHarness';
 import { loom } from './loomCli';
 
@@ -41,18 +40,7 @@ describe('a power loss takes an agent checkpoint that was written but not yet fs
     const work = await makeTempDir('loom-lost-tail-');
     const repo = await makeRepo(crashRepoFiles());
     try {
-      const scenarioPath = join(work.dir, 'scenario.json');
-      writeFileSync(scenarioPath, JSON.stringify(scenario()));
-      const home = join(work.dir, 'home');
-      const killed = await runUntil(['run', '--spec', join(repo.dir, 'SPEC.md'), '--repo', repo.dir, '--simulate', scenarioPath, '--loom-home', home, '--concurrency', '3'], {
-        killWhen: () => {
-          const journal = journalUnder(home);
-          return journal !== null && existsSync(journal) && readFileSync(journal, 'utf8').includes('"type":"checkpoint/didCommit"');
-        },
-      });
-      assert.ok(killed.killed, `the run should be killed mid-way\n${killed.stdout}`);
-      const journal = journalUnder(home)!;
-      const runId = readdirSync(join(home, 'runs'))[0];
+      const { scenarioPath, home, runId, journal } = await runKilledAfterFirstCheckpoint(repo.dir, work.dir);
       const lost = loseUnsyncedCheckpoint(journal);
       assert.equal(await git(repo.dir, 'cat-file', '-t', lost.commit), 'commit', 'the lost checkpoint commit is in the repository');
 

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPaths } from '../../../../extension/engine/run/runPaths';
 import type { ScenarioInput } from '../../../../extension/engine/simulator/scenarioSchema';
@@ -106,4 +106,22 @@ export function journalLines(home: string): number {
   const journal = journalUnder(home);
   if (!journal || !existsSync(journal)) return 0;
   return readFileSync(journal, 'utf8').split('\n').length - 1;
+}
+
+/**
+ * The crash run by the built CLI, SIGKILLed once an implementor has checkpointed and before anything
+ * merged (tasks in flight). Writes its scenario and LOOM_HOME under `workDir`.
+ */
+export async function runKilledAfterFirstCheckpoint(repoDir: string, workDir: string): Promise<{ scenarioPath: string; home: string; runId: string; journal: string }> {
+  const scenarioPath = join(workDir, 'scenario.json');
+  writeFileSync(scenarioPath, JSON.stringify(scenario()));
+  const home = join(workDir, 'home');
+  const killed = await runUntil(['run', '--spec', join(repoDir, 'SPEC.md'), '--repo', repoDir, '--simulate', scenarioPath, '--loom-home', home, '--concurrency', '3'], {
+    killWhen: () => {
+      const journal = journalUnder(home);
+      return journal !== null && existsSync(journal) && readFileSync(journal, 'utf8').includes('"type":"checkpoint/didCommit"');
+    },
+  });
+  if (!killed.killed) throw new Error(`the run should have been killed mid-way\n${killed.stdout}`);
+  return { scenarioPath, home, runId: runIdUnder(home)!, journal: journalUnder(home)! };
 }
